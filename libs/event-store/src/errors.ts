@@ -1,0 +1,25 @@
+import type { ExpectedRevision, Revision } from './event-store';
+
+/** The stream was not where the writer expected it: nothing was written. */
+export class WrongExpectedRevisionError extends Error {
+  override readonly name = 'WrongExpectedRevisionError';
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's current revision, or `no_stream` when it does not exist. */
+    readonly actual: Revision | 'no_stream',
+  ) {
+    super(`stream ${streamName}: expected revision ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+/**
+ * The store refused the write for lack of space or another I/O fault; nothing
+ * was written and the caller may retry later.
+ */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

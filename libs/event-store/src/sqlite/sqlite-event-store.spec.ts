@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describeEventStoreContract, event } from '../contract/event-store.contract';
+import { WrongExpectedRevisionError } from '../errors';
+import { SqliteEventStore } from './sqlite-event-store';
+
+const dirs = new Map<SqliteEventStore, string>();
+
+describeEventStoreContract('sqlite', {
+  open: async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redress-es-'));
+    const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollMs: 20 });
+    dirs.set(store, dir);
+    return store;
+  },
+  release: async (store) => {
+    await store.close();
+    rmSync(dirs.get(store as SqliteEventStore) as string, { recursive: true, force: true });
+  },
+});
+
+describe('SqliteEventStore', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'redress-es-'));
+    file = join(dir, 'events.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is durable by default: WAL with synchronous=FULL', async () => {
+    const store = new SqliteEventStore({ file });
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    // synchronous is per connection, so read it through the store's own connection.
+    const probe = new SqliteEventStore({ file });
+    expect((probe as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(2);
+    await probe.close();
+  });
+
+  it('commits concurrent appends in one transaction, each with its own conflict result', async () => {
+    const store = new SqliteEventStore({ file });
+    await store.appendToStream('taken', [event('First')], 'no_stream');
+    const results = await Promise.allSettled([
+      store.appendToStream('s-1', [event('A'), event('B')], 'no_stream'),
+      store.appendToStream('taken', [event('Clash1'), event('Clash2')], 'no_stream'),
+      store.appendToStream('s-2', [event('C')], 'no_stream'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+    const all = await store.readAll();
+    expect(all.map((e) => [e.position, e.streamName, e.type])).toEqual([
+      [1, 'taken', 'First'],
+      [2, 's-1', 'A'],
+      [3, 's-1', 'B'],
+      [4, 's-2', 'C'],
+    ]);
+    expect((store as unknown as { commits: number }).commits).toBe(2);
+    await store.close();
+  });
+
+  it('rolls back only the append that fails inside a shared transaction', async () => {
+    const store = new SqliteEventStore({ file });
+    const duplicate = event('Original');
+    await store.appendToStream('a', [duplicate]);
+    const results = await Promise.allSettled([
+      store.appendToStream('b', [event('Fine'), { ...duplicate, type: 'ReusedId' }]),
+      store.appendToStream('c', [event('AlsoFine')]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect(await store.readStream('b')).toEqual([]);
+    expect((await store.readAll()).map((e) => e.type)).toEqual(['Original', 'AlsoFine']);
+    await store.close();
+  });
+
+  it('sees appends made by another process through polling', async () => {
+    const follower = new SqliteEventStore({ file, pollMs: 10 });
+    const writer = new SqliteEventStore({ file });
+    const subscription = follower.subscribeToAll();
+    const first = (async () => {
+      for await (const e of subscription) return e.type;
+      return undefined;
+    })();
+    await writer.appendToStream('elsewhere', [event('FromAnotherConnection')]);
+    await expect(first).resolves.toBe('FromAnotherConnection');
+    await subscription.close();
+    await writer.close();
+    await follower.close();
+  });
+
+  it('reports a hole in the positions or a truncated end', async () => {
+    const store = new SqliteEventStore({ file });
+    await store.appendToStream('s', [event('A'), event('B'), event('C')]);
+    expect(store.checkContinuity()).toBeUndefined();
+    const db = new Database(file);
+    db.prepare('DELETE FROM events WHERE position = 3').run();
+    expect(store.checkContinuity()).toMatch(/removed from its end/);
+    db.prepare('DELETE FROM events WHERE position = 1').run();
+    expect(store.checkContinuity()).toMatch(/missing/);
+    db.close();
+    await store.close();
+  });
+});
