@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { NestPinoLogger, type Config } from '@redress/platform';
+import { AppModule } from './app.module';
+import { ErrorFilter } from './http/error-filter';
+import { registerJsonBodyParser } from './http/json-body';
+
+/** Body size limit for every request; larger bodies get 413 PAYLOAD_TOO_LARGE. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the api (not listening), so tests and main share one wiring. */
+export const createApp = async (config: Config, logger: Logger): Promise<NestFastifyApplication> => {
+  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: BODY_LIMIT_BYTES });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+    bodyParser: false,
+  });
+  app.useGlobalFilters(new ErrorFilter(logger));
+  registerJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
+  app.enableShutdownHooks();
+  return app;
+};

@@ -1,0 +1,4 @@
+/** Injection tokens for the ports and settings the api is built on. */
+export const CONFIG = Symbol('Config');
+export const EVENT_STORE = Symbol('EventStore');
+export const LOGGER = Symbol('Logger');

@@ -1,0 +1,66 @@
+import * as E from 'fp-ts/Either';
+import { parseConfig } from './config';
+
+describe('parseConfig', () => {
+  it('gives the embedded defaults for an empty environment', () => {
+    expect(parseConfig({})).toEqual(
+      E.right({
+        port: 3000,
+        dataDir: './data',
+        eventStore: { kind: 'sqlite' },
+        readModelStore: { kind: 'sqlite' },
+        jwtSecret: undefined,
+        logLevel: 'info',
+      }),
+    );
+  });
+
+  it('reads the production settings', () => {
+    const config = parseConfig({
+      PORT: '8080',
+      DATA_DIR: '/var/lib/redress',
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: 'esdb://eventstore:2113?tls=false',
+      READ_MODEL_STORE: 'mongodb',
+      MONGODB_URI: 'mongodb://mongo:27017/redress?replicaSet=rs0',
+      JWT_SECRET: 'a'.repeat(32),
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toEqual(
+      E.right({
+        port: 8080,
+        dataDir: '/var/lib/redress',
+        eventStore: { kind: 'eventstoredb', connectionString: 'esdb://eventstore:2113?tls=false' },
+        readModelStore: { kind: 'mongodb', uri: 'mongodb://mongo:27017/redress?replicaSet=rs0' },
+        jwtSecret: 'a'.repeat(32),
+        logLevel: 'warn',
+      }),
+    );
+  });
+
+  it('reports every bad value at once, by name', () => {
+    expect(
+      parseConfig({
+        PORT: '70000',
+        EVENT_STORE: 'postgres',
+        READ_MODEL_STORE: 'mongodb',
+        JWT_SECRET: 'short',
+        LOG_LEVEL: 'loud',
+      }),
+    ).toEqual(
+      E.left([
+        'PORT="70000" must be a whole number from 0 to 65535 (0 picks a free port)',
+        'EVENT_STORE="postgres" is not one of sqlite, eventstoredb',
+        'MONGODB_URI is required (mongodb://… or mongodb+srv://…)',
+        'JWT_SECRET must be at least 32 characters (it is 5)',
+        'LOG_LEVEL="loud" is not one of fatal, error, warn, info, debug, trace, silent',
+      ]),
+    );
+  });
+
+  it('rejects a connection string of the wrong kind', () => {
+    expect(parseConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113' })).toEqual(
+      E.left(['EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover:// or kurrentdb:// or kurrentdb+discover://']),
+    );
+  });
+});
