@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, openEventStore, type Env } from '@redress/platform';
+import { UsageError, type CliIo, type ExitCode } from './cli-io';
+import { verify } from './verify';
+
+export const USAGE = `usage: npm run cli -- <command> [options]
+
+commands:
+  verify [--stream NAME]   re-compute the hash chains of every stream (or one);
+                           prints "OK <n> events" or the first broken stream/revision,
+                           and exits 1 on any alteration
+
+The store is chosen by the same environment as the api (EVENT_STORE, DATA_DIR, ...).`;
+
+/** Runs one command; never exits the process itself, so tests can call it. */
+export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Promise<ExitCode> => {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'verify': {
+        const { values } = parseArgs({ args: [...rest], options: { stream: { type: 'string' } }, strict: true });
+        const store = openEventStore(loadConfig(env));
+        try {
+          return await verify(store, values.stream, io);
+        } finally {
+          await store.close();
+        }
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+};
