@@ -104,7 +104,7 @@ describe('npm run cli -- verify', () => {
 
   it('exits non-zero from the real command line', async () => {
     tamper(`UPDATE events SET data = json_set(data, '$.amount', 1) WHERE position = 7`);
-    const cli = promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), 'apps/cli/src/main.ts', 'verify'], {
+    const cli = promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'verify'], {
       env: { ...process.env, DATA_DIR: dataDir },
     });
     await expect(cli).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('BROKEN stream complaint-c revision 0') });
