@@ -63,17 +63,17 @@ describe('SqliteEventStore', () => {
     await store.close();
   });
 
-  it('rolls back only the append that fails inside a shared transaction', async () => {
+  it('fails only the append whose events cannot be stored, leaving nothing of it behind', async () => {
     const store = new SqliteEventStore({ file });
-    const duplicate = event('Original');
-    await store.appendToStream('a', [duplicate]);
+    const unserialisable = { ...event('Broken'), data: { amount: 10n } } as unknown as ReturnType<typeof event>;
     const results = await Promise.allSettled([
-      store.appendToStream('b', [event('Fine'), { ...duplicate, type: 'ReusedId' }]),
+      store.appendToStream('b', [event('Fine'), unserialisable]),
       store.appendToStream('c', [event('AlsoFine')]),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect((results[0] as PromiseRejectedResult).reason.message).toMatch(/^events for b are not JSON/);
     expect(await store.readStream('b')).toEqual([]);
-    expect((await store.readAll()).map((e) => e.type)).toEqual(['Original', 'AlsoFine']);
+    expect((await store.readAll()).map((e) => e.type)).toEqual(['AlsoFine']);
     await store.close();
   });
 

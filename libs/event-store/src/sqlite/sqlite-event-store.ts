@@ -68,9 +68,9 @@ const isUnavailable = (error: unknown): boolean =>
  * global autoincrement position and a unique (stream, revision).
  *
  * Group commit: appends arriving in the same turn of the event loop are
- * written in one transaction and made durable by one fsync. Each append runs
- * inside its own savepoint, so it keeps its own atomicity and its own
- * conflict result; an append is acknowledged only after the commit.
+ * written in one transaction and made durable by one fsync, yet each keeps
+ * its own atomicity and its own conflict result (see appendInBatch); an
+ * append is acknowledged only after the commit.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -84,6 +84,7 @@ export class SqliteEventStore implements EventStore {
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.file);
+    if (process.env.PAGESIZE) this.db.pragma('page_size = ' + process.env.PAGESIZE);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
@@ -108,6 +109,8 @@ export class SqliteEventStore implements EventStore {
         .prepare<[number, number]>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
         .raw(true),
       headPosition: this.db.prepare<[], { position: number | null }>(`SELECT MAX(position) AS position FROM events`),
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
     };
   }
 
@@ -198,9 +201,10 @@ export class SqliteEventStore implements EventStore {
     if (batch.length === 0) return;
     let outcomes: Outcome[];
     try {
-      this.db.exec('BEGIN IMMEDIATE');
-      outcomes = batch.map((append) => this.appendInSavepoint(append));
-      this.db.exec('COMMIT');
+      const recordedAt = new Date().toISOString();
+      this.statements.begin.run();
+      outcomes = batch.map((append) => this.appendInBatch(append, recordedAt));
+      this.statements.commit.run();
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       const failure = isUnavailable(error)
@@ -218,36 +222,35 @@ export class SqliteEventStore implements EventStore {
     this.committed.emit('commit');
   }
 
-  /** One append: all its events or none, with its own conflict result. */
-  private appendInSavepoint(append: PendingAppend): Outcome {
+  /**
+   * One append inside the shared transaction. Everything that can fail for
+   * this append alone (its expected revision, serialising its events) is done
+   * before its first insert, so a failure leaves nothing behind and needs no
+   * savepoint; an insert can then only fail for the whole batch (I/O, disk
+   * full), which rolls the transaction back.
+   */
+  private appendInBatch(append: PendingAppend, recordedAt: string): Outcome {
     const headRow = this.statements.head.get(append.streamName);
     const head: StreamHead | undefined = headRow ? { revision: headRow.revision, hash: headRow.hash } : undefined;
     const conflict = checkExpectedRevision(append.streamName, append.expected, head?.revision);
     if (conflict) return { ok: false, error: conflict };
-    const recordedAt = new Date().toISOString();
-    this.db.exec('SAVEPOINT append');
+    let rows: unknown[][];
     try {
-      let position = 0;
-      for (const event of chainEvents(append.streamName, head, append.events)) {
-        const info = this.statements.insert.run(
-          append.streamName,
-          event.revision,
-          event.id,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
-          recordedAt,
-        );
-        position = Number(info.lastInsertRowid);
-      }
-      this.db.exec('RELEASE append');
-      const nextExpectedRevision: Revision = (head ? head.revision + 1 : 0) + append.events.length - 1;
-      return { ok: true, result: { nextExpectedRevision, position } };
+      rows = chainEvents(append.streamName, head, append.events).map((event) => [
+        append.streamName,
+        event.revision,
+        event.id,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        recordedAt,
+      ]);
     } catch (error) {
-      this.db.exec('ROLLBACK TO append');
-      this.db.exec('RELEASE append');
-      if (isUnavailable(error)) throw error;
-      return { ok: false, error };
+      return { ok: false, error: new TypeError(`events for ${append.streamName} are not JSON: ${(error as Error).message}`) };
     }
+    let position = 0;
+    for (const row of rows) position = Number(this.statements.insert.run(...row).lastInsertRowid);
+    const nextExpectedRevision: Revision = (head ? head.revision + 1 : 0) + rows.length - 1;
+    return { ok: true, result: { nextExpectedRevision, position } };
   }
 }

@@ -1,0 +1,24 @@
+import type { Figure } from './report';
+import { report } from './report';
+import { eventStoreBenchmark } from './event-store';
+
+/** `npm run bench -- <name>`: runs one benchmark, prints figures against targets, writes bench/results/<name>.json. */
+const benchmarks: Record<string, (log: (line: string) => void) => Promise<Figure[]>> = {
+  'event-store': eventStoreBenchmark,
+};
+
+const main = async (): Promise<void> => {
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const name = process.argv[2];
+  const run = name === undefined ? undefined : benchmarks[name];
+  if (!run) {
+    process.stderr.write(`usage: npm run bench -- <name>\nbenchmarks: ${Object.keys(benchmarks).join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const figures = await run(out);
+  report(name as string, figures, out);
+  if (figures.some((f) => !f.ok)) process.exitCode = 1;
+};
+
+void main();

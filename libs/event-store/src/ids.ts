@@ -1,0 +1,33 @@
+import { randomFillSync } from 'node:crypto';
+
+/**
+ * Random bytes are drawn from a pool refilled 4 KiB at a time, as node's own
+ * randomUUID does: one syscall per ~400 ids instead of one per id.
+ */
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+const randomTen = (): Buffer => {
+  if (used + 10 > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  used += 10;
+  return pool.subarray(used - 10, used);
+};
+
+/**
+ * UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits.
+ * Ids made here are time-ordered, so new streams and events land at the end
+ * of the store's (stream, revision) and id indexes instead of on random
+ * pages; on SQLite that more than halves the bytes each commit writes and
+ * fsyncs (see bench/event-store).
+ */
+export const uuidv7 = (now: number = Date.now()): string => {
+  const bytes = Buffer.allocUnsafe(16);
+  bytes.writeUIntBE(now, 0, 6);
+  randomTen().copy(bytes, 6);
+  bytes[6] = 0x70 | ((bytes[6] as number) & 0x0f);
+  bytes[8] = 0x80 | ((bytes[8] as number) & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
