@@ -14,15 +14,26 @@ import type { EventToAppend, Json, JsonObject, RecordedEvent, Revision } from '.
  */
 export const GENESIS = '0'.repeat(64);
 
-/** JSON with object keys sorted, so equal values always hash alike. */
+/**
+ * JSON with object keys sorted, so equal values always hash alike whatever
+ * order an adapter or a client keeps keys in. Written as plain loops: it runs
+ * for every event appended or verified.
+ */
 export const canonicalJson = (value: Json): string => {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) out += (i === 0 ? '' : ',') + canonicalJson(value[i] as Json);
+    return `${out}]`;
+  }
   const keys = Object.keys(value).sort();
-  return `{${keys
-    .filter((key) => value[key] !== undefined)
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as Json)}`)
-    .join(',')}}`;
+  let out = '{';
+  for (const key of keys) {
+    const member = value[key];
+    if (member === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
+  }
+  return `${out}}`;
 };
 
 interface Hashable {
@@ -37,16 +48,16 @@ interface Hashable {
 
 export const eventHash = (prevHash: string, event: Hashable): string =>
   createHash('sha256')
-    .update(prevHash)
     .update(
-      canonicalJson({
-        id: event.id,
-        streamName: event.streamName,
-        revision: event.revision,
-        type: event.type,
-        data: event.data,
-        metadata: event.metadata,
-      }),
+      prevHash +
+        canonicalJson({
+          id: event.id,
+          streamName: event.streamName,
+          revision: event.revision,
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata,
+        }),
     )
     .digest('hex');
 
@@ -70,10 +81,11 @@ export const chainEvents = (
   let prevHash = head?.hash ?? GENESIS;
   let revision = head ? head.revision + 1 : 0;
   return events.map((event) => {
-    const { hash: _ignored, ...rest } = event.metadata;
-    const metadata = { ...rest, prevHash };
+    // The chain fields are the store's to set: any the writer passed are replaced.
+    const metadata: JsonObject = { ...event.metadata, prevHash };
+    if ('hash' in metadata) delete metadata.hash;
     const hash = eventHash(prevHash, { id: event.id, streamName, revision, type: event.type, data: event.data, metadata });
-    const chained: ChainedEvent = { ...event, revision, metadata: { ...metadata, hash } };
+    const chained: ChainedEvent = { id: event.id, type: event.type, data: event.data, revision, metadata: { ...metadata, prevHash, hash } };
     prevHash = hash;
     revision += 1;
     return chained;
