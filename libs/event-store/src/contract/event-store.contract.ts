@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import type { EventStore, EventToAppend, ExpectedRevision, Position, RecordedEvent } from '../event-store';
 import { WrongExpectedRevisionError } from '../errors';
 import { ChainVerifier, GENESIS } from '../hash-chain';
@@ -124,6 +125,46 @@ export const describeEventStoreContract = (adapter: string, target: ContractTarg
           expect(conflict.actual).toBe(state === 'absent' ? 'no_stream' : 1);
           expect(await store.readStream(stream)).toEqual(before);
         }
+      });
+
+      it('behaves like a list per stream under any sequence of appends and expectations', async () => {
+        const step = fc.record({
+          stream: fc.integer({ min: 0, max: 2 }),
+          count: fc.integer({ min: 1, max: 3 }),
+          expected: fc.oneof(fc.constantFrom<ExpectedRevision>('any', 'no_stream', 'stream_exists'), fc.integer({ min: 0, max: 6 })),
+        });
+        await fc.assert(
+          fc.asyncProperty(fc.array(step, { maxLength: 20 }), async (steps) => {
+            const prefix = uniqueStream('model');
+            const model = new Map<string, string[]>();
+            for (const { stream: s, count, expected } of steps) {
+              const stream = `${prefix}-${s}`;
+              const ids = model.get(stream);
+              const head = ids ? ids.length - 1 : undefined;
+              const accepted =
+                expected === 'any' ||
+                (expected === 'no_stream' && head === undefined) ||
+                (expected === 'stream_exists' && head !== undefined) ||
+                expected === head;
+              const events = Array.from({ length: count }, () => event('Modelled'));
+              const attempt = store.appendToStream(stream, events, expected);
+              if (accepted) {
+                expect((await attempt).nextExpectedRevision).toBe((head ?? -1) + count);
+                model.set(stream, [...(ids ?? []), ...events.map((e) => e.id)]);
+              } else {
+                expect((await conflictOf(attempt)).actual).toBe(head ?? 'no_stream');
+              }
+            }
+            for (let s = 0; s <= 2; s += 1) {
+              const stream = `${prefix}-${s}`;
+              const read = await store.readStream(stream);
+              expect(read.map((e) => e.id)).toEqual(model.get(stream) ?? []);
+              const verifier = new ChainVerifier();
+              expect(read.every((e) => verifier.accept(e))).toBe(true);
+            }
+          }),
+          { numRuns: 25 },
+        );
       });
 
       it('rejects malformed appends before touching the store', async () => {
