@@ -1,0 +1,187 @@
+import * as t from 'io-ts';
+
+/**
+ * The few io-ts combinators every contract is built from. Each one records
+ * the JSON Schema it stands for, so OpenAPI and the event catalogue come from
+ * the same codecs that validate requests (see json-schema.ts).
+ */
+export type JsonSchema = { readonly [key: string]: unknown };
+const schemas = new WeakMap<t.Mixed, JsonSchema>();
+export const schemaOf = (codec: t.Mixed): JsonSchema | undefined => schemas.get(codec);
+const described = <C extends t.Mixed>(codec: C, schema: JsonSchema): C => {
+  schemas.set(codec, schema);
+  return codec;
+};
+
+/** A trimmed, non-empty string of at most `max` characters. */
+export const text = (max: number, name = `Text${max}`) =>
+  described(
+    new t.Type<string, string, unknown>(
+      name,
+      (u): u is string => typeof u === 'string' && u.trim().length > 0 && u.length <= max,
+      (u, c) =>
+        typeof u !== 'string'
+          ? t.failure(u, c, 'must be a string')
+          : u.trim().length === 0
+            ? t.failure(u, c, 'must not be empty')
+            : u.length > max
+              ? t.failure(u, c, `must be at most ${max} characters`)
+              : t.success(u.trim()),
+      t.identity,
+    ),
+    { type: 'string', minLength: 1, maxLength: max },
+  );
+
+/** One of a fixed set of lower_snake_case strings. */
+export const oneOf = <V extends string>(values: readonly [V, ...V[]], name: string) =>
+  described(
+    new t.Type<V, V, unknown>(
+      name,
+      (u): u is V => typeof u === 'string' && (values as readonly string[]).includes(u),
+      (u, c) =>
+        typeof u === 'string' && (values as readonly string[]).includes(u)
+          ? t.success(u as V)
+          : t.failure(u, c, `must be one of ${values.join(', ')}`),
+      t.identity,
+    ),
+    { type: 'string', enum: values },
+  );
+
+export const integer = (min: number, max: number, name = `Integer${min}to${max}`) =>
+  described(
+    new t.Type<number, number, unknown>(
+      name,
+      (u): u is number => Number.isInteger(u) && (u as number) >= min && (u as number) <= max,
+      (u, c) =>
+        Number.isInteger(u) && (u as number) >= min && (u as number) <= max
+          ? t.success(u as number)
+          : t.failure(u, c, `must be a whole number from ${min} to ${max}`),
+      t.identity,
+    ),
+    { type: 'integer', minimum: min, maximum: max },
+  );
+
+/** A non-negative amount of money with at most two decimals. */
+export const amount = described(
+  new t.Type<number, number, unknown>(
+    'Amount',
+    (u): u is number => typeof u === 'number' && Number.isFinite(u) && u >= 0 && Math.round(u * 100) === u * 100,
+    (u, c) =>
+      typeof u === 'number' && Number.isFinite(u) && u >= 0 && u <= 1e12 && Math.abs(Math.round(u * 100) - u * 100) < 1e-6
+        ? t.success(u)
+        : t.failure(u, c, 'must be a non-negative amount with at most two decimals'),
+    t.identity,
+  ),
+  { type: 'number', minimum: 0, multipleOf: 0.01 },
+);
+
+export const currency = described(
+  new t.Type<string, string, unknown>(
+    'Currency',
+    (u): u is string => typeof u === 'string' && /^[A-Z]{3}$/.test(u),
+    (u, c) => (typeof u === 'string' && /^[A-Z]{3}$/.test(u) ? t.success(u) : t.failure(u, c, 'must be an ISO 4217 code such as CNY or EUR')),
+    t.identity,
+  ),
+  { type: 'string', pattern: '^[A-Z]{3}$' },
+);
+
+/** An ISO-8601 instant with a time zone, normalised to UTC `...Z`. */
+export const instant = described(
+  new t.Type<string, string, unknown>(
+    'Instant',
+    (u): u is string => typeof u === 'string' && !Number.isNaN(Date.parse(u)),
+    (u, c) =>
+      typeof u === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(u) && !Number.isNaN(Date.parse(u))
+        ? t.success(new Date(u).toISOString())
+        : t.failure(u, c, 'must be an ISO-8601 time with a zone, e.g. 2026-11-25T09:30:00Z'),
+    t.identity,
+  ),
+  { type: 'string', format: 'date-time' },
+);
+
+export const uuid = described(
+  new t.Type<string, string, unknown>(
+    'Uuid',
+    (u): u is string => typeof u === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(u),
+    (u, c) =>
+      typeof u === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(u)
+        ? t.success(u.toLowerCase())
+        : t.failure(u, c, 'must be a UUID'),
+    t.identity,
+  ),
+  { type: 'string', format: 'uuid' },
+);
+
+export const bool = described(t.boolean, { type: 'boolean' });
+
+export const list = <C extends t.Mixed>(item: C, minItems: number, maxItems: number, name: string) => {
+  const base = t.array(item);
+  return described(
+    new t.Type<t.TypeOf<C>[], t.OutputOf<C>[], unknown>(
+      name,
+      (u): u is t.TypeOf<C>[] => base.is(u) && u.length >= minItems && u.length <= maxItems,
+      (u, c) => {
+        if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
+        if (u.length < minItems || u.length > maxItems) return t.failure(u, c, `must have ${minItems} to ${maxItems} items`);
+        return base.validate(u, c);
+      },
+      base.encode,
+    ),
+    { type: 'array', items: item, minItems, maxItems },
+  );
+};
+
+type Props = Record<string, t.Mixed>;
+type StructOf<R extends Props, O extends Props> = { [K in keyof R]: t.TypeOf<R[K]> } & { [K in keyof O]?: t.TypeOf<O[K]> };
+
+/**
+ * An object with required and optional fields. Unknown fields are rejected
+ * (with their path), so a misspelt field never silently does nothing.
+ */
+export const struct = <R extends Props, O extends Props = Record<never, t.Mixed>>(name: string, required: R, optional?: O) => {
+  const optionalProps = (optional ?? {}) as O;
+  const known = new Set([...Object.keys(required), ...Object.keys(optionalProps)]);
+  const shape = t.intersection([t.type(required), t.partial(optionalProps)]);
+  return described(
+    new t.Type<StructOf<R, O>, StructOf<R, O>, unknown>(
+      name,
+      (u): u is StructOf<R, O> => shape.is(u),
+      (u, c) => {
+        if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'must be an object');
+        const unknownKey = Object.keys(u).find((key) => !known.has(key));
+        if (unknownKey !== undefined) {
+          return t.failure((u as Record<string, unknown>)[unknownKey], [...c, { key: unknownKey, type: t.never, actual: u }], 'is not a known field');
+        }
+        const decoded = shape.validate(u, c);
+        if (decoded._tag === 'Left') return decoded;
+        // Drop optional fields given as undefined so stored events hold only what was said.
+        const value = Object.fromEntries(Object.entries(decoded.right as object).filter(([, v]) => v !== undefined));
+        return t.success(value as StructOf<R, O>);
+      },
+      t.identity,
+    ),
+    {
+      type: 'object',
+      properties: { ...required, ...optionalProps },
+      required: Object.keys(required),
+      additionalProperties: false,
+    },
+  );
+};
+
+/** Readable decoding errors: one `{path, message}` per problem. */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+export const fieldErrors = (errors: t.Errors): FieldError[] =>
+  errors.map((error) => {
+    // Intersection members show up as keys "0", "1" under their intersection: not part of the field's path.
+    const path = error.context
+      .filter((entry, i) => entry.key !== '' && !(error.context[i - 1]?.type instanceof t.IntersectionType))
+      .map((entry) => entry.key)
+      .join('.');
+    const message = error.value === undefined ? 'is required' : (error.message ?? 'is not valid');
+    return { path: path === '' ? '(body)' : path, message };
+  });

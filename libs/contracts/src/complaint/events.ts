@@ -1,0 +1,99 @@
+import type * as t from 'io-ts';
+import { bool, instant, integer, list, struct, text, uuid } from '../codecs';
+import {
+  AcknowledgeBody,
+  ApproveResolutionBody,
+  AttributedTo,
+  ClassifyBody,
+  ContactBody,
+  DeclineResolutionBody,
+  FollowUpBody,
+  ImplementBody,
+  InvestigationNoteBody,
+  Remedy,
+  ReopenBody,
+  RejectBody,
+  WithdrawBody,
+} from './commands';
+import { Channel, CustomerType, Outcome } from './vocabulary';
+
+/**
+ * The complaint's events: past-tense facts, each with a schema version.
+ * Event data never holds the actor or the time of recording: those live in
+ * the metadata of every event (see metadata.ts).
+ */
+const id = text(100, 'Id');
+const name = text(200, 'Name');
+
+export const ComplaintReceived = struct(
+  'ComplaintReceived',
+  {
+    complaintId: uuid,
+    complainantId: id,
+    channel: Channel,
+    complainant: struct('ComplainantDetails', { anonymous: bool }, { name, contact: text(200, 'Contact'), customerType: CustomerType }),
+    subject: text(300, 'Subject'),
+    content: text(20_000, 'Content'),
+    receivedAt: instant,
+  },
+  { product: name, region: name, externalRef: text(200, 'ExternalRef') },
+);
+export const ComplaintAcknowledged = AcknowledgeBody;
+export const ComplaintClassified = ClassifyBody;
+export const ComplaintAssigned = struct('ComplaintAssigned', { assignee: id }, { department: name });
+export const ComplaintReassigned = struct('ComplaintReassigned', { assignee: id, previousAssignee: id }, { department: name });
+export const InvestigationNoteAdded = InvestigationNoteBody;
+export const RootCauseIdentified = struct(
+  'RootCauseIdentified',
+  { category: text(100, 'RootCauseCategory'), description: text(4000, 'Note'), substantiated: bool },
+  { attributedTo: AttributedTo },
+);
+export const ResolutionProposed = struct('ResolutionProposed', {
+  summary: text(4000, 'Summary'),
+  remedies: list(Remedy, 1, 20, 'Remedies'),
+  /** Decided when proposed: the remedy's money exceeds the handler's authority. */
+  needsApproval: bool,
+});
+export const ResolutionApproved = ApproveResolutionBody;
+export const ResolutionDeclined = DeclineResolutionBody;
+export const ResolutionImplemented = ImplementBody;
+export const ContactRecorded = ContactBody;
+export const FollowUpRecorded = FollowUpBody;
+export const ComplaintClosed = struct('ComplaintClosed', {
+  outcome: Outcome,
+  summary: text(4000, 'Summary'),
+  /** The reopen window runs from here. */
+  closedAt: instant,
+});
+export const ComplaintReopened = ReopenBody;
+export const ComplaintRejected = RejectBody;
+export const ComplaintWithdrawn = WithdrawBody;
+export const ComplaintEscalated = struct('ComplaintEscalated', { level: integer(1, 5, 'EscalationLevel'), reason: text(4000, 'Note') });
+
+/** Every complaint event type with its data codec and current schema version. */
+export const ComplaintEventCodecs = {
+  ComplaintReceived: { version: 1, data: ComplaintReceived, description: 'A complaint was received and recorded from a channel.' },
+  ComplaintAcknowledged: { version: 1, data: ComplaintAcknowledged, description: 'The first response was given to the complainant.' },
+  ComplaintClassified: { version: 1, data: ComplaintClassified, description: 'Category, severity, urgency and responsible department were set.' },
+  ComplaintAssigned: { version: 1, data: ComplaintAssigned, description: 'An owner was assigned.' },
+  ComplaintReassigned: { version: 1, data: ComplaintReassigned, description: 'The owner changed.' },
+  InvestigationNoteAdded: { version: 1, data: InvestigationNoteAdded, description: 'An investigation note, with evidence references.' },
+  RootCauseIdentified: { version: 1, data: RootCauseIdentified, description: 'The root cause, whether the complaint is substantiated, and to whom it is attributable.' },
+  ResolutionProposed: { version: 1, data: ResolutionProposed, description: 'A resolution with remedies was proposed.' },
+  ResolutionApproved: { version: 1, data: ResolutionApproved, description: 'A supervisor approved a resolution beyond the handler’s authority.' },
+  ResolutionDeclined: { version: 1, data: ResolutionDeclined, description: 'A supervisor declined the proposed resolution; investigation resumes.' },
+  ResolutionImplemented: { version: 1, data: ResolutionImplemented, description: 'The resolution was carried out and the complainant notified.' },
+  ContactRecorded: { version: 1, data: ContactRecorded, description: 'A contact with the complainant.' },
+  FollowUpRecorded: { version: 1, data: FollowUpRecorded, description: 'Follow-up (回访) with satisfaction 1–5.' },
+  ComplaintClosed: { version: 1, data: ComplaintClosed, description: 'Closed and archived with an outcome and a summary.' },
+  ComplaintReopened: { version: 1, data: ComplaintReopened, description: 'Reopened within the policy window.' },
+  ComplaintRejected: { version: 1, data: ComplaintRejected, description: 'Rejected as out of scope, duplicate, abusive or lacking information.' },
+  ComplaintWithdrawn: { version: 1, data: ComplaintWithdrawn, description: 'Withdrawn by the complainant.' },
+  ComplaintEscalated: { version: 1, data: ComplaintEscalated, description: 'Escalated to a level, with a reason.' },
+} as const;
+
+type Codecs = typeof ComplaintEventCodecs;
+export type ComplaintEventType = keyof Codecs;
+/** A complaint event as the domain sees it: its type and its data. */
+export type ComplaintEvent = { [K in ComplaintEventType]: { readonly type: K; readonly data: t.TypeOf<Codecs[K]['data']> } }[ComplaintEventType];
+export const isComplaintEventType = (type: string): type is ComplaintEventType => Object.hasOwn(ComplaintEventCodecs, type);

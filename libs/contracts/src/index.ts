@@ -1,0 +1,5 @@
+export * from './codecs';
+export * from './metadata';
+export * from './complaint/vocabulary';
+export * from './complaint/commands';
+export * from './complaint/events';

@@ -1,0 +1,125 @@
+import fc from 'fast-check';
+import * as E from 'fp-ts/Either';
+import { ComplaintEventCodecs, type ComplaintEvent } from '@redress/contracts';
+import type { ComplaintCommand } from './command';
+import { decide } from './decide';
+import { foldComplaint } from './decider';
+import { evolve } from './evolve';
+import { DEFAULT_COMPLAINT_POLICY } from './policy';
+import { initialState, type Complaint } from './state';
+
+const ID = '0190a5f0-0000-7000-8000-000000000001';
+const OTHER = '0190a5f0-0000-7000-8000-000000000002';
+const text = fc.constantFrom('a', 'note', '投诉', 'x y');
+const remedy = fc.oneof(
+  fc.record({ type: fc.constantFrom('apology' as const, 'explanation' as const, 'coupon' as const) }),
+  fc.record({ type: fc.constantFrom('refund' as const, 'compensation' as const), amount: fc.constantFrom(0, 100, 499.99, 500, 500.01, 2000), currency: fc.constantFrom('CNY', 'CNY', 'EUR') }),
+  fc.record({ type: fc.constant('refund' as const) }),
+);
+
+const receive: ComplaintCommand = {
+  type: 'ReceiveComplaint',
+  complaintId: ID,
+  body: { channel: 'email', complainant: { anonymous: false, name: 'n' }, subject: 's', content: 'c' },
+};
+
+/** Work commands are ten times likelier than rejecting or withdrawing, which end a case, so long scripts reach every step. */
+const often = <T>(arbitrary: fc.Arbitrary<T>) => ({ arbitrary, weight: 10 });
+const rarely = <T>(arbitrary: fc.Arbitrary<T>) => ({ arbitrary, weight: 1 });
+
+const command: fc.Arbitrary<ComplaintCommand> = fc.oneof(
+  rarely(fc.constant(receive)),
+  often(text.map((message): ComplaintCommand => ({ type: 'AcknowledgeComplaint', body: { message } }))),
+  often(fc.record({ category: fc.constantFrom('billing' as const, 'privacy' as const), severity: fc.constantFrom('low' as const, 'critical' as const), urgency: fc.constant('normal' as const), department: text }).map(
+    (body): ComplaintCommand => ({ type: 'ClassifyComplaint', body }),
+  )),
+  often(fc.constantFrom('h-1', 'h-2').map((assignee): ComplaintCommand => ({ type: 'AssignComplaint', body: { assignee } }))),
+  often(text.map((note): ComplaintCommand => ({ type: 'AddInvestigationNote', body: { note } }))),
+  often(fc.boolean().map((substantiated): ComplaintCommand => ({ type: 'IdentifyRootCause', body: { category: 'c', description: 'd', substantiated } }))),
+  often(fc.array(remedy, { minLength: 1, maxLength: 3 }).map((remedies): ComplaintCommand => ({ type: 'ProposeResolution', body: { summary: 's', remedies } }))),
+  often(fc.constant<ComplaintCommand>({ type: 'ApproveResolution', body: {} })),
+  often(fc.constant<ComplaintCommand>({ type: 'DeclineResolution', body: { reason: 'r' } })),
+  often(fc.constant<ComplaintCommand>({ type: 'ImplementResolution', body: { notifiedVia: 'phone' } })),
+  often(fc.constant<ComplaintCommand>({ type: 'RecordContact', body: { channel: 'phone', direction: 'inbound', summary: 's' } })),
+  often(fc.integer({ min: 1, max: 5 }).map((satisfaction): ComplaintCommand => ({ type: 'RecordFollowUp', body: { satisfaction, method: 'phone' } }))),
+  often(fc.constantFrom('resolved' as const, 'unresolved' as const).map((outcome): ComplaintCommand => ({ type: 'CloseComplaint', body: { outcome, summary: 's' } }))),
+  often(fc.constant<ComplaintCommand>({ type: 'ReopenComplaint', body: { reason: 'r' } })),
+  rarely(fc.constantFrom<ComplaintCommand>(
+    { type: 'RejectComplaint', body: { reason: 'abusive', explanation: 'e' } },
+    { type: 'RejectComplaint', body: { reason: 'duplicate', explanation: 'e', duplicateOf: OTHER } },
+    { type: 'RejectComplaint', body: { reason: 'duplicate', explanation: 'e', duplicateOf: ID } },
+  )),
+  rarely(fc.constant<ComplaintCommand>({ type: 'WithdrawComplaint', body: {} })),
+  often(fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }).map((level): ComplaintCommand => ({ type: 'EscalateComplaint', body: level === undefined ? { reason: 'r' } : { reason: 'r', level } }))),
+);
+
+/** Commands with the number of days after receipt at which they are decided. */
+const script = fc.array(fc.tuple(command, fc.integer({ min: 0, max: 3 })), { minLength: 50, maxLength: 250 }).map((steps) => [[receive, 0] as [ComplaintCommand, number], ...steps]);
+
+const invariantsHold = (state: Complaint, history: readonly ComplaintEvent[]): void => {
+  const types = history.map((e) => e.type);
+  if (state.status === 'none') expect(history).toHaveLength(0);
+  else expect(types[0]).toBe('ComplaintReceived');
+  expect(types.filter((t) => t === 'ComplaintReceived')).toHaveLength(state.status === 'none' ? 0 : 1);
+  if (['resolution_approved', 'implemented', 'followed_up'].includes(state.status)) {
+    expect(state.resolution).toBeDefined();
+    if (state.resolution!.needsApproval) expect(state.resolution!.approved).toBe(true);
+  }
+  if (state.status === 'closed') expect(state.closure).toBeDefined();
+  if (state.status === 'investigating' || state.resolution) expect(state.assignee).toBeDefined();
+  if (state.resolution) expect(state.rootCause).toBeDefined();
+  // Levels only rise; a case was classified before it was assigned.
+  const levels = history.flatMap((e) => (e.type === 'ComplaintEscalated' ? [e.data.level] : []));
+  levels.forEach((level, i) => i > 0 && expect(level).toBeGreaterThan(levels[i - 1]!));
+  const firstAssign = types.indexOf('ComplaintAssigned');
+  if (firstAssign >= 0) expect(types.indexOf('ComplaintClassified')).toBeLessThan(firstAssign);
+};
+
+describe('complaint decider properties', () => {
+  it('never yields a history whose replay breaks an invariant, and every event fits its published codec', () => {
+    fc.assert(
+      fc.property(script, (steps) => {
+        let state = initialState;
+        const history: ComplaintEvent[] = [];
+        let day = 0;
+        for (const [cmd, later] of steps) {
+          day += later;
+          const now = new Date(Date.UTC(2026, 10, 1) + day * 86_400_000).toISOString();
+          const decision = decide(cmd, state, { now, newId: () => 'generated', policy: DEFAULT_COMPLAINT_POLICY });
+          if (E.isLeft(decision)) continue;
+          for (const event of decision.right) {
+            expect(ComplaintEventCodecs[event.type].data.is(event.data)).toBe(true);
+            state = evolve(state, event);
+            history.push(event);
+          }
+          invariantsHold(state, history);
+          if (state.status === 'rejected' || state.status === 'withdrawn') {
+            expect(E.isLeft(decide({ type: 'ReopenComplaint', body: { reason: 'r' } }, state, { now, newId: () => 'g', policy: DEFAULT_COMPLAINT_POLICY }))).toBe(true);
+          }
+        }
+        expect(foldComplaint(history)).toEqual(state);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('replays any history to the same state every time', () => {
+    fc.assert(
+      fc.property(script, (steps) => {
+        const history: ComplaintEvent[] = [];
+        let state = initialState;
+        for (const [cmd] of steps) {
+          const decision = decide(cmd, state, { now: '2026-11-01T00:00:00.000Z', newId: () => 'generated', policy: DEFAULT_COMPLAINT_POLICY });
+          if (E.isRight(decision)) {
+            history.push(...decision.right);
+            state = foldComplaint(decision.right, state);
+          }
+        }
+        const replays = [foldComplaint(history), foldComplaint(JSON.parse(JSON.stringify(history)) as ComplaintEvent[])];
+        expect(replays[0]).toEqual(state);
+        expect(replays[1]).toEqual(state);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,214 @@
+import type { ComplaintEvent } from '@redress/contracts';
+import { deciderSpecification } from '../testing/decider-specification';
+import type { ComplaintCommand } from './command';
+import { complaintDecider } from './decider';
+import type { DecisionContext } from './decide';
+import { DEFAULT_COMPLAINT_POLICY } from './policy';
+
+const NOW = '2026-11-25T10:00:00.000Z';
+const ID = '0190a5f0-0000-7000-8000-000000000001';
+const ctx = (now = NOW): DecisionContext => ({ now, newId: () => 'complainant-generated', policy: DEFAULT_COMPLAINT_POLICY });
+const given = deciderSpecification(complaintDecider, ctx);
+const givenAt = (now: string) => deciderSpecification(complaintDecider, () => ctx(now));
+
+// Histories at each step of the lifecycle.
+const received: ComplaintEvent[] = [
+  {
+    type: 'ComplaintReceived',
+    data: {
+      complaintId: ID,
+      complainantId: 'cust-1',
+      channel: 'phone',
+      complainant: { anonymous: false, name: 'Li Wei', contact: '+86 138 0000 0000', customerType: 'individual' },
+      subject: 'Parcel arrived damaged',
+      content: 'The box was soaked and the vase broken.',
+      receivedAt: '2026-11-25T08:00:00.000Z',
+    },
+  },
+];
+const acknowledged: ComplaintEvent[] = [...received, { type: 'ComplaintAcknowledged', data: {} }];
+const classified: ComplaintEvent[] = [
+  ...acknowledged,
+  { type: 'ComplaintClassified', data: { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery' } },
+];
+const assigned: ComplaintEvent[] = [...classified, { type: 'ComplaintAssigned', data: { assignee: 'handler-1' } }];
+const rootCause = { category: 'packaging', description: 'Box not waterproof', substantiated: true, attributedTo: { department: 'delivery' } };
+const investigated: ComplaintEvent[] = [...assigned, { type: 'RootCauseIdentified', data: rootCause }];
+const apology = { type: 'apology' as const };
+const refund = (amount: number) => ({ type: 'refund' as const, amount, currency: 'CNY' });
+const proposedWithin: ComplaintEvent[] = [
+  ...investigated,
+  { type: 'ResolutionProposed', data: { summary: 'Refund the vase', remedies: [apology, refund(200)], needsApproval: false } },
+];
+const proposedBeyond: ComplaintEvent[] = [
+  ...investigated,
+  { type: 'ResolutionProposed', data: { summary: 'Refund and compensate', remedies: [refund(450), { ...refund(100), type: 'compensation' }], needsApproval: true } },
+];
+const approved: ComplaintEvent[] = [...proposedBeyond, { type: 'ResolutionApproved', data: {} }];
+const implemented: ComplaintEvent[] = [...proposedWithin, { type: 'ResolutionImplemented', data: { notifiedVia: 'phone' } }];
+const followedUp: ComplaintEvent[] = [...implemented, { type: 'FollowUpRecorded', data: { satisfaction: 4, method: 'phone' } }];
+const closed: ComplaintEvent[] = [...followedUp, { type: 'ComplaintClosed', data: { outcome: 'resolved', summary: 'Refunded', closedAt: NOW } }];
+const rejected: ComplaintEvent[] = [...acknowledged, { type: 'ComplaintRejected', data: { reason: 'abusive', explanation: 'Threats to staff' } }];
+const withdrawn: ComplaintEvent[] = [...received, { type: 'ComplaintWithdrawn', data: {} }];
+
+const command = <T extends ComplaintCommand['type']>(type: T, body: Extract<ComplaintCommand, { type: T }>['body']) =>
+  ({ type, body }) as ComplaintCommand;
+
+describe('complaint decider', () => {
+  describe('receive', () => {
+    const body = {
+      channel: 'web' as const,
+      complainant: { name: 'Ana', contact: 'ana@example.com', customerType: 'individual' as const },
+      subject: 'Overcharged',
+      content: 'Charged twice for one order',
+    };
+
+    it('records the complaint, giving a new complainant an id and the decision time as received-at', () =>
+      given([])
+        .when({ type: 'ReceiveComplaint', complaintId: ID, body })
+        .then([
+          {
+            type: 'ComplaintReceived',
+            data: {
+              complaintId: ID,
+              complainantId: 'complainant-generated',
+              channel: 'web',
+              complainant: { name: 'Ana', contact: 'ana@example.com', customerType: 'individual', anonymous: false },
+              subject: 'Overcharged',
+              content: 'Charged twice for one order',
+              receivedAt: NOW,
+            },
+          },
+        ]));
+
+    it('keeps no name or contact of an anonymous complainant', () =>
+      given([])
+        .when({ type: 'ReceiveComplaint', complaintId: ID, body: { ...body, complainant: { name: 'typed anyway', customerType: 'business', anonymous: true }, receivedAt: '2026-11-20T00:00:00.000Z' } })
+        .then([
+          {
+            type: 'ComplaintReceived',
+            data: {
+              complaintId: ID,
+              complainantId: 'complainant-generated',
+              channel: 'web',
+              complainant: { anonymous: true, customerType: 'business' },
+              subject: 'Overcharged',
+              content: 'Charged twice for one order',
+              receivedAt: '2026-11-20T00:00:00.000Z',
+            },
+          },
+        ]));
+
+    it('refuses a second receive of the same case', () => given(received).when({ type: 'ReceiveComplaint', complaintId: ID, body }).thenFails('COMPLAINT_ALREADY_EXISTS'));
+  });
+
+  describe('acknowledge', () => {
+    it('acknowledges once', () => given(received).when(command('AcknowledgeComplaint', { message: 'We are on it' })).then([{ type: 'ComplaintAcknowledged', data: { message: 'We are on it' } }]));
+    it('refuses a second acknowledgement', () => given(acknowledged).when(command('AcknowledgeComplaint', {})).thenFails('ALREADY_ACKNOWLEDGED'));
+    it('refuses an unknown case', () => given([]).when(command('AcknowledgeComplaint', {})).thenFails('COMPLAINT_NOT_FOUND'));
+  });
+
+  describe('classify', () => {
+    const body = { category: 'billing' as const, severity: 'high' as const, urgency: 'urgent' as const, department: 'finance' };
+    it('classifies an acknowledged case', () => given(acknowledged).when(command('ClassifyComplaint', body)).then([{ type: 'ComplaintClassified', data: body }]));
+    it('reclassifies during investigation', () => given(investigated).when(command('ClassifyComplaint', body)).then([{ type: 'ComplaintClassified', data: body }]));
+    it('refuses before acknowledgement', () => given(received).when(command('ClassifyComplaint', body)).thenFails('NOT_ACKNOWLEDGED'));
+    it('refuses once a resolution is proposed', () => given(proposedWithin).when(command('ClassifyComplaint', body)).thenFails('RESOLUTION_PENDING'));
+  });
+
+  describe('assign', () => {
+    it('assigns an owner', () => given(classified).when(command('AssignComplaint', { assignee: 'h-1' })).then([{ type: 'ComplaintAssigned', data: { assignee: 'h-1' } }]));
+    it('records a reassignment with the previous owner', () =>
+      given(assigned)
+        .when(command('AssignComplaint', { assignee: 'h-2', department: 'claims' }))
+        .then([{ type: 'ComplaintReassigned', data: { assignee: 'h-2', department: 'claims', previousAssignee: 'handler-1' } }]));
+    it('refuses before classification', () => given(acknowledged).when(command('AssignComplaint', { assignee: 'h-1' })).thenFails('NOT_CLASSIFIED'));
+    it('refuses assigning the same owner again', () => given(assigned).when(command('AssignComplaint', { assignee: 'handler-1' })).thenFails('ASSIGNEE_UNCHANGED'));
+  });
+
+  describe('investigate', () => {
+    it('adds a note', () => given(assigned).when(command('AddInvestigationNote', { note: 'Called courier' })).then([{ type: 'InvestigationNoteAdded', data: { note: 'Called courier' } }]));
+    it('refuses a note without an assignee', () => given(classified).when(command('AddInvestigationNote', { note: 'x' })).thenFails('ASSIGNEE_REQUIRED'));
+    it('identifies the root cause', () => given(assigned).when(command('IdentifyRootCause', rootCause)).then([{ type: 'RootCauseIdentified', data: rootCause }]));
+    it('refuses a root cause without an assignee', () => given(classified).when(command('IdentifyRootCause', rootCause)).thenFails('ASSIGNEE_REQUIRED'));
+    it('refuses a root cause while a resolution is under way', () => given(proposedWithin).when(command('IdentifyRootCause', rootCause)).thenFails('RESOLUTION_PENDING'));
+  });
+
+  describe('propose a resolution', () => {
+    it('needs no approval within the handler’s authority (500)', () =>
+      given(investigated)
+        .when(command('ProposeResolution', { summary: 's', remedies: [refund(300), { ...refund(200), type: 'compensation' }] }))
+        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(300), { ...refund(200), type: 'compensation' }], needsApproval: false } }]));
+    it('needs approval above the handler’s authority', () =>
+      given(investigated)
+        .when(command('ProposeResolution', { summary: 's', remedies: [refund(500.01)] }))
+        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(500.01)], needsApproval: true } }]));
+    it('refuses without a root cause', () => given(assigned).when(command('ProposeResolution', { summary: 's', remedies: [apology] })).thenFails('ROOT_CAUSE_REQUIRED'));
+    it('refuses a second proposal', () => given(proposedWithin).when(command('ProposeResolution', { summary: 's', remedies: [apology] })).thenFails('RESOLUTION_PENDING'));
+    it('refuses a refund without an amount', () => given(investigated).when(command('ProposeResolution', { summary: 's', remedies: [{ type: 'refund' }] })).thenFails('REMEDY_AMOUNT_REQUIRED'));
+    it('refuses amounts in two currencies', () =>
+      given(investigated).when(command('ProposeResolution', { summary: 's', remedies: [refund(10), { ...refund(10), currency: 'EUR' }] })).thenFails('MIXED_CURRENCIES'));
+  });
+
+  describe('approve and decline', () => {
+    it('a supervisor approves a remedy beyond authority', () => given(proposedBeyond).when(command('ApproveResolution', { note: 'ok' })).then([{ type: 'ResolutionApproved', data: { note: 'ok' } }]));
+    it('declining sends the case back to investigation', () => given(proposedBeyond).when(command('DeclineResolution', { reason: 'too much' })).then([{ type: 'ResolutionDeclined', data: { reason: 'too much' } }]));
+    it('refuses approval a remedy does not need', () => given(proposedWithin).when(command('ApproveResolution', {})).thenFails('APPROVAL_NOT_REQUIRED'));
+    it('refuses approval with nothing proposed', () => given(investigated).when(command('ApproveResolution', {})).thenFails('NO_RESOLUTION_PROPOSED'));
+    it('refuses declining with nothing proposed', () => given(approved).when(command('DeclineResolution', { reason: 'x' })).thenFails('NO_RESOLUTION_PROPOSED'));
+  });
+
+  describe('implement', () => {
+    const body = { notifiedVia: 'sms' };
+    it('implements a remedy within authority', () => given(proposedWithin).when(command('ImplementResolution', body)).then([{ type: 'ResolutionImplemented', data: body }]));
+    it('implements an approved remedy', () => given(approved).when(command('ImplementResolution', body)).then([{ type: 'ResolutionImplemented', data: body }]));
+    it('refuses an unapproved remedy beyond authority', () => given(proposedBeyond).when(command('ImplementResolution', body)).thenFails('RESOLUTION_NEEDS_APPROVAL'));
+    it('refuses with no resolution', () => given(investigated).when(command('ImplementResolution', body)).thenFails('NO_RESOLUTION_PROPOSED'));
+    it('refuses a second implementation', () => given(implemented).when(command('ImplementResolution', body)).thenFails('NO_RESOLUTION_PROPOSED'));
+  });
+
+  describe('contact, follow up, close', () => {
+    const contact = { channel: 'phone' as const, direction: 'outbound' as const, summary: 'Explained' };
+    it('records a contact at any open step', () => given(received).when(command('RecordContact', contact)).then([{ type: 'ContactRecorded', data: contact }]));
+    it('follows up after implementation', () =>
+      given(implemented).when(command('RecordFollowUp', { satisfaction: 5, method: 'survey' })).then([{ type: 'FollowUpRecorded', data: { satisfaction: 5, method: 'survey' } }]));
+    it('refuses a follow-up before implementation', () => given(approved).when(command('RecordFollowUp', { satisfaction: 5, method: 'survey' })).thenFails('NOT_IMPLEMENTED'));
+    it('closes with the decision time', () =>
+      given(followedUp).when(command('CloseComplaint', { outcome: 'resolved', summary: 'done' })).then([{ type: 'ComplaintClosed', data: { outcome: 'resolved', summary: 'done', closedAt: NOW } }]));
+    it('closes without a follow-up', () =>
+      given(implemented).when(command('CloseComplaint', { outcome: 'partially_resolved', summary: 'done' })).then([{ type: 'ComplaintClosed', data: { outcome: 'partially_resolved', summary: 'done', closedAt: NOW } }]));
+    it('refuses to close before implementation', () => given(investigated).when(command('CloseComplaint', { outcome: 'resolved', summary: 'x' })).thenFails('NOT_IMPLEMENTED'));
+  });
+
+  describe('after close', () => {
+    it('accepts nothing but reopen', () => {
+      given(closed).when(command('RecordContact', { channel: 'email', direction: 'inbound', summary: 'x' })).thenFails('COMPLAINT_CLOSED');
+      given(closed).when(command('EscalateComplaint', { reason: 'x' })).thenFails('COMPLAINT_CLOSED');
+    });
+    it('reopens within 30 days', () => givenAt('2026-12-25T10:00:00.000Z')(closed).when(command('ReopenComplaint', { reason: 'Vase still broken' })).then([{ type: 'ComplaintReopened', data: { reason: 'Vase still broken' } }]));
+    it('refuses to reopen after 30 days', () => givenAt('2026-12-25T10:00:00.001Z')(closed).when(command('ReopenComplaint', { reason: 'late' })).thenFails('REOPEN_WINDOW_EXPIRED'));
+    it('refuses to reopen an open case', () => given(investigated).when(command('ReopenComplaint', { reason: 'x' })).thenFails('NOT_CLOSED'));
+    it('refuses to reopen an unknown case', () => given([]).when(command('ReopenComplaint', { reason: 'x' })).thenFails('COMPLAINT_NOT_FOUND'));
+    it('needs a new resolution after reopening', () =>
+      given([...closed, { type: 'ComplaintReopened', data: { reason: 'x' } }])
+        .when(command('ProposeResolution', { summary: 'replace', remedies: [{ type: 'exchange' }] }))
+        .then([{ type: 'ResolutionProposed', data: { summary: 'replace', remedies: [{ type: 'exchange' }], needsApproval: false } }]));
+  });
+
+  describe('reject, withdraw, escalate', () => {
+    it('rejects before a resolution', () =>
+      given(classified).when(command('RejectComplaint', { reason: 'out_of_scope', explanation: 'Not our product' })).then([{ type: 'ComplaintRejected', data: { reason: 'out_of_scope', explanation: 'Not our product' } }]));
+    it('refuses a duplicate without the original', () => given(received).when(command('RejectComplaint', { reason: 'duplicate', explanation: 'x' })).thenFails('DUPLICATE_OF_REQUIRED'));
+    it('refuses a case duplicating itself', () => given(received).when(command('RejectComplaint', { reason: 'duplicate', explanation: 'x', duplicateOf: ID })).thenFails('DUPLICATE_OF_SELF'));
+    it('refuses rejection once a resolution is under way', () => given(proposedWithin).when(command('RejectComplaint', { reason: 'abusive', explanation: 'x' })).thenFails('TOO_LATE_TO_REJECT'));
+    it('rejected cases take no work', () => given(rejected).when(command('ClassifyComplaint', { category: 'other', severity: 'low', urgency: 'normal', department: 'd' })).thenFails('COMPLAINT_REJECTED'));
+    it('withdraws at any open step', () => given(approved).when(command('WithdrawComplaint', { reason: 'Sorted it myself' })).then([{ type: 'ComplaintWithdrawn', data: { reason: 'Sorted it myself' } }]));
+    it('withdrawn cases take no work', () => given(withdrawn).when(command('AcknowledgeComplaint', {})).thenFails('COMPLAINT_WITHDRAWN'));
+    it('escalates one level up by default', () => given(assigned).when(command('EscalateComplaint', { reason: 'VIP' })).then([{ type: 'ComplaintEscalated', data: { level: 1, reason: 'VIP' } }]));
+    it('escalates to a named level', () => given(assigned).when(command('EscalateComplaint', { reason: 'Regulator', level: 3 })).then([{ type: 'ComplaintEscalated', data: { level: 3, reason: 'Regulator' } }]));
+    it('refuses a level that is not higher', () =>
+      given([...assigned, { type: 'ComplaintEscalated', data: { level: 3, reason: 'x' } }]).when(command('EscalateComplaint', { reason: 'again', level: 2 })).thenFails('ESCALATION_LEVEL_NOT_HIGHER'));
+    it('refuses to go past level 5', () =>
+      given([...assigned, { type: 'ComplaintEscalated', data: { level: 5, reason: 'x' } }]).when(command('EscalateComplaint', { reason: 'again' })).thenFails('ESCALATION_LEVEL_NOT_HIGHER'));
+  });
+});

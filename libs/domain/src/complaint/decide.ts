@@ -1,0 +1,173 @@
+import * as E from 'fp-ts/Either';
+import type { ComplaintEvent, Remedy } from '@redress/contracts';
+import type { ComplaintCommand } from './command';
+import { complaintError, type ComplaintError } from './errors';
+import type { ComplaintPolicy } from './policy';
+import type { Complaint, ComplaintStatus } from './state';
+
+/** Everything decide needs from outside, injected so decisions are deterministic. */
+export interface DecisionContext {
+  /** ISO-8601 time of the decision. */
+  readonly now: string;
+  /** A fresh id (complainant ids for anonymous or new complainants). */
+  readonly newId: () => string;
+  readonly policy: ComplaintPolicy;
+}
+
+type Decision = E.Either<ComplaintError, ComplaintEvent[]>;
+const events = (...happened: ComplaintEvent[]): Decision => E.right(happened);
+const refuse = (...error: Parameters<typeof complaintError>): Decision => E.left(complaintError(...error));
+
+/** The case must exist and be open; names the reason when it is not. */
+const open = (state: Complaint): ComplaintError | undefined => {
+  switch (state.status) {
+    case 'none':
+      return complaintError('COMPLAINT_NOT_FOUND', 'there is no such complaint');
+    case 'closed':
+      return complaintError('COMPLAINT_CLOSED', 'the complaint is closed; only reopen is possible');
+    case 'rejected':
+      return complaintError('COMPLAINT_REJECTED', 'the complaint was rejected and accepts no further work');
+    case 'withdrawn':
+      return complaintError('COMPLAINT_WITHDRAWN', 'the complaint was withdrawn and accepts no further work');
+    default:
+      return undefined;
+  }
+};
+
+const BEFORE_RESOLUTION: readonly ComplaintStatus[] = ['received', 'acknowledged', 'classified', 'assigned', 'investigating'];
+const MONEY_REMEDIES: ReadonlySet<Remedy['type']> = new Set(['refund', 'compensation']);
+
+/** Money remedies need an amount and currency, all in one currency; returns the total or the refusal. */
+const remedyTotal = (remedies: readonly Remedy[]): E.Either<ComplaintError, number> => {
+  const missing = remedies.find((r) => MONEY_REMEDIES.has(r.type) && (r.amount === undefined || r.currency === undefined));
+  if (missing) return E.left(complaintError('REMEDY_AMOUNT_REQUIRED', `a ${missing.type} needs an amount and a currency`));
+  const priced = remedies.filter((r) => r.amount !== undefined);
+  if (priced.some((r) => r.currency === undefined)) return E.left(complaintError('REMEDY_AMOUNT_REQUIRED', 'an amount needs a currency'));
+  if (new Set(priced.map((r) => r.currency)).size > 1) return E.left(complaintError('MIXED_CURRENCIES', 'all amounts of one resolution must be in one currency'));
+  return E.right(Math.round(priced.reduce((sum, r) => sum + (r.amount ?? 0), 0) * 100) / 100);
+};
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The complaint lifecycle (DOMAIN.md section 1) as a pure function: the
+ * events a command produces on a case, or the rule it breaks. Nothing is
+ * written when it refuses.
+ */
+export const decide = (command: ComplaintCommand, state: Complaint, ctx: DecisionContext): Decision => {
+  if (command.type === 'ReceiveComplaint') {
+    if (state.status !== 'none') return refuse('COMPLAINT_ALREADY_EXISTS', 'this complaint has already been received');
+    const { complainant, receivedAt, ...rest } = command.body;
+    const { id: complainantId, anonymous, ...details } = complainant;
+    return events({
+      type: 'ComplaintReceived',
+      data: {
+        ...rest,
+        complaintId: command.complaintId,
+        complainantId: complainantId ?? ctx.newId(),
+        // An anonymous complainant leaves no name or contact behind, even if one was typed in.
+        complainant: anonymous === true ? { anonymous: true, ...(details.customerType ? { customerType: details.customerType } : {}) } : { ...details, anonymous: false },
+        receivedAt: receivedAt ?? ctx.now,
+      },
+    });
+  }
+
+  if (command.type === 'ReopenComplaint') {
+    if (state.status === 'none') return refuse('COMPLAINT_NOT_FOUND', 'there is no such complaint');
+    if (state.status !== 'closed' || !state.closure) return refuse('NOT_CLOSED', 'only a closed complaint can be reopened');
+    const deadline = Date.parse(state.closure.closedAt) + ctx.policy.reopenWindowDays * DAY_MS;
+    if (Date.parse(ctx.now) > deadline) {
+      return refuse('REOPEN_WINDOW_EXPIRED', `a complaint can be reopened within ${ctx.policy.reopenWindowDays} days of closing; that window ended ${new Date(deadline).toISOString()}`);
+    }
+    return events({ type: 'ComplaintReopened', data: command.body });
+  }
+
+  const closed = open(state);
+  if (closed) return E.left(closed);
+
+  switch (command.type) {
+    case 'AcknowledgeComplaint':
+      return state.acknowledged ? refuse('ALREADY_ACKNOWLEDGED', 'the complaint has already been acknowledged') : events({ type: 'ComplaintAcknowledged', data: command.body });
+
+    case 'ClassifyComplaint':
+      if (!state.acknowledged) return refuse('NOT_ACKNOWLEDGED', 'acknowledge the complaint before classifying it');
+      if (!BEFORE_RESOLUTION.includes(state.status as ComplaintStatus)) return refuse('RESOLUTION_PENDING', 'a resolution has been proposed; the classification can no longer change');
+      return events({ type: 'ComplaintClassified', data: command.body });
+
+    case 'AssignComplaint': {
+      if (!state.classification) return refuse('NOT_CLASSIFIED', 'classify the complaint before assigning it');
+      const { assignee, department } = command.body;
+      if (state.assignee === undefined) return events({ type: 'ComplaintAssigned', data: command.body });
+      if (state.assignee === assignee && (department === undefined || department === state.department)) {
+        return refuse('ASSIGNEE_UNCHANGED', `the complaint is already assigned to ${assignee}`);
+      }
+      return events({ type: 'ComplaintReassigned', data: { ...command.body, previousAssignee: state.assignee } });
+    }
+
+    case 'AddInvestigationNote':
+      if (state.assignee === undefined) return refuse('ASSIGNEE_REQUIRED', 'assign an owner before investigating');
+      return events({ type: 'InvestigationNoteAdded', data: command.body });
+
+    case 'IdentifyRootCause':
+      if (state.assignee === undefined) return refuse('ASSIGNEE_REQUIRED', 'assign an owner before investigating');
+      if (!BEFORE_RESOLUTION.includes(state.status as ComplaintStatus)) return refuse('RESOLUTION_PENDING', 'a resolution is already under way; decline it to revise the root cause');
+      return events({ type: 'RootCauseIdentified', data: command.body });
+
+    case 'ProposeResolution': {
+      if (!state.rootCause) return refuse('ROOT_CAUSE_REQUIRED', 'identify the root cause before proposing a resolution');
+      if (state.status !== 'investigating') return refuse('RESOLUTION_PENDING', 'a resolution has already been proposed');
+      return E.map((total: number): ComplaintEvent[] => [
+        { type: 'ResolutionProposed', data: { ...command.body, needsApproval: total > ctx.policy.handlerAuthorityLimit } },
+      ])(remedyTotal(command.body.remedies));
+    }
+
+    case 'ApproveResolution':
+    case 'DeclineResolution': {
+      if (state.status !== 'resolution_proposed' || !state.resolution) return refuse('NO_RESOLUTION_PROPOSED', 'there is no proposed resolution awaiting a decision');
+      if (!state.resolution.needsApproval) {
+        return refuse('APPROVAL_NOT_REQUIRED', `the remedy is within the handler's authority of ${ctx.policy.handlerAuthorityLimit}; it needs no approval`);
+      }
+      return command.type === 'ApproveResolution'
+        ? events({ type: 'ResolutionApproved', data: command.body })
+        : events({ type: 'ResolutionDeclined', data: command.body });
+    }
+
+    case 'ImplementResolution':
+      if (!state.resolution || (state.status !== 'resolution_proposed' && state.status !== 'resolution_approved')) {
+        return refuse('NO_RESOLUTION_PROPOSED', 'there is no resolution ready to implement');
+      }
+      if (state.resolution.needsApproval && !state.resolution.approved) {
+        return refuse('RESOLUTION_NEEDS_APPROVAL', `the remedy exceeds the handler's authority of ${ctx.policy.handlerAuthorityLimit}; a supervisor must approve it first`);
+      }
+      return events({ type: 'ResolutionImplemented', data: command.body });
+
+    case 'RecordContact':
+      return events({ type: 'ContactRecorded', data: command.body });
+
+    case 'RecordFollowUp':
+      if (state.status !== 'implemented' && state.status !== 'followed_up') return refuse('NOT_IMPLEMENTED', 'follow up only after the resolution has been implemented');
+      return events({ type: 'FollowUpRecorded', data: command.body });
+
+    case 'CloseComplaint':
+      if (state.status !== 'implemented' && state.status !== 'followed_up') return refuse('NOT_IMPLEMENTED', 'close only after the resolution has been implemented');
+      return events({ type: 'ComplaintClosed', data: { ...command.body, closedAt: ctx.now } });
+
+    case 'RejectComplaint': {
+      if (!BEFORE_RESOLUTION.includes(state.status as ComplaintStatus)) return refuse('TOO_LATE_TO_REJECT', 'a resolution is under way; a complaint can only be rejected before one is proposed');
+      const { reason, duplicateOf } = command.body;
+      if (reason === 'duplicate' && duplicateOf === undefined) return refuse('DUPLICATE_OF_REQUIRED', 'name the case this one duplicates (duplicateOf)');
+      if (duplicateOf !== undefined && duplicateOf === state.id) return refuse('DUPLICATE_OF_SELF', 'a complaint cannot duplicate itself');
+      return events({ type: 'ComplaintRejected', data: command.body });
+    }
+
+    case 'WithdrawComplaint':
+      return events({ type: 'ComplaintWithdrawn', data: command.body });
+
+    case 'EscalateComplaint': {
+      const level = command.body.level ?? state.escalationLevel + 1;
+      if (level <= state.escalationLevel) return refuse('ESCALATION_LEVEL_NOT_HIGHER', `the complaint is already at escalation level ${state.escalationLevel}`);
+      if (level > 5) return refuse('ESCALATION_LEVEL_NOT_HIGHER', 'the complaint is already at the highest escalation level (5)');
+      return events({ type: 'ComplaintEscalated', data: { level, reason: command.body.reason } });
+    }
+  }
+};

@@ -1,0 +1,60 @@
+import type { ComplaintEvent } from '@redress/contracts';
+import type { Complaint } from './state';
+
+/** Applies one event. Total and pure: replaying the same history always gives the same case. */
+export const evolve = (state: Complaint, event: ComplaintEvent): Complaint => {
+  switch (event.type) {
+    case 'ComplaintReceived': {
+      const { complaintId, complainant, ...rest } = event.data;
+      return { ...state, ...rest, id: complaintId, complainant, status: 'received' };
+    }
+    case 'ComplaintAcknowledged':
+      return { ...state, acknowledged: true, status: state.status === 'received' ? 'acknowledged' : state.status };
+    case 'ComplaintClassified':
+      return {
+        ...state,
+        classification: event.data,
+        department: event.data.department,
+        status: state.status === 'acknowledged' ? 'classified' : state.status,
+      };
+    case 'ComplaintAssigned':
+    case 'ComplaintReassigned':
+      return {
+        ...state,
+        assignee: event.data.assignee,
+        department: event.data.department ?? state.department,
+        status: state.status === 'classified' ? 'assigned' : state.status,
+      };
+    case 'InvestigationNoteAdded':
+      return { ...state, investigationNotes: state.investigationNotes + 1, status: state.status === 'assigned' ? 'investigating' : state.status };
+    case 'RootCauseIdentified':
+      return { ...state, rootCause: event.data, status: 'investigating' };
+    case 'ResolutionProposed':
+      return { ...state, resolution: { ...event.data, approved: false, implemented: false }, status: 'resolution_proposed' };
+    case 'ResolutionApproved':
+      return state.resolution ? { ...state, resolution: { ...state.resolution, approved: true }, status: 'resolution_approved' } : state;
+    case 'ResolutionDeclined': {
+      const { resolution: _declined, ...rest } = state;
+      return { ...rest, status: 'investigating' };
+    }
+    case 'ResolutionImplemented':
+      return state.resolution ? { ...state, resolution: { ...state.resolution, implemented: true }, status: 'implemented' } : state;
+    case 'ContactRecorded':
+      return { ...state, contacts: state.contacts + 1 };
+    case 'FollowUpRecorded':
+      return { ...state, followUp: event.data, status: 'followed_up' };
+    case 'ComplaintClosed':
+      return { ...state, closure: event.data, status: 'closed' };
+    case 'ComplaintReopened': {
+      // Back to investigating with the same owner and root cause; a new resolution will be needed.
+      const { resolution: _previous, followUp: _followUp, closure: _closure, ...rest } = state;
+      return { ...rest, reopenCount: state.reopenCount + 1, status: 'investigating' };
+    }
+    case 'ComplaintRejected':
+      return { ...state, rejection: event.data, status: 'rejected' };
+    case 'ComplaintWithdrawn':
+      return { ...state, status: 'withdrawn' };
+    case 'ComplaintEscalated':
+      return { ...state, escalationLevel: event.data.level };
+  }
+};

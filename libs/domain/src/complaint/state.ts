@@ -1,0 +1,43 @@
+import type * as t from 'io-ts';
+import type * as C from '@redress/contracts';
+
+type Of<Codec extends t.Mixed> = t.TypeOf<Codec>;
+export type ComplaintStatus = Of<typeof C.ComplaintStatus>;
+
+/** The case as its events leave it. `status: 'none'` until it is received. */
+export interface Complaint {
+  readonly status: ComplaintStatus | 'none';
+  readonly id?: string;
+  readonly complainantId?: string;
+  readonly channel?: Of<typeof C.Channel>;
+  readonly complainant?: Of<typeof C.ComplaintReceived>['complainant'];
+  readonly subject?: string;
+  readonly content?: string;
+  readonly product?: string;
+  readonly region?: string;
+  readonly externalRef?: string;
+  readonly receivedAt?: string;
+  readonly acknowledged: boolean;
+  readonly classification?: Of<typeof C.ClassifyBody>;
+  readonly assignee?: string;
+  readonly department?: string;
+  readonly investigationNotes: number;
+  readonly rootCause?: Of<typeof C.RootCauseIdentified>;
+  readonly resolution?: Of<typeof C.ResolutionProposed> & { readonly approved: boolean; readonly implemented: boolean };
+  readonly followUp?: Of<typeof C.FollowUpBody>;
+  readonly contacts: number;
+  readonly escalationLevel: number;
+  readonly closure?: Of<typeof C.ComplaintClosed>;
+  readonly rejection?: Of<typeof C.RejectBody>;
+  readonly reopenCount: number;
+}
+
+export const initialState: Complaint = {
+  status: 'none',
+  acknowledged: false,
+  investigationNotes: 0,
+  contacts: 0,
+  escalationLevel: 0,
+  reopenCount: 0,
+};
+
