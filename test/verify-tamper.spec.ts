@@ -100,6 +100,8 @@ describe('npm run cli -- verify', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.output).toContain("Unknown option '--strem'");
     expect((await run(dataDir, 'frobnicate')).output).toContain('unknown command "frobnicate"');
+    const missing = join(dataDir, 'typo');
+    expect(await run(missing, 'verify')).toEqual({ code: 2, output: `no event store at ${join(missing, 'events.db')} (check DATA_DIR)` });
   });
 
   it('exits non-zero from the real command line', async () => {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, openEventStore, type Env } from '@redress/platform';
 import { UsageError, type CliIo, type ExitCode } from './cli-io';
@@ -19,7 +21,13 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
     switch (command) {
       case 'verify': {
         const { values } = parseArgs({ args: [...rest], options: { stream: { type: 'string' } }, strict: true });
-        const store = openEventStore(loadConfig(env));
+        const config = loadConfig(env);
+        // Opening a missing SQLite file would create it, and verify would then vouch for an empty log.
+        if (config.eventStore.kind === 'sqlite' && !existsSync(join(config.dataDir, 'events.db'))) {
+          io.err(`no event store at ${join(config.dataDir, 'events.db')} (check DATA_DIR)`);
+          return 2;
+        }
+        const store = openEventStore(config);
         try {
           return await verify(store, values.stream, io);
         } finally {

@@ -31,7 +31,20 @@ export const assertAppendable = (streamName: string, events: readonly EventToApp
   if (events.length === 0) throw new TypeError('appendToStream needs at least one event');
   if (!isExpectedRevision(expected)) throw new TypeError(`invalid expected revision ${JSON.stringify(expected)}`);
   for (const event of events) {
-    if (typeof event.id !== 'string' || event.id.length === 0) throw new TypeError('every event needs an id');
-    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError('every event needs a type');
+    // Both adapters take the same events: EventStoreDB wants UUID ids and keeps `$` types for itself.
+    if (typeof event.id !== 'string' || !UUID.test(event.id)) throw new TypeError(`event id ${JSON.stringify(event.id)} is not a UUID`);
+    if (typeof event.type !== 'string' || event.type.length === 0 || event.type.startsWith('$')) {
+      throw new TypeError(`invalid event type ${JSON.stringify(event.type)}`);
+    }
+  }
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const assertReadable = (options: { readonly maxCount?: number; readonly fromRevision?: number; readonly after?: number }): void => {
+  for (const [name, value] of Object.entries(options)) {
+    if ((name === 'maxCount' || name === 'fromRevision' || name === 'after') && value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+      throw new TypeError(`${name} must be a whole number ≥ 0, not ${JSON.stringify(value)}`);
+    }
   }
 };

@@ -19,8 +19,10 @@ export const GENESIS = '0'.repeat(64);
  * order an adapter or a client keeps keys in. Written as plain loops: it runs
  * for every event appended or verified.
  */
-export const canonicalJson = (value: Json): string => {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+export const canonicalJson = (input: Json): string => {
+  // Follows JSON.stringify's rules (toJSON, undefined in arrays) so a value hashes the same before it is stored and after it is read back.
+  const value = input !== null && input !== undefined && typeof (input as { toJSON?: unknown }).toJSON === 'function' ? ((input as unknown as { toJSON: () => Json }).toJSON()) : input;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i += 1) out += (i === 0 ? '' : ',') + canonicalJson(value[i] as Json);
@@ -30,7 +32,7 @@ export const canonicalJson = (value: Json): string => {
   let out = '{';
   for (const key of keys) {
     const member = value[key];
-    if (member === undefined) continue;
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
     out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
   }
   return `${out}}`;

@@ -172,6 +172,10 @@ export const describeEventStoreContract = (adapter: string, target: ContractTarg
         await expect(store.appendToStream(stream, [])).rejects.toThrow(TypeError);
         await expect(store.appendToStream('', [event('A')])).rejects.toThrow(TypeError);
         await expect(store.appendToStream(stream, [event('A')], -1 as ExpectedRevision)).rejects.toThrow(TypeError);
+        await expect(store.appendToStream(stream, [{ ...event('A'), id: 'not-a-uuid' }])).rejects.toThrow(TypeError);
+        await expect(store.appendToStream(stream, [event('$system')])).rejects.toThrow(TypeError);
+        await expect(store.readAll({ maxCount: -1 })).rejects.toThrow(TypeError);
+        await expect(store.readStream(stream, { fromRevision: 1.5 })).rejects.toThrow(TypeError);
         expect(await store.readStream(stream)).toEqual([]);
       });
     });
@@ -263,6 +267,15 @@ export const describeEventStoreContract = (adapter: string, target: ContractTarg
         const [read] = await store.readStream(stream);
         expect(read!.data).toEqual({ text, [text]: text });
         expect(read!.metadata.note).toBe(text);
+        expect(new ChainVerifier().accept(read!)).toBe(true);
+      });
+
+      it('hashes values the way they are stored (dates, undefined members)', async () => {
+        const stream = uniqueStream();
+        const at = new Date('2026-11-25T10:00:00.000Z');
+        await store.appendToStream(stream, [event('Dated', { at, list: [1, undefined, 3], gone: undefined } as Record<string, unknown>)]);
+        const [read] = await store.readStream(stream);
+        expect(read!.data).toEqual({ at: '2026-11-25T10:00:00.000Z', list: [1, null, 3] });
         expect(new ChainVerifier().accept(read!)).toBe(true);
       });
 

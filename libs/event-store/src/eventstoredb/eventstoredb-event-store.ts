@@ -1,11 +1,15 @@
 import {
   BACKWARDS,
+  DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
   NO_STREAM,
   START as ESDB_START,
+  NotLeaderError,
   StreamNotFoundError,
+  TimeoutError,
+  UnavailableError,
   WrongExpectedVersionError,
   excludeSystemEvents,
   jsonEvent,
@@ -28,9 +32,9 @@ import type {
   Subscription,
 } from '../event-store';
 import { START } from '../event-store';
-import { WrongExpectedRevisionError } from '../errors';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import { chainEvents, type StreamHead } from '../hash-chain';
-import { assertAppendable, checkExpectedRevision } from '../expected-revision';
+import { assertAppendable, assertReadable, checkExpectedRevision } from '../expected-revision';
 
 type EsdbRecorded = NonNullable<ResolvedEvent['event']>;
 
@@ -59,6 +63,14 @@ const toRecorded = (event: EsdbRecorded): RecordedEvent => ({
 
 /** Appends with a loose expectation retry this often when other writers keep winning the race. */
 const MAX_CHAIN_RETRIES = 20;
+/** $all is read in bounded pages that are always read to their end, so no server-side read is left open. */
+const ALL_PAGE = 500;
+
+/** The server could not be reached or did not answer in time: the same 503 as a full disk on SQLite. */
+const unavailable = (error: unknown): unknown =>
+  error instanceof UnavailableError || error instanceof DeadlineExceededError || error instanceof TimeoutError || error instanceof NotLeaderError
+    ? new EventStoreUnavailableError(`EventStoreDB is unavailable: ${(error as Error).message}`, { cause: error })
+    : error;
 
 /**
  * EventStoreDB / KurrentDB adapter over @eventstore/db-client.
@@ -78,30 +90,41 @@ export class EventStoreDbEventStore implements EventStore {
 
   async appendToStream(streamName: string, events: readonly EventToAppend[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
     assertAppendable(streamName, events, expected);
+    try {
+      return await this.appendChained(streamName, events, expected);
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  private async appendChained(streamName: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     for (let attempt = 0; ; attempt += 1) {
       const head = await this.streamHead(streamName);
       const conflict = checkExpectedRevision(streamName, expected, head?.revision);
       if (conflict) throw conflict;
       const chained = chainEvents(streamName, head, events);
-      try {
-        const result = await this.client.appendToStream(
+      const written = await this.client
+        .appendToStream(
           streamName,
           chained.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata })),
           { expectedRevision: head ? BigInt(head.revision) : NO_STREAM },
-        );
-        return { nextExpectedRevision: Number(result.nextExpectedRevision), position: Number(result.position?.commit ?? 0n) };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-        const loose = expected === 'any' || expected === 'stream_exists';
-        if (!loose || attempt >= MAX_CHAIN_RETRIES) {
-          const actual = error.actualVersion === NO_STREAM ? 'no_stream' : Number(error.actualVersion);
-          throw new WrongExpectedRevisionError(streamName, expected, actual);
-        }
+        )
+        .catch((error: unknown) => {
+          if (error instanceof WrongExpectedVersionError) return undefined;
+          throw error;
+        });
+      // undefined or success=false (throwOnAppendFailure=false in the connection string): another writer got there first.
+      if (written?.success) return { nextExpectedRevision: Number(written.nextExpectedRevision), position: Number(written.position?.commit ?? 0n) };
+      const loose = expected === 'any' || expected === 'stream_exists';
+      if (!loose || attempt >= MAX_CHAIN_RETRIES) {
+        const now = await this.streamHead(streamName);
+        throw new WrongExpectedRevisionError(streamName, expected, now ? now.revision : 'no_stream');
       }
     }
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    assertReadable(options);
     const backwards = options.direction === 'backwards';
     const fromRevision = options.fromRevision === undefined ? (backwards ? END : ESDB_START) : BigInt(options.fromRevision);
     const recorded: RecordedEvent[] = [];
@@ -115,22 +138,24 @@ export class EventStoreDbEventStore implements EventStore {
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
-      throw error;
+      throw unavailable(error);
     }
     return recorded;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const after = options.after ?? START;
+    assertReadable(options);
     const maxCount = options.maxCount ?? 1000;
     const recorded: RecordedEvent[] = [];
-    // $all also holds system events, which the port does not show: read on until maxCount user events.
-    const reader = this.client.readAll({ fromPosition: readPositionAfter(after), direction: FORWARDS });
-    for await (const resolved of reader as AsyncIterable<AllStreamResolvedEvent>) {
-      const event = resolved.event;
-      if (!event || isSystem(event) || toPosition(event) <= after) continue;
-      recorded.push(toRecorded(event));
-      if (recorded.length >= maxCount) break;
+    // $all also holds system events, which the port does not show: read pages until maxCount user events or the end.
+    for (let after = options.after ?? START; recorded.length < maxCount; ) {
+      const page = await this.readAllPage(after, 'forwards');
+      for (const event of page) {
+        if (recorded.length < maxCount && !isSystem(event) && toPosition(event) > (options.after ?? START)) recorded.push(toRecorded(event));
+      }
+      const last = page[page.length - 1];
+      if (page.length < ALL_PAGE || !last) break;
+      after = toPosition(last);
     }
     return recorded;
   }
@@ -155,11 +180,28 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<Position> {
-    const reader = this.client.readAll({ fromPosition: END, direction: BACKWARDS });
-    for await (const resolved of reader as AsyncIterable<AllStreamResolvedEvent>) {
-      if (resolved.event && !isSystem(resolved.event)) return toPosition(resolved.event);
+    for (let before: Position | undefined; ; ) {
+      const page = await this.readAllPage(before, 'backwards');
+      const user = page.find((event) => !isSystem(event));
+      if (user) return toPosition(user);
+      const last = page[page.length - 1];
+      if (page.length < ALL_PAGE || !last) return START;
+      before = toPosition(last);
     }
-    return START;
+  }
+
+  /** One bounded page of raw $all, read to its end. Forwards: after `from`; backwards: from `from` (or the end). */
+  private async readAllPage(from: Position | undefined, direction: 'forwards' | 'backwards'): Promise<EsdbRecorded[]> {
+    const fromPosition = direction === 'forwards' ? readPositionAfter(from ?? START) : from === undefined ? END : { commit: BigInt(from), prepare: BigInt(from) };
+    const page: EsdbRecorded[] = [];
+    try {
+      for await (const resolved of this.client.readAll({ fromPosition, direction: direction === 'forwards' ? FORWARDS : BACKWARDS, maxCount: ALL_PAGE }) as AsyncIterable<AllStreamResolvedEvent>) {
+        if (resolved.event) page.push(resolved.event);
+      }
+    } catch (error) {
+      throw unavailable(error);
+    }
+    return page;
   }
 
   async close(): Promise<void> {

@@ -92,6 +92,20 @@ describe('SqliteEventStore', () => {
     await follower.close();
   });
 
+  it('ends its subscriptions when closed', async () => {
+    const store = new SqliteEventStore({ file });
+    const subscription = store.subscribeToAll();
+    const consumed = (async () => {
+      let count = 0;
+      for await (const _ of subscription) count += 1;
+      return count;
+    })();
+    await store.appendToStream('s', [event('A')]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await store.close();
+    await expect(consumed).resolves.toBe(1);
+  });
+
   it('reports a hole in the positions or a truncated end', async () => {
     const store = new SqliteEventStore({ file });
     await store.appendToStream('s', [event('A'), event('B'), event('C')]);

@@ -17,7 +17,7 @@ import { START } from '../event-store';
 import { EventStoreUnavailableError } from '../errors';
 import { chainEvents, type StreamHead } from '../hash-chain';
 import { followLog, type LogSignal } from '../log-follower';
-import { checkExpectedRevision, assertAppendable } from '../expected-revision';
+import { assertAppendable, assertReadable, checkExpectedRevision } from '../expected-revision';
 import { SCHEMA } from './schema';
 
 export interface SqliteEventStoreOptions {
@@ -69,8 +69,8 @@ const isUnavailable = (error: unknown): boolean =>
  *
  * Group commit: appends arriving in the same turn of the event loop are
  * written in one transaction and made durable by one fsync, yet each keeps
- * its own atomicity and its own conflict result (see appendInBatch); an
- * append is acknowledged only after the commit.
+ * its own atomicity and its own conflict result (a savepoint each, see
+ * appendInBatch); an append is acknowledged only after the commit.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -81,11 +81,13 @@ export class SqliteEventStore implements EventStore {
   private readonly maxBatch: number;
   private readonly pollMs: number;
   private readonly statements;
+  private readonly subscriptions = new Set<Subscription>();
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.file);
-    if (process.env.PAGESIZE) this.db.pragma('page_size = ' + process.env.PAGESIZE);
-    this.db.pragma('journal_mode = WAL');
+    const mode = this.db.pragma('journal_mode = WAL', { simple: true });
+    // ':memory:' databases cannot use WAL; a file that cannot is a configuration fault.
+    if (mode !== 'wal' && options.file !== ':memory:') throw new Error(`${options.file}: SQLite refused WAL mode (got ${String(mode)})`);
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
@@ -111,6 +113,9 @@ export class SqliteEventStore implements EventStore {
       headPosition: this.db.prepare<[], { position: number | null }>(`SELECT MAX(position) AS position FROM events`),
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
+      savepoint: this.db.prepare('SAVEPOINT append'),
+      release: this.db.prepare('RELEASE append'),
+      rollbackToSavepoint: this.db.prepare('ROLLBACK TO append'),
     };
   }
 
@@ -123,6 +128,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    assertReadable(options);
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     const rows =
       options.direction === 'backwards'
@@ -132,11 +138,20 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    assertReadable(options);
     return this.readAfter(options.after ?? START, options.maxCount ?? 1000);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    return followLog((after, maxCount) => this.readAfter(after, maxCount), this.signal, options.after ?? START, this.pollMs);
+    const subscription = followLog((after, maxCount) => this.readAfter(after, maxCount), this.signal, options.after ?? START, this.pollMs);
+    this.subscriptions.add(subscription);
+    return {
+      [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
+      close: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
   }
 
   async headPosition(): Promise<Position> {
@@ -150,18 +165,24 @@ export class SqliteEventStore implements EventStore {
    * shows as a hole. Returns a description of the problem, or undefined.
    */
   checkContinuity(): string | undefined {
-    const { count, max } = this.db.prepare(`SELECT COUNT(*) AS count, COALESCE(MAX(position), 0) AS max FROM events`).get() as {
-      count: number;
-      max: number;
-    };
-    const seq = (this.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'events'`).get() as { seq: number } | undefined)?.seq ?? 0;
+    // One statement, so a commit cannot land between the counts and the high-water mark.
+    const { count, max, seq } = this.db
+      .prepare(
+        `SELECT COUNT(*) AS count, COALESCE(MAX(position), 0) AS max,
+                COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS seq
+           FROM events`,
+      )
+      .get() as { count: number; max: number; seq: number };
     if (count !== max) return `positions 1..${max} hold ${count} events: ${max - count} missing`;
     if (seq !== max) return `the log once reached position ${seq} but now ends at ${max}: events were removed from its end`;
     return undefined;
   }
 
+  /** Finishes queued appends, ends every subscription, then closes the file. */
   async close(): Promise<void> {
     while (this.queue.length > 0) this.flush();
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    this.subscriptions.clear();
     this.db.close();
   }
 
@@ -206,7 +227,11 @@ export class SqliteEventStore implements EventStore {
       outcomes = batch.map((append) => this.appendInBatch(append, recordedAt));
       this.statements.commit.run();
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      try {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // The connection undoes an unfinished transaction itself; the appends are refused either way.
+      }
       const failure = isUnavailable(error)
         ? new EventStoreUnavailableError(`event store cannot write: ${(error as Error).message}`, { cause: error })
         : error;
@@ -223,34 +248,31 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * One append inside the shared transaction. Everything that can fail for
-   * this append alone (its expected revision, serialising its events) is done
-   * before its first insert, so a failure leaves nothing behind and needs no
-   * savepoint; an insert can then only fail for the whole batch (I/O, disk
-   * full), which rolls the transaction back.
+   * One append inside the shared transaction, in a savepoint of its own: its
+   * conflict or a fault of its own (events that are not JSON, a row too big)
+   * undoes only its inserts. A fault of the file (I/O, disk full) fails the
+   * whole batch, which the caller rolls back.
    */
   private appendInBatch(append: PendingAppend, recordedAt: string): Outcome {
     const headRow = this.statements.head.get(append.streamName);
     const head: StreamHead | undefined = headRow ? { revision: headRow.revision, hash: headRow.hash } : undefined;
     const conflict = checkExpectedRevision(append.streamName, append.expected, head?.revision);
     if (conflict) return { ok: false, error: conflict };
-    let rows: unknown[][];
+    this.statements.savepoint.run();
     try {
-      rows = chainEvents(append.streamName, head, append.events).map((event) => [
-        append.streamName,
-        event.revision,
-        event.id,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-        recordedAt,
-      ]);
+      let position = 0;
+      for (const event of chainEvents(append.streamName, head, append.events)) {
+        const data = JSON.stringify(event.data);
+        const metadata = JSON.stringify(event.metadata);
+        position = Number(this.statements.insert.run(append.streamName, event.revision, event.id, event.type, data, metadata, recordedAt).lastInsertRowid);
+      }
+      this.statements.release.run();
+      return { ok: true, result: { nextExpectedRevision: (head ? head.revision : -1) + append.events.length, position } };
     } catch (error) {
-      return { ok: false, error: new TypeError(`events for ${append.streamName} are not JSON: ${(error as Error).message}`) };
+      this.statements.rollbackToSavepoint.run();
+      this.statements.release.run();
+      if (isUnavailable(error)) throw error;
+      return { ok: false, error: error instanceof TypeError ? new TypeError(`events for ${append.streamName} are not JSON: ${error.message}`) : error };
     }
-    let position = 0;
-    for (const row of rows) position = Number(this.statements.insert.run(...row).lastInsertRowid);
-    const nextExpectedRevision: Revision = (head ? head.revision + 1 : 0) + rows.length - 1;
-    return { ok: true, result: { nextExpectedRevision, position } };
   }
 }
