@@ -9,7 +9,6 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
-  Revision,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
