@@ -58,8 +58,14 @@ describe('parseConfig', () => {
     );
   });
 
+  it('requires JWT_SECRET in production mode', () => {
+    expect(parseConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113' })).toEqual(
+      E.left(['JWT_SECRET is required when EVENT_STORE=eventstoredb']),
+    );
+  });
+
   it('rejects a connection string of the wrong kind', () => {
-    expect(parseConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113' })).toEqual(
+    expect(parseConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113', JWT_SECRET: 'x'.repeat(32) })).toEqual(
       E.left(['EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover:// or kurrentdb:// or kurrentdb+discover://']),
     );
   });

@@ -90,8 +90,17 @@ const jwtSecret = (env: Env): Check<string | undefined> => {
 
 const validation = E.getApplicativeValidation(getSemigroup<string>());
 
+/** Production mode has no DATA_DIR to keep a generated secret in, and several api instances must share one. */
+const secretInProduction = (config: Config): E.Either<readonly string[], Config> =>
+  config.eventStore.kind === 'eventstoredb' && config.jwtSecret === undefined
+    ? E.left(['JWT_SECRET is required when EVENT_STORE=eventstoredb'])
+    : E.right(config);
+
 /** Pure: the configuration, or every problem found in `env`. */
 export const parseConfig = (env: Env): E.Either<readonly string[], Config> =>
+  pipe(settings(env), E.chain(secretInProduction));
+
+const settings = (env: Env): E.Either<readonly string[], Config> =>
   sequenceS(validation)({
     port: port(env),
     dataDir: E.right(present(env, 'DATA_DIR') ?? './data'),

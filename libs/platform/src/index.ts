@@ -1,3 +1,6 @@
 export * from './config';
 export * from './logger';
 export * from './event-store';
+export * from './jwt';
+export * from './jwt-secret';
+export * from './clock';
