@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createLogger, parseConfig, type Config } from '@redress/platform';
+import { createLogger, parseConfig, signToken, type Config } from '@redress/platform';
+import type { Role } from '@redress/contracts';
+import type * as t from 'io-ts';
 import { createApp } from '../../apps/api/src/app';
 
 /** A real api on a free port over embedded stores in a temp dir. */
@@ -10,21 +12,56 @@ export interface RunningApi {
   readonly url: string;
   readonly config: Config;
   readonly app: NestFastifyApplication;
+  /** A client acting as a member of staff with this role. */
+  as(role: t.TypeOf<typeof Role>, user?: string): StaffClient;
   stop(): Promise<void>;
 }
 
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read any field
+}
+
+export interface StaffClient {
+  readonly token: string;
+  post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+  get(path: string, headers?: Record<string, string>): Promise<Reply>;
+}
+
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+const request = async (url: string, init: RequestInit): Promise<Reply> => {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+};
+
+export const staffClient = (baseUrl: string, token: string): StaffClient => ({
+  token,
+  post: (path, body, headers = {}) =>
+    request(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }),
+  get: (path, headers = {}) => request(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } }),
+});
+
 export const startApi = async (env: Record<string, string> = {}): Promise<RunningApi> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'redress-api-'));
-  const parsed = parseConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const parsed = parseConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, ...env });
   if (parsed._tag === 'Left') throw new Error(parsed.left.join('; '));
   const config = parsed.right;
   const app = await createApp(config, createLogger(config.logLevel));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     config,
     app,
+    as: (role, user = `${role}-1`) => staffClient(url, signToken({ sub: user, role }, TEST_JWT_SECRET, new Date(), 3600)),
     stop: async () => {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

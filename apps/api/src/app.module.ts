@@ -1,8 +1,14 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Logger } from 'pino';
 import type { EventStore } from '@redress/event-store';
-import { openEventStore, type Config } from '@redress/platform';
+import { openEventStore, resolveJwtSecret, systemClock, type Clock, type Config } from '@redress/platform';
+import { AuthGuard } from './auth/auth.guard';
+import { ComplaintsModule } from './complaints/complaints.module';
+import { DocsController } from './docs/docs.controller';
 import { HealthController } from './health/health.controller';
-import { CONFIG, EVENT_STORE } from './tokens';
+import { CLOCK, CONFIG, EVENT_STORE, JWT_SECRET } from './tokens';
 
 /** Closes the store last, after in-flight requests have finished. */
 class EventStoreLifecycle implements OnApplicationShutdown {
@@ -12,17 +18,29 @@ class EventStoreLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** The ports and settings every feature module uses. */
+@Global()
+@Module({})
+class InfrastructureModule {
+  static forRoot(config: Config, logger: Logger, clock: Clock): DynamicModule {
+    const providers = [
+      { provide: CONFIG, useValue: config },
+      { provide: CLOCK, useValue: clock },
+      { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+      { provide: JWT_SECRET, useFactory: () => resolveJwtSecret(config, logger) },
+    ];
+    return { module: InfrastructureModule, providers: [...providers, EventStoreLifecycle], exports: providers.map((p) => p.provide) };
+  }
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: Config): DynamicModule {
+  static forRoot(config: Config, logger: Logger, clock: Clock = systemClock): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController],
-      providers: [
-        { provide: CONFIG, useValue: config },
-        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
-        EventStoreLifecycle,
-      ],
+      imports: [InfrastructureModule.forRoot(config, logger, clock), CqrsModule.forRoot(), ComplaintsModule],
+      controllers: [HealthController, DocsController],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
 }

@@ -2,24 +2,26 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import { NestPinoLogger, type Config } from '@redress/platform';
+import { NestPinoLogger, systemClock, type Clock, type Config } from '@redress/platform';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './http/error-filter';
+import { registerCorrelationId } from './http/correlation';
 import { registerJsonBodyParser } from './http/json-body';
 
 /** Body size limit for every request; larger bodies get 413 PAYLOAD_TOO_LARGE. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the api (not listening), so tests and main share one wiring. */
-export const createApp = async (config: Config, logger: Logger): Promise<NestFastifyApplication> => {
+export const createApp = async (config: Config, logger: Logger, clock: Clock = systemClock): Promise<NestFastifyApplication> => {
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: BODY_LIMIT_BYTES });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, clock), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
     bodyParser: false,
   });
   app.useGlobalFilters(new ErrorFilter(logger));
   registerJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
+  registerCorrelationId(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   return app;
 };

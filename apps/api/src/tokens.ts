@@ -1,4 +1,5 @@
 /** Injection tokens for the ports and settings the api is built on. */
 export const CONFIG = Symbol('Config');
 export const EVENT_STORE = Symbol('EventStore');
-export const LOGGER = Symbol('Logger');
+export const JWT_SECRET = Symbol('JwtSecret');
+export const CLOCK = Symbol('Clock');

@@ -1,13 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, openEventStore, type Env } from '@redress/platform';
+import { loadConfig, openEventStore, systemClock, type Env } from '@redress/platform';
 import { UsageError, type CliIo, type ExitCode } from './cli-io';
+import { replay } from './replay';
+import { token } from './token';
 import { verify } from './verify';
 
 export const USAGE = `usage: npm run cli -- <command> [options]
 
 commands:
+  token --user ID --role ROLE [--department D] [--hours H]
+                           print a bearer token (last line of stdout); roles: intake, handler,
+                           supervisor, department, analysis, auditor, analyst, admin
+  replay COMPLAINT_ID      print the case's timeline and the state after each event
   verify [--stream NAME]   re-compute the hash chains of every stream (or one);
                            prints "OK <n> events" or the first broken stream/revision,
                            and exits 1 on any alteration
@@ -30,6 +36,24 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         const store = openEventStore(config);
         try {
           return await verify(store, values.stream, io);
+        } finally {
+          await store.close();
+        }
+      }
+      case 'token': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: { user: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, hours: { type: 'string' } },
+          strict: true,
+        });
+        return token(values, loadConfig(env), systemClock, io);
+      }
+      case 'replay': {
+        const { positionals } = parseArgs({ args: [...rest], options: {}, allowPositionals: true, strict: true });
+        if (positionals.length !== 1) throw new UsageError('replay takes one complaint id');
+        const store = openEventStore(loadConfig(env));
+        try {
+          return await replay(store, positionals[0] as string, io);
         } finally {
           await store.close();
         }

@@ -141,21 +141,23 @@ type StructOf<R extends Props, O extends Props> = { [K in keyof R]: t.TypeOf<R[K
 export const struct = <R extends Props, O extends Props = Record<never, t.Mixed>>(name: string, required: R, optional?: O) => {
   const optionalProps = (optional ?? {}) as O;
   const known = new Set([...Object.keys(required), ...Object.keys(optionalProps)]);
-  const shape = t.intersection([t.type(required), t.partial(optionalProps)]);
+  const requiredShape = t.type(required);
+  const optionalShape = t.partial(optionalProps);
   return described(
     new t.Type<StructOf<R, O>, StructOf<R, O>, unknown>(
       name,
-      (u): u is StructOf<R, O> => shape.is(u),
+      (u): u is StructOf<R, O> => requiredShape.is(u) && optionalShape.is(u),
       (u, c) => {
         if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'must be an object');
-        const unknownKey = Object.keys(u).find((key) => !known.has(key));
-        if (unknownKey !== undefined) {
-          return t.failure((u as Record<string, unknown>)[unknownKey], [...c, { key: unknownKey, type: t.never, actual: u }], 'is not a known field');
-        }
-        const decoded = shape.validate(u, c);
-        if (decoded._tag === 'Left') return decoded;
+        const unknown: t.ValidationError[] = Object.keys(u)
+          .filter((key) => !known.has(key))
+          .map((key) => ({ value: (u as Record<string, unknown>)[key], context: [...c, { key, type: t.never, actual: u }], message: 'is not a known field' }));
+        const mandatory = requiredShape.validate(u, c);
+        const optional = optionalShape.validate(u, c);
+        const errors = [...unknown, ...(mandatory._tag === 'Left' ? mandatory.left : []), ...(optional._tag === 'Left' ? optional.left : [])];
+        if (errors.length > 0 || mandatory._tag === 'Left' || optional._tag === 'Left') return t.failures(errors);
         // Drop optional fields given as undefined so stored events hold only what was said.
-        const value = Object.fromEntries(Object.entries(decoded.right as object).filter(([, v]) => v !== undefined));
+        const value = Object.fromEntries(Object.entries({ ...(mandatory.right as object), ...(optional.right as object) }).filter(([, v]) => v !== undefined));
         return t.success(value as StructOf<R, O>);
       },
       t.identity,
@@ -177,10 +179,9 @@ export interface FieldError {
 
 export const fieldErrors = (errors: t.Errors): FieldError[] =>
   errors.map((error) => {
-    // Intersection members show up as keys "0", "1" under their intersection: not part of the field's path.
     const path = error.context
-      .filter((entry, i) => entry.key !== '' && !(error.context[i - 1]?.type instanceof t.IntersectionType))
       .map((entry) => entry.key)
+      .filter((key) => key !== '')
       .join('.');
     const message = error.value === undefined ? 'is required' : (error.message ?? 'is not valid');
     return { path: path === '' ? '(body)' : path, message };

@@ -3,3 +3,4 @@ export * from './metadata';
 export * from './complaint/vocabulary';
 export * from './complaint/commands';
 export * from './complaint/events';
+export * from './json-schema';

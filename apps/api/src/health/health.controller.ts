@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { EventStore } from '@redress/event-store';
 import type { Config } from '@redress/platform';
+import { Public } from '../auth/actor';
 import { CONFIG, EVENT_STORE } from '../tokens';
 
 export interface Health {
@@ -20,6 +21,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
+  @Public()
   @Get()
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<Health> {
     const kinds = { store: this.config.eventStore.kind, readModels: this.config.readModelStore.kind };

@@ -1,0 +1,30 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Role } from '@redress/contracts';
+import type * as t from 'io-ts';
+
+/** The authenticated member of staff behind a request; it becomes every event's actor. */
+export interface StaffMember {
+  readonly user: string;
+  readonly role: t.TypeOf<typeof Role>;
+  readonly department?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    staff?: StaffMember;
+    correlationId: string;
+  }
+}
+
+export const CurrentStaff = createParamDecorator((_: unknown, context: ExecutionContext): StaffMember => {
+  const staff = context.switchToHttp().getRequest<FastifyRequest>().staff;
+  if (!staff) throw new Error('CurrentStaff used on a public route');
+  return staff;
+});
+
+export const CorrelationId = createParamDecorator((_: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<FastifyRequest>().correlationId);
+
+export const IS_PUBLIC = Symbol('public');
+/** Marks a route that needs no token (health, docs). Every other route does. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);

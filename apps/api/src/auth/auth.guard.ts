@@ -1,0 +1,41 @@
+import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import * as E from 'fp-ts/Either';
+import { verifyToken, type Clock } from '@redress/platform';
+import { CLOCK, JWT_SECRET } from '../tokens';
+import { IS_PUBLIC, type StaffMember } from './actor';
+
+const MESSAGES = {
+  TOKEN_INVALID: 'the bearer token is not valid',
+  TOKEN_EXPIRED: 'the bearer token has expired; get a new one',
+} as const;
+
+/** Authenticates every request but the public ones: `Authorization: Bearer <HS256 JWT>`. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(JWT_SECRET) private readonly secret: string,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
+    if (!match) throw new UnauthorizedException({ code: 'AUTHENTICATION_REQUIRED', message: 'send Authorization: Bearer <token> (npm run cli -- token)' });
+    const claims = verifyToken(match[1] as string, this.secret, this.clock.now());
+    if (E.isLeft(claims)) throw new UnauthorizedException({ code: claims.left, message: MESSAGES[claims.left] });
+    const { sub, role, department } = claims.right;
+    request.staff = { user: sub, role, ...(department === undefined ? {} : { department }) };
+    return true;
+  }
+}
+
+/** Refuses with 403 unless the member of staff holds one of the roles. */
+export const requireRole = (staff: StaffMember, roles: readonly StaffMember['role'][], what: string): void => {
+  if (!roles.includes(staff.role)) {
+    throw new ForbiddenException({ code: 'ROLE_FORBIDDEN', message: `${what} needs one of the roles ${roles.join(', ')}; you are ${staff.role}` });
+  }
+};

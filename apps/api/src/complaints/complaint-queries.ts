@@ -1,0 +1,81 @@
+import { Inject, NotFoundException } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { foldComplaint } from '@redress/domain';
+import { verifyLog, type EventStore, type RecordedEvent } from '@redress/event-store';
+import { EVENT_STORE } from '../tokens';
+import { complaintEvents, complaintStream } from './complaint-stream';
+import { complaintView, historyEntry } from './complaint-view';
+
+const notFound = (id: string, when = '') =>
+  new NotFoundException({ code: 'COMPLAINT_NOT_FOUND', message: `there is no complaint ${id}${when}` });
+
+/** The case's events, oldest first; 404 when there are none. */
+const readCase = async (store: EventStore, id: string): Promise<RecordedEvent[]> => {
+  const recorded = await store.readStream(complaintStream(id));
+  if (recorded.length === 0) throw notFound(id);
+  return recorded;
+};
+
+/** Current state, folded from the stream: authoritative, no projection lag. */
+export class GetComplaint {
+  constructor(readonly id: string) {}
+}
+@QueryHandler(GetComplaint)
+export class GetComplaintHandler implements IQueryHandler<GetComplaint> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  async execute({ id }: GetComplaint) {
+    const recorded = await readCase(this.store, id);
+    return complaintView(id, recorded.length - 1, foldComplaint(complaintEvents(recorded)));
+  }
+}
+
+export class GetComplaintHistory {
+  constructor(readonly id: string) {}
+}
+@QueryHandler(GetComplaintHistory)
+export class GetComplaintHistoryHandler implements IQueryHandler<GetComplaintHistory> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  async execute({ id }: GetComplaintHistory) {
+    return { id, events: (await readCase(this.store, id)).map(historyEntry) };
+  }
+}
+
+/**
+ * The state exactly as it was: after the last event recorded at or before
+ * `asOf` (the store's recording time, i.e. what the system knew then), or
+ * after revision `atRevision`.
+ */
+export class GetComplaintStateAt {
+  constructor(
+    readonly id: string,
+    readonly at: { readonly asOf: string } | { readonly atRevision: number },
+  ) {}
+}
+@QueryHandler(GetComplaintStateAt)
+export class GetComplaintStateAtHandler implements IQueryHandler<GetComplaintStateAt> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  async execute({ id, at }: GetComplaintStateAt) {
+    const recorded = await readCase(this.store, id);
+    const upTo =
+      'asOf' in at ? recorded.filter((event) => Date.parse(event.recordedAt) <= Date.parse(at.asOf)) : recorded.filter((event) => event.revision <= at.atRevision);
+    if (upTo.length === 0) throw notFound(id, 'asOf' in at ? ` as of ${at.asOf}` : ` at revision ${at.atRevision}`);
+    const last = upTo[upTo.length - 1] as RecordedEvent;
+    return { ...complaintView(id, last.revision, foldComplaint(complaintEvents(upTo))), asOf: 'asOf' in at ? at.asOf : last.recordedAt };
+  }
+}
+
+/** The hash-chain check of one case. */
+export class VerifyComplaint {
+  constructor(readonly id: string) {}
+}
+@QueryHandler(VerifyComplaint)
+export class VerifyComplaintHandler implements IQueryHandler<VerifyComplaint> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  async execute({ id }: VerifyComplaint) {
+    const report = await verifyLog(this.store, { streamName: complaintStream(id) });
+    if (report.events === 0 && !report.firstBreak) throw notFound(id);
+    return report.firstBreak ? { id, ok: false, verifiedEvents: report.events, firstBreak: report.firstBreak } : { id, ok: true, verifiedEvents: report.events };
+  }
+}
+
+export const COMPLAINT_QUERY_HANDLERS = [GetComplaintHandler, GetComplaintHistoryHandler, GetComplaintStateAtHandler, VerifyComplaintHandler];

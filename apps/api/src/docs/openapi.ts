@@ -1,0 +1,74 @@
+import { ReceiveComplaintBody, toJsonSchema } from '@redress/contracts';
+import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from '../complaints/complaint-actions';
+
+const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const outcome = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/CommandOutcome' } } } });
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const roles = (allowed: readonly string[]) => `Roles: ${allowed.join(', ')}.`;
+const COMMON_ERRORS = {
+  400: error('VALIDATION_FAILED (with details[].path), INVALID_JSON, INVALID_COMPLAINT_ID, INVALID_IF_MATCH'),
+  401: error('AUTHENTICATION_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED'),
+  403: error('ROLE_FORBIDDEN'),
+};
+
+/** The OpenAPI document, built from the route table and the request codecs: no schema is written twice. */
+export const openApiDocument = () => ({
+  openapi: '3.1.0',
+  info: { title: 'Redress', version: '0.1.0', description: 'Event-sourced complaint handling. Every route but /health and /docs needs `Authorization: Bearer <token>`.' },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['statusCode', 'code', 'message'],
+        properties: { statusCode: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' }, currentRevision: { type: ['integer', 'null'] } },
+      },
+      CommandOutcome: {
+        type: 'object',
+        required: ['id', 'revision', 'position'],
+        properties: { id: { type: 'string', format: 'uuid' }, revision: { type: 'integer' }, position: { type: 'integer' } },
+      },
+    },
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    '/health': { get: { summary: 'Liveness, stores and log position', security: [], responses: { 200: { description: 'ok' }, 503: { description: 'the event store cannot be read' } } } },
+    '/complaints': {
+      post: {
+        summary: `Receive a complaint (接收与记录). ${roles(RECEIVERS)} The same Idempotency-Key (per user) or externalRef returns the existing case with 200.`,
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } }],
+        requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(ReceiveComplaintBody) } } },
+        responses: { 201: outcome('created; Location names the case'), 200: outcome('a repeat: the existing case'), ...COMMON_ERRORS },
+      },
+    },
+    ...Object.fromEntries(
+      Object.entries(COMPLAINT_ACTIONS).map(([path, action]) => [
+        `/complaints/{id}/${path}`,
+        {
+          post: {
+            summary: `${action.summary}. ${roles(action.roles)}`,
+            parameters: [idParameter, { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the revision decided on; a stale one gives 409' }],
+            requestBody: { required: false, content: { 'application/json': { schema: toJsonSchema(action.body) } } },
+            responses: {
+              200: outcome('the events were appended'),
+              ...COMMON_ERRORS,
+              404: error('COMPLAINT_NOT_FOUND, UNKNOWN_ACTION'),
+              409: error('REVISION_CONFLICT with currentRevision'),
+              422: error('a domain rule, e.g. ROOT_CAUSE_REQUIRED, RESOLUTION_NEEDS_APPROVAL, COMPLAINT_CLOSED'),
+            },
+          },
+        },
+      ]),
+    ),
+    '/complaints/{id}': { get: { summary: `Current state folded from the stream. ${roles(READERS)}`, parameters: [idParameter], responses: { 200: { description: 'the case' }, 404: error('COMPLAINT_NOT_FOUND') } } },
+    '/complaints/{id}/history': { get: { summary: 'Every event with actor, times, correlation, causation and hash', parameters: [idParameter], responses: { 200: { description: '{events}' }, 404: error('COMPLAINT_NOT_FOUND') } } },
+    '/complaints/{id}/state': {
+      get: {
+        summary: 'The state as of a recording time or at a revision',
+        parameters: [idParameter, { name: 'asOf', in: 'query', schema: { type: 'string', format: 'date-time' } }, { name: 'atRevision', in: 'query', schema: { type: 'integer', minimum: 0 } }],
+        responses: { 200: { description: 'the case then' }, 400: error('STATE_POINT_REQUIRED, INVALID_AS_OF, INVALID_AT_REVISION'), 404: error('COMPLAINT_NOT_FOUND') },
+      },
+    },
+    '/complaints/{id}/verify': { get: { summary: 'Hash-chain check of the case', parameters: [idParameter], responses: { 200: { description: '{ok, verifiedEvents, firstBreak?}' }, 404: error('COMPLAINT_NOT_FOUND') } } },
+  },
+});

@@ -1,0 +1,40 @@
+import { foldComplaint, type Complaint } from '@redress/domain';
+import { isComplaintEventType, type ComplaintEvent } from '@redress/contracts';
+import type { EventStore, JsonObject } from '@redress/event-store';
+import type { CliIo, ExitCode } from './cli-io';
+
+/** The few fields that say what an event did, for one line of the timeline. */
+const keyFields = (data: JsonObject): string =>
+  Object.entries(data)
+    .filter(([key, value]) => typeof value !== 'object' && key !== 'content' && key !== 'complaintId')
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(' ');
+
+const stateLine = (state: Complaint): string =>
+  [
+    `status=${state.status}`,
+    state.assignee && `assignee=${state.assignee}`,
+    state.classification && `severity=${state.classification.severity}`,
+    state.escalationLevel > 0 && `escalation=${state.escalationLevel}`,
+    state.resolution && `resolution=${state.resolution.approved ? 'approved' : state.resolution.needsApproval ? 'awaiting approval' : 'within authority'}`,
+    state.closure && `outcome=${state.closure.outcome}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+/** `replay <complaintId>`: the case's timeline, each event followed by the state it left. */
+export const replay = async (store: EventStore, complaintId: string, io: CliIo): Promise<ExitCode> => {
+  const recorded = await store.readStream(`complaint-${complaintId}`);
+  if (recorded.length === 0) {
+    io.err(`no complaint ${complaintId}`);
+    return 2;
+  }
+  let state: Complaint = foldComplaint([]);
+  for (const event of recorded) {
+    const actor = event.metadata.actor as { user?: string; role?: string } | undefined;
+    io.out(`#${event.revision} ${event.recordedAt} ${actor?.user ?? '?'} (${actor?.role ?? '?'}) ${event.type} ${keyFields(event.data)}`.trimEnd());
+    if (isComplaintEventType(event.type)) state = foldComplaint([{ type: event.type, data: event.data } as ComplaintEvent], state);
+    io.out(`    → ${stateLine(state)}`);
+  }
+  return 0;
+};

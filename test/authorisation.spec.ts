@@ -1,0 +1,40 @@
+import { ROLES } from '@redress/contracts';
+import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from '../apps/api/src/complaints/complaint-actions';
+import { startApi, type RunningApi } from './support/api';
+
+const NOBODY = '0190a5f0-0000-7000-8000-0000000000aa';
+
+/**
+ * Walks every complaint route with every role and compares the answer with
+ * the documented matrix: 403 ROLE_FORBIDDEN exactly where the role is not
+ * listed. Allowed calls go on to fail later (unknown case, empty body), which
+ * proves the role check let them through.
+ */
+describe('authorisation matrix', () => {
+  let api: RunningApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api.stop());
+
+  const routes: Array<{ name: string; allowed: readonly string[]; call: (role: (typeof ROLES)[number]) => Promise<number> }> = [
+    { name: 'POST /complaints', allowed: RECEIVERS, call: async (role) => (await api.as(role).post('/complaints', {})).status },
+    ...Object.entries(COMPLAINT_ACTIONS).map(([path, action]) => ({
+      name: `POST /complaints/:id/${path}`,
+      allowed: action.roles,
+      call: async (role: (typeof ROLES)[number]) => (await api.as(role).post(`/complaints/${NOBODY}/${path}`, {})).status,
+    })),
+    ...['', '/history', '/state?atRevision=0', '/verify'].map((suffix) => ({
+      name: `GET /complaints/:id${suffix}`,
+      allowed: READERS,
+      call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(`/complaints/${NOBODY}${suffix}`)).status,
+    })),
+  ];
+
+  it.each(routes)('$name', async ({ allowed, call }) => {
+    const answers = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await call(role)] as const)));
+    const expected = Object.fromEntries(ROLES.map((role) => [role, allowed.includes(role) ? 'let through' : 403]));
+    expect(Object.fromEntries(Object.entries(answers).map(([role, status]) => [role, status === 403 ? 403 : 'let through']))).toEqual(expected);
+    for (const status of Object.values(answers)) expect([400, 403, 404]).toContain(status);
+  });
+});

@@ -1,0 +1,58 @@
+import * as E from 'fp-ts/Either';
+import { verifyToken } from '@redress/platform';
+import { runCli } from '../apps/cli/src/cli';
+import { startApi, staffClient, TEST_JWT_SECRET, type RunningApi } from './support/api';
+
+const run = async (env: Record<string, string>, ...args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+};
+
+describe('cli', () => {
+  let api: RunningApi;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    api = await startApi();
+    env = { DATA_DIR: api.config.dataDir, JWT_SECRET: TEST_JWT_SECRET };
+  });
+  afterAll(() => api.stop());
+
+  it('token prints, as its last line, a token the api accepts for that user and role', async () => {
+    const { code, out } = await run(env, 'token', '--user', 'mei', '--role', 'supervisor', '--department', 'claims', '--hours', '1');
+    expect(code).toBe(0);
+    const token = out[out.length - 1] as string;
+    expect(verifyToken(token, TEST_JWT_SECRET, new Date())).toEqual(E.right(expect.objectContaining({ sub: 'mei', role: 'supervisor', department: 'claims' })));
+    const reply = await staffClient(api.url, token).post('/complaints', { channel: 'email', complainant: { anonymous: true }, subject: 's', content: 'c' });
+    expect(reply.status).toBe(201);
+  });
+
+  it('token explains a missing user or an unknown role', async () => {
+    expect((await run(env, 'token', '--role', 'handler')).code).toBe(2);
+    const wrong = await run(env, 'token', '--user', 'x', '--role', 'root');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err.join('\n')).toContain('--role must be one of intake, handler, supervisor, department, analysis, auditor, analyst, admin');
+  });
+
+  it('token uses the secret generated for embedded mode when JWT_SECRET is unset', async () => {
+    const { out } = await run({ DATA_DIR: api.config.dataDir }, 'token', '--user', 'u', '--role', 'auditor');
+    expect(out[out.length - 1]).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+
+  it('replay prints the timeline and the state after each step', async () => {
+    const intake = api.as('intake', 'ines');
+    const { body } = await intake.post('/complaints', { channel: 'phone', complainant: { name: 'Li' }, subject: 'Late', content: 'Two weeks late' });
+    await intake.post(`/complaints/${body.id}/acknowledge`, {});
+    await api.as('handler', 'hao').post(`/complaints/${body.id}/classify`, { category: 'logistics', severity: 'high', urgency: 'normal', department: 'delivery' });
+    const { code, out } = await run(env, 'replay', body.id);
+    expect(code).toBe(0);
+    expect(out).toHaveLength(6);
+    expect(out[0]).toMatch(/^#0 \S+Z ines \(intake\) ComplaintReceived channel=phone subject=Late complainantId=\S+ receivedAt=\S+$/);
+    expect(out[1]).toBe('    → status=received');
+    expect(out[2]).toMatch(/^#1 \S+ ines \(intake\) ComplaintAcknowledged$/);
+    expect(out[4]).toMatch(/^#2 \S+ hao \(handler\) ComplaintClassified category=logistics severity=high urgency=normal department=delivery$/);
+    expect(out[5]).toBe('    → status=classified severity=high');
+    expect((await run(env, 'replay', '0190a5f0-0000-7000-8000-00000000beef')).code).toBe(2);
+  });
+});
