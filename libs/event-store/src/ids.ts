@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 /**
  * Random bytes are drawn from a pool refilled 4 KiB at a time, as node's own
@@ -26,7 +26,19 @@ export const uuidv7 = (now: number = Date.now()): string => {
   const bytes = Buffer.allocUnsafe(16);
   bytes.writeUIntBE(now, 0, 6);
   randomTen().copy(bytes, 6);
-  bytes[6] = 0x70 | ((bytes[6] as number) & 0x0f);
+  return formatUuid(bytes, 0x70);
+};
+
+/**
+ * UUID version 5 (RFC 9562): the same name in the same namespace always
+ * gives the same id, which is how a repeated request finds what it made.
+ */
+export const uuidv5 = (namespace: string, name: string): string =>
+  formatUuid(createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest().subarray(0, 16), 0x50);
+
+/** Stamps version and variant into 16 bytes and writes them 8-4-4-4-12. */
+const formatUuid = (bytes: Buffer, version: number): string => {
+  bytes[6] = version | ((bytes[6] as number) & 0x0f);
   bytes[8] = 0x80 | ((bytes[8] as number) & 0x3f);
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

@@ -5,4 +5,4 @@ export { checkExpectedRevision } from './expected-revision';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 export { verifyLog, type VerifyOptions } from './verify';
-export { uuidv7 } from './ids';
+export { uuidv5, uuidv7 } from './ids';
