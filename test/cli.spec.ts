@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { verifyToken } from '@redress/platform';
 import { runCli } from '../apps/cli/src/cli';
@@ -35,9 +38,15 @@ describe('cli', () => {
     expect(wrong.err.join('\n')).toContain('--role must be one of intake, handler, supervisor, department, analysis, auditor, analyst, admin');
   });
 
-  it('token uses the secret generated for embedded mode when JWT_SECRET is unset', async () => {
-    const { out } = await run({ DATA_DIR: api.config.dataDir }, 'token', '--user', 'u', '--role', 'auditor');
-    expect(out[out.length - 1]).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  it('token signs with the secret generated for embedded mode when JWT_SECRET is unset', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'redress-cli-'));
+    const { out } = await run({ DATA_DIR: dataDir }, 'token', '--user', 'u', '--role', 'auditor');
+    const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(verifyToken(out[out.length - 1] as string, secret, new Date())).toEqual(E.right(expect.objectContaining({ sub: 'u', role: 'auditor' })));
+    writeFileSync(join(dataDir, 'jwt-secret'), '\n');
+    await expect(run({ DATA_DIR: dataDir }, 'token', '--user', 'u', '--role', 'auditor')).rejects.toThrow(/no usable secret/);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('replay prints the timeline and the state after each step', async () => {

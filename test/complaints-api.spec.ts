@@ -136,7 +136,7 @@ describe('complaints api', () => {
 
   it('needs a supervisor’s approval above the handler’s authority', async () => {
     const id = await investigated();
-    await handler.post(`/complaints/${id}/resolution`, { summary: 'Compensate', remedies: [{ type: 'compensation', amount: 800, currency: 'CNY' }] });
+    expect((await handler.post(`/complaints/${id}/resolution`, { summary: 'Compensate', remedies: [{ type: 'compensation', amount: 800, currency: 'CNY' }] })).status).toBe(200);
     const refused = await handler.post(`/complaints/${id}/implement`, { notifiedVia: 'email' });
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ statusCode: 422, code: 'RESOLUTION_NEEDS_APPROVAL', message: expect.stringContaining('500') });
@@ -145,14 +145,62 @@ describe('complaints api', () => {
     expect((await handler.post(`/complaints/${id}/implement`, { notifiedVia: 'email' })).status).toBe(200);
   });
 
+  it('keeps casework to the case’s owner and approval to a second person', async () => {
+    const id = await investigated();
+    const other = api.as('handler', 'eve');
+    const before = await history(id);
+    const intruder = await other.post(`/complaints/${id}/investigation-notes`, { note: 'not my case' });
+    expect(intruder.status).toBe(403);
+    expect(intruder.body).toMatchObject({ code: 'NOT_CASE_OWNER', message: expect.stringContaining('hao') });
+    expect(await history(id)).toEqual(before);
+    expect((await supervisor.post(`/complaints/${id}/resolution`, { summary: 'Goodwill', remedies: [{ type: 'compensation', amount: 9000, currency: 'CNY' }] })).status).toBe(200);
+    const own = await supervisor.post(`/complaints/${id}/resolution/approve`, {});
+    expect(own.status).toBe(422);
+    expect(own.body.code).toBe('SELF_APPROVAL');
+    expect((await api.as('supervisor', 'sol').post(`/complaints/${id}/resolution/approve`, {})).status).toBe(200);
+    const wrongDepartment = staffClient(api.url, signToken({ sub: 'd-1', role: 'department', department: 'finance' }, TEST_JWT_SECRET, new Date(), 600));
+    expect((await wrongDepartment.post(`/complaints/${id}/investigation-notes`, { note: 'n' })).body).toMatchObject({ statusCode: 403, code: 'NOT_CASE_DEPARTMENT' });
+    const rightDepartment = staffClient(api.url, signToken({ sub: 'd-2', role: 'department', department: 'delivery' }, TEST_JWT_SECRET, new Date(), 600));
+    expect((await rightDepartment.post(`/complaints/${id}/investigation-notes`, { note: 'Courier contract reviewed' })).status).toBe(200);
+  });
+
+  it('rejects as a duplicate only of a case that exists', async () => {
+    const original = await receive();
+    const copy = await receive();
+    const unknown = await supervisor.post(`/complaints/${copy}/reject`, { reason: 'duplicate', explanation: 'same parcel', duplicateOf: '0190a5f0-0000-7000-8000-0000000f00d0' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.code).toBe('DUPLICATE_OF_UNKNOWN');
+    expect((await supervisor.post(`/complaints/${copy}/reject`, { reason: 'duplicate', explanation: 'same parcel', duplicateOf: original })).status).toBe(200);
+    expect((await auditor.get(`/complaints/${copy}`)).body).toMatchObject({ status: 'rejected', rejection: { reason: 'duplicate', duplicateOf: original } });
+  });
+
+  it('stores decoded values: text is trimmed, so the same assignee typed with spaces is the same', async () => {
+    const id = await investigated();
+    const reply = await supervisor.post(`/complaints/${id}/assign`, { assignee: '  hao ' });
+    expect(reply.body).toMatchObject({ statusCode: 422, code: 'ASSIGNEE_UNCHANGED' });
+    await handler.post(`/complaints/${id}/investigation-notes`, { note: '  padded note  ' });
+    expect((await history(id)).at(-1)?.data).toEqual({ note: 'padded note' });
+  });
+
+  it('generates a correlation id, or replaces one that is not usable, and returns it', async () => {
+    const generated = await auditor.get('/health');
+    expect(generated.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const replaced = await intake.post('/complaints', intakeBody(), { 'x-correlation-id': 'has spaces and <script>' });
+    expect(replaced.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await history(replaced.body.id))[0]!.metadata.correlationId).toBe(replaced.headers.get('x-correlation-id'));
+  });
+
   describe('intake idempotency', () => {
     it('returns the existing case for a repeated Idempotency-Key, per user', async () => {
       const first = await intake.post('/complaints', intakeBody(), { 'idempotency-key': 'form-77' });
-      const again = await intake.post('/complaints', intakeBody({ subject: 'retyped' }), { 'idempotency-key': 'form-77' });
+      const again = await intake.post('/complaints', intakeBody(), { 'idempotency-key': 'form-77' });
       expect(first.status).toBe(201);
       expect(again.status).toBe(200);
       expect(again.body).toEqual(first.body);
       expect(await history(first.body.id)).toHaveLength(1);
+      const reused = await intake.post('/complaints', intakeBody({ subject: 'a different complaint' }), { 'idempotency-key': 'form-77' });
+      expect(reused.status).toBe(422);
+      expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
       const otherUser = await api.as('intake', 'someone-else').post('/complaints', intakeBody(), { 'idempotency-key': 'form-77' });
       expect(otherUser.status).toBe(201);
       expect(otherUser.body.id).not.toBe(first.body.id);
@@ -185,7 +233,7 @@ describe('complaints api', () => {
       const before = await history(id);
       const bad = await handler.post(`/complaints/${id}/resolution`, { summary: 'x', remedies: [{ type: 'refund', amount: -5, currency: 'cny' }] });
       expect(bad.body.details).toEqual([
-        { path: 'remedies.0.amount', message: 'must be a non-negative amount with at most two decimals' },
+        { path: 'remedies.0.amount', message: 'must be an amount from 0 to 1000000000000 with at most two decimals' },
         { path: 'remedies.0.currency', message: 'must be an ISO 4217 code such as CNY or EUR' },
       ]);
       expect(await history(id)).toEqual(before);
@@ -233,6 +281,8 @@ describe('complaints api', () => {
       const fresh = await handler.post(`/complaints/${id}/contacts`, { channel: 'email', direction: 'inbound', summary: 'Chased' }, { 'if-match': '"1"' });
       expect(fresh.body.revision).toBe(2);
       expect((await handler.post(`/complaints/${id}/contacts`, {}, { 'if-match': 'yesterday' })).body).toMatchObject({ code: 'INVALID_IF_MATCH' });
+      const nowhere = await handler.post('/complaints/0190a5f0-0000-7000-8000-00000000dead/contacts', { channel: 'email', direction: 'inbound', summary: 'x' }, { 'if-match': '0' });
+      expect(nowhere.body).toMatchObject({ statusCode: 404, code: 'COMPLAINT_NOT_FOUND' });
     });
 
     it('422: a domain rule, with its code, and the stream unchanged', async () => {
@@ -276,7 +326,8 @@ describe('complaints api', () => {
       const asOf = await auditor.get(`/complaints/${id}/state?asOf=${encodeURIComponent(events[1]!.recordedAt)}`);
       expect(asOf.body).toMatchObject({ id, revision: 1, status: 'acknowledged' });
       expect(asOf.body.classification).toBeUndefined();
-      expect((await auditor.get(`/complaints/${id}/state?atRevision=99`)).body).toMatchObject({ revision: 2, status: 'classified' });
+      expect((await auditor.get(`/complaints/${id}/state?atRevision=2`)).body).toMatchObject({ revision: 2, status: 'classified' });
+      expect((await auditor.get(`/complaints/${id}/state?atRevision=3`)).body).toMatchObject({ statusCode: 404, code: 'COMPLAINT_NOT_FOUND' });
       expect((await auditor.get(`/complaints/${id}/state?asOf=2000-01-01T00:00:00Z`)).body).toMatchObject({ statusCode: 404, code: 'COMPLAINT_NOT_FOUND' });
       expect((await auditor.get(`/complaints/${id}/state`)).body).toMatchObject({ statusCode: 400, code: 'STATE_POINT_REQUIRED' });
       expect((await auditor.get(`/complaints/${id}/state?asOf=yesterday`)).body).toMatchObject({ statusCode: 400, code: 'INVALID_AS_OF' });

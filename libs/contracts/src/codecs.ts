@@ -61,18 +61,20 @@ export const integer = (min: number, max: number, name = `Integer${min}to${max}`
     { type: 'integer', minimum: min, maximum: max },
   );
 
+const MAX_AMOUNT = 1e12;
+/** Cents, tolerating binary fractions: 0.29 * 100 is 28.999999999999996. */
+const isAmount = (u: unknown): u is number =>
+  typeof u === 'number' && Number.isFinite(u) && u >= 0 && u <= MAX_AMOUNT && Math.abs(Math.round(u * 100) - u * 100) < 1e-6;
+
 /** A non-negative amount of money with at most two decimals. */
 export const amount = described(
   new t.Type<number, number, unknown>(
     'Amount',
-    (u): u is number => typeof u === 'number' && Number.isFinite(u) && u >= 0 && Math.round(u * 100) === u * 100,
-    (u, c) =>
-      typeof u === 'number' && Number.isFinite(u) && u >= 0 && u <= 1e12 && Math.abs(Math.round(u * 100) - u * 100) < 1e-6
-        ? t.success(u)
-        : t.failure(u, c, 'must be a non-negative amount with at most two decimals'),
+    isAmount,
+    (u, c) => (isAmount(u) ? t.success(u) : t.failure(u, c, `must be an amount from 0 to ${MAX_AMOUNT} with at most two decimals`)),
     t.identity,
   ),
-  { type: 'number', minimum: 0, multipleOf: 0.01 },
+  { type: 'number', minimum: 0, maximum: MAX_AMOUNT, multipleOf: 0.01 },
 );
 
 export const currency = described(
@@ -85,15 +87,21 @@ export const currency = described(
   { type: 'string', pattern: '^[A-Z]{3}$' },
 );
 
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** Date.parse rolls 2026-02-31 over to March; a real instant names a day its month has. */
+const isInstant = (u: unknown): u is string => {
+  const match = typeof u === 'string' ? INSTANT.exec(u) : null;
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+};
+
 /** An ISO-8601 instant with a time zone, normalised to UTC `...Z`. */
 export const instant = described(
   new t.Type<string, string, unknown>(
     'Instant',
-    (u): u is string => typeof u === 'string' && !Number.isNaN(Date.parse(u)),
-    (u, c) =>
-      typeof u === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(u) && !Number.isNaN(Date.parse(u))
-        ? t.success(new Date(u).toISOString())
-        : t.failure(u, c, 'must be an ISO-8601 time with a zone, e.g. 2026-11-25T09:30:00Z'),
+    isInstant,
+    (u, c) => (isInstant(u) ? t.success(new Date(u).toISOString()) : t.failure(u, c, 'must be an ISO-8601 time with a zone, e.g. 2026-11-25T09:30:00Z')),
     t.identity,
   ),
   { type: 'string', format: 'date-time' },
@@ -156,8 +164,14 @@ export const struct = <R extends Props, O extends Props = Record<never, t.Mixed>
         const optional = optionalShape.validate(u, c);
         const errors = [...unknown, ...(mandatory._tag === 'Left' ? mandatory.left : []), ...(optional._tag === 'Left' ? optional.left : [])];
         if (errors.length > 0 || mandatory._tag === 'Left' || optional._tag === 'Left') return t.failures(errors);
-        // Drop optional fields given as undefined so stored events hold only what was said.
-        const value = Object.fromEntries(Object.entries({ ...(mandatory.right as object), ...(optional.right as object) }).filter(([, v]) => v !== undefined));
+        // The decoded (trimmed, normalised) value of each field; optional ones given as undefined are dropped.
+        // (Each io-ts half returns the whole input object, so take every field from the half that decoded it.)
+        const fromRequired = mandatory.right as Record<string, unknown>;
+        const fromOptional = optional.right as Record<string, unknown>;
+        const value = Object.fromEntries([
+          ...Object.keys(required).map((key) => [key, fromRequired[key]] as const),
+          ...Object.keys(optionalProps).flatMap((key) => (fromOptional[key] === undefined ? [] : [[key, fromOptional[key]] as const])),
+        ]);
         return t.success(value as StructOf<R, O>);
       },
       t.identity,

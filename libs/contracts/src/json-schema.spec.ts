@@ -19,7 +19,7 @@ describe('toJsonSchema', () => {
             required: ['type'],
             properties: {
               type: { type: 'string', enum: ['apology', 'explanation', 'refund', 'compensation', 'coupon', 'exchange', 'repair', 'correction'] },
-              amount: { type: 'number', minimum: 0, multipleOf: 0.01 },
+              amount: { type: 'number', minimum: 0, maximum: 1e12, multipleOf: 0.01 },
               currency: { type: 'string', pattern: '^[A-Z]{3}$' },
               note: { type: 'string', minLength: 1, maxLength: 4000 },
             },

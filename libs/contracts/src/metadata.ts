@@ -5,7 +5,6 @@ import { Role } from './complaint/vocabulary';
 /** Who did it: the user and role from the token, or the system. */
 export const Actor = struct('Actor', { user: text(100, 'UserId'), role: text(30, 'ActorRole') });
 export type Actor = t.TypeOf<typeof Actor>;
-export const SYSTEM_ACTOR: Actor = { user: 'system', role: 'system' };
 
 /**
  * What every event carries besides its data (DOMAIN.md section 6). The store

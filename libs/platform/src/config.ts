@@ -80,7 +80,7 @@ const readModelStore = (env: Env): Check<Config['readModelStore']> =>
     ),
   );
 
-const MIN_SECRET_LENGTH = 32;
+export const MIN_SECRET_LENGTH = 32;
 const jwtSecret = (env: Env): Check<string | undefined> => {
   const value = present(env, 'JWT_SECRET');
   return value === undefined || value.length >= MIN_SECRET_LENGTH

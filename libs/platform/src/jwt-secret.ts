@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from './config';
+import { MIN_SECRET_LENGTH, type Config } from './config';
 
 /**
  * The token signing secret: JWT_SECRET, or in embedded mode one generated
@@ -11,10 +11,18 @@ import type { Config } from './config';
 export const resolveJwtSecret = (config: Pick<Config, 'jwtSecret' | 'dataDir'>, logger?: Logger): string => {
   if (config.jwtSecret !== undefined) return config.jwtSecret;
   const file = join(config.dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(config.dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  logger?.warn({ file }, 'JWT_SECRET is not set: generated a signing secret for embedded mode; set JWT_SECRET to choose your own');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    try {
+      writeFileSync(file, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+      logger?.warn({ file }, 'JWT_SECRET is not set: generated a signing secret for embedded mode; set JWT_SECRET to choose your own');
+    } catch (error) {
+      // Another process created it first: use theirs.
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    }
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  // An empty or truncated file would make every token forgeable.
+  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`${file} holds no usable secret (under ${MIN_SECRET_LENGTH} characters): delete it to generate a new one, or set JWT_SECRET`);
   return secret;
 };

@@ -38,6 +38,8 @@ export const verifyToken = (token: string, secret: string, now: Date): E.Either<
   const parts = token.split('.');
   if (parts.length !== 3) return E.left('TOKEN_INVALID');
   const [header, payload, signature] = parts as [string, string, string];
+  // Exactly the 43 characters of an HS256 signature: node's lenient base64url decoder would accept variants.
+  if (!/^[A-Za-z0-9_-]{43}$/.test(signature)) return E.left('TOKEN_INVALID');
   const head = parseJson(header) as { alg?: unknown; typ?: unknown } | undefined;
   if (head?.alg !== 'HS256') return E.left('TOKEN_INVALID');
   const expected = sign(`${header}.${payload}`, secret);

@@ -56,9 +56,10 @@ export class GetComplaintStateAtHandler implements IQueryHandler<GetComplaintSta
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
   async execute({ id, at }: GetComplaintStateAt) {
     const recorded = await readCase(this.store, id);
+    if ('atRevision' in at && at.atRevision >= recorded.length) throw notFound(id, ` at revision ${at.atRevision} (it is at ${recorded.length - 1})`);
     const upTo =
       'asOf' in at ? recorded.filter((event) => Date.parse(event.recordedAt) <= Date.parse(at.asOf)) : recorded.filter((event) => event.revision <= at.atRevision);
-    if (upTo.length === 0) throw notFound(id, 'asOf' in at ? ` as of ${at.asOf}` : ` at revision ${at.atRevision}`);
+    if (upTo.length === 0) throw notFound(id, ` as of ${'asOf' in at ? at.asOf : ''}`);
     const last = upTo[upTo.length - 1] as RecordedEvent;
     return { ...complaintView(id, last.revision, foldComplaint(complaintEvents(upTo))), asOf: 'asOf' in at ? at.asOf : last.recordedAt };
   }

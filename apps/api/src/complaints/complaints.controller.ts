@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
@@ -5,7 +6,7 @@ import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { ReceiveComplaintBody, fieldErrors, instant, uuid } from '@redress/contracts';
 import type { ComplaintCommand } from '@redress/domain';
-import { uuidv7 } from '@redress/event-store';
+import { canonicalJson, uuidv7, type Json } from '@redress/event-store';
 import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from './complaint-actions';
@@ -61,7 +62,8 @@ export class ComplaintsController {
     }
     const id = intakeComplaintId(received.externalRef, idempotencyKey === undefined ? undefined : { user: staff.user, key: idempotencyKey }, uuidv7);
     const command: ComplaintCommand = { type: 'ReceiveComplaint', complaintId: id, body: received };
-    const outcome: CommandOutcome = await this.commands.execute(new HandleComplaintCommand(id, command, staff, correlationId));
+    const fingerprint = idempotencyKey === undefined || received.externalRef !== undefined ? undefined : createHash('sha256').update(canonicalJson(received as unknown as Json)).digest('hex');
+    const outcome: CommandOutcome = await this.commands.execute(new HandleComplaintCommand(id, command, staff, correlationId, undefined, fingerprint));
     tagged(reply, outcome);
     void reply.status(outcome.created ? 201 : 200);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@redress/event-store';
+import { EventStoreUnavailableError } from '@redress/event-store';
 
 /**
  * Every error leaves the api as `{ statusCode, code, message }` with a stable
@@ -30,14 +30,6 @@ const CODE_BY_STATUS: Record<number, string> = {
 };
 
 export const toErrorBody = (error: unknown): ErrorBody => {
-  if (error instanceof WrongExpectedRevisionError) {
-    return {
-      statusCode: HttpStatus.CONFLICT,
-      code: 'WRONG_EXPECTED_REVISION',
-      message: `the stream has moved on: it is at revision ${String(error.actual)}, not ${String(error.expected)}; re-read and retry`,
-      currentRevision: error.actual === 'no_stream' ? null : error.actual,
-    };
-  }
   if (error instanceof EventStoreUnavailableError) {
     return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'STORE_UNAVAILABLE', message: error.message };
   }

@@ -50,6 +50,8 @@ export const RootCauseIdentified = struct(
 );
 export const ResolutionProposed = struct('ResolutionProposed', {
   summary: text(4000, 'Summary'),
+  /** Who proposed it: nobody approves their own proposal. */
+  proposedBy: id,
   remedies: list(Remedy, 1, 20, 'Remedies'),
   /** Decided when proposed: the remedy's money exceeds the handler's authority. */
   needsApproval: bool,

@@ -7,9 +7,13 @@ import { DEFAULT_COMPLAINT_POLICY } from './policy';
 
 const NOW = '2026-11-25T10:00:00.000Z';
 const ID = '0190a5f0-0000-7000-8000-000000000001';
-const ctx = (now = NOW): DecisionContext => ({ now, newId: () => 'complainant-generated', policy: DEFAULT_COMPLAINT_POLICY });
+const HANDLER = { user: 'handler-1', role: 'handler' };
+const SUPERVISOR = { user: 'sup-1', role: 'supervisor' };
+const ctx = (now = NOW, actor: DecisionContext['actor'] = HANDLER): DecisionContext => ({ now, actor, newId: () => 'complainant-generated', policy: DEFAULT_COMPLAINT_POLICY });
+/** Decided by handler-1, the owner of the cases below. */
 const given = deciderSpecification(complaintDecider, ctx);
 const givenAt = (now: string) => deciderSpecification(complaintDecider, () => ctx(now));
+const givenBy = (actor: DecisionContext['actor']) => deciderSpecification(complaintDecider, () => ctx(NOW, actor));
 
 // Histories at each step of the lifecycle.
 const received: ComplaintEvent[] = [
@@ -38,11 +42,11 @@ const apology = { type: 'apology' as const };
 const refund = (amount: number) => ({ type: 'refund' as const, amount, currency: 'CNY' });
 const proposedWithin: ComplaintEvent[] = [
   ...investigated,
-  { type: 'ResolutionProposed', data: { summary: 'Refund the vase', remedies: [apology, refund(200)], needsApproval: false } },
+  { type: 'ResolutionProposed', data: { summary: 'Refund the vase', remedies: [apology, refund(200)], proposedBy: 'handler-1', needsApproval: false } },
 ];
 const proposedBeyond: ComplaintEvent[] = [
   ...investigated,
-  { type: 'ResolutionProposed', data: { summary: 'Refund and compensate', remedies: [refund(450), { ...refund(100), type: 'compensation' }], needsApproval: true } },
+  { type: 'ResolutionProposed', data: { summary: 'Refund and compensate', remedies: [refund(450), { ...refund(100), type: 'compensation' }], proposedBy: 'handler-1', needsApproval: true } },
 ];
 const approved: ComplaintEvent[] = [...proposedBeyond, { type: 'ResolutionApproved', data: {} }];
 const implemented: ComplaintEvent[] = [...proposedWithin, { type: 'ResolutionImplemented', data: { notifiedVia: 'phone' } }];
@@ -81,9 +85,9 @@ describe('complaint decider', () => {
           },
         ]));
 
-    it('keeps no name or contact of an anonymous complainant', () =>
+    it('keeps no name, contact or customer id of an anonymous complainant', () =>
       given([])
-        .when({ type: 'ReceiveComplaint', complaintId: ID, body: { ...body, complainant: { name: 'typed anyway', customerType: 'business', anonymous: true }, receivedAt: '2026-11-20T00:00:00.000Z' } })
+        .when({ type: 'ReceiveComplaint', complaintId: ID, body: { ...body, complainant: { id: 'cust-9', name: 'typed anyway', customerType: 'business', anonymous: true }, receivedAt: '2026-11-20T00:00:00.000Z' } })
         .then([
           {
             type: 'ComplaintReceived',
@@ -138,11 +142,11 @@ describe('complaint decider', () => {
     it('needs no approval within the handler’s authority (500)', () =>
       given(investigated)
         .when(command('ProposeResolution', { summary: 's', remedies: [refund(300), { ...refund(200), type: 'compensation' }] }))
-        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(300), { ...refund(200), type: 'compensation' }], needsApproval: false } }]));
+        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(300), { ...refund(200), type: 'compensation' }], proposedBy: 'handler-1', needsApproval: false } }]));
     it('needs approval above the handler’s authority', () =>
       given(investigated)
         .when(command('ProposeResolution', { summary: 's', remedies: [refund(500.01)] }))
-        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(500.01)], needsApproval: true } }]));
+        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(500.01)], proposedBy: 'handler-1', needsApproval: true } }]));
     it('refuses without a root cause', () => given(assigned).when(command('ProposeResolution', { summary: 's', remedies: [apology] })).thenFails('ROOT_CAUSE_REQUIRED'));
     it('refuses a second proposal', () => given(proposedWithin).when(command('ProposeResolution', { summary: 's', remedies: [apology] })).thenFails('RESOLUTION_PENDING'));
     it('refuses a refund without an amount', () => given(investigated).when(command('ProposeResolution', { summary: 's', remedies: [{ type: 'refund' }] })).thenFails('REMEDY_AMOUNT_REQUIRED'));
@@ -151,11 +155,18 @@ describe('complaint decider', () => {
   });
 
   describe('approve and decline', () => {
-    it('a supervisor approves a remedy beyond authority', () => given(proposedBeyond).when(command('ApproveResolution', { note: 'ok' })).then([{ type: 'ResolutionApproved', data: { note: 'ok' } }]));
-    it('declining sends the case back to investigation', () => given(proposedBeyond).when(command('DeclineResolution', { reason: 'too much' })).then([{ type: 'ResolutionDeclined', data: { reason: 'too much' } }]));
-    it('refuses approval a remedy does not need', () => given(proposedWithin).when(command('ApproveResolution', {})).thenFails('APPROVAL_NOT_REQUIRED'));
-    it('refuses approval with nothing proposed', () => given(investigated).when(command('ApproveResolution', {})).thenFails('NO_RESOLUTION_PROPOSED'));
-    it('refuses declining with nothing proposed', () => given(approved).when(command('DeclineResolution', { reason: 'x' })).thenFails('NO_RESOLUTION_PROPOSED'));
+    const supervisor = givenBy(SUPERVISOR);
+    it('a supervisor approves a remedy beyond authority', () => supervisor(proposedBeyond).when(command('ApproveResolution', { note: 'ok' })).then([{ type: 'ResolutionApproved', data: { note: 'ok' } }]));
+    it('declining sends the case back to investigation', () => supervisor(proposedBeyond).when(command('DeclineResolution', { reason: 'too much' })).then([{ type: 'ResolutionDeclined', data: { reason: 'too much' } }]));
+    it('refuses approval a remedy does not need', () => supervisor(proposedWithin).when(command('ApproveResolution', {})).thenFails('APPROVAL_NOT_REQUIRED'));
+    it('refuses approval with nothing proposed', () => supervisor(investigated).when(command('ApproveResolution', {})).thenFails('NO_RESOLUTION_PROPOSED'));
+    it('refuses declining with nothing proposed', () => supervisor(approved).when(command('DeclineResolution', { reason: 'x' })).thenFails('NO_RESOLUTION_PROPOSED'));
+    it('refuses approval by whoever proposed it', () =>
+      givenBy({ user: 'handler-1', role: 'supervisor' })(proposedBeyond).when(command('ApproveResolution', {})).thenFails('SELF_APPROVAL'));
+    it('records who proposed, for the four-eyes rule', () =>
+      supervisor(investigated)
+        .when(command('ProposeResolution', { summary: 's', remedies: [refund(900)] }))
+        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(900)], proposedBy: 'sup-1', needsApproval: true } }]));
   });
 
   describe('implement', () => {
@@ -180,10 +191,40 @@ describe('complaint decider', () => {
     it('refuses to close before implementation', () => given(investigated).when(command('CloseComplaint', { outcome: 'resolved', summary: 'x' })).thenFails('NOT_IMPLEMENTED'));
   });
 
+  const everyWorkCommand: ComplaintCommand[] = [
+    command('AcknowledgeComplaint', {}),
+    command('ClassifyComplaint', { category: 'other', severity: 'low', urgency: 'normal', department: 'd' }),
+    command('AssignComplaint', { assignee: 'h-9' }),
+    command('AddInvestigationNote', { note: 'n' }),
+    command('IdentifyRootCause', rootCause),
+    command('ProposeResolution', { summary: 's', remedies: [apology] }),
+    command('ApproveResolution', {}),
+    command('DeclineResolution', { reason: 'r' }),
+    command('ImplementResolution', { notifiedVia: 'phone' }),
+    command('RecordContact', { channel: 'email', direction: 'inbound', summary: 'x' }),
+    command('RecordFollowUp', { satisfaction: 3, method: 'email' }),
+    command('CloseComplaint', { outcome: 'resolved', summary: 's' }),
+    command('RejectComplaint', { reason: 'abusive', explanation: 'e' }),
+    command('WithdrawComplaint', {}),
+    command('EscalateComplaint', { reason: 'x' }),
+  ];
+
+  describe('ownership', () => {
+    it('a handler works only the cases assigned to them', () => {
+      for (const work of everyWorkCommand) givenBy({ user: 'handler-2', role: 'handler' })(assigned).when(work).thenFails('NOT_CASE_OWNER');
+      givenBy({ user: 'handler-2', role: 'handler' })(closed).when(command('ReopenComplaint', { reason: 'r' })).thenFails('NOT_CASE_OWNER');
+    });
+    it('any handler may work a case nobody owns yet', () => givenBy({ user: 'handler-2', role: 'handler' })(classified).when(command('RecordContact', { channel: 'phone', direction: 'inbound', summary: 's' })).then([{ type: 'ContactRecorded', data: { channel: 'phone', direction: 'inbound', summary: 's' } }]));
+    it('department staff add notes to their own department’s cases only', () => {
+      givenBy({ user: 'd-1', role: 'department', department: 'delivery' })(assigned).when(command('AddInvestigationNote', { note: 'n' })).then([{ type: 'InvestigationNoteAdded', data: { note: 'n' } }]);
+      givenBy({ user: 'd-2', role: 'department', department: 'finance' })(assigned).when(command('AddInvestigationNote', { note: 'n' })).thenFails('NOT_CASE_DEPARTMENT');
+      givenBy({ user: 'd-3', role: 'department' })(assigned).when(command('AddInvestigationNote', { note: 'n' })).thenFails('NOT_CASE_DEPARTMENT');
+    });
+  });
+
   describe('after close', () => {
     it('accepts nothing but reopen', () => {
-      given(closed).when(command('RecordContact', { channel: 'email', direction: 'inbound', summary: 'x' })).thenFails('COMPLAINT_CLOSED');
-      given(closed).when(command('EscalateComplaint', { reason: 'x' })).thenFails('COMPLAINT_CLOSED');
+      for (const work of everyWorkCommand) given(closed).when(work).thenFails('COMPLAINT_CLOSED');
     });
     it('reopens within 30 days', () => givenAt('2026-12-25T10:00:00.000Z')(closed).when(command('ReopenComplaint', { reason: 'Vase still broken' })).then([{ type: 'ComplaintReopened', data: { reason: 'Vase still broken' } }]));
     it('refuses to reopen after 30 days', () => givenAt('2026-12-25T10:00:00.001Z')(closed).when(command('ReopenComplaint', { reason: 'late' })).thenFails('REOPEN_WINDOW_EXPIRED'));
@@ -192,13 +233,14 @@ describe('complaint decider', () => {
     it('needs a new resolution after reopening', () =>
       given([...closed, { type: 'ComplaintReopened', data: { reason: 'x' } }])
         .when(command('ProposeResolution', { summary: 'replace', remedies: [{ type: 'exchange' }] }))
-        .then([{ type: 'ResolutionProposed', data: { summary: 'replace', remedies: [{ type: 'exchange' }], needsApproval: false } }]));
+        .then([{ type: 'ResolutionProposed', data: { summary: 'replace', remedies: [{ type: 'exchange' }], proposedBy: 'handler-1', needsApproval: false } }]));
   });
 
   describe('reject, withdraw, escalate', () => {
     it('rejects before a resolution', () =>
       given(classified).when(command('RejectComplaint', { reason: 'out_of_scope', explanation: 'Not our product' })).then([{ type: 'ComplaintRejected', data: { reason: 'out_of_scope', explanation: 'Not our product' } }]));
     it('refuses a duplicate without the original', () => given(received).when(command('RejectComplaint', { reason: 'duplicate', explanation: 'x' })).thenFails('DUPLICATE_OF_REQUIRED'));
+    it('refuses duplicateOf with another reason', () => given(received).when(command('RejectComplaint', { reason: 'abusive', explanation: 'x', duplicateOf: '0190a5f0-0000-7000-8000-000000000009' })).thenFails('DUPLICATE_OF_WITHOUT_DUPLICATE'));
     it('refuses a case duplicating itself', () => given(received).when(command('RejectComplaint', { reason: 'duplicate', explanation: 'x', duplicateOf: ID })).thenFails('DUPLICATE_OF_SELF'));
     it('refuses rejection once a resolution is under way', () => given(proposedWithin).when(command('RejectComplaint', { reason: 'abusive', explanation: 'x' })).thenFails('TOO_LATE_TO_REJECT'));
     it('rejected cases take no work', () => given(rejected).when(command('ClassifyComplaint', { category: 'other', severity: 'low', urgency: 'normal', department: 'd' })).thenFails('COMPLAINT_REJECTED'));

@@ -5,8 +5,16 @@ import { complaintError, type ComplaintError } from './errors';
 import type { ComplaintPolicy } from './policy';
 import type { Complaint, ComplaintStatus } from './state';
 
+/** Who is deciding: the authenticated member of staff. */
+export interface DecidingStaff {
+  readonly user: string;
+  readonly role: string;
+  readonly department?: string;
+}
+
 /** Everything decide needs from outside, injected so decisions are deterministic. */
 export interface DecisionContext {
+  readonly actor: DecidingStaff;
   /** ISO-8601 time of the decision. */
   readonly now: string;
   /** A fresh id (complainant ids for anonymous or new complainants). */
@@ -34,6 +42,20 @@ const open = (state: Complaint): ComplaintError | undefined => {
   }
 };
 
+/**
+ * Handlers work the cases assigned to them; department staff the cases of
+ * their department. Supervisors (and roles the api lets act) are not bound.
+ */
+const owner = (state: Complaint, actor: DecidingStaff): ComplaintError | undefined => {
+  if (actor.role === 'handler' && state.assignee !== undefined && state.assignee !== actor.user) {
+    return complaintError('NOT_CASE_OWNER', `the complaint is assigned to ${state.assignee}; handlers work their own cases`);
+  }
+  if (actor.role === 'department' && (actor.department === undefined || actor.department !== state.department)) {
+    return complaintError('NOT_CASE_DEPARTMENT', `the complaint belongs to department ${state.department ?? '(none yet)'}, not ${actor.department ?? '(none in your token)'}`);
+  }
+  return undefined;
+};
+
 const BEFORE_RESOLUTION: readonly ComplaintStatus[] = ['received', 'acknowledged', 'classified', 'assigned', 'investigating'];
 const MONEY_REMEDIES: ReadonlySet<Remedy['type']> = new Set(['refund', 'compensation']);
 
@@ -58,7 +80,9 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
   if (command.type === 'ReceiveComplaint') {
     if (state.status !== 'none') return refuse('COMPLAINT_ALREADY_EXISTS', 'this complaint has already been received');
     const { complainant, receivedAt, ...rest } = command.body;
-    const { id: complainantId, anonymous, ...details } = complainant;
+    const { id: givenId, anonymous, ...details } = complainant;
+    // An anonymous complaint must not be linkable to a customer record either.
+    const complainantId = anonymous === true ? undefined : givenId;
     return events({
       type: 'ComplaintReceived',
       data: {
@@ -79,10 +103,12 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
     if (Date.parse(ctx.now) > deadline) {
       return refuse('REOPEN_WINDOW_EXPIRED', `a complaint can be reopened within ${ctx.policy.reopenWindowDays} days of closing; that window ended ${new Date(deadline).toISOString()}`);
     }
+    const notOwner = owner(state, ctx.actor);
+    if (notOwner) return E.left(notOwner);
     return events({ type: 'ComplaintReopened', data: command.body });
   }
 
-  const closed = open(state);
+  const closed = open(state) ?? owner(state, ctx.actor);
   if (closed) return E.left(closed);
 
   switch (command.type) {
@@ -117,7 +143,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
       if (!state.rootCause) return refuse('ROOT_CAUSE_REQUIRED', 'identify the root cause before proposing a resolution');
       if (state.status !== 'investigating') return refuse('RESOLUTION_PENDING', 'a resolution has already been proposed');
       return E.map((total: number): ComplaintEvent[] => [
-        { type: 'ResolutionProposed', data: { ...command.body, needsApproval: total > ctx.policy.handlerAuthorityLimit } },
+        { type: 'ResolutionProposed', data: { ...command.body, proposedBy: ctx.actor.user, needsApproval: total > ctx.policy.handlerAuthorityLimit } },
       ])(remedyTotal(command.body.remedies));
     }
 
@@ -127,6 +153,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
       if (!state.resolution.needsApproval) {
         return refuse('APPROVAL_NOT_REQUIRED', `the remedy is within the handler's authority of ${ctx.policy.handlerAuthorityLimit}; it needs no approval`);
       }
+      if (state.resolution.proposedBy === ctx.actor.user) return refuse('SELF_APPROVAL', 'a resolution is approved or declined by someone other than who proposed it');
       return command.type === 'ApproveResolution'
         ? events({ type: 'ResolutionApproved', data: command.body })
         : events({ type: 'ResolutionDeclined', data: command.body });
@@ -156,6 +183,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
       if (!BEFORE_RESOLUTION.includes(state.status as ComplaintStatus)) return refuse('TOO_LATE_TO_REJECT', 'a resolution is under way; a complaint can only be rejected before one is proposed');
       const { reason, duplicateOf } = command.body;
       if (reason === 'duplicate' && duplicateOf === undefined) return refuse('DUPLICATE_OF_REQUIRED', 'name the case this one duplicates (duplicateOf)');
+      if (reason !== 'duplicate' && duplicateOf !== undefined) return refuse('DUPLICATE_OF_WITHOUT_DUPLICATE', 'duplicateOf goes with reason duplicate only');
       if (duplicateOf !== undefined && duplicateOf === state.id) return refuse('DUPLICATE_OF_SELF', 'a complaint cannot duplicate itself');
       return events({ type: 'ComplaintRejected', data: command.body });
     }

@@ -1,7 +1,7 @@
 /**
  * Every way a complaint command can be refused, by stable code. The api maps
- * them to 404 (not found), 409 (already exists) or 422 (a rule), with the
- * message as written here.
+ * them to 404 (not found), 409 (already exists), 403 (not this person's case)
+ * or 422 (a rule), with the message as written here.
  */
 export type ComplaintErrorCode =
   | 'COMPLAINT_NOT_FOUND'
@@ -27,7 +27,12 @@ export type ComplaintErrorCode =
   | 'TOO_LATE_TO_REJECT'
   | 'DUPLICATE_OF_REQUIRED'
   | 'DUPLICATE_OF_SELF'
-  | 'ESCALATION_LEVEL_NOT_HIGHER';
+  | 'ESCALATION_LEVEL_NOT_HIGHER'
+  | 'NOT_CASE_OWNER'
+  | 'NOT_CASE_DEPARTMENT'
+  | 'SELF_APPROVAL'
+  | 'DUPLICATE_OF_UNKNOWN'
+  | 'DUPLICATE_OF_WITHOUT_DUPLICATE';
 
 export interface ComplaintError {
   readonly code: ComplaintErrorCode;

@@ -30,7 +30,7 @@ export const evolve = (state: Complaint, event: ComplaintEvent): Complaint => {
     case 'RootCauseIdentified':
       return { ...state, rootCause: event.data, status: 'investigating' };
     case 'ResolutionProposed':
-      return { ...state, resolution: { ...event.data, approved: false, implemented: false }, status: 'resolution_proposed' };
+      return { ...state, resolution: { ...event.data, approved: false }, status: 'resolution_proposed' };
     case 'ResolutionApproved':
       return state.resolution ? { ...state, resolution: { ...state.resolution, approved: true }, status: 'resolution_approved' } : state;
     case 'ResolutionDeclined': {
@@ -38,7 +38,7 @@ export const evolve = (state: Complaint, event: ComplaintEvent): Complaint => {
       return { ...rest, status: 'investigating' };
     }
     case 'ResolutionImplemented':
-      return state.resolution ? { ...state, resolution: { ...state.resolution, implemented: true }, status: 'implemented' } : state;
+      return { ...state, status: 'implemented' };
     case 'ContactRecorded':
       return { ...state, contacts: state.contacts + 1 };
     case 'FollowUpRecorded':

@@ -23,7 +23,7 @@ export interface Complaint {
   readonly department?: string;
   readonly investigationNotes: number;
   readonly rootCause?: Of<typeof C.RootCauseIdentified>;
-  readonly resolution?: Of<typeof C.ResolutionProposed> & { readonly approved: boolean; readonly implemented: boolean };
+  readonly resolution?: Of<typeof C.ResolutionProposed> & { readonly approved: boolean };
   readonly followUp?: Of<typeof C.FollowUpBody>;
   readonly contacts: number;
   readonly escalationLevel: number;
