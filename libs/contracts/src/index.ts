@@ -4,3 +4,4 @@ export * from './complaint/vocabulary';
 export * from './complaint/commands';
 export * from './complaint/events';
 export * from './json-schema';
+export * from './rectification/contracts';

@@ -70,6 +70,8 @@ export const ComplaintClosed = struct('ComplaintClosed', {
 export const ComplaintReopened = ReopenBody;
 export const ComplaintRejected = RejectBody;
 export const ComplaintWithdrawn = WithdrawBody;
+/** Written into the source complaint's own stream when a rectification names it, so its auditor sees the link. */
+export const RectificationLinked = struct('RectificationLinked', { rectificationId: uuid, problem: text(4000, 'Note') });
 export const ComplaintEscalated = struct('ComplaintEscalated', { level: integer(1, 5, 'EscalationLevel'), reason: text(4000, 'Note') });
 
 /** Every complaint event type with its data codec and current schema version. */
@@ -92,6 +94,7 @@ export const ComplaintEventCodecs = {
   ComplaintRejected: { version: 1, data: ComplaintRejected, description: 'Rejected as out of scope, duplicate, abusive or lacking information.' },
   ComplaintWithdrawn: { version: 1, data: ComplaintWithdrawn, description: 'Withdrawn by the complainant.' },
   ComplaintEscalated: { version: 1, data: ComplaintEscalated, description: 'Escalated to a level, with a reason.' },
+  RectificationLinked: { version: 1, data: RectificationLinked, description: 'A rectification item (五步法) was dispatched for a problem this complaint is a source of.' },
 } as const;
 
 type Codecs = typeof ComplaintEventCodecs;

@@ -21,6 +21,7 @@ export type ComplaintCommand =
   | { readonly type: 'ReopenComplaint'; readonly body: Body<typeof C.ReopenBody> }
   | { readonly type: 'RejectComplaint'; readonly body: Body<typeof C.RejectBody> }
   | { readonly type: 'WithdrawComplaint'; readonly body: Body<typeof C.WithdrawBody> }
-  | { readonly type: 'EscalateComplaint'; readonly body: Body<typeof C.EscalateBody> };
+  | { readonly type: 'EscalateComplaint'; readonly body: Body<typeof C.EscalateBody> }
+  | { readonly type: 'LinkRectification'; readonly body: Body<typeof C.RectificationLinked> };
 
 export type ComplaintCommandType = ComplaintCommand['type'];

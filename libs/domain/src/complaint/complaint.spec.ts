@@ -236,6 +236,14 @@ describe('complaint decider', () => {
         .then([{ type: 'ResolutionProposed', data: { summary: 'replace', remedies: [{ type: 'exchange' }], proposedBy: 'handler-1', needsApproval: false } }]));
   });
 
+  describe('rectification link', () => {
+    const link = { rectificationId: '0190a5f0-0000-7000-8000-0000000000a1', problem: 'Parcels soaked' };
+    it('records the link at any stage, closed included, by anyone the api lets', () =>
+      givenBy({ user: 'ana', role: 'analysis' })(closed).when(command('LinkRectification', link)).then([{ type: 'RectificationLinked', data: link }]));
+    it('links once', () => given([...received, { type: 'RectificationLinked', data: link }]).when(command('LinkRectification', link)).then([]));
+    it('refuses an unknown case', () => given([]).when(command('LinkRectification', link)).thenFails('COMPLAINT_NOT_FOUND'));
+  });
+
   describe('reject, withdraw, escalate', () => {
     it('rejects before a resolution', () =>
       given(classified).when(command('RejectComplaint', { reason: 'out_of_scope', explanation: 'Not our product' })).then([{ type: 'ComplaintRejected', data: { reason: 'out_of_scope', explanation: 'Not our product' } }]));

@@ -96,6 +96,12 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
     });
   }
 
+  if (command.type === 'LinkRectification') {
+    // A fact about the complaint at any stage, closed or not; linking twice changes nothing.
+    if (state.status === 'none') return refuse('COMPLAINT_NOT_FOUND', 'there is no such complaint');
+    return state.rectifications.includes(command.body.rectificationId) ? events() : events({ type: 'RectificationLinked', data: command.body });
+  }
+
   if (command.type === 'ReopenComplaint') {
     if (state.status === 'none') return refuse('COMPLAINT_NOT_FOUND', 'there is no such complaint');
     if (state.status !== 'closed' || !state.closure) return refuse('NOT_CLOSED', 'only a closed complaint can be reopened');

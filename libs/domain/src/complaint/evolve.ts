@@ -56,5 +56,7 @@ export const evolve = (state: Complaint, event: ComplaintEvent): Complaint => {
       return { ...state, status: 'withdrawn' };
     case 'ComplaintEscalated':
       return { ...state, escalationLevel: event.data.level };
+    case 'RectificationLinked':
+      return { ...state, rectifications: [...state.rectifications, event.data.rectificationId] };
   }
 };

@@ -30,6 +30,8 @@ export interface Complaint {
   readonly closure?: Of<typeof C.ComplaintClosed>;
   readonly rejection?: Of<typeof C.RejectBody>;
   readonly reopenCount: number;
+  /** Rectification items (五步法) dispatched with this complaint as a source. */
+  readonly rectifications: readonly string[];
 }
 
 export const initialState: Complaint = {
@@ -39,5 +41,6 @@ export const initialState: Complaint = {
   contacts: 0,
   escalationLevel: 0,
   reopenCount: 0,
+  rectifications: [],
 };
 

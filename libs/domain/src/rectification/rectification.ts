@@ -1,0 +1,130 @@
+import * as E from 'fp-ts/Either';
+import type * as t from 'io-ts';
+import type * as C from '@redress/contracts';
+import type { RectificationEvent } from '@redress/contracts';
+import type { DecidingStaff } from '../complaint/decide';
+
+type Of<Codec extends t.Mixed> = t.TypeOf<Codec>;
+
+export type RectificationCommand =
+  | { readonly type: 'DispatchRectification'; readonly rectificationId: string; readonly body: Of<typeof C.DispatchRectificationBody> }
+  | { readonly type: 'AcceptRectification'; readonly body: Of<typeof C.AcceptRectificationBody> }
+  | { readonly type: 'SubmitRectificationFeedback'; readonly body: Of<typeof C.RectificationFeedbackBody> }
+  | { readonly type: 'ReviewRectification'; readonly body: Of<typeof C.ReviewRectificationBody> }
+  | { readonly type: 'ConfirmRectification'; readonly body: Of<typeof C.ConfirmRectificationBody> }
+  | { readonly type: 'MarkRectificationOverdue' };
+
+export type RectificationStatus = Of<typeof C.RectificationStatus>;
+
+export interface Rectification {
+  readonly status: RectificationStatus | 'none';
+  /** The last of the five steps completed (1 dispatch … 5 confirm); 0 before dispatch. */
+  readonly step: 0 | 1 | 2 | 3 | 4 | 5;
+  readonly dispatch?: Of<typeof C.RectificationDispatched>;
+  readonly acceptance?: Of<typeof C.AcceptRectificationBody>;
+  readonly feedback?: Of<typeof C.RectificationFeedbackBody>;
+  readonly review?: Of<typeof C.ReviewRectificationBody>;
+  readonly confirmation?: Of<typeof C.ConfirmRectificationBody>;
+  readonly overdue: boolean;
+  readonly returns: number;
+}
+
+export const initialRectification: Rectification = { status: 'none', step: 0, overdue: false, returns: 0 };
+
+export type RectificationErrorCode =
+  | 'RECTIFICATION_NOT_FOUND'
+  | 'RECTIFICATION_ALREADY_EXISTS'
+  | 'RECTIFICATION_CONFIRMED'
+  | 'DUPLICATE_SOURCE_COMPLAINT'
+  | 'DEADLINE_IN_PAST'
+  | 'NOT_RECTIFICATION_DEPARTMENT'
+  | 'ALREADY_ACCEPTED'
+  | 'NOT_ACCEPTED'
+  | 'REASON_UNRESOLVED_REQUIRED'
+  | 'NO_FEEDBACK_TO_REVIEW'
+  | 'NOT_APPROVED'
+  | 'NOT_OVERDUE';
+
+export interface RectificationError {
+  readonly code: RectificationErrorCode;
+  readonly message: string;
+}
+
+export interface RectificationContext {
+  readonly now: string;
+  readonly actor: DecidingStaff;
+}
+
+type Decision = E.Either<RectificationError, RectificationEvent[]>;
+const events = (...happened: RectificationEvent[]): Decision => E.right(happened);
+const refuse = (code: RectificationErrorCode, message: string): Decision => E.left({ code, message });
+
+/** Department staff act only on their own department's items. */
+const ownDepartment = (state: Rectification, actor: DecidingStaff): boolean =>
+  actor.role !== 'department' || (actor.department !== undefined && actor.department === state.dispatch?.department);
+
+/**
+ * The five steps as a pure function. A return (审核退回) sends the item back
+ * to the department, which may accept again with new measures or resubmit
+ * feedback.
+ */
+export const decideRectification = (command: RectificationCommand, state: Rectification, ctx: RectificationContext): Decision => {
+  if (command.type === 'DispatchRectification') {
+    if (state.status !== 'none') return refuse('RECTIFICATION_ALREADY_EXISTS', 'this rectification has already been dispatched');
+    const { sourceComplaintIds, deadline } = command.body;
+    if (new Set(sourceComplaintIds).size !== sourceComplaintIds.length) return refuse('DUPLICATE_SOURCE_COMPLAINT', 'each source complaint is named once');
+    if (Date.parse(deadline) <= Date.parse(ctx.now)) return refuse('DEADLINE_IN_PAST', 'the deadline must be in the future');
+    return events({ type: 'RectificationDispatched', data: { ...command.body, rectificationId: command.rectificationId, dispatchedAt: ctx.now } });
+  }
+  if (state.status === 'none') return refuse('RECTIFICATION_NOT_FOUND', 'there is no such rectification');
+  if (state.status === 'confirmed') return refuse('RECTIFICATION_CONFIRMED', 'the rectification is confirmed and closed');
+  if (!ownDepartment(state, ctx.actor)) {
+    return refuse('NOT_RECTIFICATION_DEPARTMENT', `this item is for department ${state.dispatch?.department ?? '?'}, not ${ctx.actor.department ?? '(none in your token)'}`);
+  }
+
+  switch (command.type) {
+    case 'AcceptRectification':
+      if (state.status !== 'dispatched' && state.status !== 'returned') return refuse('ALREADY_ACCEPTED', 'the department has already accepted this item');
+      return events({ type: 'RectificationAccepted', data: command.body });
+    case 'SubmitRectificationFeedback':
+      if (state.acceptance === undefined || (state.status !== 'accepted' && state.status !== 'returned')) {
+        return refuse('NOT_ACCEPTED', 'feedback follows acceptance (or a return from review)');
+      }
+      if (!command.body.resolved && command.body.reasonUnresolved === undefined) return refuse('REASON_UNRESOLVED_REQUIRED', 'say why it is not resolved (reasonUnresolved)');
+      return events({ type: 'RectificationFeedbackSubmitted', data: command.body });
+    case 'ReviewRectification':
+      if (state.status !== 'feedback_submitted') return refuse('NO_FEEDBACK_TO_REVIEW', 'there is no feedback awaiting review');
+      return events({ type: 'RectificationReviewed', data: command.body });
+    case 'ConfirmRectification':
+      if (state.status !== 'approved') return refuse('NOT_APPROVED', 'confirm only after review approved the item');
+      return events({ type: 'RectificationConfirmed', data: command.body });
+    case 'MarkRectificationOverdue': {
+      const deadline = state.dispatch?.deadline as string;
+      const awaitingFeedback = state.status === 'dispatched' || state.status === 'accepted';
+      if (state.overdue || !awaitingFeedback || Date.parse(ctx.now) <= Date.parse(deadline)) return refuse('NOT_OVERDUE', 'the item is not overdue');
+      return events({ type: 'RectificationOverdue', data: { deadline } });
+    }
+  }
+};
+
+export const evolveRectification = (state: Rectification, event: RectificationEvent): Rectification => {
+  switch (event.type) {
+    case 'RectificationDispatched':
+      return { ...state, status: 'dispatched', step: 1, dispatch: event.data };
+    case 'RectificationAccepted':
+      return { ...state, status: 'accepted', step: 2, acceptance: event.data };
+    case 'RectificationFeedbackSubmitted':
+      return { ...state, status: 'feedback_submitted', step: 3, feedback: event.data };
+    case 'RectificationReviewed':
+      return event.data.decision === 'approved'
+        ? { ...state, status: 'approved', step: 4, review: event.data }
+        : { ...state, status: 'returned', step: 4, review: event.data, returns: state.returns + 1 };
+    case 'RectificationConfirmed':
+      return { ...state, status: 'confirmed', step: 5, confirmation: event.data };
+    case 'RectificationOverdue':
+      return { ...state, overdue: true };
+  }
+};
+
+export const rectificationDecider = { decide: decideRectification, evolve: evolveRectification, initialState: initialRectification };
+export const foldRectification = (history: readonly RectificationEvent[]): Rectification => history.reduce(evolveRectification, initialRectification);
