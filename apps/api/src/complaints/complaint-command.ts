@@ -1,11 +1,11 @@
-import { ConflictException, HttpException, HttpStatus, Inject } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import * as E from 'fp-ts/Either';
-import { ComplaintEventCodecs, type EventMetadata } from '@redress/contracts';
+import { ComplaintEventCodecs } from '@redress/contracts';
 import { DEFAULT_COMPLAINT_POLICY, decide, foldComplaint, type ComplaintCommand, type ComplaintError } from '@redress/domain';
-import { WrongExpectedRevisionError, uuidv7, type EventStore, type RecordedEvent } from '@redress/event-store';
+import { uuidv7, type EventStore, type JsonObject, type RecordedEvent } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
+import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-append';
 import { CLOCK, EVENT_STORE } from '../tokens';
 import { complaintEvents, complaintStream } from './complaint-stream';
 
@@ -20,19 +20,10 @@ export class HandleComplaintCommand {
     readonly expectedRevision?: number,
     /** For an intake under an Idempotency-Key: the body's fingerprint, so a reused key with another body is refused. */
     readonly intakeFingerprint?: string,
+    /** When another command caused this one (a rectification linking its sources). */
+    readonly causationId?: string,
   ) {}
 }
-
-export interface CommandOutcome {
-  readonly id: string;
-  readonly revision: number;
-  readonly position: number;
-  /** False when a repeated intake found the case it had already created. */
-  readonly created: boolean;
-}
-
-/** Without If-Match a decision is re-taken on the fresh case this often before giving up. */
-const ATTEMPTS = 5;
 
 const STATUS_OF: Partial<Record<ComplaintError['code'], HttpStatus>> = {
   COMPLAINT_NOT_FOUND: HttpStatus.NOT_FOUND,
@@ -42,18 +33,9 @@ const STATUS_OF: Partial<Record<ComplaintError['code'], HttpStatus>> = {
 };
 export const refusal = (error: ComplaintError): HttpException => new HttpException(error, STATUS_OF[error.code] ?? HttpStatus.UNPROCESSABLE_ENTITY);
 
-const revisionConflict = (currentRevision: number | 'no_stream', message: string) =>
-  new ConflictException({ code: 'REVISION_CONFLICT', message, currentRevision: currentRevision === 'no_stream' ? null : currentRevision });
 /** Refusals the api adds to the domain's: they need I/O the decider does not do. */
 const refusalOf = (code: 'IDEMPOTENCY_KEY_REUSED' | 'DUPLICATE_OF_UNKNOWN', message: string) => new HttpException({ code, message }, HttpStatus.UNPROCESSABLE_ENTITY);
-const STALE_IF_MATCH = 'the complaint has changed since the revision in If-Match; read it again and decide anew';
-const KEPT_CHANGING = 'the complaint kept changing while this command was decided; try again';
 
-/**
- * read stream → fold → decide → append with the expected revision. Every
- * event gets the actor from the token, the decision time, the correlation id
- * and this command's id as causation.
- */
 @CommandHandler(HandleComplaintCommand)
 export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintCommand, CommandOutcome> {
   constructor(
@@ -61,51 +43,25 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ complaintId, command, staff, correlationId, expectedRevision, intakeFingerprint }: HandleComplaintCommand): Promise<CommandOutcome> {
-    const stream = complaintStream(complaintId);
-    const causationId = uuidv7();
+  async execute({ complaintId, command, staff, correlationId, expectedRevision, intakeFingerprint, causationId }: HandleComplaintCommand): Promise<CommandOutcome> {
     if (command.type === 'RejectComplaint' && command.body.duplicateOf !== undefined) await this.mustExist(command.body.duplicateOf);
-    for (let attempt = 1; ; attempt += 1) {
-      const recorded = await this.store.readStream(stream);
-      const head = recorded[recorded.length - 1];
-      if (command.type === 'ReceiveComplaint' && head) return this.repeatedIntake(recorded, intakeFingerprint);
-      if (!head && command.type !== 'ReceiveComplaint') throw refusal({ code: 'COMPLAINT_NOT_FOUND', message: `there is no complaint ${complaintId}` });
-      if (expectedRevision !== undefined && expectedRevision !== head?.revision) throw revisionConflict(head?.revision ?? 'no_stream', STALE_IF_MATCH);
-
-      const now = this.clock.now().toISOString();
-      const ctx = { now, newId: () => uuidv7(), policy: DEFAULT_COMPLAINT_POLICY, actor: staff };
-      const decision = decide(command, foldComplaint(complaintEvents(recorded)), ctx);
-      if (E.isLeft(decision)) throw refusal(decision.left);
-      const events = decision.right.map((event) => {
-        const metadata: EventMetadata & { intakeFingerprint?: string } = {
-          actor: { user: staff.user, role: staff.role },
-          occurredAt: now,
-          correlationId,
-          causationId,
-          schemaVersion: ComplaintEventCodecs[event.type].version,
-          ...(event.type === 'ComplaintReceived' && intakeFingerprint !== undefined ? { intakeFingerprint } : {}),
-        };
-        return { id: uuidv7(), type: event.type, data: event.data, metadata };
-      });
-      try {
-        const appended = await this.store.appendToStream(stream, events, head ? head.revision : 'no_stream');
-        return { id: complaintId, revision: appended.nextExpectedRevision, position: appended.position, created: command.type === 'ReceiveComplaint' };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (expectedRevision !== undefined) throw revisionConflict(error.actual, STALE_IF_MATCH);
-        if (attempt >= ATTEMPTS) throw revisionConflict(error.actual, KEPT_CHANGING);
-      }
-    }
-  }
-
-  /** A repeated intake finds its case; the same Idempotency-Key with a different body is a client error. */
-  private repeatedIntake(recorded: readonly RecordedEvent[], fingerprint: string | undefined): CommandOutcome {
-    const first = recorded[0] as RecordedEvent;
-    const head = recorded[recorded.length - 1] as RecordedEvent;
-    if (fingerprint !== undefined && first.metadata.intakeFingerprint !== fingerprint) {
-      throw refusalOf('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different complaint; use a new key');
-    }
-    return { id: String(first.data.complaintId), revision: head.revision, position: head.position, created: false };
+    return decideAndAppend(
+      this.store,
+      this.clock,
+      {
+        id: complaintId,
+        stream: complaintStream(complaintId),
+        kind: command.type === 'ReceiveComplaint' ? 'create' : 'update',
+        fold: (recorded) => foldComplaint(complaintEvents(recorded)),
+        decide: (state, now) => decide(command, state, { now, actor: staff, newId: () => uuidv7(), policy: DEFAULT_COMPLAINT_POLICY }),
+        refusal,
+        notFound: () => refusal({ code: 'COMPLAINT_NOT_FOUND', message: `there is no complaint ${complaintId}` }),
+        onExisting: (recorded) => repeatedIntake(complaintId, recorded, intakeFingerprint),
+        schemaVersion: (type) => ComplaintEventCodecs[type].version,
+        extraMetadata: (event): JsonObject => (event.type === 'ComplaintReceived' && intakeFingerprint !== undefined ? { intakeFingerprint } : {}),
+      },
+      { staff, correlationId, ...(expectedRevision === undefined ? {} : { expectedRevision }), ...(causationId === undefined ? {} : { causationId }) },
+    );
   }
 
   private async mustExist(complaintId: string): Promise<void> {
@@ -113,3 +69,13 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
     if (!first) throw refusalOf('DUPLICATE_OF_UNKNOWN', `duplicateOf names no existing complaint (${complaintId})`);
   }
 }
+
+/** A repeated intake finds its case; the same Idempotency-Key with a different body is a client error. */
+const repeatedIntake = (id: string, recorded: readonly RecordedEvent[], fingerprint: string | undefined): CommandOutcome => {
+  const [first] = recorded;
+  const head = recorded[recorded.length - 1] as RecordedEvent;
+  if (fingerprint !== undefined && first?.metadata.intakeFingerprint !== fingerprint) {
+    throw refusalOf('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different complaint; use a new key');
+  }
+  return { id, revision: head.revision, position: head.position, created: false };
+};

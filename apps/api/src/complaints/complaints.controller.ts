@@ -3,38 +3,17 @@ import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFound
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import * as E from 'fp-ts/Either';
-import type * as t from 'io-ts';
-import { ReceiveComplaintBody, fieldErrors, instant, uuid } from '@redress/contracts';
+import { ReceiveComplaintBody, instant } from '@redress/contracts';
 import type { ComplaintCommand } from '@redress/domain';
 import { canonicalJson, uuidv7, type Json } from '@redress/event-store';
 import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from './complaint-actions';
-import { HandleComplaintCommand, type CommandOutcome } from './complaint-command';
+import type { CommandOutcome } from '../commands/decide-and-append';
+import { decodeBody, parseId, parseIfMatch } from '../http/request';
+import { HandleComplaintCommand } from './complaint-command';
 import { GetComplaint, GetComplaintHistory, GetComplaintStateAt, VerifyComplaint } from './complaint-queries';
 import { intakeComplaintId } from './complaint-stream';
-
-/** Decodes a request body or refuses with 400 and the path of every bad field. */
-const decode = <C extends t.Mixed>(codec: C, body: unknown): t.TypeOf<C> => {
-  const decoded = codec.decode(body === undefined ? {} : body);
-  if (E.isRight(decoded)) return decoded.right;
-  const details = fieldErrors(decoded.left);
-  throw new BadRequestException({ code: 'VALIDATION_FAILED', message: details.map((d) => `${d.path} ${d.message}`).join('; '), details });
-};
-
-const complaintId = (id: string): string => {
-  const decoded = uuid.decode(id);
-  if (E.isLeft(decoded)) throw new BadRequestException({ code: 'INVALID_COMPLAINT_ID', message: `${JSON.stringify(id)} is not a complaint id (a UUID)` });
-  return decoded.right;
-};
-
-/** If-Match carries the revision the client decided on, bare or as an ETag ("3"). */
-const ifMatch = (header: string | undefined): number | undefined => {
-  if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!match) throw new BadRequestException({ code: 'INVALID_IF_MATCH', message: 'If-Match must be a revision number, e.g. If-Match: 3' });
-  return Number(match[1]);
-};
 
 const tagged = (reply: FastifyReply, outcome: { id: string; revision: number }) => {
   void reply.header('location', `/complaints/${outcome.id}`).header('etag', `"${outcome.revision}"`);
@@ -56,7 +35,7 @@ export class ComplaintsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     requireRole(staff, RECEIVERS, 'receiving a complaint');
-    const received = decode(ReceiveComplaintBody, body);
+    const received = decodeBody(ReceiveComplaintBody, body);
     if (idempotencyKey !== undefined && !/^[\w.:-]{1,200}$/.test(idempotencyKey)) {
       throw new BadRequestException({ code: 'INVALID_IDEMPOTENCY_KEY', message: 'Idempotency-Key must be 1–200 letters, digits or . _ : -' });
     }
@@ -100,7 +79,7 @@ export class ComplaintsController {
   @Get(':id')
   async get(@Param('id') id: string, @CurrentStaff() staff: StaffMember, @Res({ passthrough: true }) reply: FastifyReply) {
     requireRole(staff, READERS, 'reading a complaint');
-    const view = await this.queries.execute(new GetComplaint(complaintId(id)));
+    const view = await this.queries.execute(new GetComplaint(parseId('COMPLAINT', id)));
     tagged(reply, view);
     return view;
   }
@@ -108,7 +87,7 @@ export class ComplaintsController {
   @Get(':id/history')
   history(@Param('id') id: string, @CurrentStaff() staff: StaffMember) {
     requireRole(staff, READERS, 'reading a complaint');
-    return this.queries.execute(new GetComplaintHistory(complaintId(id)));
+    return this.queries.execute(new GetComplaintHistory(parseId('COMPLAINT', id)));
   }
 
   @Get(':id/state')
@@ -120,25 +99,25 @@ export class ComplaintsController {
     if (asOf !== undefined) {
       const time = instant.decode(asOf);
       if (E.isLeft(time)) throw new BadRequestException({ code: 'INVALID_AS_OF', message: 'asOf must be an ISO-8601 time with a zone, e.g. 2026-11-25T09:30:00Z' });
-      return this.queries.execute(new GetComplaintStateAt(complaintId(id), { asOf: time.right }));
+      return this.queries.execute(new GetComplaintStateAt(parseId('COMPLAINT', id), { asOf: time.right }));
     }
     if (!/^\d{1,15}$/.test(atRevision as string)) throw new BadRequestException({ code: 'INVALID_AT_REVISION', message: 'atRevision must be a whole number ≥ 0' });
-    return this.queries.execute(new GetComplaintStateAt(complaintId(id), { atRevision: Number(atRevision) }));
+    return this.queries.execute(new GetComplaintStateAt(parseId('COMPLAINT', id), { atRevision: Number(atRevision) }));
   }
 
   @Get(':id/verify')
   verify(@Param('id') id: string, @CurrentStaff() staff: StaffMember) {
     requireRole(staff, READERS, 'verifying a complaint');
-    return this.queries.execute(new VerifyComplaint(complaintId(id)));
+    return this.queries.execute(new VerifyComplaint(parseId('COMPLAINT', id)));
   }
 
   private async act(id: string, path: string, body: unknown, match: string | undefined, staff: StaffMember, correlationId: string, reply: FastifyReply) {
     const action = Object.hasOwn(COMPLAINT_ACTIONS, path) ? COMPLAINT_ACTIONS[path] : undefined;
     if (!action) throw new NotFoundException({ code: 'UNKNOWN_ACTION', message: `there is no complaint action ${JSON.stringify(path)}; see GET /docs` });
     requireRole(staff, action.roles, path);
-    const target = complaintId(id);
-    const expectedRevision = ifMatch(match);
-    const command = { type: action.command, body: decode(action.body, body) } as ComplaintCommand;
+    const target = parseId('COMPLAINT', id);
+    const expectedRevision = parseIfMatch(match);
+    const command = { type: action.command, body: decodeBody(action.body, body) } as ComplaintCommand;
     const outcome: CommandOutcome = await this.commands.execute(new HandleComplaintCommand(target, command, staff, correlationId, expectedRevision));
     tagged(reply, outcome);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };

@@ -1,0 +1,27 @@
+import { BadRequestException } from '@nestjs/common';
+import * as E from 'fp-ts/Either';
+import type * as t from 'io-ts';
+import { fieldErrors, uuid } from '@redress/contracts';
+
+/** Decodes a request body or refuses with 400 and the path of every bad field. */
+export const decodeBody = <C extends t.Mixed>(codec: C, body: unknown): t.TypeOf<C> => {
+  const decoded = codec.decode(body === undefined ? {} : body);
+  if (E.isRight(decoded)) return decoded.right;
+  const details = fieldErrors(decoded.left);
+  throw new BadRequestException({ code: 'VALIDATION_FAILED', message: details.map((d) => `${d.path} ${d.message}`).join('; '), details });
+};
+
+/** A path id that must be a UUID; `kind` names it in the code, e.g. INVALID_COMPLAINT_ID. */
+export const parseId = (kind: 'COMPLAINT' | 'RECTIFICATION', id: string): string => {
+  const decoded = uuid.decode(id);
+  if (E.isLeft(decoded)) throw new BadRequestException({ code: `INVALID_${kind}_ID`, message: `${JSON.stringify(id)} is not a ${kind.toLowerCase()} id (a UUID)` });
+  return decoded.right;
+};
+
+/** If-Match carries the revision the client decided on, bare or as an ETag ("3"). */
+export const parseIfMatch = (header: string | undefined): number | undefined => {
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match) throw new BadRequestException({ code: 'INVALID_IF_MATCH', message: 'If-Match must be a revision number, e.g. If-Match: 3' });
+  return Number(match[1]);
+};
