@@ -1,5 +1,6 @@
 import { ROLES } from '@redress/contracts';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from '../apps/api/src/complaints/complaint-actions';
+import { DISPATCHERS, RECTIFICATION_ACTIONS } from '../apps/api/src/rectifications/rectification-actions';
 import { startApi, type RunningApi } from './support/api';
 
 const NOBODY = '0190a5f0-0000-7000-8000-0000000000aa';
@@ -23,6 +24,17 @@ describe('authorisation matrix', () => {
       name: `POST /complaints/:id/${path}`,
       allowed: action.roles,
       call: async (role: (typeof ROLES)[number]) => (await api.as(role).post(`/complaints/${NOBODY}/${path}`, {})).status,
+    })),
+    { name: 'POST /rectifications', allowed: DISPATCHERS, call: async (role) => (await api.as(role).post('/rectifications', {})).status },
+    ...Object.entries(RECTIFICATION_ACTIONS).map(([path, action]) => ({
+      name: `POST /rectifications/:id/${path}`,
+      allowed: action.roles,
+      call: async (role: (typeof ROLES)[number]) => (await api.as(role).post(`/rectifications/${NOBODY}/${path}`, {})).status,
+    })),
+    ...['', '/history'].map((suffix) => ({
+      name: `GET /rectifications/:id${suffix}`,
+      allowed: READERS,
+      call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(`/rectifications/${NOBODY}${suffix}`)).status,
     })),
     ...['', '/history', '/state?atRevision=0', '/verify'].map((suffix) => ({
       name: `GET /complaints/:id${suffix}`,

@@ -6,6 +6,7 @@ import type { EventStore } from '@redress/event-store';
 import { openEventStore, resolveJwtSecret, systemClock, type Clock, type Config } from '@redress/platform';
 import { AuthGuard } from './auth/auth.guard';
 import { ComplaintsModule } from './complaints/complaints.module';
+import { RectificationsModule } from './rectifications/rectifications.module';
 import { DocsController } from './docs/docs.controller';
 import { HealthController } from './health/health.controller';
 import { CLOCK, CONFIG, EVENT_STORE, JWT_SECRET } from './tokens';
@@ -38,7 +39,7 @@ export class AppModule {
   static forRoot(config: Config, logger: Logger, clock: Clock = systemClock): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, logger, clock), CqrsModule.forRoot(), ComplaintsModule],
+      imports: [InfrastructureModule.forRoot(config, logger, clock), CqrsModule.forRoot(), ComplaintsModule, RectificationsModule],
       controllers: [HealthController, DocsController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

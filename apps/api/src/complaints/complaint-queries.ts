@@ -4,7 +4,8 @@ import { foldComplaint } from '@redress/domain';
 import { verifyLog, type EventStore, type RecordedEvent } from '@redress/event-store';
 import { EVENT_STORE } from '../tokens';
 import { complaintEvents, complaintStream } from './complaint-stream';
-import { complaintView, historyEntry } from './complaint-view';
+import { historyEntry } from '../http/history-entry';
+import { complaintView } from './complaint-view';
 
 const notFound = (id: string, when = '') =>
   new NotFoundException({ code: 'COMPLAINT_NOT_FOUND', message: `there is no complaint ${id}${when}` });

@@ -1,5 +1,6 @@
-import { ReceiveComplaintBody, toJsonSchema } from '@redress/contracts';
-import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from '../complaints/complaint-actions';
+import { DispatchRectificationBody, ReceiveComplaintBody, toJsonSchema } from '@redress/contracts';
+import { COMPLAINT_ACTIONS, READERS, RECEIVERS, type ComplaintAction } from '../complaints/complaint-actions';
+import { DISPATCHERS, RECTIFICATION_ACTIONS, type RectificationAction } from '../rectifications/rectification-actions';
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 const outcome = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/CommandOutcome' } } } });
@@ -8,10 +9,32 @@ const roles = (allowed: readonly string[]) => `Roles: ${allowed.join(', ')}.`;
 const COMMON_ERRORS = {
   400: error('VALIDATION_FAILED (with details[].path), INVALID_JSON, INVALID_COMPLAINT_ID, INVALID_IF_MATCH'),
   401: error('AUTHENTICATION_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED'),
-  403: error('ROLE_FORBIDDEN'),
+  403: error('ROLE_FORBIDDEN, NOT_CASE_OWNER, NOT_CASE_DEPARTMENT, NOT_RECTIFICATION_DEPARTMENT'),
 };
 
-/** The OpenAPI document, built from the route table and the request codecs: no schema is written twice. */
+/** `POST /<resource>/{id}/<action>` for every row of a route table. */
+const actionPaths = (resource: string, actions: Readonly<Record<string, ComplaintAction | RectificationAction>>) =>
+  Object.fromEntries(
+    Object.entries(actions).map(([path, action]) => [
+      `/${resource}/{id}/${path}`,
+      {
+        post: {
+          summary: `${action.summary}. ${roles(action.roles)}`,
+          parameters: [idParameter, { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the revision decided on; a stale one gives 409' }],
+          requestBody: { required: false, content: { 'application/json': { schema: toJsonSchema(action.body) } } },
+          responses: {
+            200: outcome('the events were appended'),
+            ...COMMON_ERRORS,
+            404: error('not found, UNKNOWN_ACTION'),
+            409: error('REVISION_CONFLICT with currentRevision'),
+            422: error('a domain rule, e.g. ROOT_CAUSE_REQUIRED, RESOLUTION_NEEDS_APPROVAL, NOT_ACCEPTED'),
+          },
+        },
+      },
+    ]),
+  );
+
+/** The OpenAPI document, built from the route tables and the request codecs: no schema is written twice. */
 export const openApiDocument = () => ({
   openapi: '3.1.0',
   info: { title: 'Redress', version: '0.1.0', description: 'Event-sourced complaint handling. Every route but /health and /docs needs `Authorization: Bearer <token>`.' },
@@ -41,25 +64,17 @@ export const openApiDocument = () => ({
         responses: { 201: outcome('created; Location names the case'), 200: outcome('a repeat: the existing case'), ...COMMON_ERRORS },
       },
     },
-    ...Object.fromEntries(
-      Object.entries(COMPLAINT_ACTIONS).map(([path, action]) => [
-        `/complaints/{id}/${path}`,
-        {
-          post: {
-            summary: `${action.summary}. ${roles(action.roles)}`,
-            parameters: [idParameter, { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the revision decided on; a stale one gives 409' }],
-            requestBody: { required: false, content: { 'application/json': { schema: toJsonSchema(action.body) } } },
-            responses: {
-              200: outcome('the events were appended'),
-              ...COMMON_ERRORS,
-              404: error('COMPLAINT_NOT_FOUND, UNKNOWN_ACTION'),
-              409: error('REVISION_CONFLICT with currentRevision'),
-              422: error('a domain rule, e.g. ROOT_CAUSE_REQUIRED, RESOLUTION_NEEDS_APPROVAL, COMPLAINT_CLOSED'),
-            },
-          },
-        },
-      ]),
-    ),
+    ...actionPaths('complaints', COMPLAINT_ACTIONS),
+    '/rectifications': {
+      post: {
+        summary: `Dispatch a rectification item (投诉整改五步法, step 1 问题分派) from existing complaints. ${roles(DISPATCHERS)}`,
+        requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(DispatchRectificationBody) } } },
+        responses: { 201: outcome('dispatched; each source complaint records RectificationLinked'), ...COMMON_ERRORS, 422: error('SOURCE_COMPLAINT_UNKNOWN, DUPLICATE_SOURCE_COMPLAINT, DEADLINE_IN_PAST') },
+      },
+    },
+    ...actionPaths('rectifications', RECTIFICATION_ACTIONS),
+    '/rectifications/{id}': { get: { summary: `The item: step 1..5, status, overdue, what each step recorded. ${roles(READERS)}`, parameters: [idParameter], responses: { 200: { description: 'the item' }, 404: error('RECTIFICATION_NOT_FOUND') } } },
+    '/rectifications/{id}/history': { get: { summary: 'Every event of the item', parameters: [idParameter], responses: { 200: { description: '{events}' }, 404: error('RECTIFICATION_NOT_FOUND') } } },
     '/complaints/{id}': { get: { summary: `Current state folded from the stream. ${roles(READERS)}`, parameters: [idParameter], responses: { 200: { description: 'the case' }, 404: error('COMPLAINT_NOT_FOUND') } } },
     '/complaints/{id}/history': { get: { summary: 'Every event with actor, times, correlation, causation and hash', parameters: [idParameter], responses: { 200: { description: '{events}' }, 404: error('COMPLAINT_NOT_FOUND') } } },
     '/complaints/{id}/state': {

@@ -1,0 +1,15 @@
+import type { RecordedEvent } from '@redress/event-store';
+
+/** One event of the auditor's history. */
+export const historyEntry = (event: RecordedEvent) => {
+  const { actor, occurredAt, correlationId, causationId, schemaVersion, prevHash, hash } = event.metadata;
+  return {
+    id: event.id,
+    type: event.type,
+    revision: event.revision,
+    position: event.position,
+    recordedAt: event.recordedAt,
+    data: event.data,
+    metadata: { actor, occurredAt, correlationId, causationId, schemaVersion, prevHash, hash },
+  };
+};

@@ -1,0 +1,93 @@
+import { HttpException, HttpStatus, Inject } from '@nestjs/common';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { RectificationEventCodecs, isRectificationEventType, type RectificationEvent } from '@redress/contracts';
+import { decideRectification, foldRectification, type RectificationCommand, type RectificationError } from '@redress/domain';
+import type { EventStore, RecordedEvent } from '@redress/event-store';
+import type { Clock } from '@redress/platform';
+import type { StaffMember } from '../auth/actor';
+import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-append';
+import { HandleComplaintCommand } from '../complaints/complaint-command';
+import { complaintStream } from '../complaints/complaint-stream';
+import { CLOCK, EVENT_STORE } from '../tokens';
+
+export const rectificationStream = (id: string): string => `rectification-${id}`;
+
+export const rectificationEvents = (recorded: readonly RecordedEvent[]): RectificationEvent[] =>
+  recorded.filter((event) => isRectificationEventType(event.type)).map((event) => ({ type: event.type, data: event.data }) as RectificationEvent);
+
+const STATUS_OF: Partial<Record<RectificationError['code'], HttpStatus>> = {
+  RECTIFICATION_NOT_FOUND: HttpStatus.NOT_FOUND,
+  RECTIFICATION_ALREADY_EXISTS: HttpStatus.CONFLICT,
+  NOT_RECTIFICATION_DEPARTMENT: HttpStatus.FORBIDDEN,
+};
+const refusal = (error: RectificationError | { code: 'SOURCE_COMPLAINT_UNKNOWN'; message: string }): HttpException =>
+  new HttpException(error, (STATUS_OF as Record<string, HttpStatus>)[error.code] ?? HttpStatus.UNPROCESSABLE_ENTITY);
+
+export class HandleRectificationCommand {
+  constructor(
+    readonly rectificationId: string,
+    readonly command: RectificationCommand,
+    readonly staff: StaffMember,
+    readonly correlationId: string,
+    readonly expectedRevision?: number,
+  ) {}
+}
+
+/**
+ * Rectification commands. A dispatch names complaints that must exist, and
+ * afterwards records RectificationLinked in each of them (caused by the
+ * dispatch), so a case's own history shows its rectifications.
+ */
+@CommandHandler(HandleRectificationCommand)
+export class RectificationCommandHandler implements ICommandHandler<HandleRectificationCommand, CommandOutcome> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: CommandBus,
+  ) {}
+
+  async execute({ rectificationId, command, staff, correlationId, expectedRevision }: HandleRectificationCommand): Promise<CommandOutcome> {
+    if (command.type === 'DispatchRectification') await this.sourcesExist(command.body.sourceComplaintIds);
+    const outcome = await decideAndAppend(
+      this.store,
+      this.clock,
+      {
+        id: rectificationId,
+        stream: rectificationStream(rectificationId),
+        kind: command.type === 'DispatchRectification' ? 'create' : 'update',
+        fold: (recorded) => foldRectification(rectificationEvents(recorded)),
+        decide: (state, now) => decideRectification(command, state, { now, actor: staff }),
+        refusal,
+        notFound: () => refusal({ code: 'RECTIFICATION_NOT_FOUND', message: `there is no rectification ${rectificationId}` }),
+        schemaVersion: (type) => RectificationEventCodecs[type].version,
+      },
+      { staff, correlationId, ...(expectedRevision === undefined ? {} : { expectedRevision }) },
+    );
+    if (command.type === 'DispatchRectification') {
+      const [dispatched] = await this.store.readStream(rectificationStream(rectificationId), { maxCount: 1 });
+      for (const complaintId of command.body.sourceComplaintIds) {
+        await this.commands.execute(
+          new HandleComplaintCommand(
+            complaintId,
+            { type: 'LinkRectification', body: { rectificationId, problem: command.body.problem } },
+            staff,
+            correlationId,
+            undefined,
+            undefined,
+            dispatched?.id,
+          ),
+        );
+      }
+    }
+    return outcome;
+  }
+
+  private async sourcesExist(complaintIds: readonly string[]): Promise<void> {
+    const missing: string[] = [];
+    for (const id of complaintIds) {
+      const [first] = await this.store.readStream(complaintStream(id), { maxCount: 1 });
+      if (!first) missing.push(id);
+    }
+    if (missing.length > 0) throw refusal({ code: 'SOURCE_COMPLAINT_UNKNOWN', message: `no complaint ${missing.join(', ')}: a rectification starts from existing complaints` });
+  }
+}

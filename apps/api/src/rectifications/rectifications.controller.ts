@@ -1,0 +1,73 @@
+import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import { DispatchRectificationBody } from '@redress/contracts';
+import type { RectificationCommand } from '@redress/domain';
+import { uuidv7 } from '@redress/event-store';
+import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
+import { requireRole } from '../auth/auth.guard';
+import type { CommandOutcome } from '../commands/decide-and-append';
+import { READERS } from '../complaints/complaint-actions';
+import { decodeBody, parseId, parseIfMatch } from '../http/request';
+import { DISPATCHERS, RECTIFICATION_ACTIONS } from './rectification-actions';
+import { HandleRectificationCommand } from './rectification-command';
+import { GetRectification, GetRectificationHistory } from './rectification-queries';
+
+const tagged = (reply: FastifyReply, outcome: { id: string; revision: number }) => {
+  void reply.header('location', `/rectifications/${outcome.id}`).header('etag', `"${outcome.revision}"`);
+};
+
+@Controller('rectifications')
+export class RectificationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  async dispatch(@Body() body: unknown, @CurrentStaff() staff: StaffMember, @CorrelationId() correlationId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    requireRole(staff, DISPATCHERS, 'dispatching a rectification');
+    const id = uuidv7();
+    const command: RectificationCommand = { type: 'DispatchRectification', rectificationId: id, body: decodeBody(DispatchRectificationBody, body) };
+    const outcome: CommandOutcome = await this.commands.execute(new HandleRectificationCommand(id, command, staff, correlationId));
+    tagged(reply, outcome);
+    void reply.status(201);
+    return { id: outcome.id, revision: outcome.revision, position: outcome.position };
+  }
+
+  @Post(':id/:action')
+  @HttpCode(200)
+  async act(
+    @Param('id') id: string,
+    @Param('action') path: string,
+    @Body() body: unknown,
+    @Headers('if-match') match: string | undefined,
+    @CurrentStaff() staff: StaffMember,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const action = Object.hasOwn(RECTIFICATION_ACTIONS, path) ? RECTIFICATION_ACTIONS[path] : undefined;
+    if (!action) throw new NotFoundException({ code: 'UNKNOWN_ACTION', message: `there is no rectification action ${JSON.stringify(path)}; see GET /docs` });
+    requireRole(staff, action.roles, path);
+    const target = parseId('RECTIFICATION', id);
+    const expectedRevision = parseIfMatch(match);
+    const command = { type: action.command, body: decodeBody(action.body, body) } as RectificationCommand;
+    const outcome: CommandOutcome = await this.commands.execute(new HandleRectificationCommand(target, command, staff, correlationId, expectedRevision));
+    tagged(reply, outcome);
+    return { id: outcome.id, revision: outcome.revision, position: outcome.position };
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string, @CurrentStaff() staff: StaffMember, @Res({ passthrough: true }) reply: FastifyReply) {
+    requireRole(staff, READERS, 'reading a rectification');
+    const view = await this.queries.execute(new GetRectification(parseId('RECTIFICATION', id)));
+    tagged(reply, view);
+    return view;
+  }
+
+  @Get(':id/history')
+  history(@Param('id') id: string, @CurrentStaff() staff: StaffMember) {
+    requireRole(staff, READERS, 'reading a rectification');
+    return this.queries.execute(new GetRectificationHistory(parseId('RECTIFICATION', id)));
+  }
+}
