@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createLogger, parseConfig, signToken, type Config } from '@redress/platform';
+import { createLogger, parseConfig, signToken, type Clock, type Config } from '@redress/platform';
 import type { Role } from '@redress/contracts';
 import type * as t from 'io-ts';
 import { createApp } from '../../apps/api/src/app';
@@ -26,6 +26,7 @@ export interface Reply {
 export interface StaffClient {
   readonly token: string;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+  put(path: string, body: unknown): Promise<Reply>;
   get(path: string, headers?: Record<string, string>): Promise<Reply>;
 }
 
@@ -45,15 +46,25 @@ export const staffClient = (baseUrl: string, token: string): StaffClient => ({
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }),
+  put: (path, body) =>
+    request(`${baseUrl}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   get: (path, headers = {}) => request(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } }),
 });
 
-export const startApi = async (env: Record<string, string> = {}): Promise<RunningApi> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'redress-api-'));
+export interface ApiOptions {
+  readonly env?: Record<string, string>;
+  readonly clock?: Clock;
+  /** Reuse a data directory (a restart); it is then left in place on stop. */
+  readonly dataDir?: string;
+}
+
+export const startApi = async ({ env = {}, clock, dataDir: reused }: ApiOptions = {}): Promise<RunningApi> => {
+  const dataDir = reused ?? mkdtempSync(join(tmpdir(), 'redress-api-'));
   const parsed = parseConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, ...env });
   if (parsed._tag === 'Left') throw new Error(parsed.left.join('; '));
   const config = parsed.right;
-  const app = await createApp(config, createLogger(config.logLevel));
+  // The SLA scheduler ticks only when a test asks it to.
+  const app = await createApp(config, createLogger(config.logLevel), { ...(clock ? { clock } : {}), slaTickMs: 0 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
@@ -61,10 +72,10 @@ export const startApi = async (env: Record<string, string> = {}): Promise<Runnin
     url,
     config,
     app,
-    as: (role, user = `${role}-1`) => staffClient(url, signToken({ sub: user, role }, TEST_JWT_SECRET, new Date(), 3600)),
+    as: (role, user = `${role}-1`) => staffClient(url, signToken({ sub: user, role }, TEST_JWT_SECRET, clock?.now() ?? new Date(), 3600 * 24 * 365)),
     stop: async () => {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!reused) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 };

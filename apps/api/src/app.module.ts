@@ -9,7 +9,8 @@ import { ComplaintsModule } from './complaints/complaints.module';
 import { RectificationsModule } from './rectifications/rectifications.module';
 import { DocsController } from './docs/docs.controller';
 import { HealthController } from './health/health.controller';
-import { CLOCK, CONFIG, EVENT_STORE, JWT_SECRET } from './tokens';
+import { CLOCK, CONFIG, EVENT_STORE, JWT_SECRET, LOGGER, SLA_TICK_MS } from './tokens';
+import { SlaModule } from './sla/sla.module';
 
 /** Closes the store last, after in-flight requests have finished. */
 class EventStoreLifecycle implements OnApplicationShutdown {
@@ -23,10 +24,12 @@ class EventStoreLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 class InfrastructureModule {
-  static forRoot(config: Config, logger: Logger, clock: Clock): DynamicModule {
+  static forRoot(config: Config, logger: Logger, clock: Clock, slaTickMs: number): DynamicModule {
     const providers = [
       { provide: CONFIG, useValue: config },
       { provide: CLOCK, useValue: clock },
+      { provide: LOGGER, useValue: logger },
+      { provide: SLA_TICK_MS, useValue: slaTickMs },
       { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
       { provide: JWT_SECRET, useFactory: () => resolveJwtSecret(config, logger) },
     ];
@@ -34,12 +37,25 @@ class InfrastructureModule {
   }
 }
 
+export interface AppOptions {
+  /** The one clock; tests pass a fake one. */
+  readonly clock?: Clock;
+  /** SLA scheduler period; 0 ticks only when asked (tests). */
+  readonly slaTickMs?: number;
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: Config, logger: Logger, clock: Clock = systemClock): DynamicModule {
+  static forRoot(config: Config, logger: Logger, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, logger, clock), CqrsModule.forRoot(), ComplaintsModule, RectificationsModule],
+      imports: [
+        InfrastructureModule.forRoot(config, logger, options.clock ?? systemClock, options.slaTickMs ?? 30_000),
+        CqrsModule.forRoot(),
+        SlaModule,
+        ComplaintsModule,
+        RectificationsModule,
+      ],
       controllers: [HealthController, DocsController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import { NestPinoLogger, systemClock, type Clock, type Config } from '@redress/platform';
-import { AppModule } from './app.module';
+import { NestPinoLogger, type Config } from '@redress/platform';
+import { AppModule, type AppOptions } from './app.module';
 import { ErrorFilter } from './http/error-filter';
 import { registerCorrelationId } from './http/correlation';
 import { registerJsonBodyParser } from './http/json-body';
@@ -12,9 +12,9 @@ import { registerJsonBodyParser } from './http/json-body';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the api (not listening), so tests and main share one wiring. */
-export const createApp = async (config: Config, logger: Logger, clock: Clock = systemClock): Promise<NestFastifyApplication> => {
+export const createApp = async (config: Config, logger: Logger, options: AppOptions = {}): Promise<NestFastifyApplication> => {
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: BODY_LIMIT_BYTES });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, clock), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
     bodyParser: false,

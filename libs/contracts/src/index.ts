@@ -5,3 +5,4 @@ export * from './complaint/commands';
 export * from './complaint/events';
 export * from './json-schema';
 export * from './rectification/contracts';
+export * from './sla/contracts';

@@ -1,2 +1,3 @@
 export * from './complaint';
 export * from './rectification/rectification';
+export * from './sla/sla';

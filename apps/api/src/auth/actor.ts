@@ -6,7 +6,8 @@ import type * as t from 'io-ts';
 /** The authenticated member of staff behind a request; it becomes every event's actor. */
 export interface StaffMember {
   readonly user: string;
-  readonly role: t.TypeOf<typeof Role>;
+  /** `system` for what Redress records by itself (SLA breaches, overdue items, the default policy). */
+  readonly role: t.TypeOf<typeof Role> | 'system';
   readonly department?: string;
 }
 

@@ -6,6 +6,7 @@ import { uuidv7, type EventStore, type JsonObject, type RecordedEvent } from '@r
 import type { Clock } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
 import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-append';
+import { SlaPolicyService } from '../sla/sla-policy.service';
 import { CLOCK, EVENT_STORE } from '../tokens';
 import { complaintEvents, complaintStream } from './complaint-stream';
 
@@ -41,10 +42,13 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly slaPolicies: SlaPolicyService,
   ) {}
 
   async execute({ complaintId, command, staff, correlationId, expectedRevision, intakeFingerprint, causationId }: HandleComplaintCommand): Promise<CommandOutcome> {
     if (command.type === 'RejectComplaint' && command.body.duplicateOf !== undefined) await this.mustExist(command.body.duplicateOf);
+    // Only classification turns the policy into deadlines; the version in force now is the one the case keeps.
+    const sla = command.type === 'ClassifyComplaint' ? await this.slaPolicies.current() : undefined;
     return decideAndAppend(
       this.store,
       this.clock,
@@ -53,7 +57,7 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
         stream: complaintStream(complaintId),
         kind: command.type === 'ReceiveComplaint' ? 'create' : 'update',
         fold: (recorded) => foldComplaint(complaintEvents(recorded)),
-        decide: (state, now) => decide(command, state, { now, actor: staff, newId: () => uuidv7(), policy: DEFAULT_COMPLAINT_POLICY }),
+        decide: (state, now) => decide(command, state, { now, actor: staff, newId: () => uuidv7(), policy: DEFAULT_COMPLAINT_POLICY, ...(sla ? { sla } : {}) }),
         refusal,
         notFound: () => refusal({ code: 'COMPLAINT_NOT_FOUND', message: `there is no complaint ${complaintId}` }),
         onExisting: (recorded) => repeatedIntake(complaintId, recorded, intakeFingerprint),

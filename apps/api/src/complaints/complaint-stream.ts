@@ -1,4 +1,5 @@
-import { isComplaintEventType, type ComplaintEvent } from '@redress/contracts';
+import { isComplaintEventType } from '@redress/contracts';
+import type { TimedComplaintEvent } from '@redress/domain';
 import { uuidv5, type RecordedEvent } from '@redress/event-store';
 
 export const complaintStream = (complaintId: string): string => `complaint-${complaintId}`;
@@ -19,6 +20,11 @@ export const intakeComplaintId = (externalRef: string | undefined, idempotency: 
       ? uuidv5(NAMESPACE, `idempotency-key:${idempotency.user}:${idempotency.key}`)
       : fresh();
 
-/** The complaint events of a stream (other aggregates' events linked into it are not the case's to fold). */
-export const complaintEvents = (recorded: readonly RecordedEvent[]): ComplaintEvent[] =>
-  recorded.filter((event) => isComplaintEventType(event.type)).map((event) => ({ type: event.type, data: event.data }) as ComplaintEvent);
+/** The complaint events of a stream, with the time each occurred (SLA progress needs it). */
+export const complaintEvents = (recorded: readonly RecordedEvent[]): TimedComplaintEvent[] =>
+  recorded.filter((event) => isComplaintEventType(event.type)).map((event) => complaintEvent(event) as TimedComplaintEvent);
+
+export const complaintEvent = (event: RecordedEvent): TimedComplaintEvent | undefined =>
+  isComplaintEventType(event.type)
+    ? ({ type: event.type, data: event.data, at: typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.recordedAt } as TimedComplaintEvent)
+    : undefined;

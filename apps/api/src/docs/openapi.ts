@@ -1,4 +1,4 @@
-import { DispatchRectificationBody, ReceiveComplaintBody, toJsonSchema } from '@redress/contracts';
+import { DispatchRectificationBody, ReceiveComplaintBody, SlaPolicy, toJsonSchema } from '@redress/contracts';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS, type ComplaintAction } from '../complaints/complaint-actions';
 import { DISPATCHERS, RECTIFICATION_ACTIONS, type RectificationAction } from '../rectifications/rectification-actions';
 
@@ -73,6 +73,22 @@ export const openApiDocument = () => ({
       },
     },
     ...actionPaths('rectifications', RECTIFICATION_ACTIONS),
+    '/policies/sla': {
+      get: { summary: `The SLA policy in force, with its version. ${roles(READERS)}`, responses: { 200: { description: '{version, definedAt, definedBy, policy}' } } },
+      put: {
+        summary: 'Define the next version (admin). Cases classified from now on get its deadlines; earlier ones keep theirs.',
+        requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(SlaPolicy) } } },
+        responses: { 200: { description: 'the new version' }, ...COMMON_ERRORS, 409: error('REVISION_CONFLICT'), 422: error('INVALID_SLA_POLICY with details') },
+      },
+    },
+    '/policies/sla/versions': { get: { summary: 'Every version, oldest first', responses: { 200: { description: '{versions}' } } } },
+    '/sla/at-risk': {
+      get: {
+        summary: 'Open complaint steps and rectifications due within the window, or past due',
+        parameters: [{ name: 'within', in: 'query', schema: { type: 'string', default: 'PT24H' }, description: 'ISO-8601 duration: PT24H, P2D, P1DT12H' }],
+        responses: { 200: { description: '{within, items: [{kind, id, step, deadline, breached}]}' }, 400: error('INVALID_WITHIN') },
+      },
+    },
     '/rectifications/{id}': { get: { summary: `The item: step 1..5, status, overdue, what each step recorded. ${roles(READERS)}`, parameters: [idParameter], responses: { 200: { description: 'the item' }, 404: error('RECTIFICATION_NOT_FOUND') } } },
     '/rectifications/{id}/history': { get: { summary: 'Every event of the item', parameters: [idParameter], responses: { 200: { description: '{events}' }, 404: error('RECTIFICATION_NOT_FOUND') } } },
     '/complaints/{id}': { get: { summary: `Current state folded from the stream. ${roles(READERS)}`, parameters: [idParameter], responses: { 200: { description: 'the case' }, 404: error('COMPLAINT_NOT_FOUND') } } },

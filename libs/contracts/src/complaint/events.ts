@@ -4,7 +4,6 @@ import {
   AcknowledgeBody,
   ApproveResolutionBody,
   AttributedTo,
-  ClassifyBody,
   ContactBody,
   DeclineResolutionBody,
   FollowUpBody,
@@ -15,7 +14,8 @@ import {
   RejectBody,
   WithdrawBody,
 } from './commands';
-import { Channel, CustomerType, Outcome } from './vocabulary';
+import { SlaBreached, SlaDeadlines } from '../sla/contracts';
+import { Category, Channel, CustomerType, Outcome, Severity, Urgency } from './vocabulary';
 
 /**
  * The complaint's events: past-tense facts, each with a schema version.
@@ -39,7 +39,14 @@ export const ComplaintReceived = struct(
   { product: name, region: name, externalRef: text(200, 'ExternalRef') },
 );
 export const ComplaintAcknowledged = AcknowledgeBody;
-export const ComplaintClassified = ClassifyBody;
+export const ComplaintClassified = struct('ComplaintClassified', {
+  category: Category,
+  severity: Severity,
+  urgency: Urgency,
+  department: name,
+  /** Computed when classified and kept: a later policy never changes this case's deadlines. */
+  sla: SlaDeadlines,
+});
 export const ComplaintAssigned = struct('ComplaintAssigned', { assignee: id }, { department: name });
 export const ComplaintReassigned = struct('ComplaintReassigned', { assignee: id, previousAssignee: id }, { department: name });
 export const InvestigationNoteAdded = InvestigationNoteBody;
@@ -94,6 +101,7 @@ export const ComplaintEventCodecs = {
   ComplaintRejected: { version: 1, data: ComplaintRejected, description: 'Rejected as out of scope, duplicate, abusive or lacking information.' },
   ComplaintWithdrawn: { version: 1, data: ComplaintWithdrawn, description: 'Withdrawn by the complainant.' },
   ComplaintEscalated: { version: 1, data: ComplaintEscalated, description: 'Escalated to a level, with a reason.' },
+  SlaBreached: { version: 1, data: SlaBreached, description: 'A deadline of the case passed with its step undone or done late (recorded by the system, once per step).' },
   RectificationLinked: { version: 1, data: RectificationLinked, description: 'A rectification item (五步法) was dispatched for a problem this complaint is a source of.' },
 } as const;
 

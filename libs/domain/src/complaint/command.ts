@@ -22,6 +22,8 @@ export type ComplaintCommand =
   | { readonly type: 'RejectComplaint'; readonly body: Body<typeof C.RejectBody> }
   | { readonly type: 'WithdrawComplaint'; readonly body: Body<typeof C.WithdrawBody> }
   | { readonly type: 'EscalateComplaint'; readonly body: Body<typeof C.EscalateBody> }
-  | { readonly type: 'LinkRectification'; readonly body: Body<typeof C.RectificationLinked> };
+  | { readonly type: 'LinkRectification'; readonly body: Body<typeof C.RectificationLinked> }
+  /** The SLA scheduler's: record every breach that is due. */
+  | { readonly type: 'RecordSlaBreaches' };
 
 export type ComplaintCommandType = ComplaintCommand['type'];

@@ -6,7 +6,8 @@ import { decide, type DecidingStaff } from './decide';
 import { foldComplaint } from './decider';
 import { evolve } from './evolve';
 import { DEFAULT_COMPLAINT_POLICY } from './policy';
-import { initialState, type Complaint } from './state';
+import { DEFAULT_SLA_POLICY } from '../sla/sla';
+import { initialState, type Complaint, type TimedComplaintEvent } from './state';
 
 const ID = '0190a5f0-0000-7000-8000-000000000001';
 const OTHER = '0190a5f0-0000-7000-8000-000000000002';
@@ -50,6 +51,7 @@ const command: fc.Arbitrary<ComplaintCommand> = fc.oneof(
     { type: 'RejectComplaint', body: { reason: 'duplicate', explanation: 'e', duplicateOf: ID } },
   )),
   rarely(fc.constant<ComplaintCommand>({ type: 'WithdrawComplaint', body: {} })),
+  often(fc.constant<ComplaintCommand>({ type: 'RecordSlaBreaches' })),
   often(fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }).map((level): ComplaintCommand => ({ type: 'EscalateComplaint', body: level === undefined ? { reason: 'r' } : { reason: 'r', level } }))),
 );
 
@@ -69,17 +71,17 @@ const script = fc
 /** Runs a script through decide, keeping what was accepted. */
 const run = (steps: readonly Step[], check: (state: Complaint, history: readonly ComplaintEvent[], now: string) => void = () => undefined) => {
   let state = initialState;
-  const history: ComplaintEvent[] = [];
+  const history: TimedComplaintEvent[] = [];
   let day = 0;
   for (const [cmd, later, by] of steps) {
     day += later;
     const now = new Date(Date.UTC(2026, 10, 1) + day * 86_400_000).toISOString();
-    const decision = decide(cmd, state, { now, actor: by, newId: () => 'generated', policy: DEFAULT_COMPLAINT_POLICY });
+    const decision = decide(cmd, state, { now, actor: by, newId: () => 'generated', policy: DEFAULT_COMPLAINT_POLICY, sla: { version: 1, policy: DEFAULT_SLA_POLICY } });
     if (E.isLeft(decision)) continue;
     for (const event of decision.right) {
       expect(ComplaintEventCodecs[event.type].data.is(event.data)).toBe(true);
-      state = evolve(state, event);
-      history.push(event);
+      state = evolve(state, { ...event, at: now });
+      history.push({ ...event, at: now });
     }
     check(state, history, now);
   }
@@ -101,6 +103,10 @@ const invariantsHold = (state: Complaint, history: readonly ComplaintEvent[]): v
   // Levels only rise; a case was classified before it was assigned.
   const levels = history.flatMap((e) => (e.type === 'ComplaintEscalated' ? [e.data.level] : []));
   levels.forEach((level, i) => i > 0 && expect(level).toBeGreaterThan(levels[i - 1]!));
+  // A step is breached at most once, and only after classification gave it a deadline.
+  const breached = history.flatMap((e) => (e.type === 'SlaBreached' ? [e.data.step] : []));
+  expect(new Set(breached).size).toBe(breached.length);
+  if (breached.length > 0) expect(types.indexOf('ComplaintClassified')).toBeLessThan(types.indexOf('SlaBreached'));
   const firstAssign = types.indexOf('ComplaintAssigned');
   if (firstAssign >= 0) expect(types.indexOf('ComplaintClassified')).toBeLessThan(firstAssign);
 };
@@ -126,7 +132,7 @@ describe('complaint decider properties', () => {
     fc.assert(
       fc.property(script, fc.nat(), (steps, cut) => {
         const { state, history } = run(steps);
-        expect(foldComplaint(JSON.parse(JSON.stringify(history)) as ComplaintEvent[])).toEqual(state);
+        expect(foldComplaint(JSON.parse(JSON.stringify(history)) as TimedComplaintEvent[])).toEqual(state);
         const at = history.length === 0 ? 0 : cut % history.length;
         expect(foldComplaint(history.slice(at), foldComplaint(history.slice(0, at)))).toEqual(state);
       }),

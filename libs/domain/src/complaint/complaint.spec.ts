@@ -4,18 +4,32 @@ import type { ComplaintCommand } from './command';
 import { complaintDecider } from './decider';
 import type { DecisionContext } from './decide';
 import { DEFAULT_COMPLAINT_POLICY } from './policy';
+import { DEFAULT_SLA_POLICY } from '../sla/sla';
 
 const NOW = '2026-11-25T10:00:00.000Z';
 const ID = '0190a5f0-0000-7000-8000-000000000001';
 const HANDLER = { user: 'handler-1', role: 'handler' };
 const SUPERVISOR = { user: 'sup-1', role: 'supervisor' };
-const ctx = (now = NOW, actor: DecisionContext['actor'] = HANDLER): DecisionContext => ({ now, actor, newId: () => 'complainant-generated', policy: DEFAULT_COMPLAINT_POLICY });
+const ctx = (now = NOW, actor: DecisionContext['actor'] = HANDLER): DecisionContext => ({
+  now,
+  actor,
+  newId: () => 'complainant-generated',
+  policy: DEFAULT_COMPLAINT_POLICY,
+  sla: { version: 3, policy: DEFAULT_SLA_POLICY },
+});
 /** Decided by handler-1, the owner of the cases below. */
 const given = deciderSpecification(complaintDecider, ctx);
 const givenAt = (now: string) => deciderSpecification(complaintDecider, () => ctx(now));
 const givenBy = (actor: DecisionContext['actor']) => deciderSpecification(complaintDecider, () => ctx(NOW, actor));
 
-// Histories at each step of the lifecycle.
+// Histories at each step of the lifecycle. Received 08:00; medium targets 24 h, 48 h, 7 d, 28 d.
+const mediumDeadlines = {
+  policyVersion: 3,
+  acknowledge: '2026-11-26T08:00:00.000Z',
+  classify: '2026-11-27T08:00:00.000Z',
+  resolution_proposed: '2026-12-02T08:00:00.000Z',
+  final_response: '2026-12-23T08:00:00.000Z',
+};
 const received: ComplaintEvent[] = [
   {
     type: 'ComplaintReceived',
@@ -33,7 +47,7 @@ const received: ComplaintEvent[] = [
 const acknowledged: ComplaintEvent[] = [...received, { type: 'ComplaintAcknowledged', data: {} }];
 const classified: ComplaintEvent[] = [
   ...acknowledged,
-  { type: 'ComplaintClassified', data: { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery' } },
+  { type: 'ComplaintClassified', data: { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery', sla: mediumDeadlines } },
 ];
 const assigned: ComplaintEvent[] = [...classified, { type: 'ComplaintAssigned', data: { assignee: 'handler-1' } }];
 const rootCause = { category: 'packaging', description: 'Box not waterproof', substantiated: true, attributedTo: { department: 'delivery' } };
@@ -55,8 +69,8 @@ const closed: ComplaintEvent[] = [...followedUp, { type: 'ComplaintClosed', data
 const rejected: ComplaintEvent[] = [...acknowledged, { type: 'ComplaintRejected', data: { reason: 'abusive', explanation: 'Threats to staff' } }];
 const withdrawn: ComplaintEvent[] = [...received, { type: 'ComplaintWithdrawn', data: {} }];
 
-const command = <T extends ComplaintCommand['type']>(type: T, body: Extract<ComplaintCommand, { type: T }>['body']) =>
-  ({ type, body }) as ComplaintCommand;
+type WithBody = Extract<ComplaintCommand, { body: unknown }>;
+const command = <T extends WithBody['type']>(type: T, body: Extract<WithBody, { type: T }>['body']) => ({ type, body }) as ComplaintCommand;
 
 describe('complaint decider', () => {
   describe('receive', () => {
@@ -114,8 +128,17 @@ describe('complaint decider', () => {
 
   describe('classify', () => {
     const body = { category: 'billing' as const, severity: 'high' as const, urgency: 'urgent' as const, department: 'finance' };
-    it('classifies an acknowledged case', () => given(acknowledged).when(command('ClassifyComplaint', body)).then([{ type: 'ComplaintClassified', data: body }]));
-    it('reclassifies during investigation', () => given(investigated).when(command('ClassifyComplaint', body)).then([{ type: 'ComplaintClassified', data: body }]));
+    // high + urgent takes critical's targets: 1 h, 4 h, 24 h, 3 days from receipt (08:00), under the policy in force (v3).
+    const criticalDeadlines = {
+      policyVersion: 3,
+      acknowledge: '2026-11-25T09:00:00.000Z',
+      classify: '2026-11-25T12:00:00.000Z',
+      resolution_proposed: '2026-11-26T08:00:00.000Z',
+      final_response: '2026-11-28T08:00:00.000Z',
+    };
+    it('classifies an acknowledged case and stores its deadlines with the policy version', () =>
+      given(acknowledged).when(command('ClassifyComplaint', body)).then([{ type: 'ComplaintClassified', data: { ...body, sla: criticalDeadlines } }]));
+    it('reclassifies during investigation', () => given(investigated).when(command('ClassifyComplaint', body)).then([{ type: 'ComplaintClassified', data: { ...body, sla: criticalDeadlines } }]));
     it('refuses before acknowledgement', () => given(received).when(command('ClassifyComplaint', body)).thenFails('NOT_ACKNOWLEDGED'));
     it('refuses once a resolution is proposed', () => given(proposedWithin).when(command('ClassifyComplaint', body)).thenFails('RESOLUTION_PENDING'));
   });
@@ -234,6 +257,24 @@ describe('complaint decider', () => {
       given([...closed, { type: 'ComplaintReopened', data: { reason: 'x' } }])
         .when(command('ProposeResolution', { summary: 'replace', remedies: [{ type: 'exchange' }] }))
         .then([{ type: 'ResolutionProposed', data: { summary: 'replace', remedies: [{ type: 'exchange' }], proposedBy: 'handler-1', needsApproval: false } }]));
+  });
+
+  describe('SLA breaches', () => {
+    const classifiedAt = (history: ComplaintEvent[], at: string) => history.map((e) => ({ ...e, at: e.type === 'ComplaintReceived' ? '2026-11-25T08:00:00.000Z' : at }));
+    const system = { user: 'system', role: 'system' };
+    it('records a deadline passed with the step undone, once', () => {
+      const late = '2026-12-02T08:00:00.001Z';
+      givenAt(late)(classifiedAt(assigned, NOW)).when({ type: 'RecordSlaBreaches' }).then([{ type: 'SlaBreached', data: { step: 'resolution_proposed', deadline: '2026-12-02T08:00:00.000Z' } }]);
+      givenAt(late)([...classifiedAt(assigned, NOW), { type: 'SlaBreached', data: { step: 'resolution_proposed', deadline: '2026-12-02T08:00:00.000Z' } }]).when({ type: 'RecordSlaBreaches' }).then([]);
+    });
+    it('records a step done after its deadline, even on a closed case', () =>
+      givenBy(system)(classifiedAt(closed, '2026-11-26T09:00:00.000Z'))
+        .when({ type: 'RecordSlaBreaches' })
+        .then([{ type: 'SlaBreached', data: { step: 'acknowledge', deadline: '2026-11-26T08:00:00.000Z' } }]));
+    it('records nothing before classification or before a deadline', () => {
+      givenAt('2027-01-01T00:00:00.000Z')(acknowledged).when({ type: 'RecordSlaBreaches' }).then([]);
+      given(classifiedAt(assigned, NOW)).when({ type: 'RecordSlaBreaches' }).then([]);
+    });
   });
 
   describe('rectification link', () => {

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
-import type { ComplaintEvent, Remedy } from '@redress/contracts';
+import type { ComplaintEvent, Remedy, SlaPolicy } from '@redress/contracts';
+import { dueBreaches, slaDeadlines } from '../sla/sla';
 import type { ComplaintCommand } from './command';
 import { complaintError, type ComplaintError } from './errors';
 import type { ComplaintPolicy } from './policy';
@@ -15,6 +16,8 @@ export interface DecidingStaff {
 /** Everything decide needs from outside, injected so decisions are deterministic. */
 export interface DecisionContext {
   readonly actor: DecidingStaff;
+  /** The SLA policy in force, for classification. */
+  readonly sla?: { readonly version: number; readonly policy: SlaPolicy };
   /** ISO-8601 time of the decision. */
   readonly now: string;
   /** A fresh id (complainant ids for anonymous or new complainants). */
@@ -102,6 +105,11 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
     return state.rectifications.includes(command.body.rectificationId) ? events() : events({ type: 'RectificationLinked', data: command.body });
   }
 
+  if (command.type === 'RecordSlaBreaches') {
+    // Breaches are recorded whatever the case's status: a case closed late still missed its deadline.
+    return events(...dueBreaches(state.sla, state.slaProgress, state.slaBreaches, ctx.now).map((data): ComplaintEvent => ({ type: 'SlaBreached', data })));
+  }
+
   if (command.type === 'ReopenComplaint') {
     if (state.status === 'none') return refuse('COMPLAINT_NOT_FOUND', 'there is no such complaint');
     if (state.status !== 'closed' || !state.closure) return refuse('NOT_CLOSED', 'only a closed complaint can be reopened');
@@ -124,7 +132,11 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
     case 'ClassifyComplaint':
       if (!state.acknowledged) return refuse('NOT_ACKNOWLEDGED', 'acknowledge the complaint before classifying it');
       if (!BEFORE_RESOLUTION.includes(state.status as ComplaintStatus)) return refuse('RESOLUTION_PENDING', 'a resolution has been proposed; the classification can no longer change');
-      return events({ type: 'ComplaintClassified', data: command.body });
+      if (!ctx.sla) throw new Error('classifying needs the SLA policy in the decision context');
+      return events({
+        type: 'ComplaintClassified',
+        data: { ...command.body, sla: slaDeadlines(ctx.sla.policy, ctx.sla.version, state.receivedAt as string, command.body.severity, command.body.urgency) },
+      });
 
     case 'AssignComplaint': {
       if (!state.classification) return refuse('NOT_CLASSIFIED', 'classify the complaint before assigning it');

@@ -1,22 +1,30 @@
-import type { ComplaintEvent } from '@redress/contracts';
-import type { Complaint } from './state';
+import type { SlaStep } from '@redress/contracts';
+import type { Complaint, TimedComplaintEvent } from './state';
+
+/** Marks an SLA step done at the event's time, the first time only. */
+const done = (state: Complaint, step: SlaStep, at: string | undefined): Complaint['slaProgress'] =>
+  step in state.slaProgress ? state.slaProgress : { ...state.slaProgress, [step]: at ?? null };
 
 /** Applies one event. Total and pure: replaying the same history always gives the same case. */
-export const evolve = (state: Complaint, event: ComplaintEvent): Complaint => {
+export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint => {
   switch (event.type) {
     case 'ComplaintReceived': {
       const { complaintId, complainant, ...rest } = event.data;
       return { ...state, ...rest, id: complaintId, complainant, status: 'received' };
     }
     case 'ComplaintAcknowledged':
-      return { ...state, acknowledged: true, status: state.status === 'received' ? 'acknowledged' : state.status };
-    case 'ComplaintClassified':
+      return { ...state, acknowledged: true, slaProgress: done(state, 'acknowledge', event.at), status: state.status === 'received' ? 'acknowledged' : state.status };
+    case 'ComplaintClassified': {
+      const { sla, ...classification } = event.data;
       return {
         ...state,
-        classification: event.data,
+        classification,
+        sla,
+        slaProgress: done(state, 'classify', event.at),
         department: event.data.department,
         status: state.status === 'acknowledged' ? 'classified' : state.status,
       };
+    }
     case 'ComplaintAssigned':
     case 'ComplaintReassigned':
       return {
@@ -30,7 +38,7 @@ export const evolve = (state: Complaint, event: ComplaintEvent): Complaint => {
     case 'RootCauseIdentified':
       return { ...state, rootCause: event.data, status: 'investigating' };
     case 'ResolutionProposed':
-      return { ...state, resolution: { ...event.data, approved: false }, status: 'resolution_proposed' };
+      return { ...state, resolution: { ...event.data, approved: false }, slaProgress: done(state, 'resolution_proposed', event.at), status: 'resolution_proposed' };
     case 'ResolutionApproved':
       return state.resolution ? { ...state, resolution: { ...state.resolution, approved: true }, status: 'resolution_approved' } : state;
     case 'ResolutionDeclined': {
@@ -44,16 +52,18 @@ export const evolve = (state: Complaint, event: ComplaintEvent): Complaint => {
     case 'FollowUpRecorded':
       return { ...state, followUp: event.data, status: 'followed_up' };
     case 'ComplaintClosed':
-      return { ...state, closure: event.data, status: 'closed' };
+      return { ...state, closure: event.data, slaProgress: done(state, 'final_response', event.at), status: 'closed' };
     case 'ComplaintReopened': {
       // Back to investigating with the same owner and root cause; a new resolution will be needed.
       const { resolution: _previous, followUp: _followUp, closure: _closure, ...rest } = state;
       return { ...rest, reopenCount: state.reopenCount + 1, status: 'investigating' };
     }
     case 'ComplaintRejected':
-      return { ...state, rejection: event.data, status: 'rejected' };
+      return { ...state, rejection: event.data, slaProgress: done(state, 'final_response', event.at), status: 'rejected' };
     case 'ComplaintWithdrawn':
-      return { ...state, status: 'withdrawn' };
+      return { ...state, slaProgress: done(state, 'final_response', event.at), status: 'withdrawn' };
+    case 'SlaBreached':
+      return { ...state, slaBreaches: [...state.slaBreaches, event.data.step] };
     case 'ComplaintEscalated':
       return { ...state, escalationLevel: event.data.level };
     case 'RectificationLinked':

@@ -1,5 +1,6 @@
 import type * as t from 'io-ts';
 import type * as C from '@redress/contracts';
+import type { SlaProgress } from '../sla/sla';
 
 type Of<Codec extends t.Mixed> = t.TypeOf<Codec>;
 export type ComplaintStatus = Of<typeof C.ComplaintStatus>;
@@ -30,6 +31,10 @@ export interface Complaint {
   readonly closure?: Of<typeof C.ComplaintClosed>;
   readonly rejection?: Of<typeof C.RejectBody>;
   readonly reopenCount: number;
+  /** Deadlines set at classification, when each step was done, and the breaches recorded. */
+  readonly sla?: Of<typeof C.SlaDeadlines>;
+  readonly slaProgress: SlaProgress;
+  readonly slaBreaches: readonly Of<typeof C.SlaStep>[];
   /** Rectification items (五步法) dispatched with this complaint as a source. */
   readonly rectifications: readonly string[];
 }
@@ -42,5 +47,10 @@ export const initialState: Complaint = {
   escalationLevel: 0,
   reopenCount: 0,
   rectifications: [],
+  slaProgress: {},
+  slaBreaches: [],
 };
+
+/** An event as folded: with the time it occurred when the log says so (deadlines need it). */
+export type TimedComplaintEvent = C.ComplaintEvent & { readonly at?: string };
 

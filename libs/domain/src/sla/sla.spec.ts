@@ -1,0 +1,68 @@
+import * as E from 'fp-ts/Either';
+import { DEFAULT_SLA_POLICY, addServiceHours, dueBreaches, effectiveSeverity, slaDeadlines, validateSlaPolicy } from './sla';
+
+const business = {
+  ...DEFAULT_SLA_POLICY,
+  businessHours: { start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5], utcOffsetMinutes: 480 },
+  holidays: ['2026-10-01', '2026-10-02'],
+};
+
+describe('SLA deadlines', () => {
+  it('counts calendar hours by default', () => {
+    expect(addServiceHours(DEFAULT_SLA_POLICY, '2026-11-25T08:00:00.000Z', 1344)).toBe('2027-01-20T08:00:00.000Z');
+  });
+
+  it('counts only business hours of working days, in the office’s offset', () => {
+    // Friday 2026-11-27 17:00 in UTC+8 (09:00Z): one hour left that day, then Monday 09:00 +3 h → Monday 12:00 +08 = 04:00Z.
+    expect(addServiceHours(business, '2026-11-27T09:00:00.000Z', 4)).toBe('2026-11-30T04:00:00.000Z');
+    // Received at night: the clock starts at 09:00 next working day.
+    expect(addServiceHours(business, '2026-11-24T15:00:00.000Z', 1)).toBe('2026-11-25T02:00:00.000Z');
+  });
+
+  it('skips holidays', () => {
+    // Wednesday 2026-09-30 18:00 +08 → Thursday and Friday are holidays → Monday 2026-10-05 09:00 + 2 h.
+    expect(addServiceHours(business, '2026-09-30T10:00:00.000Z', 2)).toBe('2026-10-05T03:00:00.000Z');
+  });
+
+  it('gives urgent cases the targets of the next severity up', () => {
+    expect(effectiveSeverity('medium', 'urgent')).toBe('high');
+    expect(effectiveSeverity('critical', 'urgent')).toBe('critical');
+    expect(slaDeadlines(DEFAULT_SLA_POLICY, 1, '2026-11-25T00:00:00.000Z', 'low', 'normal')).toEqual({
+      policyVersion: 1,
+      acknowledge: '2026-11-27T00:00:00.000Z',
+      classify: '2026-11-28T00:00:00.000Z',
+      resolution_proposed: '2026-12-09T00:00:00.000Z',
+      final_response: '2027-01-20T00:00:00.000Z',
+    });
+  });
+
+  it('validates what the codec cannot', () => {
+    expect(validateSlaPolicy(business)).toEqual(E.right(business));
+    const broken = {
+      targets: { ...DEFAULT_SLA_POLICY.targets, low: { acknowledge: 10, classify: 5, resolution_proposed: 400, final_response: 1400 } },
+      businessHours: { start: '18:00', end: '09:00', days: [1, 1], utcOffsetMinutes: 0 },
+      holidays: ['2026-13-01'],
+    };
+    expect(validateSlaPolicy(broken)).toEqual(
+      E.left([
+        "targets.low: each step's target must be at least the one before (acknowledge ≤ classify ≤ resolution_proposed ≤ final_response)",
+        'targets: acknowledge must not take longer for a more severe case',
+        'targets: classify must not take longer for a more severe case',
+        'businessHours.start must be before businessHours.end',
+        'businessHours.days names each weekday once',
+        'holidays: "2026-13-01" is not a date like 2026-10-01',
+      ]),
+    );
+  });
+
+  it('finds due breaches: undone past the deadline, or done late, not yet recorded', () => {
+    const deadlines = slaDeadlines(DEFAULT_SLA_POLICY, 1, '2026-11-25T00:00:00.000Z', 'critical', 'normal');
+    const done = { acknowledge: '2026-11-25T02:00:00.000Z', classify: '2026-11-25T03:00:00.000Z' };
+    expect(dueBreaches(deadlines, done, [], '2026-11-26T00:00:00.001Z')).toEqual([
+      { step: 'acknowledge', deadline: '2026-11-25T01:00:00.000Z' },
+      { step: 'resolution_proposed', deadline: '2026-11-26T00:00:00.000Z' },
+    ]);
+    expect(dueBreaches(deadlines, done, ['acknowledge', 'resolution_proposed'], '2026-11-26T00:00:00.001Z')).toEqual([]);
+    expect(dueBreaches(undefined, {}, [], '2030-01-01T00:00:00.000Z')).toEqual([]);
+  });
+});

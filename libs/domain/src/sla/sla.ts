@@ -1,0 +1,118 @@
+import * as E from 'fp-ts/Either';
+import type * as t from 'io-ts';
+import type { SlaDeadlines, SlaPolicy, SlaStep } from '@redress/contracts';
+
+type Severity = 'low' | 'medium' | 'high' | 'critical';
+type Deadlines = t.TypeOf<typeof SlaDeadlines>;
+
+export const SLA_STEPS: readonly SlaStep[] = ['acknowledge', 'classify', 'resolution_proposed', 'final_response'];
+
+/** DOMAIN.md section 7, in hours from receipt; 1,344 h is the FCA's eight weeks. */
+export const DEFAULT_SLA_POLICY: SlaPolicy = {
+  targets: {
+    critical: { acknowledge: 1, classify: 4, resolution_proposed: 24, final_response: 72 },
+    high: { acknowledge: 4, classify: 8, resolution_proposed: 72, final_response: 240 },
+    medium: { acknowledge: 24, classify: 48, resolution_proposed: 168, final_response: 672 },
+    low: { acknowledge: 48, classify: 72, resolution_proposed: 336, final_response: 1344 },
+  },
+};
+
+const UP: Record<Severity, Severity> = { low: 'medium', medium: 'high', high: 'critical', critical: 'critical' };
+/** `urgent` takes the targets of the next severity up. */
+export const effectiveSeverity = (severity: Severity, urgency: string): Severity => (urgency === 'urgent' ? UP[severity] : severity);
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const minutesOf = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+
+/**
+ * `from` plus `hours` of service time: calendar hours, or only the business
+ * hours of working days that are not holidays, in the office's UTC offset.
+ */
+export const addServiceHours = (policy: SlaPolicy, from: string, hours: number): string => {
+  const start = Date.parse(from);
+  const business = policy.businessHours;
+  if (!business) return new Date(start + hours * 60 * MINUTE).toISOString();
+  const offset = business.utcOffsetMinutes * MINUTE;
+  const [open, close] = [minutesOf(business.start) * MINUTE, minutesOf(business.end) * MINUTE];
+  const holidays = new Set(policy.holidays ?? []);
+  let remaining = hours * 60 * MINUTE;
+  let local = start + offset;
+  for (let days = 0; remaining > 0; days += 1) {
+    if (days > 3660) throw new Error('the SLA policy leaves no working time within ten years');
+    const midnight = Math.floor(local / DAY) * DAY;
+    const weekday = ((new Date(midnight).getUTCDay() + 6) % 7) + 1;
+    const working = business.days.includes(weekday) && !holidays.has(new Date(midnight).toISOString().slice(0, 10));
+    if (!working || local >= midnight + close) {
+      local = midnight + DAY;
+      continue;
+    }
+    local = Math.max(local, midnight + open);
+    const available = midnight + close - local;
+    if (available >= remaining) {
+      local += remaining;
+      remaining = 0;
+    } else {
+      remaining -= available;
+      local = midnight + DAY;
+    }
+  }
+  return new Date(local - offset).toISOString();
+};
+
+/** The four deadlines of a case, counted from receipt under one policy version. */
+export const slaDeadlines = (policy: SlaPolicy, version: number, receivedAt: string, severity: Severity, urgency: string): Deadlines => {
+  const targets = policy.targets[effectiveSeverity(severity, urgency)];
+  return {
+    policyVersion: version,
+    acknowledge: addServiceHours(policy, receivedAt, targets.acknowledge),
+    classify: addServiceHours(policy, receivedAt, targets.classify),
+    resolution_proposed: addServiceHours(policy, receivedAt, targets.resolution_proposed),
+    final_response: addServiceHours(policy, receivedAt, targets.final_response),
+  };
+};
+
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The rules a codec cannot say; every problem at once. */
+export const validateSlaPolicy = (policy: SlaPolicy): E.Either<string[], SlaPolicy> => {
+  const problems: string[] = [];
+  for (const [severity, targets] of Object.entries(policy.targets)) {
+    const ordered = SLA_STEPS.map((step) => targets[step]);
+    if (ordered.some((value, i) => i > 0 && value < (ordered[i - 1] as number))) {
+      problems.push(`targets.${severity}: each step's target must be at least the one before (acknowledge ≤ classify ≤ resolution_proposed ≤ final_response)`);
+    }
+  }
+  const order: Severity[] = ['low', 'medium', 'high', 'critical'];
+  for (const step of SLA_STEPS) {
+    if (order.some((severity, i) => i > 0 && policy.targets[severity][step] > policy.targets[order[i - 1] as Severity][step])) {
+      problems.push(`targets: ${step} must not take longer for a more severe case`);
+    }
+  }
+  const business = policy.businessHours;
+  if (business) {
+    if (!CLOCK.test(business.start) || !CLOCK.test(business.end)) problems.push('businessHours.start and .end are times like "09:00"');
+    else if (minutesOf(business.start) >= minutesOf(business.end)) problems.push('businessHours.start must be before businessHours.end');
+    if (new Set(business.days).size !== business.days.length) problems.push('businessHours.days names each weekday once');
+  }
+  for (const day of policy.holidays ?? []) if (!DATE.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) problems.push(`holidays: ${JSON.stringify(day)} is not a date like 2026-10-01`);
+  return problems.length === 0 ? E.right(policy) : E.left(problems);
+};
+
+/** Completion of each step as the case records it: the time, or null when it is not known. */
+export type SlaProgress = Partial<Record<SlaStep, string | null>>;
+
+/**
+ * The breaches to record now: steps whose deadline passed undone, or that
+ * were done after it, and are not recorded yet.
+ */
+export const dueBreaches = (deadlines: Deadlines | undefined, done: SlaProgress, recorded: readonly SlaStep[], now: string): Array<{ step: SlaStep; deadline: string }> =>
+  deadlines === undefined
+    ? []
+    : SLA_STEPS.filter((step) => {
+        if (recorded.includes(step)) return false;
+        const deadline = Date.parse(deadlines[step]);
+        const at = done[step];
+        return at === undefined ? Date.parse(now) > deadline : at !== null && Date.parse(at) > deadline;
+      }).map((step) => ({ step, deadline: deadlines[step] }));

@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '@redress/platform';
+import { SlaScheduler } from '../apps/api/src/sla/sla-scheduler';
+import { startApi, type RunningApi } from './support/api';
+
+/** A clock the test moves by hand. */
+class FakeClock implements Clock {
+  constructor(private at: number) {}
+  now(): Date {
+    return new Date(this.at);
+  }
+  advanceHours(hours: number): void {
+    this.at += hours * 3_600_000;
+  }
+}
+
+const T0 = Date.parse('2026-11-02T08:00:00.000Z');
+const hoursAfterT0 = (hours: number) => new Date(T0 + hours * 3_600_000).toISOString();
+type Events = Array<{ type: string; data: Record<string, unknown>; metadata: { actor: unknown } }>;
+
+describe('SLA policy, deadlines and the scheduler', () => {
+  const clock = new FakeClock(T0);
+  const dataDir = mkdtempSync(join(tmpdir(), 'redress-sla-'));
+  let api: RunningApi;
+  const tick = () => api.app.get(SlaScheduler).tick();
+  const events = async (path: string) => (await api.as('auditor').get(`${path}/history`)).body.events as Events;
+  const breaches = async (complaintId: string) => (await events(`/complaints/${complaintId}`)).filter((e) => e.type === 'SlaBreached').map((e) => e.data);
+
+  const openCase = async (severity: string) => {
+    const intake = api.as('intake');
+    const { body } = await intake.post('/complaints', { channel: 'phone', complainant: { name: 'C' }, subject: `${severity} case`, content: 'c' });
+    await intake.post(`/complaints/${body.id}/acknowledge`, {});
+    expect((await api.as('handler').post(`/complaints/${body.id}/classify`, { category: 'billing', severity, urgency: 'normal', department: 'finance' })).status).toBe(200);
+    return body.id as string;
+  };
+
+  beforeAll(async () => {
+    api = await startApi({ clock, dataDir });
+  });
+  afterAll(async () => {
+    await api.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  let first: string;
+  let second: string;
+
+  it('starts with the default policy as version 1 and stores deadlines at classification', async () => {
+    const policy = await api.as('analyst').get('/policies/sla');
+    expect(policy.body).toMatchObject({ version: 1, definedBy: { user: 'system', role: 'system' }, policy: { targets: { high: { acknowledge: 4, classify: 8, resolution_proposed: 72, final_response: 240 } } } });
+    first = await openCase('high');
+    expect((await api.as('auditor').get(`/complaints/${first}`)).body.sla).toEqual({
+      policyVersion: 1,
+      acknowledge: hoursAfterT0(4),
+      classify: hoursAfterT0(8),
+      resolution_proposed: hoursAfterT0(72),
+      final_response: hoursAfterT0(240),
+    });
+  });
+
+  it('versions the policy; a new version never moves an existing case’s deadlines', async () => {
+    const current = (await api.as('admin').get('/policies/sla')).body.policy;
+    const faster = { ...current, targets: { ...current.targets, high: { ...current.targets.high, resolution_proposed: 24 } } };
+    expect((await api.as('supervisor').put('/policies/sla', faster)).body).toMatchObject({ statusCode: 403, code: 'ROLE_FORBIDDEN' });
+    const defined = await api.as('admin').put('/policies/sla', faster);
+    expect(defined.status).toBe(200);
+    expect(defined.body).toMatchObject({ version: 2, definedBy: { user: 'admin-1', role: 'admin' } });
+    expect((await api.as('auditor').get('/policies/sla/versions')).body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    second = await openCase('high');
+    expect((await api.as('auditor').get(`/complaints/${first}`)).body.sla).toMatchObject({ policyVersion: 1, resolution_proposed: hoursAfterT0(72) });
+    expect((await api.as('auditor').get(`/complaints/${second}`)).body.sla).toMatchObject({ policyVersion: 2, resolution_proposed: hoursAfterT0(24) });
+  });
+
+  it('refuses a policy that makes no sense, naming every problem', async () => {
+    const current = (await api.as('admin').get('/policies/sla')).body.policy;
+    const reply = await api.as('admin').put('/policies/sla', { ...current, businessHours: { start: '18:00', end: '09:00', days: [1], utcOffsetMinutes: 480 } });
+    expect(reply.status).toBe(422);
+    expect(reply.body).toMatchObject({ code: 'INVALID_SLA_POLICY', details: ['businessHours.start must be before businessHours.end'] });
+    expect((await api.as('admin').put('/policies/sla', { targets: {} })).body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+    expect((await api.as('auditor').get('/policies/sla')).body.version).toBe(2);
+  });
+
+  it('records each missed deadline exactly once, by itself', async () => {
+    clock.advanceHours(25);
+    await tick();
+    expect(await breaches(first)).toEqual([]);
+    expect(await breaches(second)).toEqual([{ step: 'resolution_proposed', deadline: hoursAfterT0(24) }]);
+    clock.advanceHours(48);
+    await tick();
+    await tick();
+    expect(await breaches(first)).toEqual([{ step: 'resolution_proposed', deadline: hoursAfterT0(72) }]);
+    expect(await breaches(second)).toEqual([{ step: 'resolution_proposed', deadline: hoursAfterT0(24) }]);
+    const breach = (await events(`/complaints/${first}`)).find((e) => e.type === 'SlaBreached');
+    expect(breach?.metadata.actor).toEqual({ user: 'sla-scheduler', role: 'system' });
+  });
+
+  it('marks a rectification overdue once when its deadline passes without feedback', async () => {
+    const { body } = await api.as('analysis').post('/rectifications', {
+      problem: 'Double charges',
+      sourceComplaintIds: [first, second],
+      department: 'finance',
+      suggestion: 'Fix retries',
+      deadline: hoursAfterT0(75),
+    });
+    expect(body.id).toBeDefined();
+    await tick();
+    expect((await api.as('auditor').get(`/rectifications/${body.id}`)).body.overdue).toBe(false);
+    clock.advanceHours(3);
+    await tick();
+    await tick();
+    const overdue = (await events(`/rectifications/${body.id}`)).filter((e) => e.type === 'RectificationOverdue');
+    expect(overdue.map((e) => e.data)).toEqual([{ deadline: hoursAfterT0(75) }]);
+    expect((await api.as('auditor').get(`/rectifications/${body.id}`)).body).toMatchObject({ overdue: true, status: 'dispatched' });
+  });
+
+  it('lists what is due soon or breached', async () => {
+    const board = await api.as('analyst').get('/sla/at-risk?within=P7D');
+    const items = board.body.items as Array<{ kind: string; id: string; step: string; breached: boolean }>;
+    expect(items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'complaint', id: first, step: 'resolution_proposed', breached: true }),
+        expect.objectContaining({ kind: 'complaint', id: first, step: 'final_response', breached: false }),
+        expect.objectContaining({ kind: 'rectification', step: 'feedback', breached: true }),
+      ]),
+    );
+    expect(items.some((i) => i.step === 'acknowledge')).toBe(false);
+    expect((await api.as('analyst').get('/sla/at-risk?within=tomorrow')).body).toMatchObject({ statusCode: 400, code: 'INVALID_WITHIN' });
+  });
+
+  it('catches up after a restart with deadlines that passed while it was down, still once', async () => {
+    await api.stop();
+    clock.advanceHours(200);
+    api = await startApi({ clock, dataDir });
+    await tick();
+    await tick();
+    expect(await breaches(first)).toEqual([
+      { step: 'resolution_proposed', deadline: hoursAfterT0(72) },
+      { step: 'final_response', deadline: hoursAfterT0(240) },
+    ]);
+  });
+
+});
