@@ -10,14 +10,11 @@ import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from './complaint-actions';
 import type { CommandOutcome } from '../commands/decide-and-append';
-import { decodeBody, parseId, parseIfMatch } from '../http/request';
+import { decodeBody, parseId, parseIfMatch, tagged } from '../http/request';
 import { HandleComplaintCommand } from './complaint-command';
 import { GetComplaint, GetComplaintHistory, GetComplaintStateAt, VerifyComplaint } from './complaint-queries';
 import { intakeComplaintId } from './complaint-stream';
 
-const tagged = (reply: FastifyReply, outcome: { id: string; revision: number }) => {
-  void reply.header('location', `/complaints/${outcome.id}`).header('etag', `"${outcome.revision}"`);
-};
 
 @Controller('complaints')
 export class ComplaintsController {
@@ -43,7 +40,7 @@ export class ComplaintsController {
     const command: ComplaintCommand = { type: 'ReceiveComplaint', complaintId: id, body: received };
     const fingerprint = idempotencyKey === undefined || received.externalRef !== undefined ? undefined : createHash('sha256').update(canonicalJson(received as unknown as Json)).digest('hex');
     const outcome: CommandOutcome = await this.commands.execute(new HandleComplaintCommand(id, command, staff, correlationId, undefined, fingerprint));
-    tagged(reply, outcome);
+    tagged(reply, 'complaints', outcome);
     void reply.status(outcome.created ? 201 : 200);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };
   }
@@ -80,7 +77,7 @@ export class ComplaintsController {
   async get(@Param('id') id: string, @CurrentStaff() staff: StaffMember, @Res({ passthrough: true }) reply: FastifyReply) {
     requireRole(staff, READERS, 'reading a complaint');
     const view = await this.queries.execute(new GetComplaint(parseId('COMPLAINT', id)));
-    tagged(reply, view);
+    tagged(reply, 'complaints', view);
     return view;
   }
 
@@ -119,7 +116,7 @@ export class ComplaintsController {
     const expectedRevision = parseIfMatch(match);
     const command = { type: action.command, body: decodeBody(action.body, body) } as ComplaintCommand;
     const outcome: CommandOutcome = await this.commands.execute(new HandleComplaintCommand(target, command, staff, correlationId, expectedRevision));
-    tagged(reply, outcome);
+    tagged(reply, 'complaints', outcome);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };
   }
 }

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { fieldErrors, uuid } from '@redress/contracts';
@@ -24,4 +25,9 @@ export const parseIfMatch = (header: string | undefined): number | undefined => 
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
   if (!match) throw new BadRequestException({ code: 'INVALID_IF_MATCH', message: 'If-Match must be a revision number, e.g. If-Match: 3' });
   return Number(match[1]);
+};
+
+/** Location and ETag (the revision, for If-Match) of what a request wrote or read. */
+export const tagged = (reply: FastifyReply, resource: 'complaints' | 'rectifications', outcome: { id: string; revision: number }): void => {
+  void reply.header('location', `/${resource}/${outcome.id}`).header('etag', `"${outcome.revision}"`);
 };

@@ -8,14 +8,11 @@ import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import type { CommandOutcome } from '../commands/decide-and-append';
 import { READERS } from '../complaints/complaint-actions';
-import { decodeBody, parseId, parseIfMatch } from '../http/request';
+import { decodeBody, parseId, parseIfMatch, tagged } from '../http/request';
 import { DISPATCHERS, RECTIFICATION_ACTIONS } from './rectification-actions';
 import { HandleRectificationCommand } from './rectification-command';
 import { GetRectification, GetRectificationHistory } from './rectification-queries';
 
-const tagged = (reply: FastifyReply, outcome: { id: string; revision: number }) => {
-  void reply.header('location', `/rectifications/${outcome.id}`).header('etag', `"${outcome.revision}"`);
-};
 
 @Controller('rectifications')
 export class RectificationsController {
@@ -30,7 +27,7 @@ export class RectificationsController {
     const id = uuidv7();
     const command: RectificationCommand = { type: 'DispatchRectification', rectificationId: id, body: decodeBody(DispatchRectificationBody, body) };
     const outcome: CommandOutcome = await this.commands.execute(new HandleRectificationCommand(id, command, staff, correlationId));
-    tagged(reply, outcome);
+    tagged(reply, 'rectifications', outcome);
     void reply.status(201);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };
   }
@@ -53,7 +50,7 @@ export class RectificationsController {
     const expectedRevision = parseIfMatch(match);
     const command = { type: action.command, body: decodeBody(action.body, body) } as RectificationCommand;
     const outcome: CommandOutcome = await this.commands.execute(new HandleRectificationCommand(target, command, staff, correlationId, expectedRevision));
-    tagged(reply, outcome);
+    tagged(reply, 'rectifications', outcome);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };
   }
 
@@ -61,7 +58,7 @@ export class RectificationsController {
   async get(@Param('id') id: string, @CurrentStaff() staff: StaffMember, @Res({ passthrough: true }) reply: FastifyReply) {
     requireRole(staff, READERS, 'reading a rectification');
     const view = await this.queries.execute(new GetRectification(parseId('RECTIFICATION', id)));
-    tagged(reply, view);
+    tagged(reply, 'rectifications', view);
     return view;
   }
 
