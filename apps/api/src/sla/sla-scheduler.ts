@@ -38,6 +38,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   private following?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
+  private stopped?: unknown;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -52,7 +53,10 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     this.subscription = subscription;
     this.following = (async () => {
       for await (const event of subscription) this.apply(event);
-    })().catch((error: unknown) => this.logger.error({ err: error }, 'SLA scheduler stopped following the log'));
+    })().catch((error: unknown) => {
+      this.stopped = error;
+      this.logger.error({ err: error }, 'SLA scheduler stopped following the log');
+    });
     if (this.tickMs > 0) {
       this.timer = setInterval(() => void this.tick(), this.tickMs);
       this.timer.unref();
@@ -69,7 +73,10 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   /** Resolves once everything in the log now has been seen. */
   async caughtUp(): Promise<void> {
     const head = await this.store.headPosition();
-    while (this.position < head) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.position < head) {
+      if (this.stopped !== undefined) throw new Error('the SLA scheduler is no longer following the log', { cause: this.stopped });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Records everything due at the clock's now; one tick at a time. */
