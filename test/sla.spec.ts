@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '@redress/platform';
+import { uuidv7, type EventStore } from '@redress/event-store';
 import { SlaScheduler } from '../apps/api/src/sla/sla-scheduler';
+import { EVENT_STORE } from '../apps/api/src/tokens';
 import { startApi, type RunningApi } from './support/api';
 
 /** A clock the test moves by hand. */
@@ -127,6 +129,34 @@ describe('SLA policy, deadlines and the scheduler', () => {
     );
     expect(items.some((i) => i.step === 'acknowledge')).toBe(false);
     expect((await api.as('analyst').get('/sla/at-risk?within=tomorrow')).body).toMatchObject({ statusCode: 400, code: 'INVALID_WITHIN' });
+  });
+
+  it('never breaches a case that was withdrawn before its deadlines', async () => {
+    const withdrawn = await openCase('critical');
+    expect((await api.as('intake').post(`/complaints/${withdrawn}/withdraw`, { reason: 'Sorted' })).status).toBe(200);
+    clock.advanceHours(100);
+    await tick();
+    expect(await breaches(withdrawn)).toEqual([]);
+    const board = (await api.as('analyst').get('/sla/at-risk?within=P365D')).body.items as Array<{ id: string }>;
+    expect(board.some((item) => item.id === withdrawn)).toBe(false);
+    clock.advanceHours(-100);
+  });
+
+  it('writes a rectification link that a crash left unwritten', async () => {
+    const rectificationId = '0190a5f0-0000-7000-8000-0000000000c1';
+    const store = api.app.get<symbol, EventStore>(EVENT_STORE);
+    await store.appendToStream(`rectification-${rectificationId}`, [
+      {
+        id: uuidv7(),
+        type: 'RectificationDispatched',
+        data: { rectificationId, problem: 'Orphaned', sourceComplaintIds: [first], department: 'finance', suggestion: 's', deadline: hoursAfterT0(2000), dispatchedAt: hoursAfterT0(76) },
+        metadata: { actor: { user: 'ana', role: 'analysis' }, occurredAt: hoursAfterT0(76), correlationId: 'c', causationId: 'c', schemaVersion: 1 },
+      },
+    ]);
+    await tick();
+    await tick();
+    const links = (await events(`/complaints/${first}`)).filter((e) => e.type === 'RectificationLinked' && e.data.rectificationId === rectificationId);
+    expect(links).toHaveLength(1);
   });
 
   it('catches up after a restart with deadlines that passed while it was down, still once', async () => {

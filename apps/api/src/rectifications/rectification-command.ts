@@ -8,7 +8,8 @@ import type { StaffMember } from '../auth/actor';
 import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-append';
 import { HandleComplaintCommand } from '../complaints/complaint-command';
 import { complaintStream } from '../complaints/complaint-stream';
-import { CLOCK, EVENT_STORE } from '../tokens';
+import type { Logger } from 'pino';
+import { CLOCK, EVENT_STORE, LOGGER } from '../tokens';
 
 export const rectificationStream = (id: string): string => `rectification-${id}`;
 
@@ -43,6 +44,7 @@ export class RectificationCommandHandler implements ICommandHandler<HandleRectif
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
     private readonly commands: CommandBus,
   ) {}
 
@@ -66,6 +68,7 @@ export class RectificationCommandHandler implements ICommandHandler<HandleRectif
     if (command.type === 'DispatchRectification') {
       const [dispatched] = await this.store.readStream(rectificationStream(rectificationId), { maxCount: 1 });
       for (const complaintId of command.body.sourceComplaintIds) {
+        // The item exists whatever happens here; a link not written now is written by the SLA scheduler's next tick.
         await this.commands.execute(
           new HandleComplaintCommand(
             complaintId,
@@ -76,7 +79,7 @@ export class RectificationCommandHandler implements ICommandHandler<HandleRectif
             undefined,
             dispatched?.id,
           ),
-        );
+        ).catch((error: unknown) => this.logger.warn({ err: error, complaintId, rectificationId }, 'rectification link deferred to the scheduler'));
       }
     }
     return outcome;

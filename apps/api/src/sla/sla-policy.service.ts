@@ -19,7 +19,7 @@ export interface SlaPolicyVersion {
 
 const toVersion = (event: RecordedEvent): SlaPolicyVersion => ({
   version: Number(event.data.version),
-  definedAt: event.recordedAt,
+  definedAt: typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.recordedAt,
   definedBy: event.metadata.actor,
   policy: event.data.policy as unknown as SlaPolicy,
 });

@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { isRectificationEventType, type RectificationEvent } from '@redress/contracts';
-import { SLA_STEPS, dueBreaches, evolve, evolveRectification, initialRectification, initialState, type Complaint, type Rectification } from '@redress/domain';
+import { SLA_STEPS, dueBreaches, evolve, evolveRectification, initialRectification, initialState, isOverdueNow, type Complaint, type Rectification } from '@redress/domain';
 import { START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
@@ -22,23 +22,34 @@ export interface AtRisk {
   readonly breached: boolean;
 }
 
+/** How long a request waits for the scheduler to see the whole log before answering 503. */
+const CATCH_UP_TIMEOUT_MS = 10_000;
+
+/** Every SLA step is done (or no longer due) and nothing late is left to record. */
+const settled = (state: Complaint): boolean =>
+  state.status === 'none' || (SLA_STEPS.every((step) => step in state.slaProgress) && dueBreaches(state.sla, state.slaProgress, state.slaBreaches, '9999-12-31T00:00:00.000Z').length === 0);
+
 /**
  * Acts when time passes (DOMAIN.md section 3): follows the log from the
- * start, keeps every open case's deadlines and every rectification's, and on
- * each tick records SlaBreached / RectificationOverdue for what is due. The
- * deciders refuse a second record, so each is written exactly once, also
- * after a restart and for deadlines that passed while it was down.
+ * start, keeps the deadlines of every case and rectification still open, and
+ * on each tick (and once at start) records SlaBreached / RectificationOverdue
+ * for what is due. The deciders refuse a second record, so each is written
+ * exactly once, also after a restart and for deadlines that passed while it
+ * was down. It also links dispatched rectifications into source complaints
+ * whose link a crash left unwritten.
  */
 @Injectable()
 export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly complaints = new Map<string, Complaint>();
   private readonly rectifications = new Map<string, Rectification>();
+  /** `complaintId rectificationId` of every link the log holds. */
+  private readonly links = new Set<string>();
   private position: Position = START;
   private subscription?: Subscription;
   private following?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
-  private stopped?: unknown;
+  private stopped = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -53,12 +64,15 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     this.subscription = subscription;
     this.following = (async () => {
       for await (const event of subscription) this.apply(event);
-    })().catch((error: unknown) => {
-      this.stopped = error;
-      this.logger.error({ err: error }, 'SLA scheduler stopped following the log');
-    });
+    })()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'SLA scheduler stopped following the log'))
+      .finally(() => {
+        this.stopped = true;
+      });
     if (this.tickMs > 0) {
-      this.timer = setInterval(() => void this.tick(), this.tickMs);
+      const tick = () => void this.tick().catch((error: unknown) => this.logger.error({ err: error }, 'SLA scheduler tick failed; the next one retries'));
+      tick();
+      this.timer = setInterval(tick, this.tickMs);
       this.timer.unref();
     }
   }
@@ -73,8 +87,11 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   /** Resolves once everything in the log now has been seen. */
   async caughtUp(): Promise<void> {
     const head = await this.store.headPosition();
+    const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
     while (this.position < head) {
-      if (this.stopped !== undefined) throw new Error('the SLA scheduler is no longer following the log', { cause: this.stopped });
+      if (this.stopped || Date.now() > deadline) {
+        throw new ServiceUnavailableException({ code: 'SCHEDULER_BEHIND', message: 'the SLA scheduler has not caught up with the log; try again shortly' });
+      }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -100,7 +117,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     }
     for (const [id, item] of this.rectifications) {
       const deadline = item.dispatch?.deadline;
-      if (deadline && (item.status === 'dispatched' || item.status === 'accepted') && Date.parse(deadline) <= horizon) {
+      if (deadline && (item.status === 'dispatched' || item.status === 'accepted' || item.status === 'returned') && Date.parse(deadline) <= horizon) {
         due.push({ kind: 'rectification', id, step: 'feedback', deadline, breached: Date.parse(deadline) < now });
       }
     }
@@ -111,10 +128,18 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     if (event.streamName.startsWith('complaint-')) {
       const domainEvent = complaintEvent(event);
       const id = idOf(event.streamName, 'complaint-');
-      if (domainEvent) this.complaints.set(id, evolve(this.complaints.get(id) ?? initialState, domainEvent));
+      if (domainEvent?.type === 'RectificationLinked') this.links.add(`${id} ${domainEvent.data.rectificationId}`);
+      if (domainEvent) {
+        // Only cases with something still due are kept: memory follows the open work, not the archive.
+        const state = evolve(this.complaints.get(id) ?? initialState, domainEvent);
+        if (settled(state)) this.complaints.delete(id);
+        else this.complaints.set(id, state);
+      }
     } else if (event.streamName.startsWith('rectification-') && isRectificationEventType(event.type)) {
       const id = idOf(event.streamName, 'rectification-');
-      this.rectifications.set(id, evolveRectification(this.rectifications.get(id) ?? initialRectification, { type: event.type, data: event.data } as RectificationEvent));
+      const item = evolveRectification(this.rectifications.get(id) ?? initialRectification, { type: event.type, data: event.data } as RectificationEvent);
+      if (item.status === 'confirmed') this.rectifications.delete(id);
+      else this.rectifications.set(id, item);
     }
     this.position = event.position;
   }
@@ -129,9 +154,12 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
       await this.run(new HandleComplaintCommand(id, { type: 'RecordSlaBreaches' }, SCHEDULER, correlationId));
     }
     for (const [id, item] of this.rectifications) {
-      const deadline = item.dispatch?.deadline;
-      if (!deadline || item.overdue || (item.status !== 'dispatched' && item.status !== 'accepted') || Date.parse(deadline) >= now.getTime()) continue;
-      await this.run(new HandleRectificationCommand(id, { type: 'MarkRectificationOverdue' }, SCHEDULER, correlationId));
+      if (isOverdueNow(item, iso)) await this.run(new HandleRectificationCommand(id, { type: 'MarkRectificationOverdue' }, SCHEDULER, correlationId));
+      for (const complaintId of item.dispatch?.sourceComplaintIds ?? []) {
+        if (this.links.has(`${complaintId} ${id}`)) continue;
+        const link = { type: 'LinkRectification' as const, body: { rectificationId: id, problem: item.dispatch?.problem as string } };
+        await this.run(new HandleComplaintCommand(complaintId, link, SCHEDULER, correlationId));
+      }
     }
     await this.caughtUp();
   }

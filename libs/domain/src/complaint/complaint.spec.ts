@@ -271,6 +271,10 @@ describe('complaint decider', () => {
       givenBy(system)(classifiedAt(closed, '2026-11-26T09:00:00.000Z'))
         .when({ type: 'RecordSlaBreaches' })
         .then([{ type: 'SlaBreached', data: { step: 'acknowledge', deadline: '2026-11-26T08:00:00.000Z' } }]));
+    it('records nothing for steps a withdrawn or rejected case never reached', () => {
+      const withdrawnLater = [...classifiedAt(assigned, NOW), { type: 'ComplaintWithdrawn' as const, data: {}, at: NOW }];
+      givenAt('2027-06-01T00:00:00.000Z')(withdrawnLater).when({ type: 'RecordSlaBreaches' }).then([]);
+    });
     it('records nothing before classification or before a deadline', () => {
       givenAt('2027-01-01T00:00:00.000Z')(acknowledged).when({ type: 'RecordSlaBreaches' }).then([]);
       given(classifiedAt(assigned, NOW)).when({ type: 'RecordSlaBreaches' }).then([]);

@@ -5,6 +5,16 @@ import type { Complaint, TimedComplaintEvent } from './state';
 const done = (state: Complaint, step: SlaStep, at: string | undefined): Complaint['slaProgress'] =>
   step in state.slaProgress ? state.slaProgress : { ...state.slaProgress, [step]: at ?? null };
 
+/**
+ * A case rejected or withdrawn answers the complainant then and there: its
+ * final response is done, and the steps it never reached are no longer due
+ * (null: not a deadline anyone can miss).
+ */
+const ended = (state: Complaint, at: string | undefined): Complaint['slaProgress'] => {
+  const progress = done(state, 'final_response', at);
+  return { acknowledge: null, classify: null, resolution_proposed: null, ...progress };
+};
+
 /** Applies one event. Total and pure: replaying the same history always gives the same case. */
 export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint => {
   switch (event.type) {
@@ -59,9 +69,9 @@ export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint 
       return { ...rest, reopenCount: state.reopenCount + 1, status: 'investigating' };
     }
     case 'ComplaintRejected':
-      return { ...state, rejection: event.data, slaProgress: done(state, 'final_response', event.at), status: 'rejected' };
+      return { ...state, rejection: event.data, slaProgress: ended(state, event.at), status: 'rejected' };
     case 'ComplaintWithdrawn':
-      return { ...state, slaProgress: done(state, 'final_response', event.at), status: 'withdrawn' };
+      return { ...state, slaProgress: ended(state, event.at), status: 'withdrawn' };
     case 'SlaBreached':
       return { ...state, slaBreaches: [...state.slaBreaches, event.data.step] };
     case 'ComplaintEscalated':

@@ -70,6 +70,15 @@ describe('rectification decider (投诉整改五步法)', () => {
       by(system, '2026-12-25T00:00:00.001Z')(accepted).when(cmd({ type: 'MarkRectificationOverdue' })).then([{ type: 'RectificationOverdue', data: { deadline: '2026-12-25T00:00:00.000Z' } }]));
     it('is not marked twice', () =>
       by(system, '2026-12-26T00:00:00.000Z')([...accepted, { type: 'RectificationOverdue', data: { deadline: '2026-12-25T00:00:00.000Z' } }]).when(cmd({ type: 'MarkRectificationOverdue' })).thenFails('NOT_OVERDUE'));
+    it('is marked when the feedback itself comes after the deadline', () =>
+      by(DELIVERY, '2026-12-26T00:00:00.000Z')(accepted)
+        .when(cmd({ type: 'SubmitRectificationFeedback', body: feedback }))
+        .then([
+          { type: 'RectificationOverdue', data: { deadline: '2026-12-25T00:00:00.000Z' } },
+          { type: 'RectificationFeedbackSubmitted', data: feedback },
+        ]));
+    it('is marked when a returned item passes its deadline', () =>
+      by(system, '2026-12-26T00:00:00.000Z')(returned).when(cmd({ type: 'MarkRectificationOverdue' })).then([{ type: 'RectificationOverdue', data: { deadline: '2026-12-25T00:00:00.000Z' } }]));
     it('is not marked before the deadline or after feedback', () => {
       by(system, '2026-12-24T23:59:59.000Z')(accepted).when(cmd({ type: 'MarkRectificationOverdue' })).thenFails('NOT_OVERDUE');
       by(system, '2026-12-26T00:00:00.000Z')(fedBack).when(cmd({ type: 'MarkRectificationOverdue' })).thenFails('NOT_OVERDUE');

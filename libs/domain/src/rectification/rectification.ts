@@ -59,6 +59,13 @@ type Decision = E.Either<RectificationError, RectificationEvent[]>;
 const events = (...happened: RectificationEvent[]): Decision => E.right(happened);
 const refuse = (code: RectificationErrorCode, message: string): Decision => E.left({ code, message });
 
+/** An item waits for feedback until the department gives it, and again after a return. */
+const awaitingFeedback = (state: Rectification): boolean => state.status === 'dispatched' || state.status === 'accepted' || state.status === 'returned';
+
+/** Past its deadline still waiting for feedback, and not yet marked. */
+export const isOverdueNow = (state: Rectification, now: string): boolean =>
+  !state.overdue && awaitingFeedback(state) && state.dispatch !== undefined && Date.parse(now) > Date.parse(state.dispatch.deadline);
+
 /** Department staff act only on their own department's items. */
 const ownDepartment = (state: Rectification, actor: DecidingStaff): boolean =>
   actor.role !== 'department' || (actor.department !== undefined && actor.department === state.dispatch?.department);
@@ -91,19 +98,19 @@ export const decideRectification = (command: RectificationCommand, state: Rectif
         return refuse('NOT_ACCEPTED', 'feedback follows acceptance (or a return from review)');
       }
       if (!command.body.resolved && command.body.reasonUnresolved === undefined) return refuse('REASON_UNRESOLVED_REQUIRED', 'say why it is not resolved (reasonUnresolved)');
-      return events({ type: 'RectificationFeedbackSubmitted', data: command.body });
+      // Feedback after the deadline: the item was overdue, whether or not the scheduler noticed in time.
+      return isOverdueNow(state, ctx.now)
+        ? events({ type: 'RectificationOverdue', data: { deadline: state.dispatch?.deadline as string } }, { type: 'RectificationFeedbackSubmitted', data: command.body })
+        : events({ type: 'RectificationFeedbackSubmitted', data: command.body });
     case 'ReviewRectification':
       if (state.status !== 'feedback_submitted') return refuse('NO_FEEDBACK_TO_REVIEW', 'there is no feedback awaiting review');
       return events({ type: 'RectificationReviewed', data: command.body });
     case 'ConfirmRectification':
       if (state.status !== 'approved') return refuse('NOT_APPROVED', 'confirm only after review approved the item');
       return events({ type: 'RectificationConfirmed', data: command.body });
-    case 'MarkRectificationOverdue': {
-      const deadline = state.dispatch?.deadline as string;
-      const awaitingFeedback = state.status === 'dispatched' || state.status === 'accepted';
-      if (state.overdue || !awaitingFeedback || Date.parse(ctx.now) <= Date.parse(deadline)) return refuse('NOT_OVERDUE', 'the item is not overdue');
-      return events({ type: 'RectificationOverdue', data: { deadline } });
-    }
+    case 'MarkRectificationOverdue':
+      if (!isOverdueNow(state, ctx.now)) return refuse('NOT_OVERDUE', 'the item is not overdue');
+      return events({ type: 'RectificationOverdue', data: { deadline: state.dispatch?.deadline as string } });
   }
 };
 

@@ -41,7 +41,7 @@ describe('SLA deadlines', () => {
     const broken = {
       targets: { ...DEFAULT_SLA_POLICY.targets, low: { acknowledge: 10, classify: 5, resolution_proposed: 400, final_response: 1400 } },
       businessHours: { start: '18:00', end: '09:00', days: [1, 1], utcOffsetMinutes: 0 },
-      holidays: ['2026-13-01'],
+      holidays: ['2026-13-01', '2026-02-30'],
     };
     expect(validateSlaPolicy(broken)).toEqual(
       E.left([
@@ -51,8 +51,11 @@ describe('SLA deadlines', () => {
         'businessHours.start must be before businessHours.end',
         'businessHours.days names each weekday once',
         'holidays: "2026-13-01" is not a date like 2026-10-01',
+        'holidays: "2026-02-30" is not a date like 2026-10-01',
       ]),
     );
+    const oneMinuteAWeek = { ...DEFAULT_SLA_POLICY, businessHours: { start: '09:00', end: '09:01', days: [1], utcOffsetMinutes: 0 } };
+    expect(validateSlaPolicy(oneMinuteAWeek)).toEqual(E.left(['businessHours leave too little working time to reach 1344 hours within ten years']));
   });
 
   it('finds due breaches: undone past the deadline, or done late, not yet recorded', () => {

@@ -96,11 +96,21 @@ export const validateSlaPolicy = (policy: SlaPolicy): E.Either<string[], SlaPoli
     else if (minutesOf(business.start) >= minutesOf(business.end)) problems.push('businessHours.start must be before businessHours.end');
     if (new Set(business.days).size !== business.days.length) problems.push('businessHours.days names each weekday once');
   }
-  for (const day of policy.holidays ?? []) if (!DATE.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) problems.push(`holidays: ${JSON.stringify(day)} is not a date like 2026-10-01`);
+  const realDate = (day: string) => DATE.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+  for (const day of policy.holidays ?? []) if (!realDate(day)) problems.push(`holidays: ${JSON.stringify(day)} is not a date like 2026-10-01`);
+  if (problems.length === 0 && business) {
+    // Too little working time would make every classification fail: try the longest target once.
+    const longest = Math.max(...Object.values(policy.targets).map((targets) => targets.final_response));
+    try {
+      addServiceHours(policy, '2026-01-01T00:00:00.000Z', longest);
+    } catch {
+      problems.push(`businessHours leave too little working time to reach ${longest} hours within ten years`);
+    }
+  }
   return problems.length === 0 ? E.right(policy) : E.left(problems);
 };
 
-/** Completion of each step as the case records it: the time, or null when it is not known. */
+/** Completion of each step as the case records it: the time, or null when it is unknown or the step is no longer due. */
 export type SlaProgress = Partial<Record<SlaStep, string | null>>;
 
 /**
