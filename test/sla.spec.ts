@@ -131,6 +131,15 @@ describe('SLA policy, deadlines and the scheduler', () => {
     expect((await api.as('analyst').get('/sla/at-risk?within=tomorrow')).body).toMatchObject({ statusCode: 400, code: 'INVALID_WITHIN' });
   });
 
+  it('holds a case nobody answers to provisional deadlines from receipt', async () => {
+    const { body } = await api.as('intake').post('/complaints', { channel: 'email', complainant: { anonymous: true }, subject: 'Ignored', content: 'c' });
+    const receivedAt = clock.now().getTime();
+    clock.advanceHours(25);
+    await tick();
+    expect(await breaches(body.id)).toEqual([{ step: 'acknowledge', deadline: new Date(receivedAt + 24 * 3_600_000).toISOString() }]);
+    clock.advanceHours(-25);
+  });
+
   it('never breaches a case that was withdrawn before its deadlines', async () => {
     const withdrawn = await openCase('critical');
     expect((await api.as('intake').post(`/complaints/${withdrawn}/withdraw`, { reason: 'Sorted' })).status).toBe(200);

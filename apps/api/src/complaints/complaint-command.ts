@@ -47,8 +47,8 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
 
   async execute({ complaintId, command, staff, correlationId, expectedRevision, intakeFingerprint, causationId }: HandleComplaintCommand): Promise<CommandOutcome> {
     if (command.type === 'RejectComplaint' && command.body.duplicateOf !== undefined) await this.mustExist(command.body.duplicateOf);
-    // Only classification turns the policy into deadlines; the version in force now is the one the case keeps.
-    const sla = command.type === 'ClassifyComplaint' ? await this.slaPolicies.current() : undefined;
+    // Receipt and classification turn the policy into deadlines; the version in force now is the one the case keeps.
+    const sla = command.type === 'ClassifyComplaint' || command.type === 'ReceiveComplaint' ? await this.slaPolicies.current() : undefined;
     return decideAndAppend(
       this.store,
       this.clock,

@@ -36,7 +36,13 @@ export const ComplaintReceived = struct(
     content: text(20_000, 'Content'),
     receivedAt: instant,
   },
-  { product: name, region: name, externalRef: text(200, 'ExternalRef') },
+  {
+    product: name,
+    region: name,
+    externalRef: text(200, 'ExternalRef'),
+    /** Provisional deadlines until classification sets the real ones: the policy's medium targets, so an unanswered case still breaches. */
+    sla: SlaDeadlines,
+  },
 );
 export const ComplaintAcknowledged = AcknowledgeBody;
 export const ComplaintClassified = struct('ComplaintClassified', {

@@ -103,10 +103,11 @@ const invariantsHold = (state: Complaint, history: readonly ComplaintEvent[]): v
   // Levels only rise; a case was classified before it was assigned.
   const levels = history.flatMap((e) => (e.type === 'ComplaintEscalated' ? [e.data.level] : []));
   levels.forEach((level, i) => i > 0 && expect(level).toBeGreaterThan(levels[i - 1]!));
-  // A step is breached at most once, and only after classification gave it a deadline.
-  const breached = history.flatMap((e) => (e.type === 'SlaBreached' ? [e.data.step] : []));
-  expect(new Set(breached).size).toBe(breached.length);
-  if (breached.length > 0) expect(types.indexOf('ComplaintClassified')).toBeLessThan(types.indexOf('SlaBreached'));
+  // A step is breached at most once, and always against a deadline the case was given (at receipt or classification).
+  const breached = history.flatMap((e) => (e.type === 'SlaBreached' ? [e.data] : []));
+  expect(new Set(breached.map((b) => b.step)).size).toBe(breached.length);
+  const given = new Set(history.flatMap((e) => (e.type === 'ComplaintReceived' || e.type === 'ComplaintClassified' ? Object.values(e.data.sla ?? {}) : [])));
+  for (const breach of breached) expect(given.has(breach.deadline)).toBe(true);
   const firstAssign = types.indexOf('ComplaintAssigned');
   if (firstAssign >= 0) expect(types.indexOf('ComplaintClassified')).toBeLessThan(firstAssign);
 };

@@ -95,6 +95,8 @@ describe('complaint decider', () => {
               subject: 'Overcharged',
               content: 'Charged twice for one order',
               receivedAt: NOW,
+              // Provisional, until classification: the medium targets (24 h, 48 h, 7 d, 28 d).
+              sla: { policyVersion: 3, acknowledge: '2026-11-26T10:00:00.000Z', classify: '2026-11-27T10:00:00.000Z', resolution_proposed: '2026-12-02T10:00:00.000Z', final_response: '2026-12-23T10:00:00.000Z' },
             },
           },
         ]));
@@ -113,6 +115,7 @@ describe('complaint decider', () => {
               subject: 'Overcharged',
               content: 'Charged twice for one order',
               receivedAt: '2026-11-20T00:00:00.000Z',
+              sla: { policyVersion: 3, acknowledge: '2026-11-21T00:00:00.000Z', classify: '2026-11-22T00:00:00.000Z', resolution_proposed: '2026-11-27T00:00:00.000Z', final_response: '2026-12-18T00:00:00.000Z' },
             },
           },
         ]));
@@ -275,7 +278,12 @@ describe('complaint decider', () => {
       const withdrawnLater = [...classifiedAt(assigned, NOW), { type: 'ComplaintWithdrawn' as const, data: {}, at: NOW }];
       givenAt('2027-06-01T00:00:00.000Z')(withdrawnLater).when({ type: 'RecordSlaBreaches' }).then([]);
     });
-    it('records nothing before classification or before a deadline', () => {
+    it('holds an unanswered case to the provisional deadlines set at receipt', () => {
+      const provisional = { policyVersion: 1, acknowledge: '2026-11-26T08:00:00.000Z', classify: '2026-11-27T08:00:00.000Z', resolution_proposed: '2026-12-02T08:00:00.000Z', final_response: '2026-12-23T08:00:00.000Z' };
+      const unanswered: ComplaintEvent[] = [{ ...received[0]!, data: { ...(received[0]!.data as object), sla: provisional } } as ComplaintEvent];
+      givenAt('2026-11-26T09:00:00.000Z')(unanswered).when({ type: 'RecordSlaBreaches' }).then([{ type: 'SlaBreached', data: { step: 'acknowledge', deadline: '2026-11-26T08:00:00.000Z' } }]);
+    });
+    it('records nothing without deadlines or before one', () => {
       givenAt('2027-01-01T00:00:00.000Z')(acknowledged).when({ type: 'RecordSlaBreaches' }).then([]);
       given(classifiedAt(assigned, NOW)).when({ type: 'RecordSlaBreaches' }).then([]);
     });

@@ -16,7 +16,7 @@ export interface DecidingStaff {
 /** Everything decide needs from outside, injected so decisions are deterministic. */
 export interface DecisionContext {
   readonly actor: DecidingStaff;
-  /** The SLA policy in force, for classification. */
+  /** The SLA policy in force, for receipt (provisional deadlines) and classification. */
   readonly sla?: { readonly version: number; readonly policy: SlaPolicy };
   /** ISO-8601 time of the decision. */
   readonly now: string;
@@ -95,6 +95,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
         // An anonymous complainant leaves no name or contact behind, even if one was typed in.
         complainant: anonymous === true ? { anonymous: true, ...(details.customerType ? { customerType: details.customerType } : {}) } : { ...details, anonymous: false },
         receivedAt: receivedAt ?? ctx.now,
+        ...(ctx.sla ? { sla: slaDeadlines(ctx.sla.policy, ctx.sla.version, receivedAt ?? ctx.now, 'medium', 'normal') } : {}),
       },
     });
   }
