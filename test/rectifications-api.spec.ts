@@ -97,6 +97,18 @@ describe('rectifications api (投诉整改五步法)', () => {
     expect((await auditor.get(`/rectifications/${body.id}/history`)).body.events).toEqual(before);
   });
 
+  it('returns the existing item for a repeated Idempotency-Key, and refuses the key with another body', async () => {
+    const body = dispatchBody();
+    const first = await analysis.post('/rectifications', body, { 'idempotency-key': 'analysis-2026-11-item-3' });
+    const again = await analysis.post('/rectifications', body, { 'idempotency-key': 'analysis-2026-11-item-3' });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body).toEqual(first.body);
+    const links = (await auditor.get(`/complaints/${complaints[0]}/history`)).body.events.filter((e: { data: { rectificationId?: string } }) => e.data.rectificationId === first.body.id);
+    expect(links).toHaveLength(1);
+    const reused = await analysis.post('/rectifications', { ...body, problem: 'Something else' }, { 'idempotency-key': 'analysis-2026-11-item-3' });
+    expect(reused.body).toMatchObject({ statusCode: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
   it('honours If-Match and answers unknown items and actions', async () => {
     const { body } = await analysis.post('/rectifications', dispatchBody());
     const stale = await delivery.post(`/rectifications/${body.id}/accept`, { measures: 'm', responsiblePerson: 'p', plannedCompletion: '2026-12-10T00:00:00Z' }, { 'if-match': '5' });

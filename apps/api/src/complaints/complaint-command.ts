@@ -2,10 +2,11 @@ import { HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ComplaintEventCodecs } from '@redress/contracts';
 import { DEFAULT_COMPLAINT_POLICY, decide, foldComplaint, type ComplaintCommand, type ComplaintError } from '@redress/domain';
-import { uuidv7, type EventStore, type JsonObject, type RecordedEvent } from '@redress/event-store';
+import { uuidv7, type EventStore, type JsonObject } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
 import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-append';
+import { repeatOf } from '../http/idempotency';
 import { SlaPolicyService } from '../sla/sla-policy.service';
 import { CLOCK, EVENT_STORE } from '../tokens';
 import { complaintEvents, complaintStream } from './complaint-stream';
@@ -20,7 +21,7 @@ export class HandleComplaintCommand {
     /** From If-Match: decide only if the case is still at this revision. */
     readonly expectedRevision?: number,
     /** For an intake under an Idempotency-Key: the body's fingerprint, so a reused key with another body is refused. */
-    readonly intakeFingerprint?: string,
+    readonly requestFingerprint?: string,
     /** When another command caused this one (a rectification linking its sources). */
     readonly causationId?: string,
   ) {}
@@ -35,7 +36,7 @@ const STATUS_OF: Partial<Record<ComplaintError['code'], HttpStatus>> = {
 export const refusal = (error: ComplaintError): HttpException => new HttpException(error, STATUS_OF[error.code] ?? HttpStatus.UNPROCESSABLE_ENTITY);
 
 /** Refusals the api adds to the domain's: they need I/O the decider does not do. */
-const refusalOf = (code: 'IDEMPOTENCY_KEY_REUSED' | 'DUPLICATE_OF_UNKNOWN', message: string) => new HttpException({ code, message }, HttpStatus.UNPROCESSABLE_ENTITY);
+const refusalOf = (code: 'DUPLICATE_OF_UNKNOWN', message: string) => new HttpException({ code, message }, HttpStatus.UNPROCESSABLE_ENTITY);
 
 @CommandHandler(HandleComplaintCommand)
 export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintCommand, CommandOutcome> {
@@ -45,7 +46,7 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
     private readonly slaPolicies: SlaPolicyService,
   ) {}
 
-  async execute({ complaintId, command, staff, correlationId, expectedRevision, intakeFingerprint, causationId }: HandleComplaintCommand): Promise<CommandOutcome> {
+  async execute({ complaintId, command, staff, correlationId, expectedRevision, requestFingerprint, causationId }: HandleComplaintCommand): Promise<CommandOutcome> {
     if (command.type === 'RejectComplaint' && command.body.duplicateOf !== undefined) await this.mustExist(command.body.duplicateOf);
     // Receipt and classification turn the policy into deadlines; the version in force now is the one the case keeps.
     const sla = command.type === 'ClassifyComplaint' || command.type === 'ReceiveComplaint' ? await this.slaPolicies.current() : undefined;
@@ -60,9 +61,12 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
         decide: (state, now) => decide(command, state, { now, actor: staff, newId: () => uuidv7(), policy: DEFAULT_COMPLAINT_POLICY, ...(sla ? { sla } : {}) }),
         refusal,
         notFound: () => refusal({ code: 'COMPLAINT_NOT_FOUND', message: `there is no complaint ${complaintId}` }),
-        onExisting: (recorded) => repeatedIntake(complaintId, recorded, intakeFingerprint),
+        onExisting: (recorded) => {
+          const head = repeatOf(recorded, requestFingerprint);
+          return { id: complaintId, revision: head.revision, position: head.position, created: false };
+        },
         schemaVersion: (type) => ComplaintEventCodecs[type].version,
-        extraMetadata: (event): JsonObject => (event.type === 'ComplaintReceived' && intakeFingerprint !== undefined ? { intakeFingerprint } : {}),
+        extraMetadata: (event): JsonObject => (event.type === 'ComplaintReceived' && requestFingerprint !== undefined ? { requestFingerprint } : {}),
       },
       { staff, correlationId, ...(expectedRevision === undefined ? {} : { expectedRevision }), ...(causationId === undefined ? {} : { causationId }) },
     );
@@ -73,13 +77,3 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
     if (!first) throw refusalOf('DUPLICATE_OF_UNKNOWN', `duplicateOf names no existing complaint (${complaintId})`);
   }
 }
-
-/** A repeated intake finds its case; the same Idempotency-Key with a different body is a client error. */
-const repeatedIntake = (id: string, recorded: readonly RecordedEvent[], fingerprint: string | undefined): CommandOutcome => {
-  const [first] = recorded;
-  const head = recorded[recorded.length - 1] as RecordedEvent;
-  if (fingerprint !== undefined && first?.metadata.intakeFingerprint !== fingerprint) {
-    throw refusalOf('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different complaint; use a new key');
-  }
-  return { id, revision: head.revision, position: head.position, created: false };
-};

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import * as E from 'fp-ts/Either';
 import { ReceiveComplaintBody, instant } from '@redress/contracts';
 import type { ComplaintCommand } from '@redress/domain';
-import { canonicalJson, uuidv7, type Json } from '@redress/event-store';
+import { uuidv7 } from '@redress/event-store';
 import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from './complaint-actions';
@@ -13,7 +12,8 @@ import type { CommandOutcome } from '../commands/decide-and-append';
 import { decodeBody, parseId, parseIfMatch, tagged } from '../http/request';
 import { HandleComplaintCommand } from './complaint-command';
 import { GetComplaint, GetComplaintHistory, GetComplaintStateAt, VerifyComplaint } from './complaint-queries';
-import { intakeComplaintId } from './complaint-stream';
+import { externalRefComplaintId } from './complaint-stream';
+import { idempotency } from '../http/idempotency';
 
 
 @Controller('complaints')
@@ -33,13 +33,11 @@ export class ComplaintsController {
   ) {
     requireRole(staff, RECEIVERS, 'receiving a complaint');
     const received = decodeBody(ReceiveComplaintBody, body);
-    if (idempotencyKey !== undefined && !/^[\w.:-]{1,200}$/.test(idempotencyKey)) {
-      throw new BadRequestException({ code: 'INVALID_IDEMPOTENCY_KEY', message: 'Idempotency-Key must be 1–200 letters, digits or . _ : -' });
-    }
-    const id = intakeComplaintId(received.externalRef, idempotencyKey === undefined ? undefined : { user: staff.user, key: idempotencyKey }, uuidv7);
+    // The external reference identifies the complaint itself; otherwise the caller's key identifies the request.
+    const keyed = received.externalRef === undefined ? idempotency('complaint', idempotencyKey, staff.user, received) : undefined;
+    const id = received.externalRef !== undefined ? externalRefComplaintId(received.externalRef) : (keyed?.id ?? uuidv7());
     const command: ComplaintCommand = { type: 'ReceiveComplaint', complaintId: id, body: received };
-    const fingerprint = idempotencyKey === undefined || received.externalRef !== undefined ? undefined : createHash('sha256').update(canonicalJson(received as unknown as Json)).digest('hex');
-    const outcome: CommandOutcome = await this.commands.execute(new HandleComplaintCommand(id, command, staff, correlationId, undefined, fingerprint));
+    const outcome: CommandOutcome = await this.commands.execute(new HandleComplaintCommand(id, command, staff, correlationId, undefined, keyed?.fingerprint));
     tagged(reply, 'complaints', outcome);
     void reply.status(outcome.created ? 201 : 200);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };

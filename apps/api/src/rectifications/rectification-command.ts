@@ -2,11 +2,12 @@ import { HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { RectificationEventCodecs, isRectificationEventType, type RectificationEvent } from '@redress/contracts';
 import { decideRectification, foldRectification, type RectificationCommand, type RectificationError } from '@redress/domain';
-import type { EventStore, RecordedEvent } from '@redress/event-store';
+import type { EventStore, JsonObject, RecordedEvent } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
 import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-append';
 import { HandleComplaintCommand } from '../complaints/complaint-command';
+import { repeatOf } from '../http/idempotency';
 import { complaintStream } from '../complaints/complaint-stream';
 import type { Logger } from 'pino';
 import { CLOCK, EVENT_STORE, LOGGER } from '../tokens';
@@ -31,6 +32,8 @@ export class HandleRectificationCommand {
     readonly staff: StaffMember,
     readonly correlationId: string,
     readonly expectedRevision?: number,
+    /** For a dispatch under an Idempotency-Key: the body's fingerprint. */
+    readonly requestFingerprint?: string,
   ) {}
 }
 
@@ -48,7 +51,7 @@ export class RectificationCommandHandler implements ICommandHandler<HandleRectif
     private readonly commands: CommandBus,
   ) {}
 
-  async execute({ rectificationId, command, staff, correlationId, expectedRevision }: HandleRectificationCommand): Promise<CommandOutcome> {
+  async execute({ rectificationId, command, staff, correlationId, expectedRevision, requestFingerprint }: HandleRectificationCommand): Promise<CommandOutcome> {
     if (command.type === 'DispatchRectification') await this.sourcesExist(command.body.sourceComplaintIds);
     const outcome = await decideAndAppend(
       this.store,
@@ -62,10 +65,15 @@ export class RectificationCommandHandler implements ICommandHandler<HandleRectif
         refusal,
         notFound: () => refusal({ code: 'RECTIFICATION_NOT_FOUND', message: `there is no rectification ${rectificationId}` }),
         schemaVersion: (type) => RectificationEventCodecs[type].version,
+        onExisting: (recorded) => {
+          const head = repeatOf(recorded, requestFingerprint);
+          return { id: rectificationId, revision: head.revision, position: head.position, created: false };
+        },
+        extraMetadata: (event): JsonObject => (event.type === 'RectificationDispatched' && requestFingerprint !== undefined ? { requestFingerprint } : {}),
       },
       { staff, correlationId, ...(expectedRevision === undefined ? {} : { expectedRevision }) },
     );
-    if (command.type === 'DispatchRectification') {
+    if (command.type === 'DispatchRectification' && outcome.created) {
       const [dispatched] = await this.store.readStream(rectificationStream(rectificationId), { maxCount: 1 });
       for (const complaintId of command.body.sourceComplaintIds) {
         // The item exists whatever happens here; a link not written now is written by the SLA scheduler's next tick.

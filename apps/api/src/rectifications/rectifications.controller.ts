@@ -8,6 +8,7 @@ import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import type { CommandOutcome } from '../commands/decide-and-append';
 import { READERS } from '../complaints/complaint-actions';
+import { idempotency } from '../http/idempotency';
 import { decodeBody, parseId, parseIfMatch, tagged } from '../http/request';
 import { DISPATCHERS, RECTIFICATION_ACTIONS } from './rectification-actions';
 import { HandleRectificationCommand } from './rectification-command';
@@ -22,13 +23,21 @@ export class RectificationsController {
   ) {}
 
   @Post()
-  async dispatch(@Body() body: unknown, @CurrentStaff() staff: StaffMember, @CorrelationId() correlationId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async dispatch(
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentStaff() staff: StaffMember,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     requireRole(staff, DISPATCHERS, 'dispatching a rectification');
-    const id = uuidv7();
-    const command: RectificationCommand = { type: 'DispatchRectification', rectificationId: id, body: decodeBody(DispatchRectificationBody, body) };
-    const outcome: CommandOutcome = await this.commands.execute(new HandleRectificationCommand(id, command, staff, correlationId));
+    const dispatched = decodeBody(DispatchRectificationBody, body);
+    const keyed = idempotency('rectification', idempotencyKey, staff.user, dispatched);
+    const id = keyed?.id ?? uuidv7();
+    const command: RectificationCommand = { type: 'DispatchRectification', rectificationId: id, body: dispatched };
+    const outcome: CommandOutcome = await this.commands.execute(new HandleRectificationCommand(id, command, staff, correlationId, undefined, keyed?.fingerprint));
     tagged(reply, 'rectifications', outcome);
-    void reply.status(201);
+    void reply.status(outcome.created ? 201 : 200);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };
   }
 

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
+import { canonicalJson, uuidv5, type Json, type RecordedEvent } from '@redress/event-store';
+
+/** Redress's own namespace for name-based (version 5) ids of things created under a key. */
+export const REDRESS_NAMESPACE = '6f1c2a0e-4b8d-5f3a-9c7e-1d2b3a4f5e6d';
+
+/**
+ * An Idempotency-Key makes a creation repeatable: the new stream's id is
+ * derived from the key (per user), appending with `no_stream` makes a repeat
+ * find the first stream race-free, and the body's fingerprint in the first
+ * event's metadata tells a true repeat from a reused key.
+ */
+export interface Idempotency {
+  readonly id: string;
+  readonly fingerprint: string;
+}
+
+export const idempotency = (kind: string, header: string | undefined, user: string, body: unknown): Idempotency | undefined => {
+  if (header === undefined) return undefined;
+  if (!/^[\w.:-]{1,200}$/.test(header)) throw new BadRequestException({ code: 'INVALID_IDEMPOTENCY_KEY', message: 'Idempotency-Key must be 1–200 letters, digits or . _ : -' });
+  return {
+    id: uuidv5(REDRESS_NAMESPACE, `${kind}-idempotency-key:${user}:${header}`),
+    fingerprint: createHash('sha256').update(canonicalJson(body as Json)).digest('hex'),
+  };
+};
+
+/** The repeat of a keyed creation: the same body finds the first stream; another body is refused. */
+export const repeatOf = (recorded: readonly RecordedEvent[], fingerprint: string | undefined): RecordedEvent => {
+  const [first] = recorded;
+  if (fingerprint !== undefined && first?.metadata.requestFingerprint !== fingerprint) {
+    throw new HttpException({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was already used with a different body; use a new key' }, HttpStatus.UNPROCESSABLE_ENTITY);
+  }
+  return recorded[recorded.length - 1] as RecordedEvent;
+};
