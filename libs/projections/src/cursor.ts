@@ -1,0 +1,55 @@
+import type { Document, Filter, Scalar, Sort } from './document-store';
+import { InvalidCursorError } from './document-store';
+
+/**
+ * Keyset pagination shared by the adapters: a cursor holds the sort values
+ * and `_id` of the last item of a page, and the next page starts strictly
+ * after it in the total order (sort fields, then `_id`).
+ */
+export interface CursorPosition {
+  readonly values: readonly Scalar[];
+  readonly id: string;
+}
+
+/** Reads a dotted path of a document; missing is null, as the sort treats it. */
+export const fieldValue = (document: Document, path: string): Scalar => {
+  let value: unknown = document;
+  for (const key of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value === undefined || (typeof value === 'object' && value !== null) ? null : (value as Scalar);
+};
+
+export const encodeCursor = (document: Document, sort: Sort): string =>
+  Buffer.from(JSON.stringify({ values: sort.map(([field]) => fieldValue(document, field)), id: document._id })).toString('base64url');
+
+export const decodeCursor = (cursor: string, sort: Sort): CursorPosition => {
+  try {
+    const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPosition;
+    if (typeof position.id !== 'string' || !Array.isArray(position.values) || position.values.length !== sort.length) throw new Error('shape');
+    return position;
+  } catch {
+    throw new InvalidCursorError('the cursor does not belong to this query; start again without it');
+  }
+};
+
+/** Validates a field path before it reaches a query language. */
+export const assertFieldPath = (path: string): void => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(path)) throw new TypeError(`invalid field path ${JSON.stringify(path)}`);
+};
+
+/**
+ * "Strictly after this position" as a Filter, so each adapter only compiles
+ * filters. Nulls sort first ascending and last descending, in both SQLite
+ * and MongoDB; comparisons never meet a null.
+ */
+export const afterPosition = (sort: Sort, position: CursorPosition): Filter => {
+  const beyond = (field: string, direction: 1 | -1, value: Scalar): Filter => {
+    if (value === null) return direction === 1 ? { [field]: { $ne: null } } : { _id: { $in: [] } };
+    return direction === 1 ? { [field]: { $gt: value } } : { $or: [{ [field]: { $lt: value } }, { [field]: null }] };
+  };
+  const branches = [...sort, ['_id', 1] as const].map(([field, direction], i) => {
+    const value = i < sort.length ? (position.values[i] as Scalar) : position.id;
+    const equalBefore = sort.slice(0, i).map(([previous], j) => ({ [previous]: position.values[j] as Scalar }));
+    return { $and: [...equalBefore, beyond(field, direction, value)] };
+  });
+  return { $or: branches };
+};

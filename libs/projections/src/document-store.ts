@@ -1,0 +1,70 @@
+/**
+ * The DocumentStore port: where projections keep read models. Mongo-style
+ * filters and sorts, keyset (cursor) pagination; adapters for SQLite
+ * (embedded) and MongoDB pass one contract suite (contract/).
+ */
+export type Scalar = string | number | boolean | null;
+export type Value = Scalar | Value[] | { [key: string]: Value };
+
+/** A read-model document: `_id` is its key. */
+export interface Document {
+  readonly _id: string;
+  // Optional fields may be absent (undefined is not stored).
+  readonly [field: string]: Value | undefined;
+}
+
+/** Conditions on one field; a bare value means `$eq`. Fields may be dotted paths ("sla.deadline"). */
+export interface FieldCondition {
+  readonly $eq?: Scalar;
+  readonly $ne?: Scalar;
+  readonly $in?: readonly Scalar[];
+  readonly $nin?: readonly Scalar[];
+  readonly $gt?: Scalar;
+  readonly $gte?: Scalar;
+  readonly $lt?: Scalar;
+  readonly $lte?: Scalar;
+  readonly $exists?: boolean;
+  /** Case-insensitive substring: the portable text search. */
+  readonly $contains?: string;
+}
+
+export type Filter = {
+  readonly $and?: readonly Filter[];
+  readonly $or?: readonly Filter[];
+} & { readonly [field: string]: Scalar | FieldCondition | readonly Filter[] | undefined };
+
+export type SortDirection = 1 | -1;
+export type Sort = ReadonlyArray<readonly [field: string, direction: SortDirection]>;
+
+export interface FindOptions {
+  readonly sort?: Sort;
+  /** At most this many items; default 50. */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface Page<D extends Document> {
+  readonly items: D[];
+  /** Present when more items follow. */
+  readonly nextCursor?: string;
+}
+
+export interface Collection<D extends Document> {
+  get(id: string): Promise<D | undefined>;
+  upsert(document: D): Promise<void>;
+  delete(id: string): Promise<void>;
+  find(filter?: Filter, options?: FindOptions): Promise<Page<D>>;
+  count(filter?: Filter): Promise<number>;
+}
+
+export interface DocumentStore {
+  collection<D extends Document>(name: string): Collection<D>;
+  /** Creates an index on the fields queries filter or sort on (idempotent). */
+  ensureIndex(collection: string, fields: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}

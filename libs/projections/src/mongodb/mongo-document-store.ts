@@ -1,0 +1,87 @@
+import { MongoClient, type Db, type Filter as MongoFilter, type Document as MongoDocument, type Sort as MongoSort } from 'mongodb';
+import type { Collection, Document, DocumentStore, FieldCondition, Filter, FindOptions, Page, Scalar } from '../document-store';
+import { afterPosition, assertFieldPath, decodeCursor, encodeCursor } from '../cursor';
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const isCondition = (value: unknown): value is FieldCondition => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The port's filter in MongoDB's words: the same operators, but `$contains`, which becomes a case-insensitive regex. */
+export const toMongoFilter = (filter: Filter): MongoFilter<MongoDocument> => {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined) continue;
+    if (key === '$and' || key === '$or') {
+      const inner = (value as Filter[]).map(toMongoFilter);
+      // MongoDB refuses an empty $and/$or: say what it would mean.
+      if (inner.length === 0) out[key === '$and' ? '_id' : '$expr'] = key === '$and' ? { $exists: true } : false;
+      else out[key] = inner;
+      continue;
+    }
+    if (key !== '_id') assertFieldPath(key);
+    if (!isCondition(value)) {
+      out[key] = value as Scalar;
+      continue;
+    }
+    const { $contains, ...rest } = value;
+    out[key] = $contains === undefined ? rest : { ...rest, $regex: escapeRegex($contains), $options: 'i' };
+  }
+  return out as MongoFilter<MongoDocument>;
+};
+
+class MongoCollection<D extends Document> implements Collection<D> {
+  constructor(private readonly collection: import('mongodb').Collection<MongoDocument>) {}
+
+  async get(id: string): Promise<D | undefined> {
+    return ((await this.collection.findOne({ _id: id as never })) ?? undefined) as D | undefined;
+  }
+
+  async upsert(document: D): Promise<void> {
+    await this.collection.replaceOne({ _id: document._id as never }, document as MongoDocument, { upsert: true });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.collection.deleteOne({ _id: id as never });
+  }
+
+  async find(filter: Filter = {}, options: FindOptions = {}): Promise<Page<D>> {
+    const sort = options.sort ?? [];
+    const limit = options.limit ?? 50;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError('limit must be a whole number ≥ 1');
+    const where = options.cursor === undefined ? filter : { $and: [filter, afterPosition(sort, decodeCursor(options.cursor, sort))] };
+    const order: MongoSort = Object.fromEntries([...sort.map(([field, direction]) => [field, direction]), ['_id', 1]]);
+    const found = (await this.collection.find(toMongoFilter(where)).sort(order).limit(limit + 1).toArray()) as unknown as D[];
+    const items = found.slice(0, limit);
+    const last = items[items.length - 1];
+    return found.length > limit && last ? { items, nextCursor: encodeCursor(last, sort) } : { items };
+  }
+
+  async count(filter: Filter = {}): Promise<number> {
+    return this.collection.countDocuments(toMongoFilter(filter));
+  }
+}
+
+/** Read models in MongoDB (`MONGODB_URI`), a collection per read model. */
+export class MongoDocumentStore implements DocumentStore {
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+  ) {}
+
+  static async connect(uri: string): Promise<MongoDocumentStore> {
+    const client = await new MongoClient(uri).connect();
+    return new MongoDocumentStore(client, client.db());
+  }
+
+  collection<D extends Document>(name: string): Collection<D> {
+    return new MongoCollection<D>(this.db.collection(name));
+  }
+
+  async ensureIndex(collection: string, fields: readonly string[]): Promise<void> {
+    fields.forEach(assertFieldPath);
+    await this.db.collection(collection).createIndex(Object.fromEntries(fields.map((field) => [field, 1])));
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
