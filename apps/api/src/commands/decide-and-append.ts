@@ -1,6 +1,7 @@
 import { ConflictException, type HttpException } from '@nestjs/common';
 import * as E from 'fp-ts/Either';
 import { WrongExpectedRevisionError, uuidv7, type EventStore, type JsonObject, type RecordedEvent } from '@redress/event-store';
+import type { EventMetadata } from '@redress/contracts';
 import type { Clock } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
 
@@ -75,19 +76,16 @@ export const decideAndAppend = async <State, Event extends DomainEvent, Refusal>
     const decided = decision.decide(decision.fold(recorded), now);
     if (E.isLeft(decided)) throw decision.refusal(decided.left);
     if (decided.right.length === 0 && head) return { id: decision.id, revision: head.revision, position: head.position, created: false };
-    const events = decided.right.map((event) => ({
-      id: uuidv7(),
-      type: event.type,
-      data: event.data,
-      metadata: {
+    const events = decided.right.map((event) => {
+      const metadata: EventMetadata = {
         actor: { user: request.staff.user, role: request.staff.role },
         occurredAt: now,
         correlationId: request.correlationId,
         causationId,
         schemaVersion: decision.schemaVersion(event.type),
-        ...(decision.extraMetadata?.(event) ?? {}),
-      },
-    }));
+      };
+      return { id: uuidv7(), type: event.type, data: event.data, metadata: { ...metadata, ...(decision.extraMetadata?.(event) ?? {}) } };
+    });
     try {
       const appended = await store.appendToStream(decision.stream, events, head ? head.revision : 'no_stream');
       return { id: decision.id, revision: appended.nextExpectedRevision, position: appended.position, created: !head };

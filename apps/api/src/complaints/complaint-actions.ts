@@ -1,7 +1,7 @@
-import type * as t from 'io-ts';
 import * as C from '@redress/contracts';
 import type { ComplaintCommandType } from '@redress/domain';
 import type { StaffMember } from '../auth/actor';
+import type { RouteAction } from '../http/actions';
 
 type Role = StaffMember['role'];
 
@@ -13,12 +13,7 @@ type Role = StaffMember['role'];
 export const READERS: readonly Role[] = ['intake', 'handler', 'supervisor', 'department', 'analysis', 'auditor', 'analyst', 'admin'];
 export const RECEIVERS: readonly Role[] = ['intake', 'supervisor'];
 
-export interface ComplaintAction {
-  readonly command: Exclude<ComplaintCommandType, 'ReceiveComplaint'>;
-  readonly body: t.Mixed;
-  readonly roles: readonly Role[];
-  readonly summary: string;
-}
+export type ComplaintAction = RouteAction<Exclude<ComplaintCommandType, 'ReceiveComplaint' | 'LinkRectification' | 'RecordSlaBreaches'>>;
 
 const casework: readonly Role[] = ['handler', 'supervisor'];
 

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import * as E from 'fp-ts/Either';
@@ -14,7 +14,7 @@ import { HandleComplaintCommand } from './complaint-command';
 import { GetComplaint, GetComplaintHistory, GetComplaintStateAt, VerifyComplaint } from './complaint-queries';
 import { externalRefComplaintId } from './complaint-stream';
 import { idempotency } from '../http/idempotency';
-
+import { commandFor } from '../http/actions';
 
 @Controller('complaints')
 export class ComplaintsController {
@@ -107,12 +107,9 @@ export class ComplaintsController {
   }
 
   private async act(id: string, path: string, body: unknown, match: string | undefined, staff: StaffMember, correlationId: string, reply: FastifyReply) {
-    const action = Object.hasOwn(COMPLAINT_ACTIONS, path) ? COMPLAINT_ACTIONS[path] : undefined;
-    if (!action) throw new NotFoundException({ code: 'UNKNOWN_ACTION', message: `there is no complaint action ${JSON.stringify(path)}; see GET /docs` });
-    requireRole(staff, action.roles, path);
+    const command = commandFor('complaint', COMPLAINT_ACTIONS, path, staff, body) as ComplaintCommand;
     const target = parseId('COMPLAINT', id);
     const expectedRevision = parseIfMatch(match);
-    const command = { type: action.command, body: decodeBody(action.body, body) } as ComplaintCommand;
     const outcome: CommandOutcome = await this.commands.execute(new HandleComplaintCommand(target, command, staff, correlationId, expectedRevision));
     tagged(reply, 'complaints', outcome);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };

@@ -1,19 +1,14 @@
-import type * as t from 'io-ts';
 import * as C from '@redress/contracts';
 import type { RectificationCommand } from '@redress/domain';
 import type { StaffMember } from '../auth/actor';
+import type { RouteAction } from '../http/actions';
 
 type Role = StaffMember['role'];
 
 /** Complaint analysis (投诉分析部门) dispatches, reviews and confirms; the responsible department accepts and reports. */
 export const DISPATCHERS: readonly Role[] = ['analysis'];
 
-export interface RectificationAction {
-  readonly command: Exclude<RectificationCommand['type'], 'DispatchRectification' | 'MarkRectificationOverdue'>;
-  readonly body: t.Mixed;
-  readonly roles: readonly Role[];
-  readonly summary: string;
-}
+export type RectificationAction = RouteAction<Exclude<RectificationCommand['type'], 'DispatchRectification' | 'MarkRectificationOverdue'>>;
 
 export const RECTIFICATION_ACTIONS: Readonly<Record<string, RectificationAction>> = {
   accept: { command: 'AcceptRectification', body: C.AcceptRectificationBody, roles: ['department'], summary: 'Step 2 (问题解决): measures, responsible person, planned completion' },

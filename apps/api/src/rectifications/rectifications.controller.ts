@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { DispatchRectificationBody } from '@redress/contracts';
@@ -9,6 +9,7 @@ import { requireRole } from '../auth/auth.guard';
 import type { CommandOutcome } from '../commands/decide-and-append';
 import { READERS } from '../complaints/complaint-actions';
 import { idempotency } from '../http/idempotency';
+import { commandFor } from '../http/actions';
 import { decodeBody, parseId, parseIfMatch, tagged } from '../http/request';
 import { DISPATCHERS, RECTIFICATION_ACTIONS } from './rectification-actions';
 import { HandleRectificationCommand } from './rectification-command';
@@ -52,12 +53,9 @@ export class RectificationsController {
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const action = Object.hasOwn(RECTIFICATION_ACTIONS, path) ? RECTIFICATION_ACTIONS[path] : undefined;
-    if (!action) throw new NotFoundException({ code: 'UNKNOWN_ACTION', message: `there is no rectification action ${JSON.stringify(path)}; see GET /docs` });
-    requireRole(staff, action.roles, path);
+    const command = commandFor('rectification', RECTIFICATION_ACTIONS, path, staff, body) as RectificationCommand;
     const target = parseId('RECTIFICATION', id);
     const expectedRevision = parseIfMatch(match);
-    const command = { type: action.command, body: decodeBody(action.body, body) } as RectificationCommand;
     const outcome: CommandOutcome = await this.commands.execute(new HandleRectificationCommand(target, command, staff, correlationId, expectedRevision));
     tagged(reply, 'rectifications', outcome);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };
