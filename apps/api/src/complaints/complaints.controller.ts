@@ -14,7 +14,7 @@ import { HandleComplaintCommand } from './complaint-command';
 import { GetComplaint, GetComplaintHistory, GetComplaintStateAt, VerifyComplaint } from './complaint-queries';
 import { externalRefComplaintId } from './complaint-stream';
 import { idempotency } from '../http/idempotency';
-import { commandFor } from '../http/actions';
+import { actionFor } from '../http/actions';
 
 @Controller('complaints')
 export class ComplaintsController {
@@ -107,9 +107,10 @@ export class ComplaintsController {
   }
 
   private async act(id: string, path: string, body: unknown, match: string | undefined, staff: StaffMember, correlationId: string, reply: FastifyReply) {
-    const command = commandFor('complaint', COMPLAINT_ACTIONS, path, staff, body) as ComplaintCommand;
+    const action = actionFor('complaint', COMPLAINT_ACTIONS, path, staff);
     const target = parseId('COMPLAINT', id);
     const expectedRevision = parseIfMatch(match);
+    const command = { type: action.command, body: decodeBody(action.body, body) } as ComplaintCommand;
     const outcome: CommandOutcome = await this.commands.execute(new HandleComplaintCommand(target, command, staff, correlationId, expectedRevision));
     tagged(reply, 'complaints', outcome);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };

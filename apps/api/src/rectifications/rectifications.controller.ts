@@ -9,7 +9,7 @@ import { requireRole } from '../auth/auth.guard';
 import type { CommandOutcome } from '../commands/decide-and-append';
 import { READERS } from '../complaints/complaint-actions';
 import { idempotency } from '../http/idempotency';
-import { commandFor } from '../http/actions';
+import { actionFor } from '../http/actions';
 import { decodeBody, parseId, parseIfMatch, tagged } from '../http/request';
 import { DISPATCHERS, RECTIFICATION_ACTIONS } from './rectification-actions';
 import { HandleRectificationCommand } from './rectification-command';
@@ -53,9 +53,10 @@ export class RectificationsController {
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const command = commandFor('rectification', RECTIFICATION_ACTIONS, path, staff, body) as RectificationCommand;
+    const action = actionFor('rectification', RECTIFICATION_ACTIONS, path, staff);
     const target = parseId('RECTIFICATION', id);
     const expectedRevision = parseIfMatch(match);
+    const command = { type: action.command, body: decodeBody(action.body, body) } as RectificationCommand;
     const outcome: CommandOutcome = await this.commands.execute(new HandleRectificationCommand(target, command, staff, correlationId, expectedRevision));
     tagged(reply, 'rectifications', outcome);
     return { id: outcome.id, revision: outcome.revision, position: outcome.position };
