@@ -1,3 +1,4 @@
 export * from './complaint';
 export * from './rectification/rectification';
 export * from './sla/sla';
+export * from './streams';

@@ -50,18 +50,42 @@ export interface Page<D extends Document> {
   readonly nextCursor?: string;
 }
 
+/**
+ * One row of a scan: the asked fields in the asked order. Booleans come back
+ * as 1/0 from every adapter (SQLite has no booleans), missing fields as null.
+ */
+export type ScanRow = Scalar[];
+
 export interface Collection<D extends Document> {
   get(id: string): Promise<D | undefined>;
-  upsert(document: D): Promise<void>;
-  delete(id: string): Promise<void>;
   find(filter?: Filter, options?: FindOptions): Promise<Page<D>>;
   count(filter?: Filter): Promise<number>;
+  /** Every matching document's scalar fields, unsorted: what aggregations read. */
+  scan(filter: Filter, fields: readonly string[]): Promise<ScanRow[]>;
+}
+
+/** A change to one document; `upsert` replaces the whole document. */
+export type Write = { readonly collection: string; readonly upsert: Document } | { readonly collection: string; readonly delete: string };
+
+/** A fence: commit only while this document's field holds this value (a missing field holds null). */
+export interface Precondition {
+  readonly collection: string;
+  readonly id: string;
+  readonly field: string;
+  readonly equals: Scalar;
 }
 
 export interface DocumentStore {
   collection<D extends Document>(name: string): Collection<D>;
+  /**
+   * The one way to write: all of `writes` or none of them (a transaction), and
+   * none when the precondition does not hold — then it resolves false.
+   */
+  commit(writes: readonly Write[], precondition?: Precondition): Promise<boolean>;
   /** Creates an index on the fields queries filter or sort on (idempotent). */
   ensureIndex(collection: string, fields: readonly string[]): Promise<void>;
+  /** Removes a collection with its documents and indexes (idempotent). */
+  drop(collection: string): Promise<void>;
   close(): Promise<void>;
 }
 

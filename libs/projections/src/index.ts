@@ -1,3 +1,18 @@
 export * from './document-store';
 export { SqliteDocumentStore } from './sqlite/sqlite-document-store';
 export { MongoDocumentStore } from './mongodb/mongo-document-store';
+export * from './engine/projection';
+export * from './engine/registry';
+export { ProjectionRunner, type RunnerOptions, type RunnerLog } from './engine/runner';
+export { rebuildProjection, RebuildSupersededError, type RebuildOptions, type RebuildReport } from './engine/rebuild';
+export { ProjectionCatalog, LAG_COUNT_LIMIT, type ActiveGeneration, type ProjectionState, type ProjectionStatus } from './engine/catalog';
+export * from './read-models/cases';
+export * from './read-models/rectifications';
+export * from './read-models/analytics';
+
+import { casesProjection } from './read-models/cases';
+import { rectificationsProjection } from './read-models/rectifications';
+import type { Projection } from './engine/projection';
+
+/** Every projection the engine runs. */
+export const PROJECTIONS: readonly Projection[] = [casesProjection as unknown as Projection, rectificationsProjection as unknown as Projection];

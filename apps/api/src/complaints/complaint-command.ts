@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ComplaintEventCodecs } from '@redress/contracts';
-import { DEFAULT_COMPLAINT_POLICY, decide, foldComplaint, type ComplaintCommand, type ComplaintError } from '@redress/domain';
+import { DEFAULT_COMPLAINT_POLICY, complaintEvents, complaintStream, decide, foldComplaint, type ComplaintCommand, type ComplaintError } from '@redress/domain';
 import { uuidv7, type EventStore, type JsonObject } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
@@ -9,7 +9,6 @@ import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-app
 import { repeatOf } from '../http/idempotency';
 import { SlaPolicyService } from '../sla/sla-policy.service';
 import { CLOCK, EVENT_STORE } from '../tokens';
-import { complaintEvents, complaintStream } from './complaint-stream';
 
 /** One command on one complaint, with everything the events' metadata needs. */
 export class HandleComplaintCommand {

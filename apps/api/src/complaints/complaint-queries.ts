@@ -1,9 +1,8 @@
 import { Inject, NotFoundException } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { foldComplaint } from '@redress/domain';
+import { complaintEvents, complaintStream, foldComplaint } from '@redress/domain';
 import { verifyLog, type EventStore, type RecordedEvent } from '@redress/event-store';
 import { EVENT_STORE } from '../tokens';
-import { complaintEvents, complaintStream } from './complaint-stream';
 import { historyEntry } from '../http/history-entry';
 import { complaintView } from './complaint-view';
 

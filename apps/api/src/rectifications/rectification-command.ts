@@ -1,21 +1,15 @@
 import { HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { RectificationEventCodecs, isRectificationEventType, type RectificationEvent } from '@redress/contracts';
-import { decideRectification, foldRectification, type RectificationCommand, type RectificationError } from '@redress/domain';
-import type { EventStore, JsonObject, RecordedEvent } from '@redress/event-store';
+import { RectificationEventCodecs } from '@redress/contracts';
+import { complaintStream, decideRectification, foldRectification, rectificationEvents, rectificationStream, type RectificationCommand, type RectificationError } from '@redress/domain';
+import type { EventStore, JsonObject } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
 import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-append';
 import { HandleComplaintCommand } from '../complaints/complaint-command';
 import { repeatOf } from '../http/idempotency';
-import { complaintStream } from '../complaints/complaint-stream';
 import type { Logger } from 'pino';
 import { CLOCK, EVENT_STORE, LOGGER } from '../tokens';
-
-export const rectificationStream = (id: string): string => `rectification-${id}`;
-
-export const rectificationEvents = (recorded: readonly RecordedEvent[]): RectificationEvent[] =>
-  recorded.filter((event) => isRectificationEventType(event.type)).map((event) => ({ type: event.type, data: event.data }) as RectificationEvent);
 
 const STATUS_OF: Partial<Record<RectificationError['code'], HttpStatus>> = {
   RECTIFICATION_NOT_FOUND: HttpStatus.NOT_FOUND,

@@ -1,10 +1,9 @@
 import { Inject, NotFoundException } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { foldRectification, type Rectification } from '@redress/domain';
+import { foldRectification, rectificationEvents, rectificationStream, type Rectification } from '@redress/domain';
 import type { EventStore, RecordedEvent } from '@redress/event-store';
 import { historyEntry } from '../http/history-entry';
 import { EVENT_STORE } from '../tokens';
-import { rectificationEvents, rectificationStream } from './rectification-command';
 
 const readItem = async (store: EventStore, id: string): Promise<RecordedEvent[]> => {
   const recorded = await store.readStream(rectificationStream(id));

@@ -1,13 +1,12 @@
 import { Inject, Injectable, ServiceUnavailableException, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
-import { isRectificationEventType, type RectificationEvent } from '@redress/contracts';
-import { SLA_STEPS, dueBreaches, evolve, evolveRectification, initialRectification, initialState, isOverdueNow, type Complaint, type Rectification } from '@redress/domain';
+import type { RectificationEvent } from '@redress/contracts';
+import { COMPLAINT_STREAM_PREFIX, RECTIFICATION_STREAM_PREFIX, SLA_STEPS, complaintEvent, rectificationEvent, dueBreaches, evolve, evolveRectification, initialRectification, initialState, isOverdueNow, type Complaint, type Rectification } from '@redress/domain';
 import { START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
 import { HandleComplaintCommand } from '../complaints/complaint-command';
-import { complaintEvent } from '../complaints/complaint-stream';
 import { HandleRectificationCommand } from '../rectifications/rectification-command';
 import { CLOCK, EVENT_STORE, LOGGER, SLA_TICK_MS } from '../tokens';
 
@@ -125,9 +124,9 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private apply(event: RecordedEvent): void {
-    if (event.streamName.startsWith('complaint-')) {
+    if (event.streamName.startsWith(COMPLAINT_STREAM_PREFIX)) {
       const domainEvent = complaintEvent(event);
-      const id = idOf(event.streamName, 'complaint-');
+      const id = idOf(event.streamName, COMPLAINT_STREAM_PREFIX);
       if (domainEvent?.type === 'RectificationLinked') this.links.add(`${id} ${domainEvent.data.rectificationId}`);
       if (domainEvent) {
         // Only cases with something still due are kept: memory follows the open work, not the archive.
@@ -135,9 +134,9 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
         if (settled(state)) this.complaints.delete(id);
         else this.complaints.set(id, state);
       }
-    } else if (event.streamName.startsWith('rectification-') && isRectificationEventType(event.type)) {
-      const id = idOf(event.streamName, 'rectification-');
-      const item = evolveRectification(this.rectifications.get(id) ?? initialRectification, { type: event.type, data: event.data } as RectificationEvent);
+    } else if (event.streamName.startsWith(RECTIFICATION_STREAM_PREFIX) && rectificationEvent(event)) {
+      const id = idOf(event.streamName, RECTIFICATION_STREAM_PREFIX);
+      const item = evolveRectification(this.rectifications.get(id) ?? initialRectification, rectificationEvent(event) as RectificationEvent);
       if (item.status === 'confirmed') this.rectifications.delete(id);
       else this.rectifications.set(id, item);
     }

@@ -36,7 +36,7 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
     beforeEach(async () => {
       store = await target.open();
       name = `contract_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-      for (const c of cases) await store.collection<Case>(name).upsert(c);
+      await store.commit(cases.map((upsert) => ({ collection: name, upsert })));
     });
     afterEach(() => target.release(store));
 
@@ -45,11 +45,43 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
     it('gets, replaces and deletes by id, unicode intact', async () => {
       const collection = store.collection<Case>(name);
       expect(await collection.get('c03')).toEqual(cases[2]);
-      await collection.upsert({ ...cases[2]!, status: 'reopened' });
+      expect(await store.commit([{ collection: name, upsert: { ...cases[2]!, status: 'reopened' } }])).toBe(true);
       expect((await collection.get('c03'))?.status).toBe('reopened');
-      await collection.delete('c03');
+      await store.commit([{ collection: name, delete: 'c03' }]);
       expect(await collection.get('c03')).toBeUndefined();
       expect(await collection.count()).toBe(5);
+    });
+
+    it('commits writes to several collections only while the fence holds', async () => {
+      const fences = `${name}_fence`;
+      const other = `${name}_other`;
+      const fenced = { collection: fences, id: 'p', field: 'generation', equals: 1 } as const;
+      // A missing fence document holds null.
+      expect(await store.commit([{ collection: other, upsert: { _id: 'x', n: 0 } }], fenced)).toBe(false);
+      await store.commit([{ collection: fences, upsert: { _id: 'p', generation: 1 } }], { ...fenced, equals: null });
+      expect(await store.commit([{ collection: name, delete: 'c01' }, { collection: other, upsert: { _id: 'x', n: 1 } }], fenced)).toBe(true);
+      expect(await store.commit([{ collection: name, delete: 'c02' }, { collection: other, upsert: { _id: 'x', n: 2 } }], { ...fenced, equals: 2 })).toBe(false);
+      expect(ids((await store.collection(name).find({}, { limit: 10 })).items)).toEqual(['c02', 'c03', 'c04', 'c05', 'c06']);
+      expect(await store.collection(other).get('x')).toEqual({ _id: 'x', n: 1 });
+      await store.drop(fences);
+      await store.drop(other);
+    });
+
+    it('scans scalar fields: booleans as 1/0, missing as null, dotted paths', async () => {
+      const rows = await store.collection(name).scan({ status: { $in: ['closed', 'received'] } }, ['_id', 'breached', 'amount', 'sla.deadline']);
+      expect(rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+        ['c01', 0, 10, null],
+        ['c02', 1, 250, '2026-11-05T00:00:00Z'],
+        ['c03', 0, null, null],
+        ['c05', 0, 0, null],
+      ]);
+    });
+
+    it('drops a collection with its documents, and dropping twice is fine', async () => {
+      await store.ensureIndex(name, ['status']);
+      await store.drop(name);
+      await store.drop(name);
+      expect(await store.collection(name).count()).toBe(0);
     });
 
     it.each<[string, Filter, string[]]>([
@@ -84,7 +116,7 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
     it('pages through every document exactly once, in order, whatever the sort', async () => {
       const collection = store.collection<Case>(name);
       for (let i = 0; i < 30; i += 1) {
-        await collection.upsert({ _id: `p${String(i).padStart(2, '0')}`, status: i % 3 === 0 ? 'closed' : 'received', severity: i % 4 === 0 ? null : ['low', 'high'][i % 2] as string, ...(i % 5 === 0 ? {} : { amount: i % 7 }), receivedAt: `2026-10-${String((i % 28) + 1).padStart(2, '0')}T00:00:00Z`, breached: i % 2 === 0, subject: 's' });
+        await store.commit([{ collection: name, upsert: { _id: `p${String(i).padStart(2, '0')}`, status: i % 3 === 0 ? 'closed' : 'received', severity: i % 4 === 0 ? null : ['low', 'high'][i % 2] as string, ...(i % 5 === 0 ? {} : { amount: i % 7 }), receivedAt: `2026-10-${String((i % 28) + 1).padStart(2, '0')}T00:00:00Z`, breached: i % 2 === 0, subject: 's' } }]);
       }
       for (const sort of [[], [['severity', 1]], [['amount', -1], ['status', 1]], [['severity', -1], ['receivedAt', 1]]] as Sort[]) {
         const all = ids((await collection.find({}, { sort, limit: 1000 })).items);

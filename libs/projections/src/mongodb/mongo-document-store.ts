@@ -1,6 +1,6 @@
-import { MongoClient, type Db, type Filter as MongoFilter, type Document as MongoDocument, type Sort as MongoSort } from 'mongodb';
-import type { Collection, Document, DocumentStore, FieldCondition, Filter, FindOptions, Page, Scalar } from '../document-store';
-import { afterPosition, assertFieldPath, decodeCursor, encodeCursor } from '../cursor';
+import { MongoClient, type AnyBulkWriteOperation, type Db, type Filter as MongoFilter, type Document as MongoDocument, type Sort as MongoSort } from 'mongodb';
+import type { Collection, Document, DocumentStore, FieldCondition, Filter, FindOptions, Page, Precondition, Scalar, ScanRow, Write } from '../document-store';
+import { afterPosition, assertFieldPath, decodeCursor, encodeCursor, fieldValue } from '../cursor';
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const isCondition = (value: unknown): value is FieldCondition => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -28,19 +28,17 @@ export const toMongoFilter = (filter: Filter): MongoFilter<MongoDocument> => {
   return out as MongoFilter<MongoDocument>;
 };
 
+/** Booleans as 1/0, missing as null: what the SQLite adapter's scan gives. */
+const scanValue = (document: Document, path: string): Scalar => {
+  const value = fieldValue(document, path);
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+};
+
 class MongoCollection<D extends Document> implements Collection<D> {
   constructor(private readonly collection: import('mongodb').Collection<MongoDocument>) {}
 
   async get(id: string): Promise<D | undefined> {
     return ((await this.collection.findOne({ _id: id as never })) ?? undefined) as D | undefined;
-  }
-
-  async upsert(document: D): Promise<void> {
-    await this.collection.replaceOne({ _id: document._id as never }, document as MongoDocument, { upsert: true });
-  }
-
-  async delete(id: string): Promise<void> {
-    await this.collection.deleteOne({ _id: id as never });
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<Page<D>> {
@@ -58,9 +56,23 @@ class MongoCollection<D extends Document> implements Collection<D> {
   async count(filter: Filter = {}): Promise<number> {
     return this.collection.countDocuments(toMongoFilter(filter));
   }
+
+  async scan(filter: Filter, fields: readonly string[]): Promise<ScanRow[]> {
+    fields.forEach((field) => field === '_id' || assertFieldPath(field));
+    const projection = Object.fromEntries(fields.map((field) => [field, 1]));
+    const found = (await this.collection.find(toMongoFilter(filter), { projection }).toArray()) as unknown as Document[];
+    return found.map((document) => fields.map((field) => scanValue(document, field)));
+  }
 }
 
-/** Read models in MongoDB (`MONGODB_URI`), a collection per read model. */
+/** Thrown inside a transaction to abort it when the fence has moved. */
+class Fenced extends Error {}
+
+/**
+ * Read models in MongoDB (`MONGODB_URI`), a collection per read model.
+ * Commits are multi-document transactions, so MongoDB must run as a replica
+ * set (docker-compose.yml starts one).
+ */
 export class MongoDocumentStore implements DocumentStore {
   private constructor(
     private readonly client: MongoClient,
@@ -76,9 +88,45 @@ export class MongoDocumentStore implements DocumentStore {
     return new MongoCollection<D>(this.db.collection(name));
   }
 
+  async commit(writes: readonly Write[], precondition?: Precondition): Promise<boolean> {
+    const session = this.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        if (precondition) {
+          const fence = (await this.db.collection(precondition.collection).findOne({ _id: precondition.id as never }, { session })) as Document | null;
+          if ((fence ? fieldValue(fence, precondition.field) : null) !== precondition.equals) throw new Fenced();
+        }
+        // Writes to one document stay in order: they are in one collection's ordered bulk.
+        const byCollection = new Map<string, AnyBulkWriteOperation<MongoDocument>[]>();
+        for (const write of writes) {
+          const operations = byCollection.get(write.collection) ?? [];
+          operations.push(
+            'upsert' in write
+              ? { replaceOne: { filter: { _id: write.upsert._id as never }, replacement: write.upsert as MongoDocument, upsert: true } }
+              : { deleteOne: { filter: { _id: write.delete as never } } },
+          );
+          byCollection.set(write.collection, operations);
+        }
+        for (const [name, operations] of byCollection) await this.db.collection(name).bulkWrite(operations, { session, ordered: true });
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof Fenced) return false;
+      throw error;
+    } finally {
+      await session.endSession();
+    }
+  }
+
   async ensureIndex(collection: string, fields: readonly string[]): Promise<void> {
     fields.forEach(assertFieldPath);
     await this.db.collection(collection).createIndex(Object.fromEntries(fields.map((field) => [field, 1])));
+  }
+
+  async drop(collection: string): Promise<void> {
+    // dropCollection fails on a missing one; dropping must be idempotent.
+    const exists = await this.db.listCollections({ name: collection }, { nameOnly: true }).hasNext();
+    if (exists) await this.db.dropCollection(collection);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Collection, Document, DocumentStore, FieldCondition, Filter, FindOptions, Page, Scalar } from '../document-store';
+import type { Collection, Document, DocumentStore, FieldCondition, Filter, FindOptions, Page, Precondition, Scalar, ScanRow, Write } from '../document-store';
 import { afterPosition, assertFieldPath, decodeCursor, encodeCursor } from '../cursor';
 
 type Param = string | number | null;
@@ -84,23 +84,34 @@ export const compileFilter = (filter: Filter): Sql => {
   return parts.length === 0 ? { sql: '1', params: [] } : { sql: parts.map((p) => p.sql).join(' AND '), params: parts.flatMap((p) => p.params) };
 };
 
+/** Prepared statements by SQL text: preparing costs more than running a small one. */
+class Statements {
+  private readonly cache = new Map<string, Database.Statement>();
+  constructor(private readonly db: Database.Database) {}
+  get(sql: string): Database.Statement {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      // Filters come in a bounded number of shapes; the bound only guards against surprises.
+      if (this.cache.size >= 1000) this.cache.clear();
+      statement = this.db.prepare(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+  clear(): void {
+    this.cache.clear();
+  }
+}
+
 class SqliteCollection<D extends Document> implements Collection<D> {
   constructor(
-    private readonly db: Database.Database,
+    private readonly statements: Statements,
     private readonly table: string,
   ) {}
 
   async get(id: string): Promise<D | undefined> {
-    const row = this.db.prepare(`SELECT doc FROM ${this.table} WHERE id = ?`).get(id) as { doc: string } | undefined;
+    const row = this.statements.get(`SELECT json(doc) AS doc FROM ${this.table} WHERE id = ?`).get(id) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as D) : undefined;
-  }
-
-  async upsert(document: D): Promise<void> {
-    this.db.prepare(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`).run(document._id, JSON.stringify(document));
-  }
-
-  async delete(id: string): Promise<void> {
-    this.db.prepare(`DELETE FROM ${this.table} WHERE id = ?`).run(id);
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<Page<D>> {
@@ -109,7 +120,7 @@ class SqliteCollection<D extends Document> implements Collection<D> {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError('limit must be a whole number ≥ 1');
     const where = compileFilter(options.cursor === undefined ? filter : { $and: [filter, afterPosition(sort, decodeCursor(options.cursor, sort))] });
     const order = [...sort.map(([field, direction]) => `${column(field)} ${direction === 1 ? 'ASC' : 'DESC'}`), 'id ASC'].join(', ');
-    const rows = this.db.prepare(`SELECT doc FROM ${this.table} WHERE ${where.sql} ORDER BY ${order} LIMIT ?`).all(...where.params, limit + 1) as Array<{ doc: string }>;
+    const rows = this.statements.get(`SELECT json(doc) AS doc FROM ${this.table} WHERE ${where.sql} ORDER BY ${order} LIMIT ?`).all(...where.params, limit + 1) as Array<{ doc: string }>;
     const items = rows.slice(0, limit).map((row) => JSON.parse(row.doc) as D);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, nextCursor: encodeCursor(last, sort) } : { items };
@@ -117,7 +128,13 @@ class SqliteCollection<D extends Document> implements Collection<D> {
 
   async count(filter: Filter = {}): Promise<number> {
     const where = compileFilter(filter);
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${this.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+    return (this.statements.get(`SELECT COUNT(*) AS n FROM ${this.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+  }
+
+  async scan(filter: Filter, fields: readonly string[]): Promise<ScanRow[]> {
+    const where = compileFilter(filter);
+    const columns = fields.length === 0 ? 'NULL' : fields.map(column).join(', ');
+    return this.statements.get(`SELECT ${columns} FROM ${this.table} WHERE ${where.sql}`).raw(true).all(...where.params) as ScanRow[];
   }
 }
 
@@ -126,28 +143,65 @@ const tableOf = (collection: string): string => {
   return `rm_${collection}`;
 };
 
-/** Read models in one SQLite file: a table per collection, JSON documents, expression indexes. */
+/**
+ * Read models in one SQLite file: a table per collection, documents as JSONB
+ * (no re-parsing when filters, indexes and scans read fields), expression
+ * indexes on the fields queries use.
+ */
 export class SqliteDocumentStore implements DocumentStore {
   private readonly db: Database.Database;
+  private readonly tables = new Set<string>();
+  private readonly statements: Statements;
 
   constructor(file: string) {
-    this.db = new Database(file);
+    this.db = new Database(file, { timeout: 10_000 });
     this.db.pragma('journal_mode = WAL');
     // Read models are rebuilt from the log: an fsync per projection batch buys nothing.
     this.db.pragma('synchronous = NORMAL');
+    this.statements = new Statements(this.db);
+  }
+
+  private table(collection: string): string {
+    const table = tableOf(collection);
+    if (!this.tables.has(table)) {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc BLOB NOT NULL)`);
+      this.tables.add(table);
+    }
+    return table;
   }
 
   collection<D extends Document>(name: string): Collection<D> {
-    const table = tableOf(name);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
-    return new SqliteCollection<D>(this.db, table);
+    return new SqliteCollection<D>(this.statements, this.table(name));
+  }
+
+  async commit(writes: readonly Write[], precondition?: Precondition): Promise<boolean> {
+    const apply = this.db.transaction(() => {
+      if (precondition) {
+        const row = this.statements.get(`SELECT ${column(precondition.field)} AS value FROM ${this.table(precondition.collection)} WHERE id = ?`).get(precondition.id) as { value: Param } | undefined;
+        if ((row?.value ?? null) !== param(precondition.equals)) return false;
+      }
+      for (const write of writes) {
+        const table = this.table(write.collection);
+        if ('upsert' in write) this.statements.get(`INSERT INTO ${table} (id, doc) VALUES (?, jsonb(?)) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`).run(write.upsert._id, JSON.stringify(write.upsert));
+        else this.statements.get(`DELETE FROM ${table} WHERE id = ?`).run(write.delete);
+      }
+      return true;
+    });
+    // IMMEDIATE: take the write lock up front, so two processes never deadlock upgrading a read.
+    return apply.immediate();
   }
 
   async ensureIndex(collection: string, fields: readonly string[]): Promise<void> {
-    const table = tableOf(collection);
-    this.collection(collection);
+    const table = this.table(collection);
     const name = `ix_${table}_${fields.map((f) => f.replace(/\./g, '_')).join('_')}`;
     this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${fields.map(column).join(', ')})`);
+  }
+
+  async drop(collection: string): Promise<void> {
+    const table = tableOf(collection);
+    this.statements.clear();
+    this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+    this.tables.delete(table);
   }
 
   async close(): Promise<void> {

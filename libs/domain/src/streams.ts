@@ -1,0 +1,35 @@
+import { isComplaintEventType, isRectificationEventType, type RectificationEvent } from '@redress/contracts';
+import type { TimedComplaintEvent } from './complaint';
+
+/**
+ * Where each aggregate's events live, and how stored events read back as the
+ * domain's. Shared by the command side, the scheduler and the projections, so
+ * all three read a stream the same way.
+ */
+export const COMPLAINT_STREAM_PREFIX = 'complaint-';
+export const RECTIFICATION_STREAM_PREFIX = 'rectification-';
+export const complaintStream = (complaintId: string): string => `${COMPLAINT_STREAM_PREFIX}${complaintId}`;
+export const rectificationStream = (rectificationId: string): string => `${RECTIFICATION_STREAM_PREFIX}${rectificationId}`;
+
+/** A stored event as far as the domain reads it (the store's RecordedEvent has these fields). */
+export interface StoredEvent {
+  readonly type: string;
+  readonly data: object;
+  readonly metadata: { readonly [key: string]: unknown };
+  readonly recordedAt: string;
+}
+
+/** When it happened: the occurred-at of its metadata (an import's original time), else when it was recorded. */
+export const occurredAt = (event: StoredEvent): string => (typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.recordedAt);
+
+export const complaintEvent = (event: StoredEvent): TimedComplaintEvent | undefined =>
+  isComplaintEventType(event.type) ? ({ type: event.type, data: event.data, at: occurredAt(event) } as TimedComplaintEvent) : undefined;
+
+/** The complaint events of a stream, with the time each occurred (SLA progress needs it). */
+export const complaintEvents = (recorded: readonly StoredEvent[]): TimedComplaintEvent[] =>
+  recorded.flatMap((event) => complaintEvent(event) ?? []);
+
+export const rectificationEvent = (event: StoredEvent): RectificationEvent | undefined =>
+  isRectificationEventType(event.type) ? ({ type: event.type, data: event.data } as RectificationEvent) : undefined;
+
+export const rectificationEvents = (recorded: readonly StoredEvent[]): RectificationEvent[] => recorded.flatMap((event) => rectificationEvent(event) ?? []);

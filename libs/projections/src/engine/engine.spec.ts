@@ -1,0 +1,240 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore, uuidv7, type RecordedEvent } from '@redress/event-store';
+import type { Document, DocumentStore } from '../document-store';
+import { SqliteDocumentStore } from '../sqlite/sqlite-document-store';
+import { ProjectionCatalog } from './catalog';
+import { foldBatch } from './fold-batch';
+import type { Projection } from './projection';
+import { rebuildProjection } from './rebuild';
+import { CHECKPOINTS, checkpointId, generationCollection, readRegistry } from './registry';
+import { ProjectionRunner } from './runner';
+
+/**
+ * The engine on a deliberately non-idempotent fold (a running count and sum):
+ * any event applied twice or skipped shows in the totals.
+ */
+interface Tally extends Document {
+  readonly count: number;
+  readonly sum: number;
+  readonly types: string;
+}
+const tally = (version = 1): Projection<Tally> => ({
+  name: 'tally',
+  version,
+  collection: 'tally',
+  indexes: [['count']],
+  keyOf: (event) => (event.streamName.startsWith('t-') ? event.streamName : undefined),
+  evolve: (current, event) => ({
+    _id: event.streamName,
+    count: (current?.count ?? 0) + 1,
+    sum: (current?.sum ?? 0) + (event.data.n as number),
+    types: `${current?.types ?? ''}${event.type[0]}`,
+  }),
+  derived: [{ collection: 'tally_facts', indexes: [], of: (document) => ({ _id: document._id, count: document.count }) }],
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const until = async (condition: () => Promise<boolean>, timeoutMs = 5000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(10);
+  }
+};
+
+describe('projection engine', () => {
+  let dir: string;
+  let events: SqliteEventStore;
+  let documents: SqliteDocumentStore;
+  let written: number;
+  const runners: ProjectionRunner[] = [];
+  const runner = (projection: Projection<Tally>, options = {}) => {
+    const started = new ProjectionRunner(events, documents, projection as unknown as Projection, options);
+    runners.push(started);
+    return started;
+  };
+  beforeEach(() => {
+    written = 0;
+    dir = mkdtempSync(join(tmpdir(), 'redress-projections-'));
+    events = new SqliteEventStore({ file: join(dir, 'events.db'), synchronous: 'NORMAL', pollMs: 20 });
+    documents = new SqliteDocumentStore(join(dir, 'read-models.db'));
+  });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+    await events.close();
+    await documents.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** `count` events spread over `streams` streams (and one stream the projection ignores). */
+  const write = async (count: number, streams = 7) => {
+    for (let i = written; i < written + count; i += 1) {
+      const stream = i % 11 === 10 ? 'other-1' : `t-${i % streams}`;
+      await events.appendToStream(stream, [{ id: uuidv7(), type: i % 2 ? 'Odd' : 'Even', data: { n: i }, metadata: {} }], 'any');
+    }
+    written += count;
+  };
+  /** The expected totals, computed straight from the log. */
+  const expected = async () => {
+    const totals = new Map<string, { count: number; sum: number }>();
+    for (const event of await events.readAll()) {
+      if (!event.streamName.startsWith('t-')) continue;
+      const t = totals.get(event.streamName) ?? { count: 0, sum: 0 };
+      totals.set(event.streamName, { count: t.count + 1, sum: t.sum + (event.data.n as number) });
+    }
+    return Object.fromEntries([...totals].sort());
+  };
+  const actual = async (generation: number, store: DocumentStore = documents) => {
+    const { items } = await store.collection<Tally>(generationCollection('tally', generation)).find({}, { limit: 1000, sort: [['_id', 1]] });
+    return Object.fromEntries(items.map((d) => [d._id, { count: d.count, sum: d.sum }]));
+  };
+  const everything = async (generation: number) =>
+    (await documents.collection(generationCollection('tally', generation)).find({}, { limit: 1000 })).items.concat(
+      (await documents.collection(generationCollection('tally_facts', generation)).find({}, { limit: 1000 })).items,
+    );
+
+  it('builds on first start, then follows live writes, checkpoint and documents together', async () => {
+    await write(50);
+    const projector = runner(tally(), { batchSize: 8 });
+    await projector.start();
+    const catalog = new ProjectionCatalog(events, documents, [tally()]);
+    expect((await catalog.active('tally'))?.position).toBe(50);
+    expect(await actual(1)).toEqual(await expected());
+    await write(30);
+    const head = await events.headPosition();
+    expect(await catalog.reached('tally', head, 5000)).toBeDefined();
+    expect(await actual(1)).toEqual(await expected());
+    const [status] = await catalog.status();
+    expect(status).toMatchObject({ name: 'tally', state: 'live', generation: 1, position: head, headPosition: head, lagEvents: 0, lagSeconds: 0 });
+    expect((await documents.collection(generationCollection('tally_facts', 1)).get('t-3'))?.count).toBe((await expected())['t-3']?.count);
+    await projector.stop();
+  });
+
+  it('never applies an event twice: a replayed, overlapping batch changes nothing', async () => {
+    await write(40);
+    const all = await events.readAll();
+    await rebuildProjection(events, documents, tally(), { batchSize: 1000 });
+    const before = await everything(1);
+    // As after a crash between the documents and the checkpoint: the same events again.
+    await documents.commit(await foldBatch(documents, tally(), 1, all.slice(10, 35), new Date()));
+    expect(await everything(1)).toEqual(before);
+  });
+
+  it('a failed commit leaves documents and checkpoint as they were, and the retry catches up exactly', async () => {
+    await write(30);
+    const projector = runner(tally(), { batchSize: 5, retryMs: 20 });
+    await projector.start();
+    const commit = documents.commit.bind(documents);
+    let failures = 3;
+    documents.commit = async (writes, precondition) => {
+      if (failures > 0 && writes.some((w) => w.collection === CHECKPOINTS)) {
+        failures -= 1;
+        throw new Error('disk on fire');
+      }
+      return commit(writes, precondition);
+    };
+    await write(20);
+    const catalog = new ProjectionCatalog(events, documents, [tally()]);
+    expect(await catalog.reached('tally', await events.headPosition(), 5000)).toBeDefined();
+    expect(failures).toBe(0);
+    expect(await actual(1)).toEqual(await expected());
+    await projector.stop();
+  });
+
+  it('records a failing event on the checkpoint and stops there until it is fixed', async () => {
+    await write(10);
+    let broken = true;
+    const fragile: Projection<Tally> = {
+      ...tally(),
+      evolve: (current, event) => {
+        if (broken && (event.data.n as number) === 12) throw new Error('cannot fold n=12');
+        return tally().evolve(current, event);
+      },
+    };
+    const projector = runner(fragile, { batchSize: 1, retryMs: 20 });
+    await projector.start();
+    await write(5);
+    const catalog = new ProjectionCatalog(events, documents, [fragile]);
+    await until(async () => (await catalog.status())[0]?.state === 'failing');
+    const [status] = await catalog.status();
+    expect(status?.error?.message).toBe('cannot fold n=12');
+    expect(status?.position).toBe(12);
+    expect(status?.lagEvents).toBe(3);
+    broken = false;
+    expect(await catalog.reached('tally', await events.headPosition(), 5000)).toBeDefined();
+    expect((await catalog.status())[0]?.state).toBe('live');
+    expect(await actual(1)).toEqual(await expected());
+    await projector.stop();
+  });
+
+  it('rebuilds blue/green: queries keep the old generation until the swap, the live runner moves over, rebuilt equals live', async () => {
+    await write(60);
+    const projector = runner(tally(), { batchSize: 7 });
+    await projector.start();
+    const catalog = new ProjectionCatalog(events, documents, [tally()]);
+    const seen: number[] = [];
+    const rebuilt = await rebuildProjection(events, documents, tally(), {
+      batchSize: 10,
+      onProgress: async () => {
+        seen.push((await catalog.active('tally'))?.generation ?? 0);
+      },
+    });
+    await sleep(50);
+    expect(new Set(seen)).toEqual(new Set([1]));
+    expect(rebuilt).toMatchObject({ projection: 'tally', generation: 2, events: 60 });
+    expect((await readRegistry(documents, 'tally'))?.generation).toBe(2);
+    // The old generation is gone; the live runner carries on in the new one.
+    expect(await documents.collection(generationCollection('tally', 1)).count()).toBe(0);
+    await write(25);
+    expect(await catalog.reached('tally', await events.headPosition(), 5000)).toMatchObject({ generation: 2 });
+    expect(await actual(2)).toEqual(await expected());
+    await projector.stop();
+
+    // And a rebuild from scratch now equals what the live runner built, document for document.
+    const live = await everything(2);
+    await rebuildProjection(events, documents, tally());
+    expect(await everything(3)).toEqual(live);
+    expect(await documents.collection(CHECKPOINTS).get(checkpointId('tally', 2))).toBeUndefined();
+  });
+
+  it('rebuilds on start when the projection version changed, serving the old generation meanwhile', async () => {
+    await write(20);
+    const first = runner(tally(1));
+    await first.start();
+    await first.stop();
+    const second = runner(tally(2));
+    await second.start();
+    const catalog = new ProjectionCatalog(events, documents, [tally(2)]);
+    await until(async () => (await readRegistry(documents, 'tally'))?.version === 2);
+    expect((await catalog.active('tally'))?.generation).toBe(2);
+    expect(await actual(2)).toEqual(await expected());
+    await second.stop();
+  });
+
+  it('a superseded rebuild gives way to the newer one', async () => {
+    await write(30);
+    let superseded: Promise<unknown> | undefined;
+    const report = await rebuildProjection(events, documents, tally(), {
+      batchSize: 5,
+      onProgress: (position) => {
+        if (position === 10) superseded = rebuildProjection(events, documents, tally(), { batchSize: 100 }).catch((error: Error) => error.name);
+      },
+    }).catch((error: Error) => error.name);
+    expect(report).toBe('RebuildSupersededError');
+    expect(await superseded).toMatchObject({ generation: 2, events: 30 });
+    expect(await actual(2)).toEqual(await expected());
+  });
+
+  it('ignores events of other streams but moves its checkpoint past them', async () => {
+    await events.appendToStream('other-9', [{ id: uuidv7(), type: 'Noise', data: { n: 1 }, metadata: {} }], 'any');
+    const projector = runner(tally());
+    await projector.start();
+    expect((await new ProjectionCatalog(events, documents, [tally()]).active('tally'))?.position).toBe(1);
+    expect(await documents.collection(generationCollection('tally', 1)).count()).toBe(0);
+    await projector.stop();
+  });
+});
+
+export type { RecordedEvent };

@@ -1,0 +1,75 @@
+import type { EventStore } from '@redress/event-store';
+import type { DocumentStore } from '../document-store';
+import { foldBatch } from './fold-batch';
+import { collectionsOf, type Projection } from './projection';
+import { CHECKPOINTS, REGISTRY, checkpointId, generationCollection, readRegistry, whileBuilding, type RegistryEntry } from './registry';
+
+export interface RebuildOptions {
+  readonly batchSize?: number;
+  readonly now?: () => Date;
+  /** Told after each batch: how far the rebuild has come. */
+  readonly onProgress?: (position: number, events: number) => void;
+}
+
+export interface RebuildReport {
+  readonly projection: string;
+  readonly generation: number;
+  readonly events: number;
+  readonly position: number;
+  readonly seconds: number;
+}
+
+export class RebuildSupersededError extends Error {
+  override readonly name = 'RebuildSupersededError';
+}
+
+/**
+ * Blue/green rebuild: claims the next generation, replays the whole log into
+ * fresh collections, indexes them, and swaps them in with one fenced write,
+ * so queries read the old generation until the new one is complete. A newer
+ * rebuild of the same projection supersedes this one (its claim moves the
+ * fence); live writers of the old generation are fenced off by the swap and
+ * continue on the new one from its checkpoint.
+ */
+export const rebuildProjection = async (events: EventStore, documents: DocumentStore, projection: Projection, options: RebuildOptions = {}): Promise<RebuildReport> => {
+  const now = options.now ?? (() => new Date());
+  const batchSize = options.batchSize ?? 5000;
+  const started = performance.now();
+  const registry = await readRegistry(documents, projection.name);
+  const generation = Math.max(registry?.generation ?? 0, registry?.building ?? 0) + 1;
+  const claim: RegistryEntry = registry
+    ? { ...registry, building: generation }
+    : // Generation 0: nothing for queries to read until the first build is complete.
+      { _id: projection.name, generation: 0, version: projection.version, building: generation, rebuiltAt: now().toISOString() };
+  const claimed = await documents.commit([{ collection: REGISTRY, upsert: claim }], { collection: REGISTRY, id: projection.name, field: 'building', equals: registry?.building ?? null });
+  if (!claimed) throw new RebuildSupersededError(`another rebuild of ${projection.name} started at the same moment`);
+
+  // Leftovers of a rebuild that died half-way must not leak into this one.
+  for (const { collection } of collectionsOf(projection)) await documents.drop(generationCollection(collection, generation));
+  let position = 0;
+  let count = 0;
+  for (;;) {
+    const page = await events.readAll({ after: position, maxCount: batchSize });
+    if (page.length === 0) break;
+    const writes = await foldBatch(documents, projection, generation, page, now());
+    if (!(await documents.commit(writes, whileBuilding(projection.name, generation)))) throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
+    position = (page[page.length - 1] as { position: number }).position;
+    count += page.length;
+    options.onProgress?.(position, count);
+  }
+  if (count === 0) await documents.commit([{ collection: CHECKPOINTS, upsert: { _id: checkpointId(projection.name, generation), position: 0, lastEventAt: null, updatedAt: now().toISOString() } }]);
+  // Indexes last: building them once over the loaded documents beats maintaining them per insert.
+  for (const { collection, indexes } of collectionsOf(projection)) {
+    for (const fields of indexes) await documents.ensureIndex(generationCollection(collection, generation), fields);
+  }
+
+  const swapped: RegistryEntry = { _id: projection.name, generation, version: projection.version, building: null, rebuiltAt: now().toISOString() };
+  if (!(await documents.commit([{ collection: REGISTRY, upsert: swapped }], whileBuilding(projection.name, generation)))) {
+    throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
+  }
+  if (registry && registry.generation > 0) {
+    for (const { collection } of collectionsOf(projection)) await documents.drop(generationCollection(collection, registry.generation));
+    await documents.commit([{ collection: CHECKPOINTS, delete: checkpointId(projection.name, registry.generation) }]);
+  }
+  return { projection: projection.name, generation, events: count, position, seconds: (performance.now() - started) / 1000 };
+};

@@ -1,0 +1,130 @@
+import type { EventStore, Subscription } from '@redress/event-store';
+import type { DocumentStore } from '../document-store';
+import { batched } from './batched';
+import { foldBatch } from './fold-batch';
+import type { Projection } from './projection';
+import { CHECKPOINTS, checkpointId, readCheckpoint, readRegistry, whileActive, type Checkpoint } from './registry';
+import { rebuildProjection } from './rebuild';
+
+/** The little of a logger the runner needs (pino's shape). */
+export interface RunnerLog {
+  info(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface RunnerOptions {
+  readonly batchSize?: number;
+  /** Wait after a failure before trying again. */
+  readonly retryMs?: number;
+  readonly now?: () => Date;
+  readonly log?: RunnerLog;
+}
+
+const silent: RunnerLog = { info: () => undefined, error: () => undefined };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Keeps one projection up to date: builds it when it has never been built or
+ * its version changed (blue/green, the old generation serving meanwhile), then
+ * follows the global log from the active generation's checkpoint, committing
+ * each batch's documents and checkpoint together, fenced on the generation. A
+ * swap by a rebuild elsewhere fences this writer off; it then reloads and
+ * follows the new generation. A failing batch is recorded on the checkpoint
+ * and retried; nothing after it is applied until it succeeds.
+ */
+export class ProjectionRunner {
+  private stopping = false;
+  private subscription: Subscription | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly batchSize: number;
+  private readonly retryMs: number;
+  private readonly now: () => Date;
+  private readonly log: RunnerLog;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly documents: DocumentStore,
+    readonly projection: Projection,
+    options: RunnerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 1000;
+    this.retryMs = options.retryMs ?? 1000;
+    this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? silent;
+  }
+
+  /** Resolves once the projection can answer queries: at once, or after its first build. */
+  async start(): Promise<void> {
+    const registry = await readRegistry(this.documents, this.projection.name);
+    if (!registry || registry.generation === 0) await this.rebuild('first build');
+    this.loop = this.follow();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.close();
+    await this.loop;
+  }
+
+  private async rebuild(reason: string): Promise<void> {
+    this.log.info({ projection: this.projection.name, reason }, 'projection rebuild started');
+    const report = await rebuildProjection(this.events, this.documents, this.projection, { now: this.now });
+    this.log.info({ ...report, reason }, 'projection rebuilt');
+  }
+
+  private async follow(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const registry = await readRegistry(this.documents, this.projection.name);
+        if (!registry || registry.generation === 0 || registry.version !== this.projection.version) {
+          await this.rebuild(registry ? `version ${registry.version} → ${this.projection.version}` : 'no read model');
+          continue;
+        }
+        const checkpoint = await readCheckpoint(this.documents, this.projection.name, registry.generation);
+        await this.followGeneration(registry.generation, checkpoint?.position ?? 0);
+      } catch (error) {
+        await this.recordFailure(error);
+        await sleep(this.retryMs);
+      }
+    }
+  }
+
+  /** Returns when this generation is no longer active or the runner stops. */
+  private async followGeneration(generation: number, after: number): Promise<void> {
+    const subscription = this.events.subscribeToAll({ after });
+    this.subscription = subscription;
+    if (this.stopping) await subscription.close();
+    try {
+      for await (const batch of batched(subscription, this.batchSize)) {
+        const writes = await foldBatch(this.documents, this.projection, generation, batch, this.now());
+        if (!(await this.documents.commit(writes, whileActive(this.projection.name, generation)))) {
+          this.log.info({ projection: this.projection.name, generation }, 'projection generation replaced; following the new one');
+          return;
+        }
+      }
+    } finally {
+      await subscription.close();
+    }
+  }
+
+  private async recordFailure(error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.log.error({ projection: this.projection.name, err: error }, 'projection failed; retrying');
+    try {
+      const registry = await readRegistry(this.documents, this.projection.name);
+      if (!registry || registry.generation === 0) return;
+      const checkpoint = await readCheckpoint(this.documents, this.projection.name, registry.generation);
+      const position = checkpoint?.position ?? 0;
+      const failed: Checkpoint = {
+        _id: checkpointId(this.projection.name, registry.generation),
+        position,
+        lastEventAt: checkpoint?.lastEventAt ?? null,
+        updatedAt: checkpoint?.updatedAt ?? this.now().toISOString(),
+        error: { message, position, at: this.now().toISOString() },
+      };
+      await this.documents.commit([{ collection: CHECKPOINTS, upsert: failed }], whileActive(this.projection.name, registry.generation));
+    } catch {
+      // The read-model store itself may be what failed; the log line above says so.
+    }
+  }
+}

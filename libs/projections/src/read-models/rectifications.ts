@@ -1,0 +1,84 @@
+import { RECTIFICATION_STREAM_PREFIX, evolveRectification, initialRectification, isOverdueNow, occurredAt, rectificationEvent, type Rectification } from '@redress/domain';
+import type { Document, Filter } from '../document-store';
+import type { Projection } from '../engine/projection';
+
+/** A rectification item as stored: the aggregate's state plus when each step happened. */
+export type RectificationDocument = Document &
+  Rectification & {
+    readonly stepDates: Readonly<Partial<Record<'dispatched' | 'accepted' | 'feedback' | 'reviewed' | 'confirmed', string>>>;
+    readonly updatedAt: string;
+  };
+
+const STEP_DATE = {
+  RectificationDispatched: 'dispatched',
+  RectificationAccepted: 'accepted',
+  RectificationFeedbackSubmitted: 'feedback',
+  RectificationReviewed: 'reviewed',
+  RectificationConfirmed: 'confirmed',
+} as const;
+
+export const RECTIFICATIONS = 'rectifications';
+
+export const rectificationsProjection: Projection<RectificationDocument> = {
+  name: 'rectifications',
+  version: 1,
+  collection: RECTIFICATIONS,
+  indexes: [['dispatch.dispatchedAt'], ['dispatch.department', 'dispatch.dispatchedAt'], ['status', 'dispatch.dispatchedAt']],
+  keyOf: (event) => (event.streamName.startsWith(RECTIFICATION_STREAM_PREFIX) && rectificationEvent(event) ? event.streamName.slice(RECTIFICATION_STREAM_PREFIX.length) : undefined),
+  evolve: (current, event) => {
+    const domainEvent = rectificationEvent(event) as NonNullable<ReturnType<typeof rectificationEvent>>;
+    const at = occurredAt(event);
+    const step = (STEP_DATE as Partial<Record<string, keyof RectificationDocument['stepDates']>>)[event.type];
+    return {
+      ...evolveRectification(current ?? initialRectification, domainEvent),
+      _id: event.streamName.slice(RECTIFICATION_STREAM_PREFIX.length),
+      stepDates: step ? { ...current?.stepDates, [step]: at } : (current?.stepDates ?? {}),
+      updatedAt: at,
+    } as unknown as RectificationDocument;
+  },
+};
+
+export const STEP_NAMES = ['', '问题分派 dispatch', '问题解决 resolve', '解决情况反馈 feedback', '审核 review', '确认 confirm'] as const;
+const AWAITING_FEEDBACK = ['dispatched', 'accepted', 'returned'];
+
+/** Overdue at `now`: marked by the scheduler, or past its deadline still waiting for feedback and not marked yet. */
+export const overdueFilter = (overdue: boolean, now: string): Filter => {
+  const isOverdue: Filter = { $or: [{ overdue: true }, { status: { $in: AWAITING_FEEDBACK }, 'dispatch.deadline': { $lt: now } }] };
+  return overdue ? isOverdue : { overdue: { $ne: true }, $or: [{ status: { $nin: AWAITING_FEEDBACK } }, { 'dispatch.deadline': { $gte: now } }] };
+};
+
+const DAY = 86_400_000;
+
+/**
+ * One row of the tracking table (投诉问题整改跟踪表), DOMAIN.md section 2, in
+ * its column order; `no` is the row's number in the listing (序号).
+ */
+export const trackingRow = (no: number, item: RectificationDocument, now: string) => {
+  const dispatchedAt = item.dispatch?.dispatchedAt ?? null;
+  const end = item.stepDates.confirmed ?? now;
+  return {
+    no,
+    id: item._id,
+    problem: item.dispatch?.problem ?? null,
+    sourceComplaints: item.dispatch?.sourceComplaintIds ?? [],
+    department: item.dispatch?.department ?? null,
+    dispatchedAt,
+    suggestion: item.dispatch?.suggestion ?? null,
+    deadline: item.dispatch?.deadline ?? null,
+    measures: item.acceptance?.measures ?? null,
+    responsiblePerson: item.acceptance?.responsiblePerson ?? null,
+    plannedCompletion: item.acceptance?.plannedCompletion ?? null,
+    feedback: item.feedback ? (item.feedback.resolved ? item.feedback.result : `${item.feedback.result}${item.feedback.reasonUnresolved ? ` — ${item.feedback.reasonUnresolved}` : ''}`) : null,
+    resolved: item.feedback?.resolved ?? null,
+    reviewOpinion: item.review ? `${item.review.decision}: ${item.review.opinion}` : null,
+    confirmation: item.confirmation ? `${item.confirmation.effective ? 'effective' : 'not effective'}${item.confirmation.note ? `: ${item.confirmation.note}` : ''}` : null,
+    step: item.step,
+    stepName: STEP_NAMES[item.step],
+    status: item.status,
+    overdue: item.overdue || isOverdueNow(item, now),
+    daysOpen: dispatchedAt === null ? 0 : Math.max(0, Math.floor((Date.parse(end) - Date.parse(dispatchedAt)) / DAY)),
+    returns: item.returns,
+    updatedAt: item.updatedAt,
+  };
+};
+export type TrackingRow = ReturnType<typeof trackingRow>;
