@@ -11,6 +11,7 @@ import { DocsController } from './docs/docs.controller';
 import { HealthController } from './health/health.controller';
 import { CLOCK, CONFIG, EVENT_STORE, JWT_SECRET, LOGGER, SLA_TICK_MS } from './tokens';
 import { SlaModule } from './sla/sla.module';
+import { ReadModelsModule } from './read-models/read-models.module';
 
 /** Closes the store last, after in-flight requests have finished. */
 class EventStoreLifecycle implements OnApplicationShutdown {
@@ -55,6 +56,7 @@ export class AppModule {
         SlaModule,
         ComplaintsModule,
         RectificationsModule,
+        ReadModelsModule,
       ],
       controllers: [HealthController, DocsController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

@@ -6,3 +6,5 @@ export const CLOCK = Symbol('Clock');
 export const LOGGER = Symbol('Logger');
 /** How often the SLA scheduler looks for due deadlines; 0 = only when told (tests). */
 export const SLA_TICK_MS = Symbol('SlaTickMs');
+export const DOCUMENT_STORE = Symbol('DocumentStore');
+export const PROJECTION_CATALOG = Symbol('ProjectionCatalog');

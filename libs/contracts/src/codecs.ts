@@ -33,8 +33,10 @@ export const text = (max: number, name = `Text${max}`) =>
   );
 
 /** One of a fixed set of lower_snake_case strings. */
+/** A closed vocabulary; `values` lists it for whoever needs to enumerate it (query parameters, forms). */
 export const oneOf = <V extends string>(values: readonly [V, ...V[]], name: string) =>
-  described(
+  Object.assign(
+    described(
     new t.Type<V, V, unknown>(
       name,
       (u): u is V => typeof u === 'string' && (values as readonly string[]).includes(u),
@@ -42,9 +44,11 @@ export const oneOf = <V extends string>(values: readonly [V, ...V[]], name: stri
         typeof u === 'string' && (values as readonly string[]).includes(u)
           ? t.success(u as V)
           : t.failure(u, c, `must be one of ${values.join(', ')}`),
-      t.identity,
+        t.identity,
+      ),
+      { type: 'string', enum: values },
     ),
-    { type: 'string', enum: values },
+    { values },
   );
 
 export const integer = (min: number, max: number, name = `Integer${min}to${max}`) =>

@@ -4,3 +4,4 @@ export * from './event-store';
 export * from './jwt';
 export * from './jwt-secret';
 export * from './clock';
+export * from './document-store';

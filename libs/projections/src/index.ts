@@ -15,4 +15,4 @@ import { rectificationsProjection } from './read-models/rectifications';
 import type { Projection } from './engine/projection';
 
 /** Every projection the engine runs. */
-export const PROJECTIONS: readonly Projection[] = [casesProjection as unknown as Projection, rectificationsProjection as unknown as Projection];
+export const PROJECTIONS: readonly Projection[] = [casesProjection, rectificationsProjection];

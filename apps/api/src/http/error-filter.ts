@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { EventStoreUnavailableError } from '@redress/event-store';
+import { InvalidCursorError } from '@redress/projections';
 
 /**
  * Every error leaves the api as `{ statusCode, code, message }` with a stable
@@ -33,6 +34,7 @@ export const toErrorBody = (error: unknown): ErrorBody => {
   if (error instanceof EventStoreUnavailableError) {
     return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'STORE_UNAVAILABLE', message: error.message };
   }
+  if (error instanceof InvalidCursorError) return { statusCode: HttpStatus.BAD_REQUEST, code: 'INVALID_CURSOR', message: error.message };
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
@@ -51,6 +53,9 @@ export class ErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const body = toErrorBody(error);
     if (body.statusCode >= 500) this.logger.error({ err: error }, body.message);
-    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    // Unavailable is temporary by definition: say when to come back.
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('retry-after', '1');
+    void reply.status(body.statusCode).send(body);
   }
 }

@@ -51,7 +51,7 @@ describe('projection engine', () => {
   let written: number;
   const runners: ProjectionRunner[] = [];
   const runner = (projection: Projection<Tally>, options = {}) => {
-    const started = new ProjectionRunner(events, documents, projection as unknown as Projection, options);
+    const started = new ProjectionRunner(events, documents, projection, options);
     runners.push(started);
     return started;
   };

@@ -10,7 +10,8 @@ export interface Projected {
 export interface DerivedView<D extends Document> {
   readonly collection: string;
   readonly indexes: ReadonlyArray<readonly string[]>;
-  readonly of: (document: D & Projected) => Document;
+  // Method syntax: a view of a specific document type still counts as a view of documents.
+  of(document: D & Projected): Document;
 }
 
 /**
@@ -26,8 +27,8 @@ export interface Projection<D extends Document = Document> {
   readonly collection: string;
   readonly indexes: ReadonlyArray<readonly string[]>;
   /** The id of the document this event changes; undefined when the event is not for this projection. */
-  readonly keyOf: (event: RecordedEvent) => string | undefined;
-  readonly evolve: (current: (D & Projected) | undefined, event: RecordedEvent) => D;
+  keyOf(event: RecordedEvent): string | undefined;
+  evolve(current: (D & Projected) | undefined, event: RecordedEvent): D;
   readonly derived?: ReadonlyArray<DerivedView<D>>;
 }
 

@@ -1,0 +1,55 @@
+import { Category, Channel, ComplaintStatus, CustomerType, Severity, Urgency } from '@redress/contracts';
+import type { Filter, Sort } from '@redress/projections';
+import { booleanParam, inFilter, instantParam, integerParam, listParam, refuseUnknown, sortParam, textParam, type QueryParams } from './query-params';
+
+/** Filters of GET /cases that match a field of the case view, with their vocabularies where closed. */
+const FIELD_FILTERS: ReadonlyArray<readonly [param: string, vocabulary?: readonly string[]]> = [
+  ['status', ComplaintStatus.values],
+  ['category', Category.values],
+  ['severity', Severity.values],
+  ['urgency', Urgency.values],
+  ['channel', Channel.values],
+  ['customerType', CustomerType.values],
+  ['department'],
+  ['assignee'],
+  ['product'],
+  ['region'],
+  ['rootCause'],
+];
+export const CASE_SORTS = ['receivedAt', 'lastEventAt', 'closedAt', 'firstResponseSeconds', 'resolutionSeconds', 'revision'] as const;
+const KNOWN = [...FIELD_FILTERS.map(([param]) => param), 'receivedFrom', 'receivedTo', 'breached', 'open', 'q', 'sort', 'limit', 'cursor'];
+
+export interface CaseSearch {
+  readonly filter: Filter;
+  readonly sort: Sort;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** GET /cases parameters as a read-model query; 400 INVALID_QUERY for anything it cannot mean. */
+export const parseCaseSearch = (params: QueryParams): CaseSearch => {
+  refuseUnknown(params, KNOWN);
+  const conditions: Filter[] = [];
+  for (const [param, vocabulary] of FIELD_FILTERS) {
+    const wanted = listParam(params, param, vocabulary);
+    if (wanted) conditions.push({ [param]: inFilter(wanted) });
+  }
+  const from = instantParam(params, 'receivedFrom');
+  const to = instantParam(params, 'receivedTo');
+  if (from || to) conditions.push({ receivedAt: { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) } });
+  const breached = booleanParam(params, 'breached');
+  if (breached !== undefined) conditions.push({ breached });
+  const open = booleanParam(params, 'open');
+  if (open !== undefined) conditions.push({ open });
+  const text = textParam(params, 'q', 200);
+  // Subject, complaint text and the closing summary: past resolutions are the knowledge base.
+  if (text) conditions.push({ $or: [{ subject: { $contains: text } }, { content: { $contains: text } }, { archiveSummary: { $contains: text } }] });
+  const { field, direction } = sortParam(params, CASE_SORTS, '-receivedAt');
+  const cursor = textParam(params, 'cursor', 2000);
+  return {
+    filter: conditions.length === 1 ? (conditions[0] as Filter) : { $and: conditions },
+    sort: [[field, direction]],
+    limit: integerParam(params, 'limit', 1, 200) ?? 50,
+    ...(cursor ? { cursor } : {}),
+  };
+};

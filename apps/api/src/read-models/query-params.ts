@@ -1,0 +1,71 @@
+import { BadRequestException } from '@nestjs/common';
+import type { Scalar } from '@redress/projections';
+import { NONE } from '@redress/projections';
+
+/** A query string as Fastify hands it over: repeated parameters become arrays. */
+export type QueryParams = Readonly<Record<string, string | string[] | undefined>>;
+
+export const invalidQuery = (message: string) => new BadRequestException({ code: 'INVALID_QUERY', message });
+
+/** Typos must not silently widen a search: every parameter has to be one the endpoint knows. */
+export const refuseUnknown = (params: QueryParams, known: readonly string[]): void => {
+  const unknown = Object.keys(params).filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw invalidQuery(`unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${known.join(', ')}`);
+};
+
+const single = (params: QueryParams, name: string): string | undefined => {
+  const value = params[name];
+  if (Array.isArray(value)) throw invalidQuery(`${name} may be given once`);
+  return value;
+};
+
+/** Values of a list parameter: comma-separated or repeated; "(none)" stands for a missing value. */
+export const listParam = (params: QueryParams, name: string, allowed?: readonly string[]): Array<string | null> | undefined => {
+  const raw = params[name];
+  if (raw === undefined) return undefined;
+  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((part) => part.split(',')).map((value) => value.trim());
+  if (values.some((value) => value === '' || value.length > 200)) throw invalidQuery(`${name} needs values of 1 to 200 characters, comma-separated`);
+  const unknown = allowed ? values.filter((value) => value !== NONE && !allowed.includes(value)) : [];
+  if (unknown.length > 0) throw invalidQuery(`${name}: ${unknown.map((v) => JSON.stringify(v)).join(', ')} not one of ${allowed?.join(', ')}`);
+  return values.map((value) => (value === NONE ? null : value));
+};
+
+/** A date ("2026-11-01", midnight UTC) or an instant with a zone, as the ISO-8601 UTC string the read models store. */
+export const instantParam = (params: QueryParams, name: string): string | undefined => {
+  const value = single(params, name);
+  if (value === undefined) return undefined;
+  const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) && !Number.isNaN(Date.parse(value));
+  if (!ok) throw invalidQuery(`${name} must be a date (2026-11-01) or an ISO-8601 time with a zone (2026-11-01T08:00:00Z)`);
+  return new Date(value).toISOString();
+};
+
+export const booleanParam = (params: QueryParams, name: string): boolean | undefined => {
+  const value = single(params, name);
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false') throw invalidQuery(`${name} must be true or false`);
+  return value === 'true';
+};
+
+export const integerParam = (params: QueryParams, name: string, min: number, max: number): number | undefined => {
+  const value = single(params, name);
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) throw invalidQuery(`${name} must be a whole number from ${min} to ${max}`);
+  return Number(value);
+};
+
+export const textParam = (params: QueryParams, name: string, maxLength: number): string | undefined => {
+  const value = single(params, name);
+  if (value === undefined) return undefined;
+  if (value.trim() === '' || value.length > maxLength) throw invalidQuery(`${name} must be 1 to ${maxLength} characters`);
+  return value.trim();
+};
+
+/** `sort=-receivedAt`: a field the endpoint allows, descending with a leading minus. */
+export const sortParam = (params: QueryParams, allowed: readonly string[], fallback: string): { field: string; direction: 1 | -1 } => {
+  const value = single(params, 'sort') ?? fallback;
+  const field = value.replace(/^-/, '');
+  if (!allowed.includes(field)) throw invalidQuery(`sort must be one of ${allowed.join(', ')}, with a leading - for descending`);
+  return { field, direction: value.startsWith('-') ? -1 : 1 };
+};
+
+export const inFilter = (values: ReadonlyArray<string | null>): { $in: Scalar[] } => ({ $in: [...values] });

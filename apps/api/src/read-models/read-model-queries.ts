@@ -1,0 +1,161 @@
+import { Inject, NotFoundException } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import {
+  CASES,
+  CASE_FACTS,
+  RECTIFICATIONS,
+  analyse,
+  factFields,
+  factsFilter,
+  trackingRow,
+  type AnalyticsQuery,
+  type AnalyticsResult,
+  type CaseDocument,
+  type Document,
+  type Filter,
+  type ProjectionCatalog,
+  type ProjectionStatus,
+  type RectificationDocument,
+  type Sort,
+  type TrackingRow,
+} from '@redress/projections';
+import type { Clock } from '@redress/platform';
+import { CLOCK, PROJECTION_CATALOG } from '../tokens';
+import type { CaseSearch } from './case-search';
+import { readable } from './read-your-writes';
+
+/** A read-model answer and the log position it reflects (sent as X-Projection-Position). */
+export interface AtPosition<T> {
+  readonly position: number;
+  readonly result: T;
+}
+
+/** What a document is to a client: `_id` becomes `id`, `_position` the position it reflects. */
+const publicView = <D extends Document>({ _id, _position, ...rest }: D & { _position?: number }) => ({ id: _id, ...rest, position: _position });
+
+/** The fields a search lists; the full view (content, timeline …) is at GET /cases/:id. */
+const SUMMARY = [
+  'status',
+  'subject',
+  'channel',
+  'category',
+  'severity',
+  'urgency',
+  'department',
+  'assignee',
+  'product',
+  'region',
+  'customerType',
+  'receivedAt',
+  'lastEventAt',
+  'deadlines',
+  'breached',
+  'slaBreaches',
+  'outcome',
+  'archiveSummary',
+  'rootCause',
+  'revision',
+] as const;
+const caseSummary = (document: CaseDocument) => ({ id: document._id, ...Object.fromEntries(SUMMARY.map((field) => [field, document[field] ?? null])) });
+
+export class SearchCases {
+  constructor(
+    readonly search: CaseSearch,
+    readonly minPosition: number | undefined,
+  ) {}
+}
+@QueryHandler(SearchCases)
+export class SearchCasesHandler implements IQueryHandler<SearchCases> {
+  constructor(@Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog) {}
+  async execute({ search, minPosition }: SearchCases) {
+    const active = await readable(this.catalog, 'cases', minPosition);
+    const page = await active.collection<CaseDocument>(CASES).find(search.filter, search);
+    return { position: active.position, result: { items: page.items.map(caseSummary), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+  }
+}
+
+export class GetCaseView {
+  constructor(
+    readonly id: string,
+    readonly minPosition: number | undefined,
+  ) {}
+}
+@QueryHandler(GetCaseView)
+export class GetCaseViewHandler implements IQueryHandler<GetCaseView> {
+  constructor(@Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog) {}
+  async execute({ id, minPosition }: GetCaseView) {
+    const active = await readable(this.catalog, 'cases', minPosition);
+    const document = await active.collection<CaseDocument>(CASES).get(id);
+    if (!document) throw new NotFoundException({ code: 'CASE_NOT_FOUND', message: `the case view has no complaint ${id} (at position ${active.position})` });
+    return { position: active.position, result: publicView(document) };
+  }
+}
+
+export interface TrackingQuery {
+  readonly filter: (now: string) => Filter;
+  readonly sort: Sort;
+  /** A page of at most `limit` rows after `cursor`, or every row (the CSV export). */
+  readonly page: { readonly limit: number; readonly cursor?: string; readonly offset: number } | 'all';
+}
+export interface TrackingPage {
+  readonly rows: TrackingRow[];
+  readonly nextCursor?: string;
+  /** Rows listed so far: where the next page's numbering continues. */
+  readonly offset: number;
+}
+export class ListTrackingRows {
+  constructor(
+    readonly query: TrackingQuery,
+    readonly minPosition: number | undefined,
+  ) {}
+}
+@QueryHandler(ListTrackingRows)
+export class ListTrackingRowsHandler implements IQueryHandler<ListTrackingRows> {
+  constructor(
+    @Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+  async execute({ query, minPosition }: ListTrackingRows): Promise<AtPosition<TrackingPage>> {
+    const active = await readable(this.catalog, 'rectifications', minPosition);
+    const now = this.clock.now().toISOString();
+    const collection = active.collection<RectificationDocument>(RECTIFICATIONS);
+    const filter = query.filter(now);
+    const { limit, cursor, offset } = query.page === 'all' ? { limit: 1000, cursor: undefined, offset: 0 } : query.page;
+    const rows: TrackingRow[] = [];
+    let next = cursor;
+    do {
+      const page = await collection.find(filter, { sort: query.sort, limit, ...(next ? { cursor: next } : {}) });
+      rows.push(...page.items.map((item, i) => trackingRow(offset + rows.length + i + 1, item, now)));
+      next = page.nextCursor;
+    } while (query.page === 'all' && next);
+    return { position: active.position, result: { rows, offset: offset + rows.length, ...(next ? { nextCursor: next } : {}) } };
+  }
+}
+
+export class AnalyseComplaints {
+  constructor(
+    readonly query: AnalyticsQuery,
+    readonly minPosition: number | undefined,
+  ) {}
+}
+@QueryHandler(AnalyseComplaints)
+export class AnalyseComplaintsHandler implements IQueryHandler<AnalyseComplaints> {
+  constructor(@Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog) {}
+  async execute({ query, minPosition }: AnalyseComplaints): Promise<AtPosition<AnalyticsResult>> {
+    const active = await readable(this.catalog, 'cases', minPosition);
+    const fields = factFields(query);
+    const facts = await active.collection(CASE_FACTS).scan(factsFilter(query), fields);
+    return { position: active.position, result: analyse(query, fields, facts) };
+  }
+}
+
+export class GetProjectionStatus {}
+@QueryHandler(GetProjectionStatus)
+export class GetProjectionStatusHandler implements IQueryHandler<GetProjectionStatus> {
+  constructor(@Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog) {}
+  async execute(): Promise<{ projections: ProjectionStatus[] }> {
+    return { projections: await this.catalog.status() };
+  }
+}
+
+export const READ_MODEL_QUERY_HANDLERS = [SearchCasesHandler, GetCaseViewHandler, ListTrackingRowsHandler, AnalyseComplaintsHandler, GetProjectionStatusHandler];
