@@ -1,6 +1,7 @@
 import { ROLES } from '@redress/contracts';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from '../apps/api/src/complaints/complaint-actions';
 import { DISPATCHERS, RECTIFICATION_ACTIONS } from '../apps/api/src/rectifications/rectification-actions';
+import { ANALYSTS } from '../apps/api/src/read-models/read-models.controller';
 import { startApi, type RunningApi } from './support/api';
 
 const NOBODY = '0190a5f0-0000-7000-8000-0000000000aa';
@@ -40,6 +41,16 @@ describe('authorisation matrix', () => {
     ...['/policies/sla', '/policies/sla/versions', '/sla/at-risk?within=bad'].map((path) => ({
       name: `GET ${path}`,
       allowed: READERS,
+      call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status,
+    })),
+    ...['/cases?status=received', `/cases/${NOBODY}`, '/rectifications?step=1'].map((path) => ({
+      name: `GET ${path}`,
+      allowed: READERS,
+      call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status,
+    })),
+    ...['/analytics/complaints?groupBy=category', '/projections'].map((path) => ({
+      name: `GET ${path}`,
+      allowed: ANALYSTS,
       call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status,
     })),
     ...['', '/history', '/state?atRevision=0', '/verify'].map((suffix) => ({

@@ -1,22 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '@redress/platform';
 import { uuidv7, type EventStore } from '@redress/event-store';
 import { SlaScheduler } from '../apps/api/src/sla/sla-scheduler';
 import { EVENT_STORE } from '../apps/api/src/tokens';
 import { startApi, type RunningApi } from './support/api';
+import { FakeClock } from './support/clock';
 
-/** A clock the test moves by hand. */
-class FakeClock implements Clock {
-  constructor(private at: number) {}
-  now(): Date {
-    return new Date(this.at);
-  }
-  advanceHours(hours: number): void {
-    this.at += hours * 3_600_000;
-  }
-}
 
 const T0 = Date.parse('2026-11-02T08:00:00.000Z');
 const hoursAfterT0 = (hours: number) => new Date(T0 + hours * 3_600_000).toISOString();

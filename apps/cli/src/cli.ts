@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, openEventStore, systemClock, type Env } from '@redress/platform';
+import { loadConfig, openDocumentStore, openEventStore, systemClock, type Env } from '@redress/platform';
 import { UsageError, type CliIo, type ExitCode } from './cli-io';
+import { rebuild } from './rebuild';
 import { replay } from './replay';
 import { token } from './token';
 import { verify } from './verify';
@@ -17,6 +18,9 @@ commands:
   verify [--stream NAME]   re-compute the hash chains of every stream (or one);
                            prints "OK <n> events" or the first broken stream/revision,
                            and exits 1 on any alteration
+  rebuild [PROJECTION]     replay the log into fresh read models and swap them in
+                           (blue/green; safe while the api runs); projections: cases,
+                           rectifications (default: all)
 
 The store is chosen by the same environment as the api (EVENT_STORE, DATA_DIR, ...).`;
 
@@ -56,6 +60,19 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
           return await replay(store, positionals[0] as string, io);
         } finally {
           await store.close();
+        }
+      }
+      case 'rebuild': {
+        const { positionals } = parseArgs({ args: [...rest], options: {}, allowPositionals: true, strict: true });
+        if (positionals.length > 1) throw new UsageError('rebuild takes at most one projection name');
+        const config = loadConfig(env);
+        const events = openEventStore(config);
+        const documents = await openDocumentStore(config);
+        try {
+          return await rebuild(events, documents, positionals[0], io);
+        } finally {
+          await documents.close();
+          await events.close();
         }
       }
       case undefined:

@@ -1,11 +1,20 @@
 import { DispatchRectificationBody, ReceiveComplaintBody, SlaPolicy, toJsonSchema } from '@redress/contracts';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS, type ComplaintAction } from '../complaints/complaint-actions';
 import { DISPATCHERS, RECTIFICATION_ACTIONS, type RectificationAction } from '../rectifications/rectification-actions';
+import { DIMENSIONS, METRICS, PERIODS } from '@redress/projections';
+import { CASE_SEARCH_PARAMETERS } from '../read-models/case-search';
+import { ANALYSTS, ANALYTICS_PARAMETERS, TRACKING_PARAMETERS } from '../read-models/read-models.controller';
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 const outcome = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/CommandOutcome' } } } });
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const roles = (allowed: readonly string[]) => `Roles: ${allowed.join(', ')}.`;
+const queryParameters = (names: readonly string[]) => names.map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }));
+const minPosition = { name: 'X-Min-Position', in: 'header', required: false, schema: { type: 'integer' }, description: 'wait (up to 5 s) until the read model has applied this log position: read-your-writes' };
+const READ_ERRORS = {
+  400: error('INVALID_QUERY (unknown parameter or value), INVALID_CURSOR, INVALID_MIN_POSITION'),
+  503: error('PROJECTION_BEHIND (X-Min-Position not reached in time), PROJECTION_NOT_READY; with Retry-After'),
+};
 const COMMON_ERRORS = {
   400: error('VALIDATION_FAILED (with details[].path), INVALID_JSON, INVALID_COMPLAINT_ID, INVALID_IF_MATCH'),
   401: error('AUTHENTICATION_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED'),
@@ -55,6 +64,24 @@ export const openApiDocument = () => ({
   },
   security: [{ bearer: [] }],
   paths: {
+    '/cases': {
+      get: {
+        summary: `Case search over the case view (read model). List filters take comma-separated values, "(none)" for a missing one; q searches subject, content and closing summary; sort=-receivedAt (default), receivedAt, lastEventAt, closedAt, firstResponseSeconds, resolutionSeconds, revision; limit 1..200; {items, nextCursor}. ${roles(READERS)}`,
+        parameters: [...queryParameters(CASE_SEARCH_PARAMETERS), minPosition],
+        responses: { 200: { description: '{items, nextCursor?}; X-Projection-Position header' }, ...READ_ERRORS },
+      },
+    },
+    '/cases/{id}': {
+      get: { summary: `The projected case view: state, deadlines, timeline, linked rectifications. ${roles(READERS)}`, parameters: [idParameter, minPosition], responses: { 200: { description: 'the case view' }, 404: error('CASE_NOT_FOUND'), ...READ_ERRORS } },
+    },
+    '/analytics/complaints': {
+      get: {
+        summary: `Complaint analysis (投诉分析) over cases received in [from, to): groupBy up to 4 of ${DIMENSIONS.join(', ')}; period ${PERIODS.join(' | ')} (UTC); metrics any of ${METRICS.join(', ')} (times in seconds, rates 0..1); dimension filters by name. Rows carry drillDown {count, href} to /cases; with groupBy=handler each row carries its team's figures. ${roles(ANALYSTS)}`,
+        parameters: [...queryParameters(ANALYTICS_PARAMETERS), minPosition],
+        responses: { 200: { description: '{rows, totals}' }, ...READ_ERRORS },
+      },
+    },
+    '/projections': { get: { summary: `Each projection's position, lag (events, seconds), generation and state. ${roles(ANALYSTS)}`, responses: { 200: { description: '{projections}' } } } },
     '/health': { get: { summary: 'Liveness, stores and log position', security: [], responses: { 200: { description: 'ok' }, 503: { description: 'the event store cannot be read' } } } },
     '/complaints': {
       post: {
@@ -66,6 +93,11 @@ export const openApiDocument = () => ({
     },
     ...actionPaths('complaints', COMPLAINT_ACTIONS),
     '/rectifications': {
+      get: {
+        summary: `The tracking table (投诉问题整改跟踪表), one row per item in the columns of DOMAIN.md section 2; Accept: text/csv gives every matching row as UTF-8 CSV with a BOM. step 1..5, overdue true|false (as of now), dispatchedFrom/To, sort dispatchedAt | deadline | updatedAt. ${roles(READERS)}`,
+        parameters: [...queryParameters(TRACKING_PARAMETERS), minPosition],
+        responses: { 200: { description: '{items, nextCursor?} or text/csv' }, ...READ_ERRORS },
+      },
       post: {
         summary: `Dispatch a rectification item (投诉整改五步法, step 1 问题分派) from existing complaints. ${roles(DISPATCHERS)}`,
         requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(DispatchRectificationBody) } } },

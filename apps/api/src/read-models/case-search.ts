@@ -3,7 +3,7 @@ import type { Filter, Sort } from '@redress/projections';
 import { booleanParam, inFilter, instantParam, integerParam, listParam, refuseUnknown, sortParam, textParam, type QueryParams } from './query-params';
 
 /** Filters of GET /cases that match a field of the case view, with their vocabularies where closed. */
-const FIELD_FILTERS: ReadonlyArray<readonly [param: string, vocabulary?: readonly string[]]> = [
+const FIELD_FILTERS: ReadonlyArray<readonly [param: string, vocabulary?: readonly string[], field?: string]> = [
   ['status', ComplaintStatus.values],
   ['category', Category.values],
   ['severity', Severity.values],
@@ -14,10 +14,10 @@ const FIELD_FILTERS: ReadonlyArray<readonly [param: string, vocabulary?: readonl
   ['assignee'],
   ['product'],
   ['region'],
-  ['rootCause'],
+  ['rootCause', undefined, 'rootCauseCategory'],
 ];
 export const CASE_SORTS = ['receivedAt', 'lastEventAt', 'closedAt', 'firstResponseSeconds', 'resolutionSeconds', 'revision'] as const;
-const KNOWN = [...FIELD_FILTERS.map(([param]) => param), 'receivedFrom', 'receivedTo', 'breached', 'open', 'q', 'sort', 'limit', 'cursor'];
+export const CASE_SEARCH_PARAMETERS = [...FIELD_FILTERS.map(([param]) => param), 'receivedFrom', 'receivedTo', 'breached', 'open', 'q', 'sort', 'limit', 'cursor'];
 
 export interface CaseSearch {
   readonly filter: Filter;
@@ -28,11 +28,11 @@ export interface CaseSearch {
 
 /** GET /cases parameters as a read-model query; 400 INVALID_QUERY for anything it cannot mean. */
 export const parseCaseSearch = (params: QueryParams): CaseSearch => {
-  refuseUnknown(params, KNOWN);
+  refuseUnknown(params, CASE_SEARCH_PARAMETERS);
   const conditions: Filter[] = [];
-  for (const [param, vocabulary] of FIELD_FILTERS) {
+  for (const [param, vocabulary, field = param] of FIELD_FILTERS) {
     const wanted = listParam(params, param, vocabulary);
-    if (wanted) conditions.push({ [param]: inFilter(wanted) });
+    if (wanted) conditions.push({ [field]: inFilter(wanted) });
   }
   const from = instantParam(params, 'receivedFrom');
   const to = instantParam(params, 'receivedTo');

@@ -53,7 +53,7 @@ const SUMMARY = [
   'slaBreaches',
   'outcome',
   'archiveSummary',
-  'rootCause',
+  'rootCauseCategory',
   'revision',
 ] as const;
 const caseSummary = (document: CaseDocument) => ({ id: document._id, ...Object.fromEntries(SUMMARY.map((field) => [field, document[field] ?? null])) });

@@ -94,10 +94,12 @@ const TRACKING_COLUMNS: ReadonlyArray<readonly [keyof TrackingRow, string]> = [
   ['id', '编号 Id'],
 ];
 
+export const TRACKING_PARAMETERS = ['department', 'step', 'status', 'overdue', 'dispatchedFrom', 'dispatchedTo', 'sort', 'limit', 'cursor'];
+export const ANALYTICS_PARAMETERS = ['groupBy', 'period', 'from', 'to', 'metrics', ...DIMENSIONS];
 const TRACKING_SORTS: Record<string, string> = { dispatchedAt: 'dispatch.dispatchedAt', deadline: 'dispatch.deadline', updatedAt: 'updatedAt' };
 
 const parseTrackingQuery = (params: QueryParams, all: boolean): TrackingQuery => {
-  refuseUnknown(params, ['department', 'step', 'status', 'overdue', 'dispatchedFrom', 'dispatchedTo', 'sort', 'limit', 'cursor']);
+  refuseUnknown(params, TRACKING_PARAMETERS);
   const conditions: Filter[] = [];
   const department = listParam(params, 'department');
   if (department) conditions.push({ 'dispatch.department': inFilter(department) });
@@ -131,7 +133,7 @@ const decodeTrackingCursor = (cursor: string): { cursor: string; offset: number 
 };
 
 const parseAnalyticsQuery = (params: QueryParams): AnalyticsQuery => {
-  refuseUnknown(params, ['groupBy', 'period', 'from', 'to', 'metrics', ...DIMENSIONS]);
+  refuseUnknown(params, ANALYTICS_PARAMETERS);
   const groupBy = (listParam(params, 'groupBy', DIMENSIONS) ?? []) as Dimension[];
   if (new Set(groupBy).size !== groupBy.length || groupBy.length > 4) throw invalidQuery('groupBy takes up to 4 different dimensions');
   const period = listParam(params, 'period', PERIODS);

@@ -25,7 +25,8 @@ export type CaseDocument = Document &
     readonly severity: string | null;
     readonly urgency: string | null;
     readonly customerType: string | null;
-    readonly rootCause: string | null;
+    /** Named apart from the state's `rootCause` (the whole finding), which the fold still needs. */
+    readonly rootCauseCategory: string | null;
     readonly substantiated: boolean | null;
     readonly outcome: string | null;
     /** The closing summary: the knowledge base of past resolutions. */
@@ -59,7 +60,7 @@ const caseDocument = (id: string, state: Complaint, revision: number, timeline: 
     severity: state.classification?.severity ?? null,
     urgency: state.classification?.urgency ?? null,
     customerType: state.complainant?.customerType ?? null,
-    rootCause: state.rootCause?.category ?? null,
+    rootCauseCategory: state.rootCause?.category ?? null,
     substantiated: state.rootCause?.substantiated ?? null,
     outcome: state.closure?.outcome ?? null,
     archiveSummary: state.closure?.summary ?? null,
@@ -122,7 +123,7 @@ export const caseFact = (document: CaseDocument): CaseFact & Document => ({
   urgency: document.urgency,
   department: document.department ?? null,
   handler: document.assignee ?? null,
-  rootCause: document.rootCause,
+  rootCause: document.rootCauseCategory,
   substantiated: flag(document.substantiated),
   firstResponseSeconds: document.firstResponseSeconds,
   resolutionSeconds: document.resolutionSeconds,

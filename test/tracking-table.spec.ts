@@ -1,0 +1,123 @@
+import { signToken } from '@redress/platform';
+import { startApi, staffClient, TEST_JWT_SECRET, type RunningApi, type StaffClient } from './support/api';
+import { FakeClock } from './support/clock';
+
+/** The rectification tracking table (投诉问题整改跟踪表) as the read model serves it, JSON and CSV. */
+describe('rectification tracking table', () => {
+  const clock = new FakeClock(Date.parse('2026-11-02T01:00:00Z'));
+  let api: RunningApi;
+  let analysis: StaffClient;
+  let delivery: StaffClient;
+  let finance: StaffClient;
+  let reader: StaffClient;
+  const items: Record<string, string> = {};
+
+  beforeAll(async () => {
+    api = await startApi({ clock });
+    analysis = api.as('analysis', 'ana');
+    const department = (user: string, dept: string) => staffClient(api.url, signToken({ sub: user, role: 'department', department: dept }, TEST_JWT_SECRET, clock.now(), 3600 * 24 * 365));
+    delivery = department('dan', 'delivery');
+    finance = department('fei', 'finance');
+    reader = api.as('auditor', 'ada');
+    const source = (await api.as('intake').post('/complaints', { channel: 'app', complainant: { name: 'C' }, subject: 'Wet parcel', content: 'Rain' })).body.id as string;
+    const dispatch = async (key: string, department: string, problem: string, days: number) => {
+      const reply = await analysis.post('/rectifications', { problem, sourceComplaintIds: [source], department, suggestion: '=HYPERLINK("http://evil")', deadline: new Date(clock.now().getTime() + days * 86_400_000).toISOString() });
+      expect(reply.status).toBe(201);
+      items[key] = reply.body.id;
+      clock.advanceHours(24);
+      return reply.body.position as number;
+    };
+    await dispatch('rain', 'delivery', '包裹被雨淋湿, "again"', 10);
+    await dispatch('bills', 'finance', 'Double charges', 3);
+    await dispatch('late', 'delivery', 'Late parcels', 30);
+    const step = async (who: StaffClient, key: string, action: string, body: unknown) => {
+      const reply = await who.post(`/rectifications/${items[key]}/${action}`, body);
+      expect({ action, status: reply.status }).toEqual({ action, status: 200 });
+      clock.advanceHours(24);
+    };
+    await step(delivery, 'rain', 'accept', { measures: '防水袋 waterproof bags', responsiblePerson: '王经理', plannedCompletion: '2026-11-20T00:00:00Z' });
+    await step(delivery, 'rain', 'feedback', { resolved: true, result: 'Bags in use' });
+    await step(analysis, 'rain', 'review', { decision: 'approved', opinion: 'Good' });
+    await step(analysis, 'rain', 'confirm', { effective: true, note: 'No wet parcels since' });
+    await step(finance, 'bills', 'accept', { measures: 'Fix the billing run', responsiblePerson: 'Fei', plannedCompletion: '2026-11-30T00:00:00Z' });
+  }, 60_000);
+  afterAll(() => api.stop());
+
+  it('lists one row per item with the columns of the tracking table, numbered across pages', async () => {
+    const first = await reader.get('/rectifications?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((row: { no: number; id: string }) => [row.no, row.id])).toEqual([
+      [1, items.rain],
+      [2, items.bills],
+    ]);
+    const second = await reader.get(`/rectifications?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body).toEqual({ items: [expect.objectContaining({ no: 3, id: items.late })] });
+    expect(first.body.items[0]).toEqual({
+      no: 1,
+      id: items.rain,
+      problem: '包裹被雨淋湿, "again"',
+      sourceComplaints: [expect.any(String)],
+      department: 'delivery',
+      dispatchedAt: '2026-11-02T01:00:00.000Z',
+      suggestion: '=HYPERLINK("http://evil")',
+      deadline: '2026-11-12T01:00:00.000Z',
+      measures: '防水袋 waterproof bags',
+      responsiblePerson: '王经理',
+      plannedCompletion: '2026-11-20T00:00:00.000Z',
+      feedback: 'Bags in use',
+      resolved: true,
+      reviewOpinion: 'approved: Good',
+      confirmation: 'effective: No wet parcels since',
+      step: 5,
+      stepName: '确认 confirm',
+      status: 'confirmed',
+      overdue: false,
+      // Dispatched on the 2nd at 01:00, confirmed on the 8th at 01:00.
+      daysOpen: 6,
+      returns: 0,
+      updatedAt: expect.any(String),
+    });
+  });
+
+  it('filters by department, step, status, period and overdue — overdue as of now, before the scheduler marks it', async () => {
+    const ids = async (query: string) => (await reader.get(`/rectifications?${query}`)).body.items.map((row: { id: string }) => row.id);
+    expect(await ids('department=delivery')).toEqual([items.rain, items.late]);
+    expect(await ids('step=2')).toEqual([items.bills]);
+    expect(await ids('status=confirmed,dispatched')).toEqual([items.rain, items.late]);
+    expect(await ids('dispatchedFrom=2026-11-03&dispatchedTo=2026-11-04')).toEqual([items.bills]);
+    expect(await ids('overdue=true')).toEqual([items.bills]);
+    expect(await ids('overdue=false')).toEqual([items.rain, items.late]);
+    expect(await ids('sort=-deadline')).toEqual([items.late, items.rain, items.bills]);
+    for (const query of ['step=6', 'status=lost', 'overdue=yes', 'colour=red', 'limit=0', 'cursor=xyz', 'sort=problem']) {
+      const bad = await reader.get(`/rectifications?${query}`);
+      expect({ query, status: bad.status, code: bad.body.code }).toEqual({ query, status: 400, code: 'INVALID_QUERY' });
+    }
+  });
+
+  it('exports every matching row as CSV that Excel opens as UTF-8, with formulas defused', async () => {
+    const response = await fetch(`${api.url}/rectifications?department=delivery`, { headers: { authorization: `Bearer ${reader.token}`, accept: 'text/csv' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="rectification-tracking.csv"');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes.slice(3)).split('\r\n');
+    expect(lines[0]).toBe(
+      '序号 No.,问题 Problem,来源投诉 Source complaints,责任部门 Responsible department,分派日期 Dispatched,整改建议 Suggestion,整改期限 Deadline,整改措施 Measures,责任人 Responsible person,计划完成 Planned completion,解决情况反馈 Feedback,审核意见 Review opinion,确认 Confirmation,当前步骤 Current step,状态 Status,是否逾期 Overdue,已开天数 Days open,编号 Id',
+    );
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(/^1,"包裹被雨淋湿, ""again""",[0-9a-f-]{36},delivery,2026-11-02T01:00:00.000Z,"'=HYPERLINK\(""http:\/\/evil""\)",/);
+    expect(lines[1]).toContain(',防水袋 waterproof bags,王经理,');
+    expect(lines[2]).toMatch(/^2,Late parcels,/);
+    expect(lines[3]).toBe('');
+  });
+
+  it('shows a new item at once with X-Min-Position', async () => {
+    const source = (await api.as('intake').post('/complaints', { channel: 'app', complainant: { name: 'D' }, subject: 'x', content: 'y' })).body.id;
+    const dispatched = await analysis.post('/rectifications', { problem: 'New', sourceComplaintIds: [source], department: 'it', suggestion: 's', deadline: '2027-01-01T00:00:00Z' });
+    const rows = await reader.get('/rectifications?department=it', { 'x-min-position': String(dispatched.body.position) });
+    expect(rows.body.items.map((row: { id: string }) => row.id)).toEqual([dispatched.body.id]);
+    const view = await reader.get(`/cases/${source}`, { 'x-min-position': String(dispatched.body.position) });
+    expect(view.body.rectifications).toEqual([dispatched.body.id]);
+  });
+});
