@@ -1,5 +1,5 @@
 import type { EventStore } from '@redress/event-store';
-import { PROJECTIONS, rebuildProjection, type DocumentStore } from '@redress/projections';
+import { PROJECTIONS, rebuildProjections, type DocumentStore } from '@redress/projections';
 import { UsageError, type CliIo, type ExitCode } from './cli-io';
 
 /**
@@ -10,8 +10,8 @@ import { UsageError, type CliIo, type ExitCode } from './cli-io';
 export const rebuild = async (events: EventStore, documents: DocumentStore, name: string | undefined, io: CliIo): Promise<ExitCode> => {
   const chosen = name === undefined ? PROJECTIONS : PROJECTIONS.filter((projection) => projection.name === name);
   if (chosen.length === 0) throw new UsageError(`no projection named ${JSON.stringify(name)}; projections: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
-  for (const projection of chosen) {
-    const report = await rebuildProjection(events, documents, projection);
+  // One pass over the log feeds every chosen projection.
+  for (const report of await rebuildProjections(events, documents, chosen)) {
     io.out(`rebuilt ${report.projection}: ${report.events} events to position ${report.position} in ${report.seconds.toFixed(2)} s (${Math.round(report.events / Math.max(report.seconds, 1e-3))} events/s), generation ${report.generation}`);
   }
   return 0;

@@ -31,6 +31,13 @@ export const decodeCursor = (cursor: string, sort: Sort): CursorPosition => {
   }
 };
 
+/**
+ * Ties are broken by `_id`, in the direction of the last sort key: an index
+ * on the sort fields plus the id then serves the whole order, forwards or
+ * backwards, and a page stops reading as soon as it is full.
+ */
+export const totalOrder = (sort: Sort): Sort => [...sort, ['_id', sort[sort.length - 1]?.[1] ?? 1]];
+
 /** Validates a field path before it reaches a query language. */
 export const assertFieldPath = (path: string): void => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(path)) throw new TypeError(`invalid field path ${JSON.stringify(path)}`);
@@ -46,7 +53,7 @@ export const afterPosition = (sort: Sort, position: CursorPosition): Filter => {
     if (value === null) return direction === 1 ? { [field]: { $ne: null } } : { _id: { $in: [] } };
     return direction === 1 ? { [field]: { $gt: value } } : { $or: [{ [field]: { $lt: value } }, { [field]: null }] };
   };
-  const branches = [...sort, ['_id', 1] as const].map(([field, direction], i) => {
+  const branches = totalOrder(sort).map(([field, direction], i) => {
     const value = i < sort.length ? (position.values[i] as Scalar) : position.id;
     const equalBefore = sort.slice(0, i).map(([previous], j) => ({ [previous]: position.values[j] as Scalar }));
     return { $and: [...equalBefore, beyond(field, direction, value)] };

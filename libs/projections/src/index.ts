@@ -4,7 +4,8 @@ export { MongoDocumentStore } from './mongodb/mongo-document-store';
 export * from './engine/projection';
 export * from './engine/registry';
 export { ProjectionRunner, type RunnerOptions, type RunnerLog } from './engine/runner';
-export { rebuildProjection, RebuildSupersededError, type RebuildOptions, type RebuildReport } from './engine/rebuild';
+export { rebuildProjection, rebuildProjections, RebuildSupersededError, type RebuildOptions, type RebuildReport } from './engine/rebuild';
+export { ScanCache } from './engine/scan-cache';
 export { ProjectionCatalog, LAG_COUNT_LIMIT, type ActiveGeneration, type ProjectionState, type ProjectionStatus } from './engine/catalog';
 export * from './read-models/cases';
 export * from './read-models/rectifications';
@@ -12,7 +13,7 @@ export * from './read-models/analytics';
 
 import { casesProjection } from './read-models/cases';
 import { rectificationsProjection } from './read-models/rectifications';
-import type { Projection } from './engine/projection';
+import type { AnyProjection } from './engine/projection';
 
 /** Every projection the engine runs. */
-export const PROJECTIONS: readonly Projection[] = [casesProjection, rectificationsProjection];
+export const PROJECTIONS: readonly AnyProjection[] = [casesProjection, rectificationsProjection];

@@ -2,11 +2,10 @@ import { Inject, NotFoundException } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   CASES,
-  CASE_FACTS,
   RECTIFICATIONS,
+  FACT_FIELDS,
+  ScanCache,
   analyse,
-  factFields,
-  factsFilter,
   trackingRow,
   type AnalyticsQuery,
   type AnalyticsResult,
@@ -48,7 +47,7 @@ const SUMMARY = [
   'customerType',
   'receivedAt',
   'lastEventAt',
-  'deadlines',
+  'sla',
   'breached',
   'slaBreaches',
   'outcome',
@@ -140,12 +139,11 @@ export class AnalyseComplaints {
 }
 @QueryHandler(AnalyseComplaints)
 export class AnalyseComplaintsHandler implements IQueryHandler<AnalyseComplaints> {
+  private readonly facts = new ScanCache(CASES, FACT_FIELDS);
   constructor(@Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog) {}
   async execute({ query, minPosition }: AnalyseComplaints): Promise<AtPosition<AnalyticsResult>> {
     const active = await readable(this.catalog, 'cases', minPosition);
-    const fields = factFields(query);
-    const facts = await active.collection(CASE_FACTS).scan(factsFilter(query), fields);
-    return { position: active.position, result: analyse(query, fields, facts) };
+    return { position: active.position, result: analyse(query, await this.facts.rows(active)) };
   }
 }
 

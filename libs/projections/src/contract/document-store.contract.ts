@@ -107,9 +107,9 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
       expect(await store.collection(name).count(filter)).toBe(expected.length);
     });
 
-    it('sorts on several fields, nulls first ascending and last descending, ties by id', async () => {
+    it('sorts on several fields, nulls first ascending and last descending, ties by id in the last key’s direction', async () => {
       expect(await find({}, [['severity', 1], ['amount', -1]])).toEqual(['c01', 'c04', 'c03', 'c02', 'c06', 'c05']);
-      expect(await find({}, [['severity', -1]])).toEqual(['c05', 'c06', 'c02', 'c03', 'c04', 'c01']);
+      expect(await find({}, [['severity', -1]])).toEqual(['c06', 'c05', 'c02', 'c04', 'c03', 'c01']);
       expect(await find({}, [['amount', 1]])).toEqual(['c03', 'c05', 'c01', 'c02', 'c06', 'c04']);
     });
 
@@ -129,6 +129,29 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
         } while (cursor);
         expect(paged).toEqual(all);
         expect(new Set(paged).size).toBe(36);
+      }
+    });
+
+    it('sorts and pages "field in (…)" exactly like the same filter spelt with $or', async () => {
+      const collection = store.collection<Case>(name);
+      for (let i = 0; i < 40; i += 1) {
+        await store.commit([{ collection: name, upsert: { _id: `q${String(i).padStart(2, '0')}`, status: ['closed', 'received', 'investigating'][i % 3] as string, severity: i % 4 === 0 ? null : 'low', amount: i % 6, receivedAt: `2026-09-${String((i % 9) + 1).padStart(2, '0')}T00:00:00Z`, breached: i % 2 === 0, subject: 's' } }]);
+      }
+      for (const sort of [[['receivedAt', -1]], [['amount', 1], ['severity', -1]]] as Sort[]) {
+        for (const filter of [{ status: { $in: ['closed', 'investigating'] } }, { $and: [{ breached: true }, { status: { $in: ['closed', 'received', 'nothing'] } }] }] as Filter[]) {
+          const values = ((filter.status ?? (filter.$and as Filter[])[1]?.status) as { $in: string[] }).$in;
+          const spelt = { $and: [filter.$and ? { breached: true } : {}, { $or: values.map((status) => ({ status })) }] };
+          const expected = ids((await collection.find(spelt, { sort, limit: 1000 })).items);
+          expect(ids((await collection.find(filter, { sort, limit: 1000 })).items)).toEqual(expected);
+          const paged: string[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await collection.find(filter, { sort, limit: 3, ...(cursor ? { cursor } : {}) });
+            paged.push(...ids(page.items));
+            cursor = page.nextCursor;
+          } while (cursor);
+          expect(paged).toEqual(expected);
+        }
       }
     });
 

@@ -1,6 +1,6 @@
 import type { EventStore } from '@redress/event-store';
 import type { Collection, Document, DocumentStore } from '../document-store';
-import type { Projection } from './projection';
+import type { AnyProjection } from './projection';
 import { generationCollection, readCheckpoint, readRegistry } from './registry';
 
 export type ProjectionState = 'not_built' | 'rebuilding' | 'catching_up' | 'live' | 'failing';
@@ -39,12 +39,12 @@ export interface ActiveGeneration {
  * process or in a projector elsewhere.
  */
 export class ProjectionCatalog {
-  private readonly byName: ReadonlyMap<string, Projection>;
+  private readonly byName: ReadonlyMap<string, AnyProjection>;
 
   constructor(
     private readonly events: EventStore,
     private readonly documents: DocumentStore,
-    projections: readonly Projection[],
+    projections: readonly AnyProjection[],
     private readonly now: () => Date = () => new Date(),
   ) {
     this.byName = new Map(projections.map((projection) => [projection.name, projection]));
@@ -114,7 +114,7 @@ export class ProjectionCatalog {
     };
   }
 
-  private known(name: string): Projection {
+  private known(name: string): AnyProjection {
     const projection = this.byName.get(name);
     if (!projection) throw new TypeError(`no projection named ${JSON.stringify(name)}`);
     return projection;

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@redress/event-store';
 import type { Document, DocumentStore, Write } from '../document-store';
-import type { Projected, Projection } from './projection';
+import type { AnyProjection, Projected } from './projection';
 import { CHECKPOINTS, checkpointId, generationCollection, type Checkpoint } from './registry';
 
 type Stored = Document & Projected;
@@ -11,7 +11,7 @@ type Stored = Document & Projected;
  * document unless the document already holds that position, and returns the
  * writes, the checkpoint last. Pure apart from the one read.
  */
-export const foldBatch = async (documents: DocumentStore, projection: Projection, generation: number, events: readonly RecordedEvent[], now: Date): Promise<Write[]> => {
+export const foldBatch = async (documents: DocumentStore, projection: AnyProjection, generation: number, events: readonly RecordedEvent[], now: Date): Promise<Write[]> => {
   const last = events[events.length - 1];
   if (!last) return [];
   const keyed = events.flatMap((event) => {
@@ -20,24 +20,26 @@ export const foldBatch = async (documents: DocumentStore, projection: Projection
   });
   const collection = generationCollection(projection.collection, generation);
   const ids = [...new Set(keyed.map(({ key }) => key))];
-  const current = new Map<string, Stored>();
+  // What each touched document has folded: its state and the position of the last event in it.
+  const folded = new Map<string, { state: unknown; position: number }>();
   if (ids.length > 0) {
     const { items } = await documents.collection<Stored>(collection).find({ _id: { $in: ids } }, { limit: ids.length });
-    for (const document of items) current.set(document._id, document);
+    for (const document of items) folded.set(document._id, { state: projection.load(document), position: document._position });
   }
   const changed = new Set<string>();
   for (const { key, event } of keyed) {
-    const document = current.get(key);
+    const current = folded.get(key);
     // Already folded (a replay after a crash between write and checkpoint, where writes are not atomic).
-    if (document && document._position >= event.position) continue;
-    current.set(key, { ...projection.evolve(document, event), _id: key, _position: event.position });
+    if (current && current.position >= event.position) continue;
+    folded.set(key, { state: projection.evolve(current?.state, event), position: event.position });
     changed.add(key);
   }
   const writes: Write[] = [];
   for (const key of changed) {
-    const document = current.get(key) as Stored;
-    writes.push({ collection, upsert: document });
-    for (const view of projection.derived ?? []) writes.push({ collection: generationCollection(view.collection, generation), upsert: { ...view.of(document), _position: document._position } });
+    const { state, position } = folded.get(key) as { state: unknown; position: number };
+    // Id and position first: indexes and scans find a document's leading fields soonest.
+    const { _id, _position, ...rendered } = projection.render(state) as Stored;
+    writes.push({ collection, upsert: { _id: key, _position: position, ...rendered } });
   }
   const checkpoint: Checkpoint = { _id: checkpointId(projection.name, generation), position: last.position, lastEventAt: last.recordedAt, updatedAt: now.toISOString() };
   writes.push({ collection: CHECKPOINTS, upsert: checkpoint });

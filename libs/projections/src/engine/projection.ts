@@ -6,21 +6,17 @@ export interface Projected {
   readonly _position: number;
 }
 
-/** A read model computed from each document of a projection, written with it (e.g. slim facts for analytics). */
-export interface DerivedView<D extends Document> {
-  readonly collection: string;
-  readonly indexes: ReadonlyArray<readonly string[]>;
-  // Method syntax: a view of a specific document type still counts as a view of documents.
-  of(document: D & Projected): Document;
-}
-
 /**
  * A projection is a pure fold from events to documents: every event changes
  * at most one document (`keyOf`), and that document's next value depends only
  * on its current value and the event (`evolve`). So a document that already
  * holds an event's position has seen it, and replaying is harmless.
+ *
+ * Within a batch the fold runs on `F`, whatever is cheapest to fold; a stored
+ * document `D` becomes an `F` by `load`, and an `F` is written as `render(F)`
+ * once per batch. Projections whose documents fold directly use D for both.
  */
-export interface Projection<D extends Document = Document> {
+export interface Projection<D extends Document = Document, F = D> {
   readonly name: string;
   /** Bump when the fold or the indexes change: the engine then rebuilds the projection blue/green. */
   readonly version: number;
@@ -28,12 +24,17 @@ export interface Projection<D extends Document = Document> {
   readonly indexes: ReadonlyArray<readonly string[]>;
   /** The id of the document this event changes; undefined when the event is not for this projection. */
   keyOf(event: RecordedEvent): string | undefined;
-  evolve(current: (D & Projected) | undefined, event: RecordedEvent): D;
-  readonly derived?: ReadonlyArray<DerivedView<D>>;
+  // Method syntax: a projection of a specific document type still counts as a projection of documents.
+  load(document: D & Projected): F;
+  evolve(current: F | undefined, event: RecordedEvent): F;
+  render(folded: F): D;
 }
 
-/** Every logical collection a projection writes, with its indexes. */
-export const collectionsOf = (projection: Projection): ReadonlyArray<{ readonly collection: string; readonly indexes: ReadonlyArray<readonly string[]> }> => [
-  { collection: projection.collection, indexes: projection.indexes },
-  ...(projection.derived ?? []),
-];
+/** For projections that fold their stored documents as they are. */
+export const asStored = {
+  load: <D>(document: D): D => document,
+  render: <D>(document: D): D => document,
+};
+
+/** Any projection, as the engine runs it: it never looks inside the folded state. */
+export type AnyProjection = Projection<Document, unknown>;

@@ -1,7 +1,7 @@
 import type { EventStore } from '@redress/event-store';
 import type { DocumentStore } from '../document-store';
 import { foldBatch } from './fold-batch';
-import { collectionsOf, type Projection } from './projection';
+import type { AnyProjection } from './projection';
 import { CHECKPOINTS, REGISTRY, checkpointId, generationCollection, readRegistry, whileBuilding, type RegistryEntry } from './registry';
 
 export interface RebuildOptions {
@@ -23,53 +23,70 @@ export class RebuildSupersededError extends Error {
   override readonly name = 'RebuildSupersededError';
 }
 
+/** Claims the next generation of a projection and clears what a rebuild that died half-way may have left there. */
+const claim = async (documents: DocumentStore, projection: AnyProjection, now: Date): Promise<{ generation: number; previous: RegistryEntry | undefined }> => {
+  const registry = await readRegistry(documents, projection.name);
+  const generation = Math.max(registry?.generation ?? 0, registry?.building ?? 0) + 1;
+  const entry: RegistryEntry = registry
+    ? { ...registry, building: generation }
+    : // Generation 0: nothing for queries to read until the first build is complete.
+      { _id: projection.name, generation: 0, version: projection.version, building: generation, rebuiltAt: now.toISOString() };
+  const claimed = await documents.commit([{ collection: REGISTRY, upsert: entry }], { collection: REGISTRY, id: projection.name, field: 'building', equals: registry?.building ?? null });
+  if (!claimed) throw new RebuildSupersededError(`another rebuild of ${projection.name} started at the same moment`);
+  await documents.drop(generationCollection(projection.collection, generation));
+  return { generation, previous: registry };
+};
+
+/** Indexes the new generation, swaps it in with one fenced write, and drops the old one. */
+const swapIn = async (documents: DocumentStore, projection: AnyProjection, generation: number, previous: RegistryEntry | undefined, now: Date): Promise<void> => {
+  // Indexes last: building them once over the loaded documents beats maintaining them per insert.
+  for (const fields of projection.indexes) await documents.ensureIndex(generationCollection(projection.collection, generation), fields);
+  const swapped: RegistryEntry = { _id: projection.name, generation, version: projection.version, building: null, rebuiltAt: now.toISOString() };
+  if (!(await documents.commit([{ collection: REGISTRY, upsert: swapped }], whileBuilding(projection.name, generation)))) {
+    throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
+  }
+  if (previous && previous.generation > 0) {
+    await documents.drop(generationCollection(projection.collection, previous.generation));
+    await documents.commit([{ collection: CHECKPOINTS, delete: checkpointId(projection.name, previous.generation) }]);
+  }
+};
+
 /**
- * Blue/green rebuild: claims the next generation, replays the whole log into
- * fresh collections, indexes them, and swaps them in with one fenced write,
- * so queries read the old generation until the new one is complete. A newer
- * rebuild of the same projection supersedes this one (its claim moves the
- * fence); live writers of the old generation are fenced off by the swap and
- * continue on the new one from its checkpoint.
+ * Blue/green rebuild of several projections in one pass over the log: claims
+ * each one's next generation, replays the whole log into fresh collections,
+ * indexes them, and swaps each in with one fenced write, so queries read the
+ * old generation until the new one is complete. A newer rebuild of the same
+ * projection supersedes this one (its claim moves the fence); live writers of
+ * the old generation are fenced off by the swap and continue on the new one
+ * from its checkpoint.
  */
-export const rebuildProjection = async (events: EventStore, documents: DocumentStore, projection: Projection, options: RebuildOptions = {}): Promise<RebuildReport> => {
+export const rebuildProjections = async (events: EventStore, documents: DocumentStore, projections: readonly AnyProjection[], options: RebuildOptions = {}): Promise<RebuildReport[]> => {
   const now = options.now ?? (() => new Date());
   const batchSize = options.batchSize ?? 5000;
   const started = performance.now();
-  const registry = await readRegistry(documents, projection.name);
-  const generation = Math.max(registry?.generation ?? 0, registry?.building ?? 0) + 1;
-  const claim: RegistryEntry = registry
-    ? { ...registry, building: generation }
-    : // Generation 0: nothing for queries to read until the first build is complete.
-      { _id: projection.name, generation: 0, version: projection.version, building: generation, rebuiltAt: now().toISOString() };
-  const claimed = await documents.commit([{ collection: REGISTRY, upsert: claim }], { collection: REGISTRY, id: projection.name, field: 'building', equals: registry?.building ?? null });
-  if (!claimed) throw new RebuildSupersededError(`another rebuild of ${projection.name} started at the same moment`);
-
-  // Leftovers of a rebuild that died half-way must not leak into this one.
-  for (const { collection } of collectionsOf(projection)) await documents.drop(generationCollection(collection, generation));
+  const claims: Array<{ projection: AnyProjection; generation: number; previous: RegistryEntry | undefined }> = [];
+  for (const projection of projections) claims.push({ projection, ...(await claim(documents, projection, now())) });
   let position = 0;
   let count = 0;
   for (;;) {
     const page = await events.readAll({ after: position, maxCount: batchSize });
     if (page.length === 0) break;
-    const writes = await foldBatch(documents, projection, generation, page, now());
-    if (!(await documents.commit(writes, whileBuilding(projection.name, generation)))) throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
+    for (const { projection, generation } of claims) {
+      const writes = await foldBatch(documents, projection, generation, page, now());
+      if (!(await documents.commit(writes, whileBuilding(projection.name, generation)))) throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
+    }
     position = (page[page.length - 1] as { position: number }).position;
     count += page.length;
     options.onProgress?.(position, count);
   }
-  if (count === 0) await documents.commit([{ collection: CHECKPOINTS, upsert: { _id: checkpointId(projection.name, generation), position: 0, lastEventAt: null, updatedAt: now().toISOString() } }]);
-  // Indexes last: building them once over the loaded documents beats maintaining them per insert.
-  for (const { collection, indexes } of collectionsOf(projection)) {
-    for (const fields of indexes) await documents.ensureIndex(generationCollection(collection, generation), fields);
+  const reports: RebuildReport[] = [];
+  for (const { projection, generation, previous } of claims) {
+    if (count === 0) await documents.commit([{ collection: CHECKPOINTS, upsert: { _id: checkpointId(projection.name, generation), position: 0, lastEventAt: null, updatedAt: now().toISOString() } }]);
+    await swapIn(documents, projection, generation, previous, now());
+    reports.push({ projection: projection.name, generation, events: count, position, seconds: (performance.now() - started) / 1000 });
   }
-
-  const swapped: RegistryEntry = { _id: projection.name, generation, version: projection.version, building: null, rebuiltAt: now().toISOString() };
-  if (!(await documents.commit([{ collection: REGISTRY, upsert: swapped }], whileBuilding(projection.name, generation)))) {
-    throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
-  }
-  if (registry && registry.generation > 0) {
-    for (const { collection } of collectionsOf(projection)) await documents.drop(generationCollection(collection, registry.generation));
-    await documents.commit([{ collection: CHECKPOINTS, delete: checkpointId(projection.name, registry.generation) }]);
-  }
-  return { projection: projection.name, generation, events: count, position, seconds: (performance.now() - started) / 1000 };
+  return reports;
 };
+
+export const rebuildProjection = async (events: EventStore, documents: DocumentStore, projection: AnyProjection, options: RebuildOptions = {}): Promise<RebuildReport> =>
+  (await rebuildProjections(events, documents, [projection], options))[0] as RebuildReport;

@@ -2,7 +2,7 @@ import type { EventStore, Subscription } from '@redress/event-store';
 import type { DocumentStore } from '../document-store';
 import { batched } from './batched';
 import { foldBatch } from './fold-batch';
-import type { Projection } from './projection';
+import type { AnyProjection } from './projection';
 import { CHECKPOINTS, checkpointId, readCheckpoint, readRegistry, whileActive, type Checkpoint } from './registry';
 import { rebuildProjection } from './rebuild';
 
@@ -44,7 +44,7 @@ export class ProjectionRunner {
   constructor(
     private readonly events: EventStore,
     private readonly documents: DocumentStore,
-    readonly projection: Projection,
+    readonly projection: AnyProjection,
     options: RunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 1000;

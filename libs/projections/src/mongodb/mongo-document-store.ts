@@ -1,6 +1,6 @@
 import { MongoClient, type AnyBulkWriteOperation, type Db, type Filter as MongoFilter, type Document as MongoDocument, type Sort as MongoSort } from 'mongodb';
 import type { Collection, Document, DocumentStore, FieldCondition, Filter, FindOptions, Page, Precondition, Scalar, ScanRow, Write } from '../document-store';
-import { afterPosition, assertFieldPath, decodeCursor, encodeCursor, fieldValue } from '../cursor';
+import { afterPosition, assertFieldPath, decodeCursor, encodeCursor, fieldValue, totalOrder } from '../cursor';
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const isCondition = (value: unknown): value is FieldCondition => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -46,7 +46,7 @@ class MongoCollection<D extends Document> implements Collection<D> {
     const limit = options.limit ?? 50;
     if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError('limit must be a whole number ≥ 1');
     const where = options.cursor === undefined ? filter : { $and: [filter, afterPosition(sort, decodeCursor(options.cursor, sort))] };
-    const order: MongoSort = Object.fromEntries([...sort.map(([field, direction]) => [field, direction]), ['_id', 1]]);
+    const order: MongoSort = Object.fromEntries(totalOrder(sort).map(([field, direction]) => [field, direction]));
     const found = (await this.collection.find(toMongoFilter(where)).sort(order).limit(limit + 1).toArray()) as unknown as D[];
     const items = found.slice(0, limit);
     const last = items[items.length - 1];
@@ -120,7 +120,8 @@ export class MongoDocumentStore implements DocumentStore {
 
   async ensureIndex(collection: string, fields: readonly string[]): Promise<void> {
     fields.forEach(assertFieldPath);
-    await this.db.collection(collection).createIndex(Object.fromEntries(fields.map((field) => [field, 1])));
+    // The id last, as the tie-breaker of every sort (see totalOrder).
+    await this.db.collection(collection).createIndex(Object.fromEntries([...fields, '_id'].map((field) => [field, 1])));
   }
 
   async drop(collection: string): Promise<void> {

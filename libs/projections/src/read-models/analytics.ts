@@ -1,4 +1,5 @@
-import type { Filter, Scalar, ScanRow } from '../document-store';
+import type { Scalar, ScanRow } from '../document-store';
+import { CASE_FACTS, type CaseFact } from './cases';
 
 /**
  * Complaint analysis (投诉分析), DOMAIN.md section 4: figures over the case
@@ -42,71 +43,98 @@ export interface AnalyticsQuery {
   readonly filters: Partial<Record<Dimension, readonly (string | null)[]>>;
 }
 
-/** The fact fields each metric reads. */
-const INPUTS: Record<Metric, readonly string[]> = {
-  received: [],
-  open: ['status'],
-  closed: ['status'],
-  rejected: ['status'],
-  withdrawn: ['status'],
-  substantiatedRate: ['substantiated'],
-  firstResponseP50: ['firstResponseSeconds'],
-  firstResponseP90: ['firstResponseSeconds'],
-  resolutionP50: ['resolutionSeconds'],
-  resolutionP90: ['resolutionSeconds'],
-  slaCompliance: ['breached'],
-  satisfactionAvg: ['satisfaction'],
-  reopenRate: ['reopened', 'everClosed'],
-  escalations: ['escalations'],
-};
-const TEAM_INPUTS = ['status', 'firstResponseSeconds', 'resolutionSeconds', 'breached', 'satisfaction'];
-
-/** The filter on the case facts: the receipt window and the dimension filters. */
-export const factsFilter = (query: Pick<AnalyticsQuery, 'from' | 'to' | 'filters'>): Filter => {
-  const received = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
-  return {
-    ...(query.from || query.to ? { receivedAt: received } : {}),
-    ...Object.fromEntries(Object.entries(query.filters).map(([dimension, values]) => [dimension, { $in: values as Scalar[] }])),
-  };
-};
-
-/** The fact fields a query needs, in scan order. */
-export const factFields = (query: AnalyticsQuery): string[] => [
-  ...new Set(['receivedAt', ...query.groupBy, ...query.metrics.flatMap((metric) => INPUTS[metric]), ...(query.groupBy.includes('handler') ? TEAM_INPUTS : [])]),
-];
+/** The facts in scan order, and the case-view fields to scan for them. */
+const FACTS = Object.keys(CASE_FACTS) as CaseFact[];
+export const FACT_FIELDS: readonly string[] = FACTS.map((fact) => CASE_FACTS[fact]);
+const at = (fact: CaseFact): number => FACTS.indexOf(fact);
+const RECEIVED = at('receivedAt');
+const STATUS = at('status');
+const SUBSTANTIATED = at('substantiated');
+const FIRST_RESPONSE = at('firstResponseSeconds');
+const RESOLUTION = at('resolutionSeconds');
+const BREACHED = at('breached');
+const SATISFACTION = at('satisfaction');
+const REOPENS = at('reopenCount');
+const ESCALATIONS = at('escalations');
+const HANDLER = at('handler');
 
 class Cell {
   received = 0;
-  readonly statuses = new Map<string, number>();
+  closed = 0;
+  rejected = 0;
+  withdrawn = 0;
   substantiated = 0;
   rootCaused = 0;
-  readonly firstResponse: number[] = [];
-  readonly resolution: number[] = [];
+  /** Collected as plain arrays, sorted once as typed arrays (a numeric sort without a comparator). */
+  firstResponse: number[] | Float64Array = [];
+  resolution: number[] | Float64Array = [];
   breached = 0;
   satisfactionSum = 0;
   satisfied = 0;
   reopened = 0;
   everClosed = 0;
   escalations = 0;
+  /** Counted for teams only (the handler comparison). */
   readonly handlers = new Set<string>();
+
+  constructor(private readonly countsHandlers = false) {}
+
+  add(fact: ScanRow): void {
+    this.received += 1;
+    const status = fact[STATUS];
+    if (status === 'closed') this.closed += 1;
+    else if (status === 'rejected') this.rejected += 1;
+    else if (status === 'withdrawn') this.withdrawn += 1;
+    const substantiated = fact[SUBSTANTIATED];
+    if (substantiated !== null) {
+      this.rootCaused += 1;
+      this.substantiated += substantiated as number;
+    }
+    if (fact[FIRST_RESPONSE] !== null) (this.firstResponse as number[]).push(fact[FIRST_RESPONSE] as number);
+    if (fact[RESOLUTION] !== null) (this.resolution as number[]).push(fact[RESOLUTION] as number);
+    this.breached += fact[BREACHED] as number;
+    if (fact[SATISFACTION] !== null) {
+      this.satisfied += 1;
+      this.satisfactionSum += fact[SATISFACTION] as number;
+    }
+    const reopened = (fact[REOPENS] as number) > 0;
+    if (reopened) this.reopened += 1;
+    if (reopened || status === 'closed') this.everClosed += 1;
+    this.escalations += fact[ESCALATIONS] as number;
+    if (this.countsHandlers && fact[HANDLER] !== null) this.handlers.add(fact[HANDLER] as string);
+  }
+
+  /** Adds another cell's cases: totals are the sum of the groups, not a second pass over every fact. */
+  merge(other: Cell): void {
+    for (const counter of ['received', 'closed', 'rejected', 'withdrawn', 'substantiated', 'rootCaused', 'breached', 'satisfactionSum', 'satisfied', 'reopened', 'everClosed', 'escalations'] as const) {
+      this[counter] += other[counter];
+    }
+    for (const value of other.firstResponse) (this.firstResponse as number[]).push(value);
+    for (const value of other.resolution) (this.resolution as number[]).push(value);
+  }
+
+  /** Percentiles need sorted samples; sorted once, when the figures are read. */
+  sorted(): this {
+    this.firstResponse = Float64Array.from(this.firstResponse).sort();
+    this.resolution = Float64Array.from(this.resolution).sort();
+    return this;
+  }
 }
 
 /** Nearest rank: the smallest value with at least p of the values at or below it. */
-export const percentile = (sorted: readonly number[], p: number): number | null => (sorted.length === 0 ? null : (sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] as number));
+export const percentile = (sorted: ArrayLike<number>, p: number): number | null => (sorted.length === 0 ? null : (sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] as number));
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
-const TERMINAL = ['closed', 'rejected', 'withdrawn'];
 
 const figure = (cell: Cell, metric: Metric): number | null => {
-  const status = (name: string) => cell.statuses.get(name) ?? 0;
   switch (metric) {
     case 'received':
       return cell.received;
     case 'open':
-      return cell.received - TERMINAL.reduce((sum, name) => sum + status(name), 0);
+      return cell.received - cell.closed - cell.rejected - cell.withdrawn;
     case 'closed':
     case 'rejected':
     case 'withdrawn':
-      return status(metric);
+      return cell[metric];
     case 'substantiatedRate':
       return ratio(cell.substantiated, cell.rootCaused);
     case 'firstResponseP50':
@@ -204,32 +232,39 @@ export interface AnalyticsResult {
 }
 
 const compareValues = (a: Scalar, b: Scalar): number => (a === b ? 0 : a === null ? 1 : b === null ? -1 : String(a) < String(b) ? -1 : 1);
+/** A group's key: the period and the values (all but `skip`), null kept apart from any text. */
+const keyOf = (period: string, fact: readonly Scalar[], columns: readonly number[], skip = -1): string => {
+  let key = period;
+  for (let i = 0; i < columns.length; i += 1) {
+    if (i === skip) continue;
+    const value = fact[columns[i] as number];
+    key += value === null ? '\u001f\u0000' : `\u001f${String(value)}`;
+  }
+  return key;
+};
+
+/** The team key of a group, as keyOf builds it from a fact. */
+const teamKey = (period: string, values: readonly Scalar[], handlerAt: number): string => keyOf(period, values, values.map((_, i) => i), handlerAt);
+
+interface Group {
+  readonly period: string;
+  readonly values: Scalar[];
+  readonly cell: Cell;
+}
 
 /**
- * The figures for each group of facts, rows ordered by period then
- * dimensions. With `handler` among the dimensions each row also carries its
- * team's figures (same other dimensions), to set a person's efficiency
- * against the team average.
+ * The figures for each group of case facts (scanned as FACT_FIELDS), rows
+ * ordered by period then dimensions. With `handler` among the dimensions each
+ * row also carries its team's figures (same other dimensions), to set a
+ * person's efficiency against the team average.
  */
-export const analyse = (query: AnalyticsQuery, fields: readonly string[], facts: readonly ScanRow[]): AnalyticsResult => {
-  const at = (field: string) => fields.indexOf(field);
-  const iReceived = at('receivedAt');
-  const dimensionIndexes = query.groupBy.map(at);
-  const [iStatus, iSubstantiated, iFirst, iResolution, iBreached, iSatisfaction, iReopened, iEverClosed, iEscalations, iHandler] = [
-    'status',
-    'substantiated',
-    'firstResponseSeconds',
-    'resolutionSeconds',
-    'breached',
-    'satisfaction',
-    'reopened',
-    'everClosed',
-    'escalations',
-    'handler',
-  ].map(at) as number[];
+export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>): AnalyticsResult => {
+  const dimensions = query.groupBy.map(at);
+  const filters = Object.entries(query.filters).map(([dimension, values]) => [at(dimension as Dimension), new Set(values)] as const);
+  const handlerAt = query.groupBy.indexOf('handler');
   const periods = new Map<string, string>();
-  const periodKey = (received: Scalar): string => {
-    if (!query.period || typeof received !== 'string') return '';
+  const periodOfFact = (received: string): string => {
+    if (!query.period) return '';
     const day = received.slice(0, 10);
     let label = periods.get(day);
     if (label === undefined) {
@@ -238,77 +273,46 @@ export const analyse = (query: AnalyticsQuery, fields: readonly string[], facts:
     }
     return label;
   };
-  const handlerAt = query.groupBy.indexOf('handler');
-  const cells = new Map<string, { period: string; values: Scalar[]; cell: Cell }>();
+  const groups = new Map<string, Group>();
   const teams = new Map<string, Cell>();
   const totals = new Cell();
-  const add = (cell: Cell, fact: ScanRow) => {
-    cell.received += 1;
-    if (iStatus !== undefined && iStatus >= 0) {
-      const status = fact[iStatus] as string;
-      cell.statuses.set(status, (cell.statuses.get(status) ?? 0) + 1);
+  const groupOf = <T>(map: Map<string, T>, key: string, make: () => T): T => {
+    let found = map.get(key);
+    if (found === undefined) {
+      found = make();
+      map.set(key, found);
     }
-    if (iSubstantiated !== undefined && iSubstantiated >= 0 && fact[iSubstantiated] !== null) {
-      cell.rootCaused += 1;
-      cell.substantiated += fact[iSubstantiated] as number;
-    }
-    if (iFirst !== undefined && iFirst >= 0 && fact[iFirst] !== null) cell.firstResponse.push(fact[iFirst] as number);
-    if (iResolution !== undefined && iResolution >= 0 && fact[iResolution] !== null) cell.resolution.push(fact[iResolution] as number);
-    if (iBreached !== undefined && iBreached >= 0) cell.breached += fact[iBreached] as number;
-    if (iSatisfaction !== undefined && iSatisfaction >= 0 && fact[iSatisfaction] !== null) {
-      cell.satisfied += 1;
-      cell.satisfactionSum += fact[iSatisfaction] as number;
-    }
-    if (iReopened !== undefined && iReopened >= 0) {
-      cell.reopened += fact[iReopened] as number;
-      cell.everClosed += fact[iEverClosed as number] as number;
-    }
-    if (iEscalations !== undefined && iEscalations >= 0) cell.escalations += fact[iEscalations] as number;
-    if (iHandler !== undefined && iHandler >= 0 && fact[iHandler] !== null) cell.handlers.add(fact[iHandler] as string);
+    return found;
   };
   for (const fact of facts) {
-    const period = periodKey(fact[iReceived] as Scalar);
-    const values = dimensionIndexes.map((i) => fact[i] as Scalar);
-    const key = JSON.stringify([period, values]);
-    let entry = cells.get(key);
-    if (!entry) {
-      entry = { period, values, cell: new Cell() };
-      cells.set(key, entry);
-    }
-    add(entry.cell, fact);
-    add(totals, fact);
-    if (handlerAt >= 0) {
-      const teamKey = JSON.stringify([period, values.filter((_, i) => i !== handlerAt)]);
-      let team = teams.get(teamKey);
-      if (!team) {
-        team = new Cell();
-        teams.set(teamKey, team);
-      }
-      add(team, fact);
-    }
+    const received = fact[RECEIVED] as string | null;
+    if (received === null || (query.from !== undefined && received < query.from) || (query.to !== undefined && received >= query.to)) continue;
+    if (filters.length > 0 && !filters.every(([i, allowed]) => allowed.has(fact[i] as string | null))) continue;
+    const period = periodOfFact(received);
+    groupOf(groups, keyOf(period, fact, dimensions), () => ({ period, values: dimensions.map((i) => fact[i] as Scalar), cell: new Cell() })).cell.add(fact);
+    if (handlerAt >= 0) groupOf(teams, keyOf(period, fact, dimensions, handlerAt), () => new Cell(true)).add(fact);
   }
-  const sortCell = (cell: Cell) => {
-    cell.firstResponse.sort((a, b) => a - b);
-    cell.resolution.sort((a, b) => a - b);
-  };
-  [totals, ...teams.values(), ...[...cells.values()].map(({ cell }) => cell)].forEach(sortCell);
+  for (const { cell } of groups.values()) totals.merge(cell);
+  totals.sorted();
+  teams.forEach((team) => team.sorted());
   const figures = (cell: Cell) => Object.fromEntries(query.metrics.map((metric) => [metric, figure(cell, metric)]));
 
-  const rows = [...cells.values()]
+  const rows = [...groups.values()]
     .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.values.reduce<number>((order, value, i) => order || compareValues(value, b.values[i] as Scalar), 0)))
     .map(({ period, values, cell }): AnalyticsRow => {
-      const dimensions = Object.fromEntries(query.groupBy.map((dimension, i) => [dimension, values[i] as string | null]));
+      cell.sorted();
+      const named = Object.fromEntries(query.groupBy.map((dimension, i) => [dimension, values[i] as string | null]));
       const bounds = query.period ? periodBounds(query.period, period) : undefined;
-      const team = handlerAt >= 0 ? (teams.get(JSON.stringify([period, values.filter((_, i) => i !== handlerAt)])) as Cell) : undefined;
+      const team = handlerAt >= 0 ? teams.get(teamKey(period, values, handlerAt)) : undefined;
       return {
         ...(query.period ? { period } : {}),
-        ...dimensions,
+        ...named,
         ...figures(cell),
         ...(team
           ? {
               team: {
                 handlers: team.handlers.size,
-                closedPerHandler: team.handlers.size === 0 ? null : (team.statuses.get('closed') ?? 0) / team.handlers.size,
+                closedPerHandler: team.handlers.size === 0 ? null : team.closed / team.handlers.size,
                 firstResponseP50: percentile(team.firstResponse, 0.5),
                 resolutionP50: percentile(team.resolution, 0.5),
                 slaCompliance: ratio(team.received - team.breached, team.received),
@@ -316,7 +320,7 @@ export const analyse = (query: AnalyticsQuery, fields: readonly string[], facts:
               },
             }
           : {}),
-        drillDown: { count: cell.received, href: drillDownHref(query, dimensions, bounds) },
+        drillDown: { count: cell.received, href: drillDownHref(query, named, bounds) },
       };
     });
   return { rows, totals: { ...figures(totals), drillDown: { count: totals.received, href: drillDownHref(query, {}) } } };

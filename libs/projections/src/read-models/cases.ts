@@ -1,14 +1,18 @@
 import { COMPLAINT_STREAM_PREFIX, complaintEvent, evolve, initialState, occurredAt, type Complaint } from '@redress/domain';
 import type { RecordedEvent } from '@redress/event-store';
 import type { Document } from '../document-store';
-import type { Projected, Projection } from '../engine/projection';
+import type { Projection } from '../engine/projection';
 
-/** One line of a case's timeline: what happened, when, by whom. */
-export interface TimelineEntry {
-  readonly revision: number;
-  readonly type: string;
-  readonly at: string;
-  readonly actor: string | null;
+/**
+ * The timeline in summary: how many events, the last one (what, when, by
+ * whom), and when each kind of event first happened (the milestones). Every
+ * event with its actor is in GET /complaints/:id/history.
+ */
+export interface TimelineSummary {
+  readonly events: number;
+  readonly escalations: number;
+  readonly last: { readonly type: string; readonly at: string; readonly actor: string | null };
+  readonly firsts: Readonly<Record<string, string>>;
 }
 
 const TERMINAL = ['closed', 'rejected', 'withdrawn'];
@@ -35,26 +39,37 @@ export type CaseDocument = Document &
     readonly closedAt: string | null;
     readonly firstResponseSeconds: number | null;
     readonly resolutionSeconds: number | null;
-    readonly deadlines: Complaint['sla'] | null;
     readonly breached: boolean;
     readonly satisfaction: number | null;
     readonly escalations: number;
     readonly open: boolean;
     readonly lastEventAt: string;
-    readonly timeline: readonly TimelineEntry[];
+    readonly timeline: TimelineSummary;
   };
 
 const seconds = (from: string | undefined, to: string | null | undefined): number | null =>
   from === undefined || to === undefined || to === null ? null : Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 
-/** The flat fields, recomputed from the state after every event. */
-const caseDocument = (id: string, state: Complaint, revision: number, timeline: readonly TimelineEntry[]): CaseDocument => {
-  const last = timeline[timeline.length - 1] as TimelineEntry;
+/**
+ * What the fold carries from event to event: the aggregate's state (a loaded
+ * document serves as it is: the domain's evolve carries the extra fields along
+ * and render recomputes them), the revision and the timeline.
+ */
+interface FoldedCase {
+  readonly state: Complaint;
+  readonly revision: number;
+  readonly timeline: TimelineSummary;
+}
+
+/** The flat fields, computed from the folded state once per batch. */
+const caseDocument = ({ state, revision, timeline }: FoldedCase): CaseDocument => {
   const acknowledgedAt = state.slaProgress.acknowledge ?? null;
   const closedAt = state.closure?.closedAt ?? null;
+  // The fields filters, sorts and indexes read, first: JSONB finds leading keys soonest.
+  const leading = { status: state.status, receivedAt: state.receivedAt, department: state.department, assignee: state.assignee };
   return {
+    ...leading,
     ...state,
-    _id: id,
     revision,
     category: state.classification?.category ?? null,
     severity: state.classification?.severity ?? null,
@@ -68,12 +83,11 @@ const caseDocument = (id: string, state: Complaint, revision: number, timeline: 
     closedAt,
     firstResponseSeconds: seconds(state.receivedAt, acknowledgedAt),
     resolutionSeconds: seconds(state.receivedAt, closedAt),
-    deadlines: state.sla ?? null,
     breached: state.slaBreaches.length > 0,
     satisfaction: state.followUp?.satisfaction ?? null,
-    escalations: timeline.filter((entry) => entry.type === 'ComplaintEscalated').length,
+    escalations: timeline.escalations,
     open: !TERMINAL.includes(state.status),
-    lastEventAt: last.at,
+    lastEventAt: timeline.last.at,
     timeline,
   } as unknown as CaseDocument;
 };
@@ -83,71 +97,56 @@ const actorOf = (event: RecordedEvent): string | null => {
   return actor !== null && typeof actor === 'object' && !Array.isArray(actor) && typeof actor.user === 'string' ? actor.user : null;
 };
 
-/** Slim per-case facts for analytics: scalars only, flags as 1/0, so a scan of 100,000 stays small. */
-export const CASE_FACT_FIELDS = [
-  'receivedAt',
-  'status',
-  'category',
-  'product',
-  'region',
-  'customerType',
-  'channel',
-  'severity',
-  'urgency',
-  'department',
-  'handler',
-  'rootCause',
-  'substantiated',
-  'firstResponseSeconds',
-  'resolutionSeconds',
-  'breached',
-  'satisfaction',
-  'reopened',
-  'everClosed',
-  'escalations',
-] as const;
-export type CaseFact = Record<(typeof CASE_FACT_FIELDS)[number], string | number | null>;
-
-const flag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
-
-export const caseFact = (document: CaseDocument): CaseFact & Document => ({
-  _id: document._id,
-  receivedAt: document.receivedAt ?? null,
-  status: document.status,
-  category: document.category,
-  product: document.product ?? null,
-  region: document.region ?? null,
-  customerType: document.customerType,
-  channel: document.channel ?? null,
-  severity: document.severity,
-  urgency: document.urgency,
-  department: document.department ?? null,
-  handler: document.assignee ?? null,
-  rootCause: document.rootCauseCategory,
-  substantiated: flag(document.substantiated),
-  firstResponseSeconds: document.firstResponseSeconds,
-  resolutionSeconds: document.resolutionSeconds,
-  breached: flag(document.breached),
-  satisfaction: document.satisfaction,
-  reopened: flag(document.reopenCount > 0),
-  everClosed: flag(document.status === 'closed' || document.reopenCount > 0),
-  escalations: document.escalations,
-});
+/**
+ * The case facts analysis reads (DOMAIN.md section 4), by name, with the
+ * case-view field each comes from: scalars only, so a scan of every case
+ * stays cheap. Flags come back from a scan as 1/0.
+ */
+export const CASE_FACTS = {
+  receivedAt: 'receivedAt',
+  status: 'status',
+  category: 'category',
+  product: 'product',
+  region: 'region',
+  customerType: 'customerType',
+  channel: 'channel',
+  severity: 'severity',
+  urgency: 'urgency',
+  department: 'department',
+  handler: 'assignee',
+  rootCause: 'rootCauseCategory',
+  substantiated: 'substantiated',
+  firstResponseSeconds: 'firstResponseSeconds',
+  resolutionSeconds: 'resolutionSeconds',
+  breached: 'breached',
+  satisfaction: 'satisfaction',
+  reopenCount: 'reopenCount',
+  escalations: 'escalations',
+} as const;
+export type CaseFact = keyof typeof CASE_FACTS;
 
 export const CASES = 'cases';
-export const CASE_FACTS = 'case_facts';
 
-export const casesProjection: Projection<CaseDocument> = {
+export const casesProjection: Projection<CaseDocument, FoldedCase> = {
   name: 'cases',
   version: 1,
   collection: CASES,
-  indexes: [['receivedAt'], ['status', 'receivedAt'], ['department', 'receivedAt'], ['assignee', 'receivedAt'], ['category', 'receivedAt']],
+  // _position: analysis refreshes its cached facts with the cases changed since it last looked.
+  indexes: [['receivedAt'], ['status', 'receivedAt'], ['department', 'receivedAt'], ['assignee', 'receivedAt'], ['_position']],
   keyOf: (event) => (event.streamName.startsWith(COMPLAINT_STREAM_PREFIX) && complaintEvent(event) ? event.streamName.slice(COMPLAINT_STREAM_PREFIX.length) : undefined),
-  evolve: (current: (CaseDocument & Projected) | undefined, event) => {
-    const id = event.streamName.slice(COMPLAINT_STREAM_PREFIX.length);
-    const state = evolve(current ?? initialState, complaintEvent(event) as NonNullable<ReturnType<typeof complaintEvent>>);
-    const timeline = [...(current?.timeline ?? []), { revision: event.revision, type: event.type, at: occurredAt(event), actor: actorOf(event) }];
-    return caseDocument(id, state, event.revision, timeline);
+  // Only the domain fold and the timeline per event; the flat fields once per batch (render).
+  load: (document) => ({ state: document, revision: document.revision, timeline: document.timeline }),
+  evolve: (current, event) => {
+    const state = evolve(current?.state ?? initialState, complaintEvent(event) as NonNullable<ReturnType<typeof complaintEvent>>);
+    const at = occurredAt(event);
+    const previous = current?.timeline;
+    const timeline: TimelineSummary = {
+      events: (previous?.events ?? 0) + 1,
+      escalations: (previous?.escalations ?? 0) + (event.type === 'ComplaintEscalated' ? 1 : 0),
+      last: { type: event.type, at, actor: actorOf(event) },
+      firsts: previous && event.type in previous.firsts ? previous.firsts : { ...previous?.firsts, [event.type]: at },
+    };
+    return { state, revision: event.revision, timeline };
   },
-  derived: [{ collection: CASE_FACTS, indexes: [['receivedAt']], of: caseFact }],
+  render: caseDocument,
 };

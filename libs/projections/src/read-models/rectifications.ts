@@ -1,6 +1,6 @@
 import { RECTIFICATION_STREAM_PREFIX, evolveRectification, initialRectification, isOverdueNow, occurredAt, rectificationEvent, type Rectification } from '@redress/domain';
 import type { Document, Filter } from '../document-store';
-import type { Projection } from '../engine/projection';
+import { asStored, type Projection } from '../engine/projection';
 
 /** A rectification item as stored: the aggregate's state plus when each step happened. */
 export type RectificationDocument = Document &
@@ -24,6 +24,7 @@ export const rectificationsProjection: Projection<RectificationDocument> = {
   version: 1,
   collection: RECTIFICATIONS,
   indexes: [['dispatch.dispatchedAt'], ['dispatch.department', 'dispatch.dispatchedAt'], ['status', 'dispatch.dispatchedAt']],
+  ...asStored,
   keyOf: (event) => (event.streamName.startsWith(RECTIFICATION_STREAM_PREFIX) && rectificationEvent(event) ? event.streamName.slice(RECTIFICATION_STREAM_PREFIX.length) : undefined),
   evolve: (current, event) => {
     const domainEvent = rectificationEvent(event) as NonNullable<ReturnType<typeof rectificationEvent>>;

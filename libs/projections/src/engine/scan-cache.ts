@@ -1,0 +1,40 @@
+import type { ScanRow } from '../document-store';
+import type { ActiveGeneration } from './catalog';
+
+/**
+ * Some fields of every document of a projection's collection, held in memory
+ * and brought up to date on each read with only the documents changed since
+ * (by `_position`): aggregations over 100,000 cases then cost a pass in
+ * memory, not a scan of the store. A new generation (a rebuild) reloads it.
+ */
+export class ScanCache {
+  private generation = -1;
+  private position = 0;
+  private byId = new Map<string, ScanRow>();
+  private refreshing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly collection: string,
+    private readonly fields: readonly string[],
+  ) {}
+
+  /** The rows as of `active` (its position was read before the scan, so nothing committed up to it is missed). */
+  async rows(active: ActiveGeneration): Promise<Iterable<ScanRow>> {
+    // One refresh at a time: concurrent readers wait for it and share its result.
+    this.refreshing = this.refreshing.then(() => this.refresh(active));
+    await this.refreshing;
+    return this.byId.values();
+  }
+
+  private async refresh(active: ActiveGeneration): Promise<void> {
+    if (active.generation !== this.generation) {
+      this.generation = active.generation;
+      this.position = 0;
+      this.byId = new Map();
+    }
+    if (active.position <= this.position) return;
+    const changed = await active.collection(this.collection).scan(this.position === 0 ? {} : { _position: { $gt: this.position } }, ['_id', ...this.fields]);
+    for (const row of changed) this.byId.set(row[0] as string, row.slice(1));
+    this.position = active.position;
+  }
+}
