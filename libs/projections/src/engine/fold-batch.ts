@@ -37,9 +37,8 @@ export const foldBatch = async (documents: DocumentStore, projection: AnyProject
   const writes: Write[] = [];
   for (const key of changed) {
     const { state, position } = folded.get(key) as { state: unknown; position: number };
-    // Id and position first: indexes and scans find a document's leading fields soonest.
-    const { _id, _position, ...rendered } = projection.render(state) as Stored;
-    writes.push({ collection, upsert: { _id: key, _position: position, ...rendered } });
+    // Spread first, then the two fields: V8 clones an object fastest when the spread leads the literal.
+    writes.push({ collection, upsert: { ...projection.render(state), _id: key, _position: position } });
   }
   const checkpoint: Checkpoint = { _id: checkpointId(projection.name, generation), position: last.position, lastEventAt: last.recordedAt, updatedAt: now.toISOString() };
   writes.push({ collection: CHECKPOINTS, upsert: checkpoint });

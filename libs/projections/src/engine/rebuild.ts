@@ -62,7 +62,7 @@ const swapIn = async (documents: DocumentStore, projection: AnyProjection, gener
  */
 export const rebuildProjections = async (events: EventStore, documents: DocumentStore, projections: readonly AnyProjection[], options: RebuildOptions = {}): Promise<RebuildReport[]> => {
   const now = options.now ?? (() => new Date());
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? 1000;
   const started = performance.now();
   const claims: Array<{ projection: AnyProjection; generation: number; previous: RegistryEntry | undefined }> = [];
   for (const projection of projections) claims.push({ projection, ...(await claim(documents, projection, now())) });

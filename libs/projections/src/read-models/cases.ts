@@ -65,10 +65,7 @@ interface FoldedCase {
 const caseDocument = ({ state, revision, timeline }: FoldedCase): CaseDocument => {
   const acknowledgedAt = state.slaProgress.acknowledge ?? null;
   const closedAt = state.closure?.closedAt ?? null;
-  // The fields filters, sorts and indexes read, first: JSONB finds leading keys soonest.
-  const leading = { status: state.status, receivedAt: state.receivedAt, department: state.department, assignee: state.assignee };
   return {
-    ...leading,
     ...state,
     revision,
     category: state.classification?.category ?? null,
