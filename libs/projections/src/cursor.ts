@@ -9,7 +9,12 @@ import { InvalidCursorError } from './document-store';
 export interface CursorPosition {
   readonly values: readonly Scalar[];
   readonly id: string;
+  /** The sort it was made for: a cursor only continues the query that made it. */
+  readonly sort: string;
 }
+
+const signature = (sort: Sort): string => sort.map(([field, direction]) => `${direction < 0 ? '-' : ''}${field}`).join(',');
+const isScalar = (value: unknown): value is Scalar => value === null || ['string', 'number', 'boolean'].includes(typeof value);
 
 /** Reads a dotted path of a document; missing is null, as the sort treats it. */
 export const fieldValue = (document: Document, path: string): Scalar => {
@@ -19,12 +24,13 @@ export const fieldValue = (document: Document, path: string): Scalar => {
 };
 
 export const encodeCursor = (document: Document, sort: Sort): string =>
-  Buffer.from(JSON.stringify({ values: sort.map(([field]) => fieldValue(document, field)), id: document._id })).toString('base64url');
+  Buffer.from(JSON.stringify({ values: sort.map(([field]) => fieldValue(document, field)), id: document._id, sort: signature(sort) })).toString('base64url');
 
 export const decodeCursor = (cursor: string, sort: Sort): CursorPosition => {
   try {
     const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPosition;
-    if (typeof position.id !== 'string' || !Array.isArray(position.values) || position.values.length !== sort.length) throw new Error('shape');
+    // Values become filter operands: anything but scalars (an operator object) is refused here.
+    if (typeof position.id !== 'string' || !Array.isArray(position.values) || !position.values.every(isScalar) || position.sort !== signature(sort)) throw new Error('shape');
     return position;
   } catch {
     throw new InvalidCursorError('the cursor does not belong to this query; start again without it');

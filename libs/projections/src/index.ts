@@ -10,6 +10,7 @@ export { ProjectionCatalog, LAG_COUNT_LIMIT, type ActiveGeneration, type Project
 export * from './read-models/cases';
 export * from './read-models/rectifications';
 export * from './read-models/analytics';
+export * from './read-models/list-values';
 
 import { casesProjection } from './read-models/cases';
 import { rectificationsProjection } from './read-models/rectifications';

@@ -31,7 +31,7 @@ export const parseCaseSearch = (params: QueryParams): CaseSearch => {
   refuseUnknown(params, CASE_SEARCH_PARAMETERS);
   const conditions: Filter[] = [];
   for (const [param, vocabulary, field = param] of FIELD_FILTERS) {
-    const wanted = listParam(params, param, vocabulary);
+    const wanted = listParam(params, param, { ...(vocabulary ? { allowed: vocabulary } : {}), missing: true });
     if (wanted) conditions.push({ [field]: inFilter(wanted) });
   }
   const from = instantParam(params, 'receivedFrom');

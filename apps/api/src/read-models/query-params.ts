@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import type { Scalar } from '@redress/projections';
-import { NONE } from '@redress/projections';
+import { parseListValues } from '@redress/projections';
 
 /** A query string as Fastify hands it over: repeated parameters become arrays. */
 export type QueryParams = Readonly<Record<string, string | string[] | undefined>>;
@@ -19,15 +19,31 @@ const single = (params: QueryParams, name: string): string | undefined => {
   return value;
 };
 
-/** Values of a list parameter: comma-separated or repeated; "(none)" stands for a missing value. */
-export const listParam = (params: QueryParams, name: string, allowed?: readonly string[]): Array<string | null> | undefined => {
+export interface ListRules {
+  /** The closed vocabulary, if there is one. */
+  readonly allowed?: readonly string[];
+  /** Whether `(none)` (a missing value) is a value here: for fields of the data, not for names of dimensions or metrics. */
+  readonly missing?: boolean;
+}
+
+/**
+ * Values of a list parameter, given once or repeated, each comma-separated
+ * (see list-values: `(none)` for missing, double quotes around values holding commas).
+ */
+export const listParam = (params: QueryParams, name: string, rules: ListRules = {}): Array<string | null> | undefined => {
   const raw = params[name];
   if (raw === undefined) return undefined;
-  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((part) => part.split(',')).map((value) => value.trim());
-  if (values.some((value) => value === '' || value.length > 200)) throw invalidQuery(`${name} needs values of 1 to 200 characters, comma-separated`);
-  const unknown = allowed ? values.filter((value) => value !== NONE && !allowed.includes(value)) : [];
-  if (unknown.length > 0) throw invalidQuery(`${name}: ${unknown.map((v) => JSON.stringify(v)).join(', ')} not one of ${allowed?.join(', ')}`);
-  return values.map((value) => (value === NONE ? null : value));
+  const values: Array<string | null> = [];
+  for (const text of Array.isArray(raw) ? raw : [raw]) {
+    const parsed = parseListValues(text);
+    if (!parsed) throw invalidQuery(`${name}: an unclosed or misplaced double quote in ${JSON.stringify(text)}`);
+    values.push(...parsed);
+  }
+  if (values.some((value) => value !== null && (value.trim() === '' || value.length > 200))) throw invalidQuery(`${name} needs values of 1 to 200 characters, comma-separated`);
+  if (!rules.missing && values.includes(null)) throw invalidQuery(`${name} takes no (none)`);
+  const unknown = rules.allowed ? values.filter((value): value is string => value !== null && !rules.allowed?.includes(value)) : [];
+  if (unknown.length > 0) throw invalidQuery(`${name}: ${unknown.map((v) => JSON.stringify(v)).join(', ')} not one of ${rules.allowed?.join(', ')}`);
+  return values;
 };
 
 /** A date ("2026-11-01", midnight UTC) or an instant with a zone, as the ISO-8601 UTC string the read models store. */

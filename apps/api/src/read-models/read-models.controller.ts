@@ -103,9 +103,9 @@ const parseTrackingQuery = (params: QueryParams, all: boolean): TrackingQuery =>
   const conditions: Filter[] = [];
   const department = listParam(params, 'department');
   if (department) conditions.push({ 'dispatch.department': inFilter(department) });
-  const steps = listParam(params, 'step', ['1', '2', '3', '4', '5']);
+  const steps = listParam(params, 'step', { allowed: ['1', '2', '3', '4', '5'] });
   if (steps) conditions.push({ step: { $in: steps.map(Number) } });
-  const status = listParam(params, 'status', RectificationStatus.values);
+  const status = listParam(params, 'status', { allowed: RectificationStatus.values });
   if (status) conditions.push({ status: inFilter(status) });
   const from = instantParam(params, 'dispatchedFrom');
   const to = instantParam(params, 'dispatchedTo');
@@ -134,16 +134,16 @@ const decodeTrackingCursor = (cursor: string): { cursor: string; offset: number 
 
 const parseAnalyticsQuery = (params: QueryParams): AnalyticsQuery => {
   refuseUnknown(params, ANALYTICS_PARAMETERS);
-  const groupBy = (listParam(params, 'groupBy', DIMENSIONS) ?? []) as Dimension[];
+  const groupBy = (listParam(params, 'groupBy', { allowed: DIMENSIONS }) ?? []) as Dimension[];
   if (new Set(groupBy).size !== groupBy.length || groupBy.length > 4) throw invalidQuery('groupBy takes up to 4 different dimensions');
-  const period = listParam(params, 'period', PERIODS);
+  const period = listParam(params, 'period', { allowed: PERIODS });
   if (period && period.length !== 1) throw invalidQuery(`period is one of ${PERIODS.join(', ')}`);
-  const metrics = (listParam(params, 'metrics', METRICS) ?? [...METRICS]) as Metric[];
+  const metrics = (listParam(params, 'metrics', { allowed: METRICS }) ?? [...METRICS]) as Metric[];
   const from = instantParam(params, 'from');
   const to = instantParam(params, 'to');
   if (from && to && from >= to) throw invalidQuery('from must be before to');
   const filters = Object.fromEntries(DIMENSIONS.flatMap((dimension) => {
-    const values = listParam(params, dimension);
+    const values = listParam(params, dimension, { missing: true });
     return values ? [[dimension, values]] : [];
   }));
   return { groupBy, metrics, filters, ...(period ? { period: period[0] as Period } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };

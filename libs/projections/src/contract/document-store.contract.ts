@@ -24,7 +24,7 @@ const cases: Case[] = [
   { _id: 'c03', status: 'closed', severity: 'high', receivedAt: '2026-11-03T08:00:00Z', breached: false, subject: '服务态度差 rude staff' },
   { _id: 'c04', status: 'investigating', severity: 'high', amount: 999.5, receivedAt: '2026-11-04T08:00:00Z', breached: true, subject: 'PARCEL damaged', sla: { deadline: '2026-11-06T00:00:00Z' } },
   { _id: 'c05', status: 'received', severity: 'medium', amount: 0, receivedAt: '2026-11-05T08:00:00Z', breached: false, subject: '包裹 延误' },
-  { _id: 'c06', status: 'investigating', severity: 'medium', amount: 250, receivedAt: '2026-11-06T08:00:00Z', breached: false, subject: 'Charged twice' },
+  { _id: 'c06', status: 'investigating', severity: 'medium', amount: 250, receivedAt: '2026-11-06T08:00:00Z', breached: false, subject: 'Charged twice at the école' },
 ];
 
 const ids = (documents: readonly Document[]) => documents.map((d) => d._id);
@@ -99,6 +99,8 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
       ['dotted paths', { 'sla.deadline': { $lt: '2026-11-06T00:00:00Z' } }, ['c02']],
       ['$contains, case-insensitive', { subject: { $contains: 'parcel' } }, ['c01', 'c04']],
       ['$contains, Chinese', { subject: { $contains: '延误' } }, ['c05']],
+      ['$contains folds case beyond ASCII', { subject: { $contains: 'ÉCOLE' } }, ['c06']],
+      ['$contains matches text only', { amount: { $contains: '25' } }, []],
       ['$or of $and', { $or: [{ $and: [{ status: 'closed' }, { breached: true }] }, { amount: 0 }] }, ['c02', 'c05']],
       ['by _id', { _id: { $in: ['c06', 'c01', 'nope'] } }, ['c01', 'c06']],
       ['empty $or matches nothing', { $or: [] }, []],
@@ -138,7 +140,7 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
         await store.commit([{ collection: name, upsert: { _id: `q${String(i).padStart(2, '0')}`, status: ['closed', 'received', 'investigating'][i % 3] as string, severity: i % 4 === 0 ? null : 'low', amount: i % 6, receivedAt: `2026-09-${String((i % 9) + 1).padStart(2, '0')}T00:00:00Z`, breached: i % 2 === 0, subject: 's' } }]);
       }
       for (const sort of [[['receivedAt', -1]], [['amount', 1], ['severity', -1]]] as Sort[]) {
-        for (const filter of [{ status: { $in: ['closed', 'investigating'] } }, { $and: [{ breached: true }, { status: { $in: ['closed', 'received', 'nothing'] } }] }] as Filter[]) {
+        for (const filter of [{ status: { $in: ['closed', 'investigating'] } }, { $and: [{ breached: true }, { status: { $in: ['closed', 'received', 'nothing', 'closed'] } }] }] as Filter[]) {
           const values = ((filter.status ?? (filter.$and as Filter[])[1]?.status) as { $in: string[] }).$in;
           const spelt = { $and: [filter.$and ? { breached: true } : {}, { $or: values.map((status) => ({ status })) }] };
           const expected = ids((await collection.find(spelt, { sort, limit: 1000 })).items);
@@ -160,6 +162,9 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
       const { nextCursor } = await collection.find({}, { sort: [['amount', 1]], limit: 2 });
       await expect(collection.find({}, { sort: [['amount', 1], ['status', 1]], cursor: nextCursor as string })).rejects.toThrow(InvalidCursorError);
       await expect(collection.find({}, { cursor: 'garbage' })).rejects.toThrow(InvalidCursorError);
+      await expect(collection.find({}, { sort: [['amount', -1]], cursor: nextCursor as string })).rejects.toThrow(InvalidCursorError);
+      const crafted = Buffer.from(JSON.stringify({ values: [{ $regex: '(a+)+$' }], id: 'c01', sort: 'amount' })).toString('base64url');
+      await expect(collection.find({}, { sort: [['amount', 1]], cursor: crafted })).rejects.toThrow(InvalidCursorError);
       await expect(collection.find({ 'a;drop': 1 })).rejects.toThrow(TypeError);
     });
 

@@ -8,21 +8,28 @@ const NOTHING_YET = Symbol('nothing yet');
  */
 export async function* batched<T>(source: AsyncIterable<T>, max: number): AsyncGenerator<T[]> {
   const iterator = source[Symbol.asyncIterator]();
-  let pending = iterator.next();
+  const next = () => {
+    const read = iterator.next();
+    // A read may fail while the batch before it is being applied; it is awaited (and thrown) in turn, never left unhandled.
+    read.catch(() => undefined);
+    return read;
+  };
+  // Closing the source is its owner's business (the runner closes its subscription): returning it here would wait on a read in flight.
+  let pending = next();
   for (;;) {
     const first = await pending;
     if (first.done) return;
     const batch = [first.value];
-    pending = iterator.next();
+    pending = next();
     while (batch.length < max) {
-      const next = await Promise.race([pending, new Promise<typeof NOTHING_YET>((resolve) => setImmediate(resolve, NOTHING_YET))]);
-      if (next === NOTHING_YET) break;
-      if (next.done) {
+      const ready = await Promise.race([pending, new Promise<typeof NOTHING_YET>((resolve) => setImmediate(resolve, NOTHING_YET))]);
+      if (ready === NOTHING_YET) break;
+      if (ready.done) {
         yield batch;
         return;
       }
-      batch.push(next.value);
-      pending = iterator.next();
+      batch.push(ready.value);
+      pending = next();
     }
     yield batch;
   }

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { SqliteEventStore, uuidv7, type RecordedEvent } from '@redress/event-store';
 import type { Document, DocumentStore } from '../document-store';
 import { SqliteDocumentStore } from '../sqlite/sqlite-document-store';
-import { ProjectionCatalog } from './catalog';
+import { ProjectionCatalog, type ActiveGeneration } from './catalog';
+import { batched } from './batched';
+import { ScanCache } from './scan-cache';
 import { foldBatch } from './fold-batch';
 import { asStored, type Projection } from './projection';
 import { rebuildProjection } from './rebuild';
@@ -209,6 +211,27 @@ describe('projection engine', () => {
     await second.stop();
   });
 
+  it('leaves a read model built by a newer version alone, and waits for a rebuild running elsewhere', async () => {
+    await write(10);
+    await rebuildProjection(events, documents, tally(2));
+    const before = await everything(1);
+    const older = runner(tally(1), { retryMs: 20 });
+    await older.start();
+    await write(5);
+    await sleep(150);
+    expect(await everything(1)).toEqual(before);
+    expect((await readRegistry(documents, 'tally'))?.version).toBe(2);
+    await older.stop();
+
+    // A rebuild in progress elsewhere (its claim fresh) is not superseded by a runner that wants one too.
+    await documents.commit([{ collection: 'projections', upsert: { ...(await readRegistry(documents, 'tally'))!, building: 7, rebuiltAt: new Date().toISOString() } }]);
+    const newer = runner(tally(3), { retryMs: 20 });
+    await newer.start();
+    await sleep(150);
+    expect(await readRegistry(documents, 'tally')).toMatchObject({ version: 2, building: 7 });
+    await newer.stop();
+  });
+
   it('a superseded rebuild gives way to the newer one', async () => {
     await write(30);
     let superseded: Promise<unknown> | undefined;
@@ -230,6 +253,47 @@ describe('projection engine', () => {
     expect((await new ProjectionCatalog(events, documents, [tally()]).active('tally'))?.position).toBe(1);
     expect(await documents.collection(generationCollection('tally', 1)).count()).toBe(0);
     await projector.stop();
+  });
+});
+
+describe('engine parts', () => {
+  it('a failed facts refresh fails only its own readers; the next one starts afresh', async () => {
+    const cache = new ScanCache('cases', ['n']);
+    let failing = true;
+    const scan = async () => {
+      if (failing) {
+        failing = false;
+        throw new Error('store gone');
+      }
+      return [['a', 1]];
+    };
+    const active = { generation: 1, position: 5, collection: () => ({ scan }) } as unknown as ActiveGeneration;
+    await expect(cache.rows(active)).rejects.toThrow('store gone');
+    expect([...(await cache.rows(active))]).toEqual([[1]]);
+  });
+
+  it('batches a source whose read fails while a batch is being applied, without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    async function* source() {
+      yield 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      throw new Error('connection lost');
+    }
+    const seen: number[][] = [];
+    await expect(
+      (async () => {
+        for await (const batch of batched(source(), 10)) {
+          seen.push(batch);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+        }
+      })(),
+    ).rejects.toThrow('connection lost');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    process.off('unhandledRejection', record);
+    expect(seen).toEqual([[1]]);
+    expect(unhandled).toEqual([]);
   });
 });
 

@@ -7,6 +7,11 @@ import { CHECKPOINTS, REGISTRY, checkpointId, generationCollection, readRegistry
 export interface RebuildOptions {
   readonly batchSize?: number;
   readonly now?: () => Date;
+  /**
+   * How long the replaced generation stays after the swap, for queries that
+   * resolved it just before (default 2 s); then it is dropped.
+   */
+  readonly retireAfterMs?: number;
   /** Told after each batch: how far the rebuild has come. */
   readonly onProgress?: (position: number, events: number) => void;
 }
@@ -33,22 +38,28 @@ const claim = async (documents: DocumentStore, projection: AnyProjection, now: D
       { _id: projection.name, generation: 0, version: projection.version, building: generation, rebuiltAt: now.toISOString() };
   const claimed = await documents.commit([{ collection: REGISTRY, upsert: entry }], { collection: REGISTRY, id: projection.name, field: 'building', equals: registry?.building ?? null });
   if (!claimed) throw new RebuildSupersededError(`another rebuild of ${projection.name} started at the same moment`);
-  await documents.drop(generationCollection(projection.collection, generation));
+  // What a superseded or dead rebuild left behind, and anything already at the new number.
+  for (const stale of new Set([registry?.building ?? generation, generation])) {
+    await documents.drop(generationCollection(projection.collection, stale));
+    if (stale !== generation) await documents.commit([{ collection: CHECKPOINTS, delete: checkpointId(projection.name, stale) }]);
+  }
   return { generation, previous: registry };
 };
 
-/** Indexes the new generation, swaps it in with one fenced write, and drops the old one. */
-const swapIn = async (documents: DocumentStore, projection: AnyProjection, generation: number, previous: RegistryEntry | undefined, now: Date): Promise<void> => {
+/** Indexes the new generation and swaps it in with one fenced write. */
+const swapIn = async (documents: DocumentStore, projection: AnyProjection, generation: number, now: Date): Promise<void> => {
   // Indexes last: building them once over the loaded documents beats maintaining them per insert.
   for (const fields of projection.indexes) await documents.ensureIndex(generationCollection(projection.collection, generation), fields);
   const swapped: RegistryEntry = { _id: projection.name, generation, version: projection.version, building: null, rebuiltAt: now.toISOString() };
   if (!(await documents.commit([{ collection: REGISTRY, upsert: swapped }], whileBuilding(projection.name, generation)))) {
     throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
   }
-  if (previous && previous.generation > 0) {
-    await documents.drop(generationCollection(projection.collection, previous.generation));
-    await documents.commit([{ collection: CHECKPOINTS, delete: checkpointId(projection.name, previous.generation) }]);
-  }
+};
+
+/** Drops a replaced generation and its checkpoint. */
+const retire = async (documents: DocumentStore, projection: AnyProjection, generation: number): Promise<void> => {
+  await documents.drop(generationCollection(projection.collection, generation));
+  await documents.commit([{ collection: CHECKPOINTS, delete: checkpointId(projection.name, generation) }]);
 };
 
 /**
@@ -80,11 +91,14 @@ export const rebuildProjections = async (events: EventStore, documents: Document
     options.onProgress?.(position, count);
   }
   const reports: RebuildReport[] = [];
-  for (const { projection, generation, previous } of claims) {
+  for (const { projection, generation } of claims) {
     if (count === 0) await documents.commit([{ collection: CHECKPOINTS, upsert: { _id: checkpointId(projection.name, generation), position: 0, lastEventAt: null, updatedAt: now().toISOString() } }]);
-    await swapIn(documents, projection, generation, previous, now());
+    await swapIn(documents, projection, generation, now());
     reports.push({ projection: projection.name, generation, events: count, position, seconds: (performance.now() - started) / 1000 });
   }
+  const replaced = claims.filter(({ previous }) => previous !== undefined && previous.generation > 0);
+  if (replaced.length > 0) await new Promise((resolve) => setTimeout(resolve, options.retireAfterMs ?? 2000));
+  for (const { projection, previous } of replaced) await retire(documents, projection, (previous as RegistryEntry).generation);
   return reports;
 };
 

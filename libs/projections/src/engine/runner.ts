@@ -3,7 +3,7 @@ import type { DocumentStore } from '../document-store';
 import { batched } from './batched';
 import { foldBatch } from './fold-batch';
 import type { AnyProjection } from './projection';
-import { CHECKPOINTS, checkpointId, readCheckpoint, readRegistry, whileActive, type Checkpoint } from './registry';
+import { CHECKPOINTS, checkpointId, readCheckpoint, readRegistry, whileActive, type Checkpoint, type RegistryEntry } from './registry';
 import { rebuildProjection } from './rebuild';
 
 /** The little of a logger the runner needs (pino's shape). */
@@ -19,6 +19,9 @@ export interface RunnerOptions {
   readonly now?: () => Date;
   readonly log?: RunnerLog;
 }
+
+/** A rebuild whose checkpoint has not moved for this long died; another may take over. */
+export const REBUILD_STALE_MS = 120_000;
 
 const silent: RunnerLog = { info: () => undefined, error: () => undefined };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,10 +56,19 @@ export class ProjectionRunner {
     this.log = options.log ?? silent;
   }
 
-  /** Resolves once the projection can answer queries: at once, or after its first build. */
+  /** Resolves once the projection can answer queries: at once, or after its first build (here or by another process). */
   async start(): Promise<void> {
-    const registry = await readRegistry(this.documents, this.projection.name);
-    if (!registry || registry.generation === 0) await this.rebuild('first build');
+    for (;;) {
+      const registry = await readRegistry(this.documents, this.projection.name);
+      if (registry && registry.generation > 0) break;
+      if (registry && (await this.rebuildingElsewhere(registry))) await sleep(this.retryMs);
+      else {
+        await this.rebuild('first build').catch(async (error: unknown) => {
+          this.log.error({ projection: this.projection.name, err: error }, 'first build did not finish; trying again');
+          await sleep(this.retryMs);
+        });
+      }
+    }
     this.loop = this.follow();
   }
 
@@ -72,18 +84,38 @@ export class ProjectionRunner {
     this.log.info({ ...report, reason }, 'projection rebuilt');
   }
 
+  /**
+   * Another rebuild is under way while its checkpoint keeps moving; one that
+   * has not moved for REBUILD_STALE_MS died, and may be taken over.
+   */
+  private async rebuildingElsewhere(registry: RegistryEntry): Promise<boolean> {
+    if (registry.building === null) return false;
+    const checkpoint = await readCheckpoint(this.documents, this.projection.name, registry.building);
+    const lastSign = Date.parse(checkpoint?.updatedAt ?? registry.rebuiltAt);
+    return this.now().getTime() - lastSign < REBUILD_STALE_MS;
+  }
+
   private async follow(): Promise<void> {
     while (!this.stopping) {
+      let generation: number | undefined;
       try {
         const registry = await readRegistry(this.documents, this.projection.name);
-        if (!registry || registry.generation === 0 || registry.version !== this.projection.version) {
-          await this.rebuild(registry ? `version ${registry.version} → ${this.projection.version}` : 'no read model');
+        if (!registry || registry.generation === 0 || registry.version < this.projection.version) {
+          // Only an older version is rebuilt, and only once: a newer one belongs to newer code, a running rebuild to whoever runs it.
+          if (registry && (await this.rebuildingElsewhere(registry))) await sleep(this.retryMs);
+          else await this.rebuild(registry ? `version ${registry.version} → ${this.projection.version}` : 'no read model');
           continue;
         }
-        const checkpoint = await readCheckpoint(this.documents, this.projection.name, registry.generation);
-        await this.followGeneration(registry.generation, checkpoint?.position ?? 0);
+        if (registry.version > this.projection.version) {
+          this.log.info({ projection: this.projection.name, stored: registry.version, mine: this.projection.version }, 'read model built by a newer version; not writing to it');
+          await sleep(this.retryMs * 10);
+          continue;
+        }
+        generation = registry.generation;
+        const checkpoint = await readCheckpoint(this.documents, this.projection.name, generation);
+        await this.followGeneration(generation, checkpoint?.position ?? 0);
       } catch (error) {
-        await this.recordFailure(error);
+        await this.recordFailure(error, generation);
         await sleep(this.retryMs);
       }
     }
@@ -107,22 +139,22 @@ export class ProjectionRunner {
     }
   }
 
-  private async recordFailure(error: unknown): Promise<void> {
+  /** Marks the checkpoint of the generation that failed (fenced: a generation replaced meanwhile is left alone). */
+  private async recordFailure(error: unknown, generation: number | undefined): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     this.log.error({ projection: this.projection.name, err: error }, 'projection failed; retrying');
+    if (generation === undefined) return;
     try {
-      const registry = await readRegistry(this.documents, this.projection.name);
-      if (!registry || registry.generation === 0) return;
-      const checkpoint = await readCheckpoint(this.documents, this.projection.name, registry.generation);
+      const checkpoint = await readCheckpoint(this.documents, this.projection.name, generation);
       const position = checkpoint?.position ?? 0;
       const failed: Checkpoint = {
-        _id: checkpointId(this.projection.name, registry.generation),
+        _id: checkpointId(this.projection.name, generation),
         position,
         lastEventAt: checkpoint?.lastEventAt ?? null,
         updatedAt: checkpoint?.updatedAt ?? this.now().toISOString(),
         error: { message, position, at: this.now().toISOString() },
       };
-      await this.documents.commit([{ collection: CHECKPOINTS, upsert: failed }], whileActive(this.projection.name, registry.generation));
+      await this.documents.commit([{ collection: CHECKPOINTS, upsert: failed }], whileActive(this.projection.name, generation));
     } catch {
       // The read-model store itself may be what failed; the log line above says so.
     }

@@ -21,7 +21,8 @@ export class ScanCache {
   /** The rows as of `active` (its position was read before the scan, so nothing committed up to it is missed). */
   async rows(active: ActiveGeneration): Promise<Iterable<ScanRow>> {
     // One refresh at a time: concurrent readers wait for it and share its result.
-    this.refreshing = this.refreshing.then(() => this.refresh(active));
+    // A failed refresh fails its own readers only; the next one starts afresh.
+    this.refreshing = this.refreshing.catch(() => undefined).then(() => this.refresh(active));
     await this.refreshing;
     return this.byId.values();
   }

@@ -93,8 +93,12 @@ export class MongoDocumentStore implements DocumentStore {
     try {
       await session.withTransaction(async () => {
         if (precondition) {
-          const fence = (await this.db.collection(precondition.collection).findOne({ _id: precondition.id as never }, { session })) as Document | null;
-          if ((fence ? fieldValue(fence, precondition.field) : null) !== precondition.equals) throw new Fenced();
+          // Write the fence, not just read it: MongoDB transactions conflict on writes only, so a concurrent swap or claim
+          // (which writes the same document) aborts one of the two instead of both committing.
+          const fences = this.db.collection(precondition.collection);
+          const touched = await fences.updateOne({ _id: precondition.id as never, [precondition.field]: precondition.equals }, { $inc: { _fence: 1 } }, { session });
+          // A missing fence document holds null: nothing to lock yet (a first claim); its own upsert then conflicts instead.
+          if (touched.matchedCount === 0 && (precondition.equals !== null || (await fences.countDocuments({ _id: precondition.id as never }, { session, limit: 1 })) > 0)) throw new Fenced();
         }
         // Writes to one document stay in order: they are in one collection's ordered bulk.
         const byCollection = new Map<string, AnyBulkWriteOperation<MongoDocument>[]>();

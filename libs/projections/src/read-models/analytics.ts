@@ -1,5 +1,6 @@
 import type { Scalar, ScanRow } from '../document-store';
 import { CASE_FACTS, type CaseFact } from './cases';
+import { formatListValues } from './list-values';
 
 /**
  * Complaint analysis (投诉分析), DOMAIN.md section 4: figures over the case
@@ -29,8 +30,6 @@ export type Dimension = (typeof DIMENSIONS)[number];
 export type Period = (typeof PERIODS)[number];
 export type Metric = (typeof METRICS)[number];
 
-/** How a missing value (an unclassified case's category …) is written in a drill-down link. */
-export const NONE = '(none)';
 
 export interface AnalyticsQuery {
   readonly groupBy: readonly Dimension[];
@@ -74,8 +73,9 @@ class Cell {
   reopened = 0;
   everClosed = 0;
   escalations = 0;
-  /** Counted for teams only (the handler comparison). */
+  /** Counted for teams only (the handler comparison): the handlers, and the closed cases that had one. */
   readonly handlers = new Set<string>();
+  handledClosed = 0;
 
   constructor(private readonly countsHandlers = false) {}
 
@@ -101,7 +101,10 @@ class Cell {
     if (reopened) this.reopened += 1;
     if (reopened || status === 'closed') this.everClosed += 1;
     this.escalations += fact[ESCALATIONS] as number;
-    if (this.countsHandlers && fact[HANDLER] !== null) this.handlers.add(fact[HANDLER] as string);
+    if (this.countsHandlers && fact[HANDLER] !== null) {
+      this.handlers.add(fact[HANDLER] as string);
+      if (status === 'closed') this.handledClosed += 1;
+    }
   }
 
   /** Adds another cell's cases: totals are the sum of the groups, not a second pass over every fact. */
@@ -216,8 +219,8 @@ export const drillDownHref = (query: AnalyticsQuery, values: Partial<Record<Dime
   for (const dimension of DIMENSIONS) {
     const value = values[dimension];
     const filter = query.filters[dimension];
-    if (value !== undefined) params.set(CASE_PARAM[dimension], value ?? NONE);
-    else if (filter) params.set(CASE_PARAM[dimension], filter.map((v) => v ?? NONE).join(','));
+    if (value !== undefined) params.set(CASE_PARAM[dimension], formatListValues([value]));
+    else if (filter) params.set(CASE_PARAM[dimension], formatListValues(filter));
   }
   return `/cases?${params.toString()}`;
 };
@@ -312,7 +315,7 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>): Analyt
           ? {
               team: {
                 handlers: team.handlers.size,
-                closedPerHandler: team.handlers.size === 0 ? null : team.closed / team.handlers.size,
+                closedPerHandler: team.handlers.size === 0 ? null : team.handledClosed / team.handlers.size,
                 firstResponseP50: percentile(team.firstResponse, 0.5),
                 resolutionP50: percentile(team.resolution, 0.5),
                 slaCompliance: ratio(team.received - team.breached, team.received),

@@ -56,7 +56,8 @@ const fieldSql = (field: string, condition: Scalar | FieldCondition): Sql[] => {
         parts.push({ sql: field === '_id' ? (operand ? '1' : '0') : `json_type(doc, '$.${field}') IS ${operand ? 'NOT ' : ''}NULL`, params: [] });
         break;
       case '$contains':
-        parts.push({ sql: `instr(lower(${target}), lower(?)) > 0`, params: [String(operand)] });
+        // SQLite's lower() folds ASCII only; fold_case is JavaScript's, for every script, and text only (as MongoDB's regex).
+        parts.push({ sql: `instr(fold_case(${target}), ?) > 0`, params: [String(operand).toLowerCase()] });
         break;
       default:
         throw new TypeError(`unsupported operator ${operator}`);
@@ -76,7 +77,8 @@ export const splitIn = (filter: Filter): Filter[] | undefined => {
     const entries = Object.entries(term);
     const [field, condition] = entries[0] ?? [];
     if (entries.length !== 1 || field === undefined || field.startsWith('$') || !isCondition(condition) || Object.keys(condition).length !== 1) continue;
-    const values = condition.$in;
+    // One branch per distinct bound value: `true` and 1 are the same to SQLite, and a repeated value must not repeat rows.
+    const values = condition.$in && [...new Map(condition.$in.map((value) => [param(value), value])).values()];
     if (!values || values.length < 2 || values.length > 20 || values.includes(null)) continue;
     return values.map((value) => ({ $and: terms.map((other, j) => (j === i ? { [field]: value } : other)) }));
   }
@@ -121,6 +123,17 @@ class Statements {
   }
 }
 
+/** A collection never written (or dropped) reads as empty, as in MongoDB; reading never creates it. */
+const orEmpty = <T>(empty: T, read: () => T): T => {
+  try {
+    return read();
+  } catch (error) {
+    // Duck-typed: better-sqlite3's errors come from another realm under jest.
+    if (String((error as { message?: unknown }).message).startsWith('no such table')) return empty;
+    throw error;
+  }
+};
+
 class SqliteCollection<D extends Document> implements Collection<D> {
   constructor(
     private readonly statements: Statements,
@@ -128,7 +141,7 @@ class SqliteCollection<D extends Document> implements Collection<D> {
   ) {}
 
   async get(id: string): Promise<D | undefined> {
-    const row = this.statements.get(`SELECT json(doc) AS doc FROM ${this.table} WHERE id = ?`).get(id) as { doc: string } | undefined;
+    const row = orEmpty(undefined, () => this.statements.get(`SELECT json(doc) AS doc FROM ${this.table} WHERE id = ?`).get(id) as { doc: string } | undefined);
     return row ? (JSON.parse(row.doc) as D) : undefined;
   }
 
@@ -153,7 +166,7 @@ class SqliteCollection<D extends Document> implements Collection<D> {
           const where = compileFilter(page(filter));
           return { sql: `SELECT json(doc) AS doc FROM ${this.table} WHERE ${where.sql} ORDER BY ${order} LIMIT ?`, params: [...where.params, limit + 1] };
         })();
-    const rows = this.statements.get(query.sql).all(...query.params) as Array<{ doc: string }>;
+    const rows = orEmpty([], () => this.statements.get(query.sql).all(...query.params) as Array<{ doc: string }>);
     const items = rows.slice(0, limit).map((row) => JSON.parse(row.doc) as D);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, nextCursor: encodeCursor(last, sort) } : { items };
@@ -161,13 +174,13 @@ class SqliteCollection<D extends Document> implements Collection<D> {
 
   async count(filter: Filter = {}): Promise<number> {
     const where = compileFilter(filter);
-    return (this.statements.get(`SELECT COUNT(*) AS n FROM ${this.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+    return orEmpty(0, () => (this.statements.get(`SELECT COUNT(*) AS n FROM ${this.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n);
   }
 
   async scan(filter: Filter, fields: readonly string[]): Promise<ScanRow[]> {
     const where = compileFilter(filter);
     const columns = fields.length === 0 ? 'NULL' : fields.map(column).join(', ');
-    return this.statements.get(`SELECT ${columns} FROM ${this.table} WHERE ${where.sql}`).raw(true).all(...where.params) as ScanRow[];
+    return orEmpty([], () => this.statements.get(`SELECT ${columns} FROM ${this.table} WHERE ${where.sql}`).raw(true).all(...where.params) as ScanRow[]);
   }
 }
 
@@ -194,6 +207,7 @@ export class SqliteDocumentStore implements DocumentStore {
     // Rebuilds insert and index every document: a 64 MiB page cache and in-memory sorts keep that off the disk.
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
+    this.db.function('fold_case', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : null));
     this.statements = new Statements(this.db);
   }
 
@@ -207,7 +221,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   collection<D extends Document>(name: string): Collection<D> {
-    return new SqliteCollection<D>(this.statements, this.table(name));
+    return new SqliteCollection<D>(this.statements, tableOf(name));
   }
 
   async commit(writes: readonly Write[], precondition?: Precondition): Promise<boolean> {
