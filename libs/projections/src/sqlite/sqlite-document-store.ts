@@ -201,6 +201,9 @@ export class SqliteDocumentStore implements DocumentStore {
 
   constructor(file: string) {
     this.db = new Database(file, { timeout: 10_000 });
+    // 16 KiB pages hold several case documents each (about 2 KiB): fewer pages to write and index in a rebuild.
+    // It takes effect on a new file only (before WAL is switched on); an existing file keeps its page size.
+    this.db.pragma('page_size = 16384');
     this.db.pragma('journal_mode = WAL');
     // Read models are rebuilt from the log: an fsync per projection batch buys nothing.
     this.db.pragma('synchronous = NORMAL');
