@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { percentile as nearestRank } from '@redress/projections';
 
 /** One measured figure next to the target it is held to. */
 export interface Figure {
@@ -48,6 +49,5 @@ export const report = (name: string, figures: readonly Figure[], out: (line: str
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(figures, null, 2)}\n`);
 };
 
-/** Percentile of an ascending-sorted sample. */
-export const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+/** Percentile (p in %) of an ascending-sorted sample: nearest rank, as the analysis defines it. */
+export const percentile = (sorted: readonly number[], p: number): number => nearestRank(sorted, p / 100) ?? Number.NaN;

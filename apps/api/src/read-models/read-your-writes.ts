@@ -2,7 +2,7 @@ import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 import type { ActiveGeneration, ProjectionCatalog } from '@redress/projections';
 
 /** How long a query with X-Min-Position waits for the projection before answering 503. */
-export const MIN_POSITION_WAIT_MS = 5000;
+const MIN_POSITION_WAIT_MS = 5000;
 
 /** X-Min-Position: the `position` a command returned; absent means "whatever the read model has now". */
 export const parseMinPosition = (header: string | undefined): number | undefined => {

@@ -6,7 +6,7 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g
 const isCondition = (value: unknown): value is FieldCondition => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The port's filter in MongoDB's words: the same operators, but `$contains`, which becomes a case-insensitive regex. */
-export const toMongoFilter = (filter: Filter): MongoFilter<MongoDocument> => {
+const toMongoFilter = (filter: Filter): MongoFilter<MongoDocument> => {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined) continue;

@@ -160,7 +160,7 @@ const figure = (cell: Cell, metric: Metric): number | null => {
 };
 
 /** A period's label and its [start, end) in UTC. */
-export const periodOf = (period: Period, instant: string): string => {
+const periodOf = (period: Period, instant: string): string => {
   switch (period) {
     case 'day':
       return instant.slice(0, 10);
@@ -178,7 +178,7 @@ export const periodOf = (period: Period, instant: string): string => {
   }
 };
 
-export const periodBounds = (period: Period, label: string): { start: string; end: string } => {
+const periodBounds = (period: Period, label: string): { start: string; end: string } => {
   const utc = (year: number, month: number, day: number) => new Date(Date.UTC(year, month, day)).toISOString();
   const year = Number(label.slice(0, 4));
   switch (period) {
@@ -210,7 +210,7 @@ const later = (a: string | undefined, b: string | undefined) => (a === undefined
 const earlier = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined || a < b ? a : b);
 
 /** The `/cases` query that lists exactly a cell's cases. */
-export const drillDownHref = (query: AnalyticsQuery, values: Partial<Record<Dimension, string | null>>, bounds?: { start: string; end: string }): string => {
+const drillDownHref = (query: AnalyticsQuery, values: Partial<Record<Dimension, string | null>>, bounds?: { start: string; end: string }): string => {
   const params = new URLSearchParams();
   const from = later(query.from, bounds?.start);
   const to = earlier(query.to, bounds?.end);

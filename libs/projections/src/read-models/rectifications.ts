@@ -39,7 +39,7 @@ export const rectificationsProjection: Projection<RectificationDocument> = {
   },
 };
 
-export const STEP_NAMES = ['', '问题分派 dispatch', '问题解决 resolve', '解决情况反馈 feedback', '审核 review', '确认 confirm'] as const;
+const STEP_NAMES = ['', '问题分派 dispatch', '问题解决 resolve', '解决情况反馈 feedback', '审核 review', '确认 confirm'] as const;
 const AWAITING_FEEDBACK = ['dispatched', 'accepted', 'returned'];
 
 /** Overdue at `now`: marked by the scheduler, or past its deadline still waiting for feedback and not marked yet. */

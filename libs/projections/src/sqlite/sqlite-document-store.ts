@@ -71,7 +71,7 @@ const fieldSql = (field: string, condition: Scalar | FieldCondition): Sql[] => {
  * term of a top-level $and) as one filter per value with `field: value`, or
  * undefined when it has none worth splitting.
  */
-export const splitIn = (filter: Filter): Filter[] | undefined => {
+const splitIn = (filter: Filter): Filter[] | undefined => {
   const terms: Filter[] = filter.$and && Object.keys(filter).length === 1 ? [...filter.$and] : [filter];
   for (const [i, term] of terms.entries()) {
     const entries = Object.entries(term);
@@ -86,7 +86,7 @@ export const splitIn = (filter: Filter): Filter[] | undefined => {
 };
 
 /** Compiles a Mongo-style filter to a WHERE clause over JSON documents. */
-export const compileFilter = (filter: Filter): Sql => {
+const compileFilter = (filter: Filter): Sql => {
   const parts: Sql[] = [];
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined) continue;
