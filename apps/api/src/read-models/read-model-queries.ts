@@ -1,8 +1,6 @@
 import { Inject, NotFoundException } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
-  CASES,
-  RECTIFICATIONS,
   FACT_FIELDS,
   ScanCache,
   analyse,
@@ -68,7 +66,7 @@ export class SearchCasesHandler implements IQueryHandler<SearchCases> {
   constructor(@Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog) {}
   async execute({ search, minPosition }: SearchCases) {
     const active = await readable(this.catalog, 'cases', minPosition);
-    const page = await active.collection<CaseDocument>(CASES).find(search.filter, search);
+    const page = await active.collection<CaseDocument>().find(search.filter, search);
     return { position: active.position, result: { items: page.items.map(caseSummary), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
   }
 }
@@ -84,7 +82,7 @@ export class GetCaseViewHandler implements IQueryHandler<GetCaseView> {
   constructor(@Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog) {}
   async execute({ id, minPosition }: GetCaseView) {
     const active = await readable(this.catalog, 'cases', minPosition);
-    const document = await active.collection<CaseDocument>(CASES).get(id);
+    const document = await active.collection<CaseDocument>().get(id);
     if (!document) throw new NotFoundException({ code: 'CASE_NOT_FOUND', message: `the case view has no complaint ${id} (at position ${active.position})` });
     return { position: active.position, result: publicView(document) };
   }
@@ -117,7 +115,7 @@ export class ListTrackingRowsHandler implements IQueryHandler<ListTrackingRows> 
   async execute({ query, minPosition }: ListTrackingRows): Promise<AtPosition<TrackingPage>> {
     const active = await readable(this.catalog, 'rectifications', minPosition);
     const now = this.clock.now().toISOString();
-    const collection = active.collection<RectificationDocument>(RECTIFICATIONS);
+    const collection = active.collection<RectificationDocument>();
     const filter = query.filter(now);
     const { limit, cursor, offset } = query.page === 'all' ? { limit: 1000, cursor: undefined, offset: 0 } : query.page;
     const rows: TrackingRow[] = [];
@@ -139,7 +137,7 @@ export class AnalyseComplaints {
 }
 @QueryHandler(AnalyseComplaints)
 export class AnalyseComplaintsHandler implements IQueryHandler<AnalyseComplaints> {
-  private readonly facts = new ScanCache(CASES, FACT_FIELDS);
+  private readonly facts = new ScanCache(FACT_FIELDS);
   constructor(@Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog) {}
   async execute({ query, minPosition }: AnalyseComplaints): Promise<AtPosition<AnalyticsResult>> {
     const active = await readable(this.catalog, 'cases', minPosition);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore } from '@redress/event-store';
 import type { Collection, Document, DocumentStore } from '../document-store';
 import type { AnyProjection } from './projection';
@@ -29,7 +30,8 @@ export const LAG_COUNT_LIMIT = 10_000;
 export interface ActiveGeneration {
   readonly generation: number;
   readonly position: number;
-  collection<D extends Document>(logical: string): Collection<D>;
+  /** The projection's documents in this generation. */
+  collection<D extends Document>(): Collection<D>;
 }
 
 /**
@@ -56,14 +58,15 @@ export class ProjectionCatalog {
 
   /** The generation to query, or undefined while none has been built. */
   async active(name: string): Promise<ActiveGeneration | undefined> {
-    const registry = await readRegistry(this.documents, this.known(name).name);
+    const projection = this.known(name);
+    const registry = await readRegistry(this.documents, name);
     if (!registry || registry.generation === 0) return undefined;
     const checkpoint = await readCheckpoint(this.documents, name, registry.generation);
     const { generation } = registry;
     return {
       generation,
       position: checkpoint?.position ?? 0,
-      collection: <D extends Document>(logical: string) => this.documents.collection<D>(generationCollection(logical, generation)),
+      collection: <D extends Document>() => this.documents.collection<D>(generationCollection(projection.collection, generation)),
     };
   }
 
@@ -77,7 +80,7 @@ export class ProjectionCatalog {
       const active = await this.active(name);
       if (active && active.position >= position) return active;
       if (Date.now() >= deadline) return undefined;
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await sleep(pollMs);
     }
   }
 

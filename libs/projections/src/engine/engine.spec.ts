@@ -258,7 +258,7 @@ describe('projection engine', () => {
 
 describe('engine parts', () => {
   it('a failed facts refresh fails only its own readers; the next one starts afresh', async () => {
-    const cache = new ScanCache('cases', ['n']);
+    const cache = new ScanCache(['n']);
     let failing = true;
     const scan = async () => {
       if (failing) {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore } from '@redress/event-store';
 import type { DocumentStore } from '../document-store';
 import { foldBatch } from './fold-batch';
@@ -28,6 +29,12 @@ export class RebuildSupersededError extends Error {
   override readonly name = 'RebuildSupersededError';
 }
 
+/** Drops a replaced generation and its checkpoint. */
+const retire = async (documents: DocumentStore, projection: AnyProjection, generation: number): Promise<void> => {
+  await documents.drop(generationCollection(projection.collection, generation));
+  await documents.commit([{ collection: CHECKPOINTS, delete: checkpointId(projection.name, generation) }]);
+};
+
 /** Claims the next generation of a projection and clears what a rebuild that died half-way may have left there. */
 const claim = async (documents: DocumentStore, projection: AnyProjection, now: Date): Promise<{ generation: number; previous: RegistryEntry | undefined }> => {
   const registry = await readRegistry(documents, projection.name);
@@ -39,10 +46,8 @@ const claim = async (documents: DocumentStore, projection: AnyProjection, now: D
   const claimed = await documents.commit([{ collection: REGISTRY, upsert: entry }], { collection: REGISTRY, id: projection.name, field: 'building', equals: registry?.building ?? null });
   if (!claimed) throw new RebuildSupersededError(`another rebuild of ${projection.name} started at the same moment`);
   // What a superseded or dead rebuild left behind, and anything already at the new number.
-  for (const stale of new Set([registry?.building ?? generation, generation])) {
-    await documents.drop(generationCollection(projection.collection, stale));
-    if (stale !== generation) await documents.commit([{ collection: CHECKPOINTS, delete: checkpointId(projection.name, stale) }]);
-  }
+  if (registry?.building) await retire(documents, projection, registry.building);
+  await retire(documents, projection, generation);
   return { generation, previous: registry };
 };
 
@@ -54,12 +59,6 @@ const swapIn = async (documents: DocumentStore, projection: AnyProjection, gener
   if (!(await documents.commit([{ collection: REGISTRY, upsert: swapped }], whileBuilding(projection.name, generation)))) {
     throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
   }
-};
-
-/** Drops a replaced generation and its checkpoint. */
-const retire = async (documents: DocumentStore, projection: AnyProjection, generation: number): Promise<void> => {
-  await documents.drop(generationCollection(projection.collection, generation));
-  await documents.commit([{ collection: CHECKPOINTS, delete: checkpointId(projection.name, generation) }]);
 };
 
 /**
@@ -97,7 +96,7 @@ export const rebuildProjections = async (events: EventStore, documents: Document
     reports.push({ projection: projection.name, generation, events: count, position, seconds: (performance.now() - started) / 1000 });
   }
   const replaced = claims.filter(({ previous }) => previous !== undefined && previous.generation > 0);
-  if (replaced.length > 0) await new Promise((resolve) => setTimeout(resolve, options.retireAfterMs ?? 2000));
+  if (replaced.length > 0) await sleep(options.retireAfterMs ?? 2000);
   for (const { projection, previous } of replaced) await retire(documents, projection, (previous as RegistryEntry).generation);
   return reports;
 };

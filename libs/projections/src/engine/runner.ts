@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore, Subscription } from '@redress/event-store';
 import type { DocumentStore } from '../document-store';
 import { batched } from './batched';
@@ -24,7 +25,6 @@ export interface RunnerOptions {
 export const REBUILD_STALE_MS = 120_000;
 
 const silent: RunnerLog = { info: () => undefined, error: () => undefined };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Keeps one projection up to date: builds it when it has never been built or

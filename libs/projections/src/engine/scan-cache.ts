@@ -2,7 +2,7 @@ import type { ScanRow } from '../document-store';
 import type { ActiveGeneration } from './catalog';
 
 /**
- * Some fields of every document of a projection's collection, held in memory
+ * Some fields of every document of a projection, held in memory
  * and brought up to date on each read with only the documents changed since
  * (by `_position`): aggregations over 100,000 cases then cost a pass in
  * memory, not a scan of the store. A new generation (a rebuild) reloads it.
@@ -13,10 +13,7 @@ export class ScanCache {
   private byId = new Map<string, ScanRow>();
   private refreshing: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly collection: string,
-    private readonly fields: readonly string[],
-  ) {}
+  constructor(private readonly fields: readonly string[]) {}
 
   /** The rows as of `active` (its position was read before the scan, so nothing committed up to it is missed). */
   async rows(active: ActiveGeneration): Promise<Iterable<ScanRow>> {
@@ -34,7 +31,7 @@ export class ScanCache {
       this.byId = new Map();
     }
     if (active.position <= this.position) return;
-    const changed = await active.collection(this.collection).scan(this.position === 0 ? {} : { _position: { $gt: this.position } }, ['_id', ...this.fields]);
+    const changed = await active.collection().scan(this.position === 0 ? {} : { _position: { $gt: this.position } }, ['_id', ...this.fields]);
     for (const row of changed) this.byId.set(row[0] as string, row.slice(1));
     this.position = active.position;
   }

@@ -122,12 +122,10 @@ export const CASE_FACTS = {
 } as const;
 export type CaseFact = keyof typeof CASE_FACTS;
 
-export const CASES = 'cases';
-
 export const casesProjection: Projection<CaseDocument, FoldedCase> = {
   name: 'cases',
   version: 1,
-  collection: CASES,
+  collection: 'cases',
   // _position: analysis refreshes its cached facts with the cases changed since it last looked.
   indexes: [['receivedAt'], ['status', 'receivedAt'], ['department', 'receivedAt'], ['assignee', 'receivedAt'], ['_position']],
   keyOf: (event) => (event.streamName.startsWith(COMPLAINT_STREAM_PREFIX) && complaintEvent(event) ? event.streamName.slice(COMPLAINT_STREAM_PREFIX.length) : undefined),

@@ -17,12 +17,10 @@ const STEP_DATE = {
   RectificationConfirmed: 'confirmed',
 } as const;
 
-export const RECTIFICATIONS = 'rectifications';
-
 export const rectificationsProjection: Projection<RectificationDocument> = {
   name: 'rectifications',
   version: 1,
-  collection: RECTIFICATIONS,
+  collection: 'rectifications',
   indexes: [['dispatch.dispatchedAt'], ['dispatch.department', 'dispatch.dispatchedAt'], ['status', 'dispatch.dispatchedAt']],
   ...asStored,
   keyOf: (event) => (event.streamName.startsWith(RECTIFICATION_STREAM_PREFIX) && rectificationEvent(event) ? event.streamName.slice(RECTIFICATION_STREAM_PREFIX.length) : undefined),
