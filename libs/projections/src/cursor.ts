@@ -1,4 +1,4 @@
-import type { Document, Filter, Scalar, Sort } from './document-store';
+import type { Document, Filter, FindOptions, Page, Scalar, Sort } from './document-store';
 import { InvalidCursorError } from './document-store';
 
 /**
@@ -6,7 +6,7 @@ import { InvalidCursorError } from './document-store';
  * and `_id` of the last item of a page, and the next page starts strictly
  * after it in the total order (sort fields, then `_id`).
  */
-export interface CursorPosition {
+interface CursorPosition {
   readonly values: readonly Scalar[];
   readonly id: string;
   /** The sort it was made for: a cursor only continues the query that made it. */
@@ -23,10 +23,10 @@ export const fieldValue = (document: Document, path: string): Scalar => {
   return value === undefined || (typeof value === 'object' && value !== null) ? null : (value as Scalar);
 };
 
-export const encodeCursor = (document: Document, sort: Sort): string =>
+const encodeCursor = (document: Document, sort: Sort): string =>
   Buffer.from(JSON.stringify({ values: sort.map(([field]) => fieldValue(document, field)), id: document._id, sort: signature(sort) })).toString('base64url');
 
-export const decodeCursor = (cursor: string, sort: Sort): CursorPosition => {
+const decodeCursor = (cursor: string, sort: Sort): CursorPosition => {
   try {
     const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPosition;
     // Values become filter operands: anything but scalars (an operator object) is refused here.
@@ -54,7 +54,7 @@ export const assertFieldPath = (path: string): void => {
  * filters. Nulls sort first ascending and last descending, in both SQLite
  * and MongoDB; comparisons never meet a null.
  */
-export const afterPosition = (sort: Sort, position: CursorPosition): Filter => {
+const afterPosition = (sort: Sort, position: CursorPosition): Filter => {
   const beyond = (field: string, direction: 1 | -1, value: Scalar): Filter => {
     if (value === null) return direction === 1 ? { [field]: { $ne: null } } : { _id: { $in: [] } };
     return direction === 1 ? { [field]: { $gt: value } } : { $or: [{ [field]: { $lt: value } }, { [field]: null }] };
@@ -65,4 +65,19 @@ export const afterPosition = (sort: Sort, position: CursorPosition): Filter => {
     return { $and: [...equalBefore, beyond(field, direction, value)] };
   });
   return { $or: branches };
+};
+
+/** What a find asks for, checked: the sort, the page size (default 50), and where the page starts. */
+export const pageRequest = (options: FindOptions): { sort: Sort; limit: number; after: Filter | undefined } => {
+  const sort = options.sort ?? [];
+  const limit = options.limit ?? 50;
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError('limit must be a whole number ≥ 1');
+  return { sort, limit, after: options.cursor === undefined ? undefined : afterPosition(sort, decodeCursor(options.cursor, sort)) };
+};
+
+/** A page from up to `limit + 1` documents in order: the extra one only says that more follow. */
+export const toPage = <D extends Document>(found: readonly D[], limit: number, sort: Sort): Page<D> => {
+  const items = found.slice(0, limit);
+  const last = items[items.length - 1];
+  return found.length > limit && last ? { items, nextCursor: encodeCursor(last, sort) } : { items };
 };

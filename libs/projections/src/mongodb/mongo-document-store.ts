@@ -1,6 +1,6 @@
 import { MongoClient, type AnyBulkWriteOperation, type Db, type Filter as MongoFilter, type Document as MongoDocument, type Sort as MongoSort } from 'mongodb';
 import type { Collection, Document, DocumentStore, FieldCondition, Filter, FindOptions, Page, Precondition, Scalar, ScanRow, Write } from '../document-store';
-import { afterPosition, assertFieldPath, decodeCursor, encodeCursor, fieldValue, totalOrder } from '../cursor';
+import { assertFieldPath, fieldValue, pageRequest, toPage, totalOrder } from '../cursor';
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const isCondition = (value: unknown): value is FieldCondition => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -42,15 +42,10 @@ class MongoCollection<D extends Document> implements Collection<D> {
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<Page<D>> {
-    const sort = options.sort ?? [];
-    const limit = options.limit ?? 50;
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError('limit must be a whole number ≥ 1');
-    const where = options.cursor === undefined ? filter : { $and: [filter, afterPosition(sort, decodeCursor(options.cursor, sort))] };
+    const { sort, limit, after } = pageRequest(options);
+    const where = after ? { $and: [filter, after] } : filter;
     const order: MongoSort = Object.fromEntries(totalOrder(sort).map(([field, direction]) => [field, direction]));
-    const found = (await this.collection.find(toMongoFilter(where)).sort(order).limit(limit + 1).toArray()) as unknown as D[];
-    const items = found.slice(0, limit);
-    const last = items[items.length - 1];
-    return found.length > limit && last ? { items, nextCursor: encodeCursor(last, sort) } : { items };
+    return toPage((await this.collection.find(toMongoFilter(where)).sort(order).limit(limit + 1).toArray()) as unknown as D[], limit, sort);
   }
 
   async count(filter: Filter = {}): Promise<number> {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import type { Collection, Document, DocumentStore, FieldCondition, Filter, FindOptions, Page, Precondition, Scalar, ScanRow, Write } from '../document-store';
-import { afterPosition, assertFieldPath, decodeCursor, encodeCursor, totalOrder } from '../cursor';
+import type { Collection, Document, DocumentStore, FieldCondition, Filter, FindOptions, Page, Precondition, Scalar, ScanRow, Sort, Write } from '../document-store';
+import { assertFieldPath, pageRequest, toPage, totalOrder } from '../cursor';
 
 type Param = string | number | null;
 interface Sql {
@@ -146,30 +146,29 @@ class SqliteCollection<D extends Document> implements Collection<D> {
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<Page<D>> {
-    const sort = options.sort ?? [];
-    const limit = options.limit ?? 50;
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError('limit must be a whole number ≥ 1');
-    const after = options.cursor === undefined ? undefined : afterPosition(sort, decodeCursor(options.cursor, sort));
-    const page = (branch: Filter): Filter => (after ? { $and: [branch, after] } : branch);
+    const { sort, limit, after } = pageRequest(options);
+    const query = this.pageQuery(filter, sort, limit + 1, after);
+    const rows = orEmpty([], () => this.statements.get(query.sql).all(...query.params) as Array<{ doc: string }>);
+    return toPage(rows.map((row) => JSON.parse(row.doc) as D), limit, sort);
+  }
+
+  /**
+   * The SQL of a page. A sorted page over "field in (a, b, …)" is one
+   * index-ordered page per value, merged, instead of a sort of every match.
+   */
+  private pageQuery(filter: Filter, sort: Sort, limit: number, after: Filter | undefined): Sql {
+    const from = (branch: Filter): Sql => compileFilter(after ? { $and: [branch, after] } : branch);
     const order = totalOrder(sort).map(([field, direction]) => `${column(field)} ${direction === 1 ? 'ASC' : 'DESC'}`).join(', ');
     const split = sort.length > 0 ? splitIn(filter) : undefined;
-    const query = split
-      ? // A sorted page over "field in (a, b, …)": one index-ordered page per value, merged — instead of sorting every match.
-        (() => {
-          const branches = split.map((branch) => compileFilter(page(branch)));
-          return {
-            sql: `SELECT json(doc) AS doc FROM (${branches.map((b) => `SELECT * FROM (SELECT id, doc FROM ${this.table} WHERE ${b.sql} ORDER BY ${order} LIMIT ?)`).join(' UNION ALL ')}) ORDER BY ${order} LIMIT ?`,
-            params: [...branches.flatMap((b) => [...b.params, limit + 1]), limit + 1],
-          };
-        })()
-      : (() => {
-          const where = compileFilter(page(filter));
-          return { sql: `SELECT json(doc) AS doc FROM ${this.table} WHERE ${where.sql} ORDER BY ${order} LIMIT ?`, params: [...where.params, limit + 1] };
-        })();
-    const rows = orEmpty([], () => this.statements.get(query.sql).all(...query.params) as Array<{ doc: string }>);
-    const items = rows.slice(0, limit).map((row) => JSON.parse(row.doc) as D);
-    const last = items[items.length - 1];
-    return rows.length > limit && last ? { items, nextCursor: encodeCursor(last, sort) } : { items };
+    if (!split) {
+      const where = from(filter);
+      return { sql: `SELECT json(doc) AS doc FROM ${this.table} WHERE ${where.sql} ORDER BY ${order} LIMIT ?`, params: [...where.params, limit] };
+    }
+    const branches = split.map(from);
+    return {
+      sql: `SELECT json(doc) AS doc FROM (${branches.map((b) => `SELECT * FROM (SELECT id, doc FROM ${this.table} WHERE ${b.sql} ORDER BY ${order} LIMIT ?)`).join(' UNION ALL ')}) ORDER BY ${order} LIMIT ?`,
+      params: [...branches.flatMap((b) => [...b.params, limit]), limit],
+    };
   }
 
   async count(filter: Filter = {}): Promise<number> {
