@@ -3,7 +3,9 @@ import { COMPLAINT_ACTIONS, READERS, RECEIVERS, type ComplaintAction } from '../
 import { DISPATCHERS, RECTIFICATION_ACTIONS, type RectificationAction } from '../rectifications/rectification-actions';
 import { DIMENSIONS, METRICS, PERIODS } from '@redress/projections';
 import { CASE_SEARCH_PARAMETERS } from '../read-models/case-search';
-import { ANALYSTS, ANALYTICS_PARAMETERS, TRACKING_PARAMETERS } from '../read-models/read-models.controller';
+import { ANALYSTS } from '../read-models/read-models.controller';
+import { ANALYTICS_PARAMETERS } from '../read-models/analytics-query';
+import { TRACKING_PARAMETERS } from '../read-models/tracking-query';
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 const outcome = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/CommandOutcome' } } } });

@@ -1,6 +1,6 @@
 import { Category, Channel, ComplaintStatus, CustomerType, Severity, Urgency } from '@redress/contracts';
 import type { Filter, Sort } from '@redress/projections';
-import { booleanParam, inFilter, instantParam, integerParam, listParam, refuseUnknown, sortParam, textParam, type QueryParams } from './query-params';
+import { booleanParam, inFilter, instantParam, integerParam, listParam, rangeFilter, refuseUnknown, sortParam, textParam, type QueryParams } from './query-params';
 
 /** Filters of GET /cases that match a field of the case view, with their vocabularies where closed. */
 const FIELD_FILTERS: ReadonlyArray<readonly [param: string, vocabulary?: readonly string[], field?: string]> = [
@@ -36,7 +36,7 @@ export const parseCaseSearch = (params: QueryParams): CaseSearch => {
   }
   const from = instantParam(params, 'receivedFrom');
   const to = instantParam(params, 'receivedTo');
-  if (from || to) conditions.push({ receivedAt: { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) } });
+  if (from || to) conditions.push(rangeFilter('receivedAt', from, to));
   const breached = booleanParam(params, 'breached');
   if (breached !== undefined) conditions.push({ breached });
   const open = booleanParam(params, 'open');

@@ -1,6 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { Scalar } from '@redress/projections';
-import { parseListValues } from '@redress/projections';
+import { parseListValues, type Filter, type Scalar } from '@redress/projections';
 
 /** A query string as Fastify hands it over: repeated parameters become arrays. */
 export type QueryParams = Readonly<Record<string, string | string[] | undefined>>;
@@ -83,5 +82,8 @@ export const sortParam = (params: QueryParams, allowed: readonly string[], fallb
   if (!allowed.includes(field)) throw invalidQuery(`sort must be one of ${allowed.join(', ')}, with a leading - for descending`);
   return { field, direction: value.startsWith('-') ? -1 : 1 };
 };
+
+/** `from` ≤ field < `to`, either end open. */
+export const rangeFilter = (field: string, from: string | undefined, to: string | undefined): Filter => ({ [field]: { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) } });
 
 export const inFilter = (values: ReadonlyArray<string | null>): { $in: Scalar[] } => ({ $in: [...values] });

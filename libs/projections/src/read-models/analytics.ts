@@ -159,7 +159,7 @@ const figure = (cell: Cell, metric: Metric): number | null => {
   }
 };
 
-/** A period's label and its [start, end) in UTC. */
+/** The label of the period an instant falls in (UTC): 2026-11-25, 2026-W48, 2026-11, 2026-Q4. */
 const periodOf = (period: Period, instant: string): string => {
   switch (period) {
     case 'day':
@@ -178,6 +178,7 @@ const periodOf = (period: Period, instant: string): string => {
   }
 };
 
+/** A period's [start, end) in UTC, from its label. */
 const periodBounds = (period: Period, label: string): { start: string; end: string } => {
   const utc = (year: number, month: number, day: number) => new Date(Date.UTC(year, month, day)).toISOString();
   const year = Number(label.slice(0, 4));

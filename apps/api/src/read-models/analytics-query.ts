@@ -1,0 +1,22 @@
+import { DIMENSIONS, METRICS, PERIODS, type AnalyticsQuery, type Dimension, type Metric, type Period } from '@redress/projections';
+import { instantParam, invalidQuery, listParam, refuseUnknown, type QueryParams } from './query-params';
+
+export const ANALYTICS_PARAMETERS = ['groupBy', 'period', 'from', 'to', 'metrics', ...DIMENSIONS];
+
+/** GET /analytics/complaints parameters as an analysis query. */
+export const parseAnalyticsQuery = (params: QueryParams): AnalyticsQuery => {
+  refuseUnknown(params, ANALYTICS_PARAMETERS);
+  const groupBy = (listParam(params, 'groupBy', { allowed: DIMENSIONS }) ?? []) as Dimension[];
+  if (new Set(groupBy).size !== groupBy.length || groupBy.length > 4) throw invalidQuery('groupBy takes up to 4 different dimensions');
+  const period = listParam(params, 'period', { allowed: PERIODS });
+  if (period && period.length !== 1) throw invalidQuery(`period is one of ${PERIODS.join(', ')}`);
+  const metrics = (listParam(params, 'metrics', { allowed: METRICS }) ?? [...METRICS]) as Metric[];
+  const from = instantParam(params, 'from');
+  const to = instantParam(params, 'to');
+  if (from && to && from >= to) throw invalidQuery('from must be before to');
+  const filters = Object.fromEntries(DIMENSIONS.flatMap((dimension) => {
+    const values = listParam(params, dimension, { missing: true });
+    return values ? [[dimension, values]] : [];
+  }));
+  return { groupBy, metrics, filters, ...(period ? { period: period[0] as Period } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };
+};
