@@ -46,7 +46,7 @@ describe('the case view projection', () => {
         expect(Object.keys(document.timeline.firsts)).toEqual([...new Set(history.map((event) => event.type))]);
         expect(document.timeline.last).toEqual({ type: history.at(-1)?.type, at: history.at(-1)?.at, actor: 'u' });
         expect(document.substantiated).toBe(state.rootCause === undefined ? null : state.rootCause.substantiated);
-        expect(document.escalations).toBe(history.filter((event) => event.type === 'ComplaintEscalated').length);
+        expect(document.timeline.escalations).toBe(history.filter((event) => event.type === 'ComplaintEscalated').length);
         expect(document.breached).toBe(state.slaBreaches.length > 0);
       }),
       { numRuns: 150 },

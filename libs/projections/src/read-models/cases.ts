@@ -41,7 +41,6 @@ export type CaseDocument = Document &
     readonly resolutionSeconds: number | null;
     readonly breached: boolean;
     readonly satisfaction: number | null;
-    readonly escalations: number;
     readonly open: boolean;
     readonly lastEventAt: string;
     readonly timeline: TimelineSummary;
@@ -82,7 +81,6 @@ const caseDocument = ({ state, revision, timeline }: FoldedCase): CaseDocument =
     resolutionSeconds: seconds(state.receivedAt, closedAt),
     breached: state.slaBreaches.length > 0,
     satisfaction: state.followUp?.satisfaction ?? null,
-    escalations: timeline.escalations,
     open: !TERMINAL.includes(state.status),
     lastEventAt: timeline.last.at,
     timeline,
@@ -118,7 +116,7 @@ export const CASE_FACTS = {
   breached: 'breached',
   satisfaction: 'satisfaction',
   reopenCount: 'reopenCount',
-  escalations: 'escalations',
+  escalations: 'timeline.escalations',
 } as const;
 export type CaseFact = keyof typeof CASE_FACTS;
 
