@@ -6,10 +6,19 @@ import type { TimedComplaintEvent } from './complaint';
  * domain's. Shared by the command side, the scheduler and the projections, so
  * all three read a stream the same way.
  */
-export const COMPLAINT_STREAM_PREFIX = 'complaint-';
-export const RECTIFICATION_STREAM_PREFIX = 'rectification-';
+const COMPLAINT_STREAM_PREFIX = 'complaint-';
+const RECTIFICATION_STREAM_PREFIX = 'rectification-';
 export const complaintStream = (complaintId: string): string => `${COMPLAINT_STREAM_PREFIX}${complaintId}`;
 export const rectificationStream = (rectificationId: string): string => `${RECTIFICATION_STREAM_PREFIX}${rectificationId}`;
+
+const idIn =
+  (prefix: string) =>
+  (streamName: string): string | undefined =>
+    streamName.startsWith(prefix) ? streamName.slice(prefix.length) : undefined;
+/** The complaint a stream holds, or undefined for a stream of another kind. */
+export const complaintIdOf = idIn(COMPLAINT_STREAM_PREFIX);
+/** The rectification item a stream holds, or undefined for a stream of another kind. */
+export const rectificationIdOf = idIn(RECTIFICATION_STREAM_PREFIX);
 
 /** A stored event as far as the domain reads it (the store's RecordedEvent has these fields). */
 export interface StoredEvent {

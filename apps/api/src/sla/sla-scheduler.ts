@@ -1,8 +1,7 @@
 import { Inject, Injectable, ServiceUnavailableException, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
-import type { RectificationEvent } from '@redress/contracts';
-import { COMPLAINT_STREAM_PREFIX, RECTIFICATION_STREAM_PREFIX, SLA_STEPS, complaintEvent, rectificationEvent, dueBreaches, evolve, evolveRectification, initialRectification, initialState, isOverdueNow, type Complaint, type Rectification } from '@redress/domain';
+import { SLA_STEPS, complaintEvent, complaintIdOf, rectificationIdOf, rectificationEvent, dueBreaches, evolve, evolveRectification, initialRectification, initialState, isOverdueNow, type Complaint, type Rectification } from '@redress/domain';
 import { START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
@@ -11,7 +10,6 @@ import { HandleRectificationCommand } from '../rectifications/rectification-comm
 import { CLOCK, EVENT_STORE, LOGGER, SLA_TICK_MS } from '../tokens';
 
 const SCHEDULER: StaffMember = { user: 'sla-scheduler', role: 'system' };
-const idOf = (stream: string, prefix: string) => stream.slice(prefix.length);
 
 export interface AtRisk {
   readonly kind: 'complaint' | 'rectification';
@@ -124,21 +122,20 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private apply(event: RecordedEvent): void {
-    if (event.streamName.startsWith(COMPLAINT_STREAM_PREFIX)) {
-      const domainEvent = complaintEvent(event);
-      const id = idOf(event.streamName, COMPLAINT_STREAM_PREFIX);
-      if (domainEvent?.type === 'RectificationLinked') this.links.add(`${id} ${domainEvent.data.rectificationId}`);
-      if (domainEvent) {
-        // Only cases with something still due are kept: memory follows the open work, not the archive.
-        const state = evolve(this.complaints.get(id) ?? initialState, domainEvent);
-        if (settled(state)) this.complaints.delete(id);
-        else this.complaints.set(id, state);
-      }
-    } else if (event.streamName.startsWith(RECTIFICATION_STREAM_PREFIX) && rectificationEvent(event)) {
-      const id = idOf(event.streamName, RECTIFICATION_STREAM_PREFIX);
-      const item = evolveRectification(this.rectifications.get(id) ?? initialRectification, rectificationEvent(event) as RectificationEvent);
-      if (item.status === 'confirmed') this.rectifications.delete(id);
-      else this.rectifications.set(id, item);
+    const complaintId = complaintIdOf(event.streamName);
+    const complaint = complaintEvent(event);
+    const rectificationId = rectificationIdOf(event.streamName);
+    const rectification = rectificationEvent(event);
+    if (complaintId !== undefined && complaint) {
+      if (complaint.type === 'RectificationLinked') this.links.add(`${complaintId} ${complaint.data.rectificationId}`);
+      // Only cases with something still due are kept: memory follows the open work, not the archive.
+      const state = evolve(this.complaints.get(complaintId) ?? initialState, complaint);
+      if (settled(state)) this.complaints.delete(complaintId);
+      else this.complaints.set(complaintId, state);
+    } else if (rectificationId !== undefined && rectification) {
+      const item = evolveRectification(this.rectifications.get(rectificationId) ?? initialRectification, rectification);
+      if (item.status === 'confirmed') this.rectifications.delete(rectificationId);
+      else this.rectifications.set(rectificationId, item);
     }
     this.position = event.position;
   }

@@ -1,4 +1,4 @@
-import { COMPLAINT_STREAM_PREFIX, complaintEvent, evolve, initialState, occurredAt, type Complaint } from '@redress/domain';
+import { complaintEvent, complaintIdOf, evolve, initialState, occurredAt, type Complaint } from '@redress/domain';
 import type { RecordedEvent } from '@redress/event-store';
 import type { Document } from '../document-store';
 import type { Projection } from '../engine/projection';
@@ -126,7 +126,7 @@ export const casesProjection: Projection<CaseDocument, FoldedCase> = {
   collection: 'cases',
   // _position: analysis refreshes its cached facts with the cases changed since it last looked.
   indexes: [['receivedAt'], ['status', 'receivedAt'], ['department', 'receivedAt'], ['assignee', 'receivedAt'], ['_position']],
-  keyOf: (event) => (event.streamName.startsWith(COMPLAINT_STREAM_PREFIX) && complaintEvent(event) ? event.streamName.slice(COMPLAINT_STREAM_PREFIX.length) : undefined),
+  keyOf: (event) => (complaintEvent(event) ? complaintIdOf(event.streamName) : undefined),
   // Only the domain fold and the timeline per event; the flat fields once per batch (render).
   load: (document) => ({ state: document, revision: document.revision, timeline: document.timeline }),
   evolve: (current, event) => {

@@ -1,4 +1,4 @@
-import { RECTIFICATION_STREAM_PREFIX, evolveRectification, initialRectification, isOverdueNow, occurredAt, rectificationEvent, type Rectification } from '@redress/domain';
+import { evolveRectification, initialRectification, isOverdueNow, occurredAt, rectificationEvent, rectificationIdOf, type Rectification } from '@redress/domain';
 import type { Document, Filter } from '../document-store';
 import { asStored, type Projection } from '../engine/projection';
 
@@ -23,14 +23,13 @@ export const rectificationsProjection: Projection<RectificationDocument> = {
   collection: 'rectifications',
   indexes: [['dispatch.dispatchedAt'], ['dispatch.department', 'dispatch.dispatchedAt'], ['status', 'dispatch.dispatchedAt']],
   ...asStored,
-  keyOf: (event) => (event.streamName.startsWith(RECTIFICATION_STREAM_PREFIX) && rectificationEvent(event) ? event.streamName.slice(RECTIFICATION_STREAM_PREFIX.length) : undefined),
+  keyOf: (event) => (rectificationEvent(event) ? rectificationIdOf(event.streamName) : undefined),
   evolve: (current, event) => {
     const domainEvent = rectificationEvent(event) as NonNullable<ReturnType<typeof rectificationEvent>>;
     const at = occurredAt(event);
     const step = (STEP_DATE as Partial<Record<string, keyof RectificationDocument['stepDates']>>)[event.type];
     return {
       ...evolveRectification(current ?? initialRectification, domainEvent),
-      _id: event.streamName.slice(RECTIFICATION_STREAM_PREFIX.length),
       stepDates: step ? { ...current?.stepDates, [step]: at } : (current?.stepDates ?? {}),
       updatedAt: at,
     } as unknown as RectificationDocument;
