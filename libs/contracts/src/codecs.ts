@@ -65,6 +65,20 @@ export const integer = (min: number, max: number, name = `Integer${min}to${max}`
     { type: 'integer', minimum: min, maximum: max },
   );
 
+/**
+ * Any finite number. Ranges are a policy's business, checked where the whole
+ * policy is (422 naming every problem), not here (400 for a wrong shape).
+ */
+export const decimal = described(
+  new t.Type<number, number, unknown>(
+    'Decimal',
+    (u): u is number => typeof u === 'number' && Number.isFinite(u),
+    (u, c) => (typeof u === 'number' && Number.isFinite(u) ? t.success(u) : t.failure(u, c, 'must be a number')),
+    t.identity,
+  ),
+  { type: 'number' },
+);
+
 const MAX_AMOUNT = 1e12;
 /** Cents, tolerating binary fractions: 0.29 * 100 is 28.999999999999996. */
 const isAmount = (u: unknown): u is number =>
@@ -109,6 +123,17 @@ export const instant = described(
     t.identity,
   ),
   { type: 'string', format: 'date-time' },
+);
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A calendar day, "2026-12-01", that exists (no 2026-02-31). */
+const isDay = (u: unknown): u is string => {
+  const match = typeof u === 'string' ? DAY.exec(u) : null;
+  return match !== null && isInstant(`${u as string}T00:00:00Z`);
+};
+export const day = described(
+  new t.Type<string, string, unknown>('Day', isDay, (u, c) => (isDay(u) ? t.success(u) : t.failure(u, c, 'must be a date like 2026-12-01')), t.identity),
+  { type: 'string', format: 'date' },
 );
 
 export const uuid = described(

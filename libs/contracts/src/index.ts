@@ -6,3 +6,4 @@ export * from './complaint/events';
 export * from './json-schema';
 export * from './rectification/contracts';
 export * from './sla/contracts';
+export * from './appraisal/contracts';

@@ -2,3 +2,4 @@ export * from './complaint';
 export * from './rectification/rectification';
 export * from './sla/sla';
 export * from './streams';
+export * from './calendar';

@@ -16,10 +16,16 @@ interface CursorPosition {
 const signature = (sort: Sort): string => sort.map(([field, direction]) => `${direction < 0 ? '-' : ''}${field}`).join(',');
 const isScalar = (value: unknown): value is Scalar => value === null || ['string', 'number', 'boolean'].includes(typeof value);
 
-/** Reads a dotted path of a document; missing is null, as the sort treats it. */
-export const fieldValue = (document: Document, path: string): Scalar => {
+/** Whatever a dotted path of a document holds, undefined when it is missing. */
+export const valueAt = (document: Document, path: string): unknown => {
   let value: unknown = document;
   for (const key of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
+};
+
+/** A dotted path's scalar; missing (or not a scalar) is null, as the sort treats it. */
+export const fieldValue = (document: Document, path: string): Scalar => {
+  const value = valueAt(document, path);
   return value === undefined || (typeof value === 'object' && value !== null) ? null : (value as Scalar);
 };
 

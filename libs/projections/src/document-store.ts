@@ -52,7 +52,8 @@ export interface Page<D extends Document> {
 
 /**
  * One row of a scan: the asked fields in the asked order. Booleans come back
- * as 1/0 from every adapter (SQLite has no booleans), missing fields as null.
+ * as 1/0 from every adapter (SQLite has no booleans), missing fields as null,
+ * arrays and objects as their JSON text (what SQLite's json_extract gives).
  */
 export type ScanRow = Scalar[];
 
@@ -60,7 +61,7 @@ export interface Collection<D extends Document> {
   get(id: string): Promise<D | undefined>;
   find(filter?: Filter, options?: FindOptions): Promise<Page<D>>;
   count(filter?: Filter): Promise<number>;
-  /** Every matching document's scalar fields, unsorted: what aggregations read. */
+  /** Every matching document's fields as scalars, unsorted: what aggregations read. */
   scan(filter: Filter, fields: readonly string[]): Promise<ScanRow[]>;
 }
 

@@ -11,10 +11,12 @@ export * from './read-models/cases';
 export * from './read-models/rectifications';
 export * from './read-models/analytics';
 export * from './read-models/list-values';
+export * from './read-models/appraisal-trails';
 
 import { casesProjection } from './read-models/cases';
 import { rectificationsProjection } from './read-models/rectifications';
+import { appraisalTrailsProjection } from './read-models/appraisal-trails';
 import type { AnyProjection } from './engine/projection';
 
 /** Every projection the engine runs. */
-export const PROJECTIONS: readonly AnyProjection[] = [casesProjection, rectificationsProjection];
+export const PROJECTIONS: readonly AnyProjection[] = [casesProjection, rectificationsProjection, appraisalTrailsProjection];

@@ -1,7 +1,8 @@
 import { DispatchRectificationBody, ReceiveComplaintBody, SlaPolicy, toJsonSchema } from '@redress/contracts';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS, type ComplaintAction } from '../complaints/complaint-actions';
 import { DISPATCHERS, RECTIFICATION_ACTIONS, type RectificationAction } from '../rectifications/rectification-actions';
-import { DIMENSIONS, METRICS, PERIODS } from '@redress/projections';
+import { PERIODS } from '@redress/domain';
+import { DIMENSIONS, METRICS } from '@redress/projections';
 import { CASE_SEARCH_PARAMETERS } from '../read-models/case-search';
 import { ANALYSTS } from '../read-models/read-models.controller';
 import { ANALYTICS_PARAMETERS } from '../read-models/analytics-query';

@@ -1,4 +1,5 @@
-import { DIMENSIONS, METRICS, PERIODS, type AnalyticsQuery, type Dimension, type Metric, type Period } from '@redress/projections';
+import { PERIODS, type Period } from '@redress/domain';
+import { DIMENSIONS, METRICS, type AnalyticsQuery, type Dimension, type Metric } from '@redress/projections';
 import { instantParam, invalidQuery, listParam, refuseUnknown, type QueryParams } from './query-params';
 
 export const ANALYTICS_PARAMETERS = ['groupBy', 'period', 'from', 'to', 'metrics', ...DIMENSIONS];

@@ -137,7 +137,7 @@ export class AnalyseComplaints {
 }
 @QueryHandler(AnalyseComplaints)
 export class AnalyseComplaintsHandler implements IQueryHandler<AnalyseComplaints> {
-  private readonly facts = new ScanCache(FACT_FIELDS);
+  private readonly facts = new ScanCache(FACT_FIELDS, (row) => row);
   constructor(@Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog) {}
   async execute({ query, minPosition }: AnalyseComplaints): Promise<AtPosition<AnalyticsResult>> {
     const active = await readable(this.catalog, 'cases', minPosition);

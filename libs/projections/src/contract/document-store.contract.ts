@@ -77,6 +77,15 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
       ]);
     });
 
+    it('scans arrays and objects as their JSON text', async () => {
+      await store.commit([{ collection: name, upsert: { _id: 'c07', status: 'closed', marks: [[0, 1, 'received'], [1, 2, 'finding', true, ['h-1'], null]] } }]);
+      const rows = await store.collection(name).scan({ _id: { $in: ['c02', 'c07'] } }, ['_id', 'sla', 'marks']);
+      expect(rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+        ['c02', '{"deadline":"2026-11-05T00:00:00Z"}', null],
+        ['c07', null, '[[0,1,"received"],[1,2,"finding",true,["h-1"],null]]'],
+      ]);
+    });
+
     it('drops a collection with its documents, and dropping twice is fine', async () => {
       await store.ensureIndex(name, ['status']);
       await store.drop(name);

@@ -258,7 +258,7 @@ describe('projection engine', () => {
 
 describe('engine parts', () => {
   it('a failed facts refresh fails only its own readers; the next one starts afresh', async () => {
-    const cache = new ScanCache(['n']);
+    const cache = new ScanCache(['n'], (row) => row);
     let failing = true;
     const scan = async () => {
       if (failing) {

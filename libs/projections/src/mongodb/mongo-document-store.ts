@@ -1,6 +1,6 @@
 import { MongoClient, type AnyBulkWriteOperation, type Db, type Filter as MongoFilter, type Document as MongoDocument, type Sort as MongoSort } from 'mongodb';
 import type { Collection, Document, DocumentStore, FieldCondition, Filter, FindOptions, Page, Precondition, Scalar, ScanRow, Write } from '../document-store';
-import { assertFieldPath, fieldValue, pageRequest, toPage, totalOrder } from '../cursor';
+import { assertFieldPath, pageRequest, toPage, totalOrder, valueAt } from '../cursor';
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const isCondition = (value: unknown): value is FieldCondition => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -28,10 +28,12 @@ const toMongoFilter = (filter: Filter): MongoFilter<MongoDocument> => {
   return out as MongoFilter<MongoDocument>;
 };
 
-/** Booleans as 1/0, missing as null: what the SQLite adapter's scan gives. */
+/** Booleans as 1/0, missing as null, arrays and objects as JSON text: what the SQLite adapter's scan gives. */
 const scanValue = (document: Document, path: string): Scalar => {
-  const value = fieldValue(document, path);
-  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  const value = valueAt(document, path);
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value !== null && typeof value === 'object' ? JSON.stringify(value) : (value as Scalar);
 };
 
 class MongoCollection<D extends Document> implements Collection<D> {

@@ -1,0 +1,162 @@
+import * as fc from 'fast-check';
+import type { WeightingPolicy } from '@redress/contracts';
+import type { Mark } from '@redress/projections';
+import { appraisal, breakdown, rankingTable, tally, type AppraisalPeriod, type CaseTrail, type SubjectKind } from './appraise';
+import { DEFAULT_WEIGHTING_POLICY } from './policy';
+
+/** A trail from [time, kind, ...what] entries; revisions count from 0 as a stream's do. */
+const trail = (id: string, ...entries: Array<[string, ...unknown[]]>): CaseTrail => ({
+  id,
+  marks: entries.map(([iso, kind, ...rest], revision) => [revision, Date.parse(`2026-${iso}Z`), kind, ...rest] as unknown as Mark),
+});
+const october: AppraisalPeriod = { label: '2026-10', from: Date.parse('2026-10-01T00:00:00Z'), to: Date.parse('2026-11-01T00:00:00Z') };
+const DAY = 86_400;
+
+/**
+ * Hand-built October: h-1 and h-2 share a reassigned case (B); findings name
+ * who a complaint is attributed to (C is h-2's case but attributed to h-1);
+ * D is unsubstantiated, E withdrawn, F rejected; H was closed in September,
+ * reopened and closed again; G and I are still open at the end of October; I
+ * closes in November and J arrives in November.
+ */
+const TRAILS: CaseTrail[] = [
+  trail('A', ['10-01T00:00:00', 'received'], ['10-01T02:00:00', 'acknowledged'], ['10-01T03:00:00', 'classified', 'billing', 'high', 'finance'], ['10-01T04:00:00', 'assigned', 'h-1', null],
+    ['10-02T00:00:00', 'finding', true, ['h-1'], null], ['10-03T00:00:00', 'followUp', 2], ['10-04T00:00:00', 'closed', 'resolved']),
+  trail('B', ['09-20T00:00:00', 'received'], ['09-20T01:00:00', 'acknowledged'], ['09-20T02:00:00', 'classified', 'logistics', 'medium', 'delivery'], ['09-21T00:00:00', 'assigned', 'h-1', null],
+    ['10-10T00:00:00', 'assigned', 'h-2', null], ['10-12T00:00:00', 'finding', true, ['h-2'], 'delivery'], ['10-14T00:00:00', 'followUp', 5], ['10-15T00:00:00', 'closed', 'resolved']),
+  trail('C', ['10-05T00:00:00', 'received'], ['10-05T01:00:00', 'acknowledged'], ['10-05T02:00:00', 'classified', 'service_attitude', 'critical', 'service'], ['10-05T03:00:00', 'assigned', 'h-2', null],
+    ['10-06T00:00:00', 'breached'], ['10-07T00:00:00', 'finding', true, ['h-1'], 'training'], ['10-19T00:00:00', 'followUp', 3], ['10-20T00:00:00', 'closed', 'unresolved']),
+  trail('D', ['10-02T00:00:00', 'received'], ['10-02T01:00:00', 'acknowledged'], ['10-02T02:00:00', 'classified', 'privacy', 'critical', 'it'], ['10-02T03:00:00', 'assigned', 'h-1', null],
+    ['10-03T00:00:00', 'finding', false, ['h-1'], 'it'], ['10-08T00:00:00', 'closed', 'resolved']),
+  trail('E', ['10-03T00:00:00', 'received'], ['10-03T01:00:00', 'acknowledged'], ['10-03T02:00:00', 'classified', 'privacy', 'high', 'it'], ['10-03T03:00:00', 'assigned', 'h-1', null],
+    ['10-04T00:00:00', 'finding', true, ['h-1'], 'it'], ['10-09T00:00:00', 'ended', 'withdrawn']),
+  trail('F', ['10-03T00:00:00', 'received'], ['10-03T00:30:00', 'acknowledged'], ['10-03T00:40:00', 'classified', 'billing', 'critical', 'finance'], ['10-03T01:00:00', 'assigned', 'h-2', null],
+    ['10-03T12:00:00', 'finding', true, ['h-2'], 'finance'], ['10-04T00:00:00', 'ended', 'rejected']),
+  trail('G', ['10-25T00:00:00', 'received'], ['10-25T01:00:00', 'acknowledged'], ['10-25T02:00:00', 'classified', 'billing', 'low', 'finance'], ['10-25T03:00:00', 'assigned', 'h-1', null], ['10-26T00:00:00', 'escalated']),
+  trail('H', ['09-01T00:00:00', 'received'], ['09-01T00:30:00', 'acknowledged'], ['09-01T01:00:00', 'classified', 'product_quality', 'medium', 'quality'], ['09-01T02:00:00', 'assigned', 'h-1', null],
+    ['09-02T00:00:00', 'finding', true, ['h-1'], null], ['09-03T00:00:00', 'followUp', 1], ['09-04T00:00:00', 'closed', 'resolved'], ['10-05T00:00:00', 'reopened'], ['10-06T00:00:00', 'followUp', 4], ['10-07T00:00:00', 'closed', 'partially_resolved']),
+  trail('I', ['10-28T00:00:00', 'received'], ['10-28T01:00:00', 'acknowledged'], ['10-28T02:00:00', 'classified', 'privacy', 'critical', 'it'], ['10-28T03:00:00', 'assigned', 'h-1', null],
+    ['11-01T00:00:00', 'finding', true, ['h-1'], null], ['11-02T00:00:00', 'closed', 'resolved'], ['11-03T00:00:00', 'reopened']),
+  trail('J', ['11-02T00:00:00', 'received'], ['11-02T01:00:00', 'acknowledged'], ['11-02T02:00:00', 'classified', 'privacy', 'critical', 'it'], ['11-02T03:00:00', 'assigned', 'h-1', null]),
+];
+
+const appraise = (kind: SubjectKind, subject: string, policy: WeightingPolicy = DEFAULT_WEIGHTING_POLICY, trails = TRAILS) => {
+  const found = tally(trails, october, kind, policy).bySubject.get(subject);
+  if (!found) throw new Error(`no tally for ${subject}`);
+  return { ...appraisal(subject, found, october, policy), breakdown: breakdown(found) };
+};
+const ids = (entries: ReadonlyArray<{ complaintId: string }>) => entries.map((entry) => entry.complaintId);
+
+describe('appraisal of hand-built cases (figures worked out by hand)', () => {
+  it('h-1: workload split by who held each case, reopened and open cases, attributed weight', () => {
+    const h1 = appraise('staff', 'h-1');
+    // Handled: A, D, E, G, I outright; B until its reassignment on 10-10; H once reopened. Not C (h-2 held it), not J (November).
+    expect(ids(h1.breakdown.handled)).toEqual(['A', 'B', 'D', 'E', 'G', 'H', 'I']);
+    expect(ids(h1.breakdown.closed)).toEqual(['A', 'D', 'H']);
+    expect(ids(h1.breakdown.openAtEnd)).toEqual(['G', 'I']);
+    expect(h1.figures.workload).toEqual({ handled: 7, closed: 3, openAtEnd: 2 });
+    // First responses 2 h, 1 h, 30 min; resolutions 3, 6 and 36 days (H from its September receipt).
+    expect(h1.figures.timeliness).toEqual({
+      firstResponseSeconds: { median: 3600, p90: 7200 },
+      resolutionSeconds: { median: 6 * DAY, p90: 36 * DAY },
+      slaCompliance: 1,
+    });
+    // Follow-ups 2 (A) and 4 (H's second, after the reopen voided its 1); H was reopened; none escalated.
+    expect(h1.figures.quality).toEqual({ satisfaction: 3, reopenRate: 0.3333, escalationRate: 0 });
+    // A: billing 1 × high 2 = 2. C (h-2's case, attributed to h-1): attitude 1.5 × critical 4 × breach 1.5 = 9, capped at 8.
+    // H: quality 1.2 × medium 1 × satisfied (4 ≥ 4) 0.5 = 0.6. D unsubstantiated, E withdrawn, I closed in November: none.
+    expect(h1.breakdown.weighted.map((w) => [w.complaintId, w.weight, w.capped])).toEqual([['A', 2, false], ['C', 8, true], ['H', 0.6, false]]);
+    // 10.6 per 7 handled = 151.43 per 100, past the cap of 20.
+    expect(h1.figures.weighting).toEqual({ complaints: 3, score: 10.6, normalised: 151.4286, per: 100 });
+    // Timeliness 100, satisfaction (3-1)/4 = 50, complaints 0 (capped), workload 7 / (40 × 31/30) = 16.9355.
+    expect(h1.composite.components.map((c) => [c.name, c.value, c.contribution])).toEqual([
+      ['timeliness', 100, 30],
+      ['satisfaction', 50, 15],
+      ['complaints', 0, 0],
+      ['workload', 16.9355, 1.6935],
+    ]);
+    expect(h1.composite.score).toBe(46.6935);
+    expect(h1.ranked).toBe(false);
+  });
+
+  it('h-2: the reassigned case counts from the handover; a rejected case never weighs', () => {
+    const h2 = appraise('staff', 'h-2');
+    expect(h2.figures.workload).toEqual({ handled: 3, closed: 2, openAtEnd: 0 });
+    expect(h2.breakdown.handled).toEqual([
+      { complaintId: 'B', events: [{ revision: 4, kind: 'assigned', at: '2026-10-10T00:00:00.000Z' }] },
+      { complaintId: 'C', events: [{ revision: 3, kind: 'assigned', at: '2026-10-05T03:00:00.000Z' }] },
+      { complaintId: 'F', events: [{ revision: 3, kind: 'assigned', at: '2026-10-03T01:00:00.000Z' }] },
+    ]);
+    // B took 25 days, C 15; C breached.
+    expect(h2.figures.timeliness).toEqual({ firstResponseSeconds: { median: 3600, p90: 3600 }, resolutionSeconds: { median: 15 * DAY, p90: 25 * DAY }, slaCompliance: 0.5 });
+    expect(h2.figures.quality).toEqual({ satisfaction: 4, reopenRate: 0, escalationRate: 0 });
+    // B: logistics 1 × medium 1 × satisfied 0.5. F was rejected.
+    expect(h2.figures.weighting).toEqual({ complaints: 1, score: 0.5, normalised: 16.6667, per: 100 });
+    // 0.3 × 50 + 0.3 × 75 + 0.3 × (1 − 16.667/20) × 100 + 0.1 × 3/41.333 × 100
+    expect(h2.composite.score).toBe(43.2258);
+    expect(h2.breakdown.closed[1]).toMatchObject({ complaintId: 'C', resolutionSeconds: 15 * DAY, breached: true, satisfaction: 3 });
+    expect(h2.breakdown.closed[1]?.events.map((e) => [e.revision, e.kind])).toEqual([[0, 'received'], [1, 'acknowledged'], [4, 'breached'], [6, 'followUp'], [7, 'closed']]);
+  });
+
+  it('departments: the finding names the department, else the case’s department at the closing', () => {
+    const weighted = (department: string) => appraise('department', department).breakdown.weighted.map((w) => [w.complaintId, w.weight]);
+    expect(weighted('finance')).toEqual([['A', 2]]);
+    expect(weighted('training')).toEqual([['C', 8]]);
+    expect(weighted('delivery')).toEqual([['B', 0.5]]);
+    expect(weighted('quality')).toEqual([['H', 0.6]]);
+    // C was the service department's case, but the finding attributes it to training.
+    const service = appraise('department', 'service');
+    expect(service.figures.workload).toEqual({ handled: 1, closed: 1, openAtEnd: 0 });
+    expect(service.figures.weighting.complaints).toBe(0);
+    const it = appraise('department', 'it');
+    expect(ids(it.breakdown.handled)).toEqual(['D', 'E', 'I']);
+  });
+
+  it('the policy decides the weights: a what-if under other weights', () => {
+    const policy: WeightingPolicy = { ...DEFAULT_WEIGHTING_POLICY, categoryWeights: { ...DEFAULT_WEIGHTING_POLICY.categoryWeights, billing: 3 }, caps: { perComplaint: 100, normalisedScore: 200 }, countedOutcomes: ['resolved'] };
+    const h1 = appraise('staff', 'h-1', policy);
+    // A: 3 × 2 = 6; C (unresolved) and H (partially resolved) no longer count.
+    expect(h1.breakdown.weighted.map((w) => [w.complaintId, w.weight])).toEqual([['A', 6]]);
+    expect(h1.figures.weighting).toEqual({ complaints: 1, score: 6, normalised: 85.7143, per: 100 });
+    // complaints component: (1 − 85.7143/200) × 100 = 57.1429
+    expect(h1.composite.components[2]).toEqual({ name: 'complaints', value: 57.1429, weight: 0.3, appliedWeight: 0.3, contribution: 17.1429 });
+  });
+
+  it('leaves out a component without a value and scales the others up', () => {
+    // G only: open at the end, nothing closed: no timeliness, no satisfaction.
+    const only = appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, TRAILS.filter((t) => t.id === 'G'));
+    expect(only.composite.components.map((c) => [c.name, c.value, c.appliedWeight])).toEqual([
+      ['timeliness', null, 0],
+      ['satisfaction', null, 0],
+      ['complaints', 100, 0.75],
+      ['workload', 2.4194, 0.25],
+    ]);
+    expect(only.composite.score).toBe(75.6048);
+  });
+
+  it('ranks those who handled enough, equal scores sharing a rank; the rest follow unranked', () => {
+    const row = (subject: string, score: number | null, ranked = true) => ({ subject, composite: { score, components: [] }, ranked }) as unknown as Parameters<typeof rankingTable>[0][number];
+    const table = rankingTable([row('c', 50), row('a', 70), row('d', 50), row('b', 90, false), row('e', 40)]);
+    expect(table.map((r) => [r.subject, r.rank])).toEqual([['a', 1], ['c', 2], ['d', 2], ['e', 4], ['b', null]]);
+  });
+
+  it('nothing after the period’s end changes it', () => {
+    const later = fc.array(
+      fc.tuple(fc.integer({ min: 0, max: TRAILS.length - 1 }), fc.integer({ min: 0, max: 40 * DAY }), fc.constantFrom<Mark[2]>('closed', 'reopened', 'assigned', 'finding', 'followUp', 'breached', 'ended', 'escalated')),
+      { maxLength: 30 },
+    );
+    const before = appraise('staff', 'h-1');
+    fc.assert(
+      fc.property(later, (extra) => {
+        const trails = TRAILS.map((t) => ({ ...t, marks: [...t.marks] }));
+        for (const [which, offset, kind] of extra) {
+          const target = trails[which] as { marks: Mark[] };
+          const at = Math.max(october.to, ...target.marks.map((m) => m[1])) + offset * 1000;
+          const mark = { closed: [kind, 'resolved'], reopened: [kind], assigned: [kind, 'h-1', null], finding: [kind, true, ['h-1'], null], followUp: [kind, 1], breached: [kind], ended: [kind, 'withdrawn'], escalated: [kind] }[kind as string] as unknown[];
+          target.marks.push([target.marks.length, at, ...mark] as unknown as Mark);
+        }
+        expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, trails)).toEqual(before);
+      }),
+    );
+  });
+});
