@@ -15,8 +15,8 @@ describe('api foundation', () => {
   it('GET /health reports the stores and the log position', async () => {
     const response = await fetch(`${api.url}/health`);
     expect(response.status).toBe(200);
-    // The first event of every log: the default SLA policy, version 1.
-    expect(await response.json()).toEqual({ status: 'ok', store: 'sqlite', readModels: 'sqlite', position: 1 });
+    // The first events of every log: the default SLA and weighting policies, version 1 of each.
+    expect(await response.json()).toEqual({ status: 'ok', store: 'sqlite', readModels: 'sqlite', position: 2 });
   });
 
   it('reports the position of the last event once the log has grown', async () => {

@@ -38,7 +38,8 @@ describe('authorisation matrix', () => {
       call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(`/rectifications/${NOBODY}${suffix}`)).status,
     })),
     { name: 'PUT /policies/sla', allowed: ['admin'], call: async (role) => (await api.as(role).put('/policies/sla', {})).status },
-    ...['/policies/sla', '/policies/sla/versions', '/sla/at-risk?within=bad'].map((path) => ({
+    { name: 'PUT /policies/weighting', allowed: ['analysis', 'admin'], call: async (role) => (await api.as(role).put('/policies/weighting', {})).status },
+    ...['/policies/sla', '/policies/sla/versions', '/policies/weighting', '/policies/weighting/versions', '/sla/at-risk?within=bad'].map((path) => ({
       name: `GET ${path}`,
       allowed: READERS,
       call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status,
@@ -48,7 +49,8 @@ describe('authorisation matrix', () => {
       allowed: READERS,
       call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status,
     })),
-    ...['/analytics/complaints?groupBy=category', '/projections'].map((path) => ({
+    // Appraisals of others (each member of staff may read their own: test/appraisal.spec.ts).
+    ...['/analytics/complaints?groupBy=category', '/projections', '/appraisal/staff?period=2026-10', '/appraisal/staff/someone-else?period=2026-10', '/appraisal/departments/elsewhere?period=2026-10'].map((path) => ({
       name: `GET ${path}`,
       allowed: ANALYSTS,
       call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status,

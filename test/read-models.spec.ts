@@ -315,6 +315,7 @@ describe('read models: case search, analysis, rebuild', () => {
     expect(reply.body.projections).toEqual([
       expect.objectContaining({ name: 'cases', state: 'live', position: head, headPosition: head, lagEvents: 0, lagSeconds: 0, generation: 1, version: 1 }),
       expect.objectContaining({ name: 'rectifications', state: 'live', position: head, lagEvents: 0 }),
+      expect.objectContaining({ name: 'appraisal', state: 'live', position: head, lagEvents: 0 }),
     ]);
   });
 

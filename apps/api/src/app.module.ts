@@ -10,6 +10,8 @@ import { RectificationsModule } from './rectifications/rectifications.module';
 import { DocsController } from './docs/docs.controller';
 import { HealthController } from './health/health.controller';
 import { CLOCK, CONFIG, EVENT_STORE, JWT_SECRET, LOGGER, SLA_TICK_MS } from './tokens';
+import { AppraisalModule } from './appraisal/appraisal.module';
+import { PoliciesModule } from './policies/policies.module';
 import { SlaModule } from './sla/sla.module';
 import { ReadModelsModule } from './read-models/read-models.module';
 
@@ -53,10 +55,12 @@ export class AppModule {
       imports: [
         InfrastructureModule.forRoot(config, logger, options.clock ?? systemClock, options.slaTickMs ?? 30_000),
         CqrsModule.forRoot(),
+        PoliciesModule,
         SlaModule,
         ComplaintsModule,
         RectificationsModule,
         ReadModelsModule,
+        AppraisalModule,
       ],
       controllers: [HealthController, DocsController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

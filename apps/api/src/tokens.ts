@@ -8,3 +8,8 @@ export const LOGGER = Symbol('Logger');
 export const SLA_TICK_MS = Symbol('SlaTickMs');
 export const DOCUMENT_STORE = Symbol('DocumentStore');
 export const PROJECTION_CATALOG = Symbol('ProjectionCatalog');
+/** The versioned policies (VersionedPolicies): SLA and complaint weighting. */
+export const SLA_POLICIES = Symbol('SlaPolicies');
+export const WEIGHTING_POLICIES = Symbol('WeightingPolicies');
+/** The appraisal read side (one per process: it holds the trails in memory). */
+export const APPRAISER = Symbol('Appraiser');

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { EventStore } from '@redress/event-store';
 import { loadConfig, openDocumentStore, openEventStore, systemClock, type Env } from '@redress/platform';
+import type { DocumentStore } from '@redress/projections';
+import { appraisal } from './appraisal';
 import { UsageError, type CliIo, type ExitCode } from './cli-io';
 import { rebuild } from './rebuild';
 import { replay } from './replay';
@@ -20,9 +23,26 @@ commands:
                            and exits 1 on any alteration
   rebuild [PROJECTION]     replay the log into fresh read models and swap them in
                            (blue/green; safe while the api runs); projections: cases,
-                           rectifications (default: all)
+                           rectifications, appraisal (default: all)
+  appraisal --period P [--department D] [--policy-version N]
+                           print the staff appraisal table: P is a month (2026-10), a
+                           quarter (2026-Q3) or days (2026-10-01..2026-10-15); N a
+                           weighting policy version other than the period's (what-if)
 
 The store is chosen by the same environment as the api (EVENT_STORE, DATA_DIR, ...).`;
+
+/** Opens the event store and the read-model store the environment names, runs `use`, closes both. */
+const withStores = async (env: Env, use: (events: EventStore, documents: DocumentStore) => Promise<ExitCode>): Promise<ExitCode> => {
+  const config = loadConfig(env);
+  const events = openEventStore(config);
+  const documents = await openDocumentStore(config);
+  try {
+    return await use(events, documents);
+  } finally {
+    await documents.close();
+    await events.close();
+  }
+};
 
 /** Runs one command; never exits the process itself, so tests can call it. */
 export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Promise<ExitCode> => {
@@ -65,15 +85,11 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
       case 'rebuild': {
         const { positionals } = parseArgs({ args: [...rest], options: {}, allowPositionals: true, strict: true });
         if (positionals.length > 1) throw new UsageError('rebuild takes at most one projection name');
-        const config = loadConfig(env);
-        const events = openEventStore(config);
-        const documents = await openDocumentStore(config);
-        try {
-          return await rebuild(events, documents, positionals[0], io);
-        } finally {
-          await documents.close();
-          await events.close();
-        }
+        return await withStores(env, (events, documents) => rebuild(events, documents, positionals[0], io));
+      }
+      case 'appraisal': {
+        const { values } = parseArgs({ args: [...rest], options: { period: { type: 'string' }, department: { type: 'string' }, 'policy-version': { type: 'string' } }, strict: true });
+        return await withStores(env, (events, documents) => appraisal(events, documents, values, systemClock, io));
       }
       case undefined:
       case 'help':

@@ -90,7 +90,7 @@ interface Holder {
   readonly since: Mark;
 }
 
-const newTally = (): Tally => ({ handled: new Map(), closed: new Map(), openAtEnd: new Map(), weighted: new Map(), departments: new Set() });
+export const emptyTally = (): Tally => ({ handled: new Map(), closed: new Map(), openAtEnd: new Map(), weighted: new Map(), departments: new Set() });
 
 const weigh = (policy: WeightingPolicy, finding: MarkOf<'finding'>, closing: MarkOf<'closed'>, classification: MarkOf<'classified'>, breach: MarkOf<'breached'> | null, followUp: MarkOf<'followUp'> | null): WeightedComplaint => {
   const categoryWeight = policy.categoryWeights[classification[3] as keyof WeightingPolicy['categoryWeights']] ?? 0;
@@ -109,7 +109,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
   const known = new Set<string>();
   const of = (subject: string): Tally => {
     let found = bySubject.get(subject);
-    if (!found) bySubject.set(subject, (found = newTally()));
+    if (!found) bySubject.set(subject, (found = emptyTally()));
     return found;
   };
   const counted = new Set(policy.countedOutcomes);

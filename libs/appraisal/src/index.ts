@@ -1,2 +1,4 @@
 export * from './policy';
+export * from './period';
 export * from './appraise';
+export * from './appraiser';

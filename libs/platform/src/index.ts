@@ -5,3 +5,4 @@ export * from './jwt';
 export * from './jwt-secret';
 export * from './clock';
 export * from './document-store';
+export * from './policies';

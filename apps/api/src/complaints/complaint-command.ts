@@ -1,14 +1,13 @@
 import { HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ComplaintEventCodecs } from '@redress/contracts';
+import { ComplaintEventCodecs, type SlaPolicy } from '@redress/contracts';
 import { DEFAULT_COMPLAINT_POLICY, complaintEvents, complaintStream, decide, foldComplaint, type ComplaintCommand, type ComplaintError } from '@redress/domain';
 import { uuidv7, type EventStore, type JsonObject } from '@redress/event-store';
-import type { Clock } from '@redress/platform';
+import type { Clock, VersionedPolicies } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
 import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-append';
 import { repeatOf } from '../http/idempotency';
-import { SlaPolicyService } from '../sla/sla-policy.service';
-import { CLOCK, EVENT_STORE } from '../tokens';
+import { CLOCK, EVENT_STORE, SLA_POLICIES } from '../tokens';
 
 /** One command on one complaint, with everything the events' metadata needs. */
 export class HandleComplaintCommand {
@@ -42,7 +41,7 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly slaPolicies: SlaPolicyService,
+    @Inject(SLA_POLICIES) private readonly slaPolicies: VersionedPolicies<SlaPolicy>,
   ) {}
 
   async execute({ complaintId, command, staff, correlationId, expectedRevision, requestFingerprint, causationId }: HandleComplaintCommand): Promise<CommandOutcome> {

@@ -1,4 +1,5 @@
-import { DispatchRectificationBody, ReceiveComplaintBody, SlaPolicy, toJsonSchema } from '@redress/contracts';
+import { PERIOD_FORMS } from '@redress/appraisal';
+import { DispatchRectificationBody, ReceiveComplaintBody, SlaPolicy, WeightingPolicy, toJsonSchema } from '@redress/contracts';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS, type ComplaintAction } from '../complaints/complaint-actions';
 import { DISPATCHERS, RECTIFICATION_ACTIONS, type RectificationAction } from '../rectifications/rectification-actions';
 import { PERIODS } from '@redress/domain';
@@ -117,6 +118,36 @@ export const openApiDocument = () => ({
       },
     },
     '/policies/sla/versions': { get: { summary: 'Every version, oldest first', responses: { 200: { description: '{versions}' } } } },
+    '/policies/weighting': {
+      get: { summary: `The complaint-weighting policy for appraisal (DOMAIN.md section 5), latest version. ${roles(READERS)}`, responses: { 200: { description: '{version, definedAt, definedBy, policy}' } } },
+      put: {
+        summary: 'Define the next version (analysis, admin), effective from a later day (effectiveFrom): periods that have begun keep the version they were appraised under.',
+        requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(WeightingPolicy) } } },
+        responses: { 200: { description: 'the new version' }, ...COMMON_ERRORS, 409: error('REVISION_CONFLICT'), 422: error('INVALID_WEIGHTING_POLICY with details') },
+      },
+    },
+    '/policies/weighting/versions': { get: { summary: 'Every version, oldest first', responses: { 200: { description: '{versions}' } } } },
+    '/appraisal/staff': {
+      get: {
+        summary: `The staff ranking table for a period (${PERIOD_FORMS}): composite score, workload, timeliness, quality and weighted complaints per person; ranked when they handled at least the policy's minimum. department: the staff who handled any of its cases. policyVersion: a what-if under another version. Accept: text/csv gives a spreadsheet. ${roles(ANALYSTS)}`,
+        parameters: [...queryParameters(['period', 'policyVersion', 'department']), minPosition],
+        responses: { 200: { description: '{period, asOf, final, policy, department, rows: [{rank, subject, ranked, figures, composite, href}]} or text/csv' }, 404: error('POLICY_VERSION_NOT_FOUND'), ...READ_ERRORS },
+      },
+    },
+    '/appraisal/staff/{userId}': {
+      get: {
+        summary: `A person's appraisal as handler for a period, as of its end: figures, composite (each component's value, weight and contribution), the policy version, and a breakdown down to the cases and events behind every figure. ${roles(ANALYSTS)} Anyone may read their own.`,
+        parameters: [{ name: 'userId', in: 'path', required: true, schema: { type: 'string' } }, ...queryParameters(['period', 'policyVersion']), minPosition],
+        responses: { 200: { description: '{kind, subject, period, asOf, final, policy, figures, composite, ranked, breakdown}' }, 404: error('STAFF_NOT_FOUND, POLICY_VERSION_NOT_FOUND'), ...READ_ERRORS },
+      },
+    },
+    '/appraisal/departments/{department}': {
+      get: {
+        summary: `A department's appraisal for a period, as for a person; complaints count against the department a finding names, else the case's department. ${roles(ANALYSTS)} Department staff may read their own department's.`,
+        parameters: [{ name: 'department', in: 'path', required: true, schema: { type: 'string' } }, ...queryParameters(['period', 'policyVersion']), minPosition],
+        responses: { 200: { description: 'as for a person' }, 404: error('DEPARTMENT_NOT_FOUND, POLICY_VERSION_NOT_FOUND'), ...READ_ERRORS },
+      },
+    },
     '/sla/at-risk': {
       get: {
         summary: 'Open complaint steps and rectifications due within the window, or past due',

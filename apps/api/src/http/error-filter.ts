@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { EventStoreUnavailableError } from '@redress/event-store';
+import { InvalidPolicyError, PolicyConflictError } from '@redress/platform';
 import { InvalidCursorError } from '@redress/projections';
 
 /**
@@ -35,6 +36,8 @@ export const toErrorBody = (error: unknown): ErrorBody => {
     return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'STORE_UNAVAILABLE', message: error.message };
   }
   if (error instanceof InvalidCursorError) return { statusCode: HttpStatus.BAD_REQUEST, code: 'INVALID_CURSOR', message: error.message };
+  if (error instanceof InvalidPolicyError) return { statusCode: HttpStatus.UNPROCESSABLE_ENTITY, code: error.code, message: error.message, details: error.problems };
+  if (error instanceof PolicyConflictError) return { statusCode: HttpStatus.CONFLICT, code: 'REVISION_CONFLICT', message: error.message };
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();

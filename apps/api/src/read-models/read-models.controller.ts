@@ -17,7 +17,8 @@ import { encodeTrackingCursor, parseTrackingQuery } from './tracking-query';
 /** Analysis and projection health: the roles that study figures rather than work cases. */
 export const ANALYSTS: readonly StaffMember['role'][] = ['supervisor', 'analysis', 'auditor', 'analyst', 'admin'];
 
-const answer = <T>(reply: FastifyReply, { position, result }: AtPosition<T>): T => {
+/** The answer, with the position it reflects as X-Projection-Position. */
+export const answer = <T>(reply: FastifyReply, { position, result }: AtPosition<T>): T => {
   void reply.header('x-projection-position', String(position));
   return result;
 };

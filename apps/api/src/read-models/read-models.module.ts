@@ -21,5 +21,6 @@ import { ReadModelsController } from './read-models.controller';
     ProjectionHost,
     ...READ_MODEL_QUERY_HANDLERS,
   ],
+  exports: [PROJECTION_CATALOG],
 })
 export class ReadModelsModule {}

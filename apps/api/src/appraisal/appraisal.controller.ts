@@ -1,0 +1,56 @@
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import { STAFF_TABLE_COLUMNS, type StaffTable } from '@redress/appraisal';
+import { CurrentStaff, type StaffMember } from '../auth/actor';
+import { requireRole } from '../auth/auth.guard';
+import { toCsv } from '../read-models/csv';
+import { textParam, type QueryParams } from '../read-models/query-params';
+import type { AtPosition } from '../read-models/read-model-queries';
+import { ANALYSTS, answer } from '../read-models/read-models.controller';
+import { parseMinPosition } from '../read-models/read-your-writes';
+import { parseAppraisalQuery, parseSubject } from './appraisal-query';
+import { AppraiseSubject, RankStaff } from './appraisal-queries';
+
+/**
+ * Appraisal (考核): analysts see everyone's; a member of staff sees their own,
+ * and department staff their department's, so each can see how they are measured.
+ */
+@Controller('appraisal')
+export class AppraisalController {
+  constructor(private readonly queries: QueryBus) {}
+
+  /** The ranking table; `Accept: text/csv` gives it as a spreadsheet. */
+  @Get('staff')
+  async staffTable(
+    @Query() params: QueryParams,
+    @Headers('accept') accept: string | undefined,
+    @Headers('x-min-position') minPosition: string | undefined,
+    @CurrentStaff() staff: StaffMember,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    requireRole(staff, ANALYSTS, 'reading the staff appraisal table');
+    const query = parseAppraisalQuery(params, ['department']);
+    const table = answer(reply, (await this.queries.execute(new RankStaff(query, textParam(params, 'department', 200), parseMinPosition(minPosition)))) as AtPosition<StaffTable>);
+    if (!/\btext\/csv\b/.test(accept ?? '')) return table;
+    void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="appraisal-${table.period.label}-v${table.policy.version}.csv"`);
+    return toCsv(
+      STAFF_TABLE_COLUMNS.map(({ zh, en }) => `${zh} ${en}`),
+      table.rows.map((row) => STAFF_TABLE_COLUMNS.map(({ value }) => value(row))),
+    );
+  }
+
+  @Get('staff/:userId')
+  async staffMember(@Param('userId') userId: string, @Query() params: QueryParams, @Headers('x-min-position') minPosition: string | undefined, @CurrentStaff() staff: StaffMember, @Res({ passthrough: true }) reply: FastifyReply) {
+    const subject = parseSubject('STAFF', userId);
+    if (staff.user !== subject) requireRole(staff, ANALYSTS, 'reading another member of staff’s appraisal');
+    return answer(reply, await this.queries.execute(new AppraiseSubject('staff', subject, parseAppraisalQuery(params), parseMinPosition(minPosition))));
+  }
+
+  @Get('departments/:department')
+  async department(@Param('department') department: string, @Query() params: QueryParams, @Headers('x-min-position') minPosition: string | undefined, @CurrentStaff() staff: StaffMember, @Res({ passthrough: true }) reply: FastifyReply) {
+    const subject = parseSubject('DEPARTMENT', department);
+    if (!(staff.role === 'department' && staff.department === subject)) requireRole(staff, ANALYSTS, 'reading another department’s appraisal');
+    return answer(reply, await this.queries.execute(new AppraiseSubject('department', subject, parseAppraisalQuery(params), parseMinPosition(minPosition))));
+  }
+}

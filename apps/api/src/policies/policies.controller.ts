@@ -1,0 +1,44 @@
+import { Body, Controller, Get, Inject, Put, type Type } from '@nestjs/common';
+import type * as t from 'io-ts';
+import { SlaPolicy, WeightingPolicy } from '@redress/contracts';
+import type { VersionedPolicies } from '@redress/platform';
+import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
+import { requireRole } from '../auth/auth.guard';
+import { READERS } from '../complaints/complaint-actions';
+import { decodeBody } from '../http/request';
+import { SLA_POLICIES, WEIGHTING_POLICIES } from '../tokens';
+
+/**
+ * GET the current version, GET every version, PUT the next one. Any member of
+ * staff may read a policy: the people it measures can see how.
+ */
+const policyController = <P>(path: string, token: symbol, codec: t.Type<P, unknown>, what: string, writers: readonly StaffMember['role'][]): Type<unknown> => {
+  @Controller(path)
+  class PolicyController {
+    constructor(@Inject(token) private readonly policies: VersionedPolicies<P>) {}
+
+    @Get()
+    current(@CurrentStaff() staff: StaffMember) {
+      requireRole(staff, READERS, `reading the ${what}`);
+      return this.policies.current();
+    }
+
+    @Get('versions')
+    async versions(@CurrentStaff() staff: StaffMember) {
+      requireRole(staff, READERS, `reading the ${what}`);
+      return { versions: await this.policies.versions() };
+    }
+
+    @Put()
+    define(@Body() body: unknown, @CurrentStaff() staff: StaffMember, @CorrelationId() correlationId: string) {
+      requireRole(staff, writers, `changing the ${what}`);
+      return this.policies.define(decodeBody(codec, body), staff, correlationId);
+    }
+  }
+  return PolicyController;
+};
+
+/** A new version applies to cases classified from then on; earlier ones keep their deadlines. */
+export const SlaPoliciesController = policyController('policies/sla', SLA_POLICIES, SlaPolicy, 'SLA policy', ['admin']);
+/** The analysis department owns the weighting policy (DOMAIN.md section 5). */
+export const WeightingPoliciesController = policyController('policies/weighting', WEIGHTING_POLICIES, WeightingPolicy, 'weighting policy', ['analysis', 'admin']);

@@ -1,0 +1,135 @@
+import * as E from 'fp-ts/Either';
+import { DEFAULT_WEIGHTING_POLICY, validateWeightingPolicy } from '@redress/appraisal';
+import { SlaPolicyEventCodecs, WeightingPolicyEventCodecs, type SlaPolicy, type WeightingPolicy } from '@redress/contracts';
+import { DEFAULT_SLA_POLICY, validateSlaPolicy } from '@redress/domain';
+import { WrongExpectedRevisionError, uuidv7, type EventStore, type JsonObject, type RecordedEvent } from '@redress/event-store';
+import type { Clock } from './clock';
+
+/**
+ * A kind of versioned policy (the SLA policy, the weighting policy): one
+ * stream, one `…Defined` event per version, so every version is in the log
+ * for auditors. Its default is written as version 1 on the first start.
+ */
+export interface PolicyKind<P> {
+  readonly stream: string;
+  readonly eventType: string;
+  readonly schemaVersion: number;
+  readonly defaultPolicy: P;
+  /** The code of the 422 that lists a new version's problems. */
+  readonly invalidCode: string;
+  /** Every problem with a new version defined at `now`, or the policy. */
+  validate(policy: P, now: Date): E.Either<string[], P>;
+}
+
+export interface PolicyVersion<P> {
+  readonly version: number;
+  readonly definedAt: string;
+  readonly definedBy: unknown;
+  readonly policy: P;
+}
+
+export interface PolicyAuthor {
+  readonly user: string;
+  readonly role: string;
+}
+
+/** A new version that does not make sense; `problems` names each. */
+export class InvalidPolicyError extends Error {
+  constructor(
+    readonly code: string,
+    readonly problems: readonly string[],
+  ) {
+    super(problems.join('; '));
+  }
+}
+
+/** Another version was defined at the same time. */
+export class PolicyConflictError extends Error {
+  constructor() {
+    super('another version was defined at the same time; read it and try again');
+  }
+}
+
+const SYSTEM: PolicyAuthor = { user: 'system', role: 'system' };
+
+const toVersion = <P>(event: RecordedEvent): PolicyVersion<P> => ({
+  version: Number(event.data.version),
+  definedAt: typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.recordedAt,
+  definedBy: event.metadata.actor,
+  policy: event.data.policy as unknown as P,
+});
+
+export class VersionedPolicies<P> {
+  constructor(
+    private readonly kind: PolicyKind<P>,
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Writes the default as version 1 unless the stream has one. */
+  async ensureDefault(): Promise<void> {
+    if ((await this.store.readStream(this.kind.stream, { maxCount: 1 })).length > 0) return;
+    await this.append(this.kind.defaultPolicy, 1, SYSTEM, 'bootstrap').catch((error: unknown) => {
+      // Another instance wrote version 1 first: that is the same default.
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    });
+  }
+
+  /** Before the default is written (a store nobody has started the api on), the default as version 1. */
+  async current(): Promise<PolicyVersion<P>> {
+    const [last] = await this.store.readStream(this.kind.stream, { direction: 'backwards', maxCount: 1 });
+    return last ? toVersion<P>(last) : this.unwritten();
+  }
+
+  async versions(): Promise<Array<PolicyVersion<P>>> {
+    const versions = (await this.store.readStream(this.kind.stream)).map((event) => toVersion<P>(event));
+    return versions.length > 0 ? versions : [this.unwritten()];
+  }
+
+  /** Appends the next version; InvalidPolicyError with every problem when it does not make sense. */
+  async define(policy: P, author: PolicyAuthor, correlationId: string): Promise<PolicyVersion<P>> {
+    const valid = this.kind.validate(policy, this.clock.now());
+    if (E.isLeft(valid)) throw new InvalidPolicyError(this.kind.invalidCode, valid.left);
+    const { version } = await this.current();
+    await this.append(valid.right, version + 1, author, correlationId).catch((error: unknown) => {
+      throw error instanceof WrongExpectedRevisionError ? new PolicyConflictError() : error;
+    });
+    return this.current();
+  }
+
+  private unwritten(): PolicyVersion<P> {
+    return { version: 1, definedAt: new Date(0).toISOString(), definedBy: SYSTEM, policy: this.kind.defaultPolicy };
+  }
+
+  private async append(policy: P, version: number, author: PolicyAuthor, correlationId: string): Promise<void> {
+    const metadata = {
+      actor: { user: author.user, role: author.role },
+      occurredAt: this.clock.now().toISOString(),
+      correlationId,
+      causationId: uuidv7(),
+      schemaVersion: this.kind.schemaVersion,
+    };
+    const data = { version, policy } as unknown as JsonObject;
+    await this.store.appendToStream(this.kind.stream, [{ id: uuidv7(), type: this.kind.eventType, data, metadata }], version === 1 ? 'no_stream' : version - 2);
+  }
+}
+
+/** The SLA policy (DOMAIN.md section 3): cases classified from a new version on get its deadlines. */
+export const SLA_POLICY: PolicyKind<SlaPolicy> = {
+  stream: 'policy-sla',
+  eventType: 'SlaPolicyDefined',
+  schemaVersion: SlaPolicyEventCodecs.SlaPolicyDefined.version,
+  defaultPolicy: DEFAULT_SLA_POLICY,
+  invalidCode: 'INVALID_SLA_POLICY',
+  validate: (policy) => validateSlaPolicy(policy),
+};
+
+/** The complaint-weighting policy for appraisal (DOMAIN.md section 5): a new version takes effect from a later day. */
+export const WEIGHTING_POLICY: PolicyKind<WeightingPolicy> = {
+  stream: 'policy-weighting',
+  eventType: 'WeightingPolicyDefined',
+  schemaVersion: WeightingPolicyEventCodecs.WeightingPolicyDefined.version,
+  defaultPolicy: DEFAULT_WEIGHTING_POLICY,
+  invalidCode: 'INVALID_WEIGHTING_POLICY',
+  validate: (policy, now) => validateWeightingPolicy(policy, now.toISOString().slice(0, 10)),
+};
