@@ -127,7 +127,8 @@ describe('appraisal over HTTP', () => {
   });
 
   it('ann in October: workload by who held each case, exclusions, and the composite', async () => {
-    at('11-01T08:00');
+    // A day after the month's end its figures are final: what an appraisal publishes.
+    at('11-02T08:00');
     const reply = await get(ann, '/appraisal/staff/ann?period=2026-10');
     expect(reply.status).toBe(200);
     const a = reply.body;
@@ -178,6 +179,7 @@ describe('appraisal over HTTP', () => {
     const finance = (await get(analyst, '/appraisal/departments/finance?period=2026-Q4')).body;
     expect(finance.period).toEqual({ label: '2026-Q4', from: '2026-10-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
     expect(finance.final).toBe(false);
+    expect(finance).not.toHaveProperty('ranked');
     expect(named(finance.breakdown.handled)).toEqual(['P1', 'P5', 'P6', 'P8']);
     expect(named(finance.breakdown.weighted)).toEqual(['P1']);
   });
@@ -193,21 +195,25 @@ describe('appraisal over HTTP', () => {
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').split('\r\n');
-    expect(lines[0]).toBe('排名 Rank,员工 Staff,综合得分 Composite,已处理 Handled,已结案 Closed,期末未结 Open at end,首次响应中位数(秒) First response median (s),解决时长中位数(秒) Resolution median (s),SLA达标率 SLA compliance,满意度 Satisfaction,重开率 Reopen rate,升级率 Escalation rate,加权投诉数 Weighted complaints,加权分 Weighted score,每百件加权分 Weighted per 100 handled');
-    expect(lines[1]).toBe(',ann,39.4355,8,4,2,3600,172800,0.75,3,0.25,0,2,2.6,32.5');
-    expect(lines[2]).toBe(',bob,60.4839,2,1,0,3600,345600,1,5,0,0,2,8.5,425');
+    expect(lines[0]).toBe(
+      '排名 Rank,员工 Staff,综合得分 Composite,已处理 Handled,已结案 Closed,期末未结 Open at end,首次响应中位数(秒) First response median (s),首次响应P90(秒) First response p90 (s),' +
+        '解决时长中位数(秒) Resolution median (s),解决时长P90(秒) Resolution p90 (s),SLA达标率 SLA compliance,满意度 Satisfaction,重开率 Reopen rate,升级率 Escalation rate,' +
+        '加权投诉数 Weighted complaints,加权分 Weighted score,每百件加权分 Weighted per 100 handled,期间 Period,截至 As of,定稿 Final,权重政策版本 Policy version,假设分析 What-if',
+    );
+    expect(lines[1]).toBe(',ann,39.4355,8,4,2,3600,3600,172800,518400,0.75,3,0.25,0,2,2.6,32.5,2026-10,2026-11-01T00:00:00.000Z,true,1,false');
+    expect(lines[2]).toBe(',bob,60.4839,2,1,0,3600,3600,345600,345600,1,5,0,0,2,8.5,425,2026-10,2026-11-01T00:00:00.000Z,true,1,false');
   });
 
   it('refuses a weighting policy that makes no sense, naming every problem, and stores nothing', async () => {
     const current = (await analyst.get('/policies/weighting')).body.policy;
     expect((await ann.put('/policies/weighting', current)).body).toMatchObject({ statusCode: 403, code: 'ROLE_FORBIDDEN' });
-    const bad = await api.as('analysis', 'ana').put('/policies/weighting', { ...current, effectiveFrom: '2026-11-01', countedOutcomes: ['resolved', 'withdrawn'], composite: { timeliness: 0.5, satisfaction: 0.3, complaints: 0.3, workload: 0.1 } });
+    const bad = await api.as('analysis', 'ana').put('/policies/weighting', { ...current, effectiveFrom: '2026-11-02', countedOutcomes: ['resolved', 'withdrawn'], composite: { timeliness: 0.5, satisfaction: 0.3, complaints: 0.3, workload: 0.1 } });
     expect(bad.status).toBe(422);
     expect(bad.body).toMatchObject({ code: 'INVALID_WEIGHTING_POLICY' });
     expect(bad.body.details).toEqual([
       'countedOutcomes: a withdrawn complaint never counts against staff',
       'composite weights must sum to 1 (they sum to 1.2)',
-      'effectiveFrom must be a later day than today (2026-11-01): appraisals already published keep the policy they were made with',
+      'effectiveFrom must be a later day than today (2026-11-02): appraisals already published keep the policy they were made with',
     ]);
     expect((await api.as('admin').put('/policies/weighting', { ...current, categoryWeights: { billing: 1 } })).body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
     expect((await analyst.get('/policies/weighting/versions')).body.versions.map((v: { version: number }) => v.version)).toEqual([1]);
@@ -215,10 +221,10 @@ describe('appraisal over HTTP', () => {
 
   it('a new version governs the periods from its effective day; any period can be recomputed under another (what-if)', async () => {
     const current = (await analyst.get('/policies/weighting')).body.policy;
-    const v2 = { ...current, effectiveFrom: '2026-11-02', categoryWeights: { ...current.categoryWeights, billing: 3 }, minCasesHandledForRanking: 2 };
+    const v2 = { ...current, effectiveFrom: '2026-11-03', categoryWeights: { ...current.categoryWeights, billing: 3 }, minCasesHandledForRanking: 2 };
     const defined = await api.as('analysis', 'ana').put('/policies/weighting', v2);
     expect(defined.status).toBe(200);
-    expect(defined.body).toMatchObject({ version: 2, definedBy: { user: 'ana', role: 'analysis' }, policy: { effectiveFrom: '2026-11-02' } });
+    expect(defined.body).toMatchObject({ version: 2, definedBy: { user: 'ana', role: 'analysis' }, policy: { effectiveFrom: '2026-11-03' } });
     // October keeps version 1.
     expect((await get(ann, '/appraisal/staff/ann?period=2026-10')).body).toEqual(annOctober);
     // What-if: October under version 2. P1 weighs 3 × 2 = 6 (6.6 in all; still past the cap); both handled at least 2, so both are ranked.
@@ -227,8 +233,10 @@ describe('appraisal over HTTP', () => {
     expect(whatIf.figures.weighting).toEqual({ complaints: 2, score: 6.6, normalised: 82.5, per: 100 });
     const table = (await get(analyst, '/appraisal/staff?period=2026-10&policyVersion=2')).body;
     expect(table.rows.map((r: { subject: string; rank: number }) => [r.subject, r.rank])).toEqual([['bob', 1], ['ann', 2]]);
-    // A period starting on or after its effective day gets version 2 by itself.
-    expect((await get(ann, '/appraisal/staff/ann?period=2026-11-02..2026-11-30')).body.policy).toMatchObject({ version: 2, whatIf: false });
+    // A period starting on or after its effective day gets version 2 by itself, once it has begun.
+    expect((await get(ann, '/appraisal/staff/ann?period=2026-11-03..2026-11-30')).body).toMatchObject({ statusCode: 422, code: 'PERIOD_NOT_BEGUN' });
+    at('11-03T08:00');
+    expect((await get(ann, '/appraisal/staff/ann?period=2026-11-03..2026-11-30')).body.policy).toMatchObject({ version: 2, whatIf: false });
     expect((await get(ann, '/appraisal/staff/ann?period=2026-11')).body.policy).toMatchObject({ version: 1, whatIf: false });
   });
 
@@ -261,6 +269,8 @@ describe('appraisal over HTTP', () => {
     expect((await analyst.get('/appraisal/staff/ann?period=2026-10-05..2026-10-01')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     expect((await analyst.get('/appraisal/staff/ann?period=2026-10&sort=rank')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     expect((await analyst.get('/appraisal/staff/ann?period=2026-10&policyVersion=9')).body).toMatchObject({ statusCode: 404, code: 'POLICY_VERSION_NOT_FOUND' });
+    expect((await analyst.get('/appraisal/staff?period=2027-01')).body).toMatchObject({ statusCode: 422, code: 'PERIOD_NOT_BEGUN' });
+    expect((await analyst.get('/appraisal/staff?period=1969-12')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     expect((await analyst.get('/appraisal/staff/nobody?period=2026-10')).body).toMatchObject({ statusCode: 404, code: 'STAFF_NOT_FOUND' });
     expect((await analyst.get('/appraisal/departments/nowhere?period=2026-10')).body).toMatchObject({ statusCode: 404, code: 'DEPARTMENT_NOT_FOUND' });
   });
@@ -271,7 +281,7 @@ describe('appraisal over HTTP', () => {
     const env = { DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET };
     expect(await runCli(['appraisal', '--period', '2026-10', '--policy-version', '2'], env, { out: (l) => out.push(l), err: (l) => err.push(l) })).toBe(0);
     expect(err).toEqual([]);
-    expect(out[1]).toContain('Weighting policy version 2 (effective from 2026-11-02), a what-if');
+    expect(out[1]).toContain('Weighting policy version 2 (effective from 2026-11-03), a what-if');
     const rows = out.filter((line) => /^\s*\d+\s+(ann|bob)\b/.test(line)).map((line) => line.trim().split(/\s+/).slice(0, 5));
     expect(rows).toEqual([['1', 'bob', '60.4839', '2', '1'], ['2', 'ann', '39.4355', '8', '4']]);
     expect(await runCli(['appraisal', '--period', 'October'], env, { out: () => undefined, err: (l) => err.push(l) })).toBe(2);

@@ -12,7 +12,7 @@ export interface AppraisalOptions {
 }
 
 /** Columns padded to their widest cell; numbers to the right. */
-const aligned = (header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string[] => {
+const aligned = (header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>): string[] => {
   const cells = rows.map((row) => row.map((value) => (value === null ? '–' : String(value))));
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((row) => (row[i] as string).length)));
   const line = (row: readonly string[], numeric: (i: number) => boolean) => row.map((cell, i) => (numeric(i) ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number))).join('  ').trimEnd();
@@ -34,14 +34,14 @@ export const appraisal = async (events: EventStore, documents: DocumentStore, op
     return 1;
   }
   const policies = new VersionedPolicies(WEIGHTING_POLICY, events, clock);
-  const table = await new Appraiser(() => policies.versions()).staffTable(active, period, options.department, asked === undefined ? undefined : Number(asked), clock.now());
+  const table = await new Appraiser(() => policies.versions(), () => events.headPosition()).staffTable(active, period, options.department, asked === undefined ? undefined : Number(asked), clock.now());
   if (E.isLeft(table)) {
     io.err(table.left.message);
     return 1;
   }
   const { policy, rows } = table.right;
   const head = await events.headPosition();
-  io.out(`Staff appraisal ${period.label}${options.department ? `, department ${options.department}` : ''}: ${table.right.period.from} to ${table.right.period.to}, as of ${table.right.asOf}${table.right.final ? '' : ' (the period is still running)'}`);
+  io.out(`Staff appraisal ${period.label}${options.department ? `, department ${options.department}` : ''}: ${table.right.period.from} to ${table.right.period.to}, as of ${table.right.asOf}${table.right.final ? ', final' : ', not final yet'}`);
   io.out(`Weighting policy version ${policy.version} (effective from ${policy.effectiveFrom})${policy.whatIf ? ', a what-if: not the version in effect for the period' : ''}`);
   if (active.position < head) io.out(`The read model is at log position ${active.position} of ${head}: the api catches it up.`);
   if (rows.length === 0) {

@@ -61,13 +61,14 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
       resolutionSeconds: { median: 6 * DAY, p90: 36 * DAY },
       slaCompliance: 1,
     });
-    // Follow-ups 2 (A) and 4 (H's second, after the reopen voided its 1); H was reopened; none escalated.
-    expect(h1.figures.quality).toEqual({ satisfaction: 3, reopenRate: 0.3333, escalationRate: 0 });
+    // Follow-ups 2 (A) and 4 (H's second, after the reopen voided its 1). H's reopen undid its September closing,
+    // which October does not measure; none escalated.
+    expect(h1.figures.quality).toEqual({ satisfaction: 3, reopenRate: 0, escalationRate: 0 });
     // A: billing 1 × high 2 = 2. C (h-2's case, attributed to h-1): attitude 1.5 × critical 4 × breach 1.5 = 9, capped at 8.
-    // H: quality 1.2 × medium 1 × satisfied (4 ≥ 4) 0.5 = 0.6. D unsubstantiated, E withdrawn, I closed in November: none.
-    expect(h1.breakdown.weighted.map((w) => [w.complaintId, w.weight, w.capped])).toEqual([['A', 2, false], ['C', 8, true], ['H', 0.6, false]]);
-    // 10.6 per 7 handled = 151.43 per 100, past the cap of 20.
-    expect(h1.figures.weighting).toEqual({ complaints: 3, score: 10.6, normalised: 151.4286, per: 100 });
+    // H counted in September, when it first closed substantiated. D unsubstantiated, E withdrawn, I closed in November: none.
+    expect(h1.breakdown.weighted.map((w) => [w.complaintId, w.weight, w.capped])).toEqual([['A', 2, false], ['C', 8, true]]);
+    // 10 per 7 handled = 142.86 per 100, past the cap of 20.
+    expect(h1.figures.weighting).toEqual({ complaints: 2, score: 10, normalised: 142.8571, per: 100 });
     // Timeliness 100, satisfaction (3-1)/4 = 50, complaints 0 (capped), workload 7 / (40 × 31/30) = 16.9355.
     expect(h1.composite.components.map((c) => [c.name, c.value, c.contribution])).toEqual([
       ['timeliness', 100, 30],
@@ -103,7 +104,7 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
     expect(weighted('finance')).toEqual([['A', 2]]);
     expect(weighted('training')).toEqual([['C', 8]]);
     expect(weighted('delivery')).toEqual([['B', 0.5]]);
-    expect(weighted('quality')).toEqual([['H', 0.6]]);
+    expect(weighted('quality')).toEqual([]);
     // C was the service department's case, but the finding attributes it to training.
     const service = appraise('department', 'service');
     expect(service.figures.workload).toEqual({ handled: 1, closed: 1, openAtEnd: 0 });
@@ -112,26 +113,72 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
     expect(ids(it.breakdown.handled)).toEqual(['D', 'E', 'I']);
   });
 
+  it('charges breaches and escalations to whoever held the case then, and a reopen to whoever made the closing it undid', () => {
+    const handedOver = trail('K', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'acknowledged'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance'], ['10-01T03:00:00', 'assigned', 'h-1', null],
+      ['10-02T00:00:00', 'escalated'], ['10-02T06:00:00', 'breached'], ['10-03T00:00:00', 'assigned', 'h-2', null], ['10-04T00:00:00', 'closed', 'resolved'],
+      ['10-05T00:00:00', 'reopened'], ['10-06T00:00:00', 'assigned', 'h-3', null], ['10-07T00:00:00', 'closed', 'resolved']);
+    const closed = (subject: string) => appraise('staff', subject, DEFAULT_WEIGHTING_POLICY, [handedOver]).breakdown.closed;
+    // h-1 held it through the escalation and the breach but closed nothing.
+    expect(closed('h-1')).toEqual([]);
+    // h-2 closed it: no breach or escalation of theirs, but their closing was reopened.
+    expect(closed('h-2')).toMatchObject([{ complaintId: 'K', breached: false, escalated: false, reopened: true }]);
+    expect(closed('h-3')).toMatchObject([{ complaintId: 'K', breached: false, escalated: false, reopened: false }]);
+    const held = trail('L', ['10-01T00:00:00', 'received'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance'], ['10-01T03:00:00', 'assigned', 'h-1', null],
+      ['10-02T00:00:00', 'escalated'], ['10-02T06:00:00', 'breached'], ['10-04T00:00:00', 'closed', 'resolved']);
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [held]).figures.quality).toEqual({ satisfaction: null, reopenRate: 0, escalationRate: 1 });
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [held]).figures.timeliness.slaCompliance).toBe(0);
+  });
+
+  it('a breach counts from its deadline, even when the scheduler records it after the period', () => {
+    // Closed 5 s after a deadline, seconds before midnight; the scheduler recorded the breach in November, after another event.
+    const late = trail('M', ['10-30T00:00:00', 'received'], ['10-30T01:00:00', 'classified', 'billing', 'low', 'finance'], ['10-30T02:00:00', 'assigned', 'h-1', null],
+      ['10-31T23:59:55', 'closed', 'resolved'], ['11-01T00:00:30', 'followUp', 5], ['10-31T23:59:50', 'breached']);
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [late]).figures.timeliness.slaCompliance).toBe(0);
+  });
+
+  it('counts a complaint once: not again when closed again later, and not at all when withdrawn or rejected after a reopen', () => {
+    const base: Array<[string, ...unknown[]]> = [['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'classified', 'billing', 'high', 'finance'], ['10-01T02:00:00', 'assigned', 'h-1', null],
+      ['10-02T00:00:00', 'finding', true, ['h-1'], null], ['10-03T00:00:00', 'closed', 'resolved'], ['10-04T00:00:00', 'reopened']];
+    const weights = (trails: CaseTrail[], period = october) => {
+      const found = tally(trails, period, 'staff', DEFAULT_WEIGHTING_POLICY).bySubject.get('h-1');
+      return found ? [...found.weighted.keys()] : [];
+    };
+    expect(weights([trail('N', ...base)])).toEqual(['N']);
+    expect(weights([trail('N', ...base, ['10-05T00:00:00', 'ended', 'withdrawn'])])).toEqual([]);
+    expect(weights([trail('N', ...base, ['10-05T00:00:00', 'ended', 'rejected'])])).toEqual([]);
+    // Found unsubstantiated after the reopen and closed again within October: it no longer counts.
+    expect(weights([trail('N', ...base, ['10-05T00:00:00', 'finding', false, ['h-1'], null], ['10-06T00:00:00', 'closed', 'resolved'])])).toEqual([]);
+    // Closed again in November: counted in October, not again in November.
+    const november: AppraisalPeriod = { label: '2026-11', from: october.to, to: Date.parse('2026-12-01T00:00:00Z') };
+    const again = trail('N', ...base, ['11-05T00:00:00', 'closed', 'resolved']);
+    expect(weights([again])).toEqual(['N']);
+    expect(weights([again], november)).toEqual([]);
+  });
+
   it('the policy decides the weights: a what-if under other weights', () => {
     const policy: WeightingPolicy = { ...DEFAULT_WEIGHTING_POLICY, categoryWeights: { ...DEFAULT_WEIGHTING_POLICY.categoryWeights, billing: 3 }, caps: { perComplaint: 100, normalisedScore: 200 }, countedOutcomes: ['resolved'] };
     const h1 = appraise('staff', 'h-1', policy);
-    // A: 3 × 2 = 6; C (unresolved) and H (partially resolved) no longer count.
+    // A: 3 × 2 = 6; C (unresolved) no longer counts.
     expect(h1.breakdown.weighted.map((w) => [w.complaintId, w.weight])).toEqual([['A', 6]]);
     expect(h1.figures.weighting).toEqual({ complaints: 1, score: 6, normalised: 85.7143, per: 100 });
     // complaints component: (1 − 85.7143/200) × 100 = 57.1429
     expect(h1.composite.components[2]).toEqual({ name: 'complaints', value: 57.1429, weight: 0.3, appliedWeight: 0.3, contribution: 17.1429 });
   });
 
-  it('leaves out a component without a value and scales the others up', () => {
-    // G only: open at the end, nothing closed: no timeliness, no satisfaction.
-    const only = appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, TRAILS.filter((t) => t.id === 'G'));
-    expect(only.composite.components.map((c) => [c.name, c.value, c.appliedWeight])).toEqual([
-      ['timeliness', null, 0],
-      ['satisfaction', null, 0],
-      ['complaints', 100, 0.75],
-      ['workload', 2.4194, 0.25],
+  it('leaves out satisfaction without a follow-up and scales the others up; gives no composite to whoever closed nothing', () => {
+    // D only: closed, no follow-up. 0.3 / 0.7 of 100 twice, and 0.1 / 0.7 of 1 / (40 × 31/30) × 100 = 2.4194.
+    const d = appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, TRAILS.filter((t) => t.id === 'D'));
+    expect(d.composite.components.map((c) => [c.name, c.value, c.appliedWeight, c.contribution])).toEqual([
+      ['timeliness', 100, 0.4286, 42.8571],
+      ['satisfaction', null, 0, 0],
+      ['complaints', 100, 0.4286, 42.8571],
+      ['workload', 2.4194, 0.1429, 0.3456],
     ]);
-    expect(only.composite.score).toBe(75.6048);
+    expect(d.composite.score).toBe(86.0598);
+    // G only: open at the end, nothing closed. Its complaints component alone would score it 75.6 and rank it above those who work cases.
+    const g = appraise('staff', 'h-1', { ...DEFAULT_WEIGHTING_POLICY, minCasesHandledForRanking: 1 }, TRAILS.filter((t) => t.id === 'G'));
+    expect(g.composite.score).toBeNull();
+    expect(g.ranked).toBe(false);
   });
 
   it('ranks those who handled enough, equal scores sharing a rank; the rest follow unranked', () => {

@@ -1,5 +1,6 @@
 import type { WeightingPolicy } from '@redress/contracts';
-import { percentile, type Mark, type MarkKind } from '@redress/projections';
+import { DAY_MS } from '@redress/domain';
+import { percentile, ratio, type Mark, type MarkKind } from '@redress/projections';
 
 /**
  * Appraisal (考核), DOMAIN.md section 5: a person's or a department's figures
@@ -7,25 +8,29 @@ import { percentile, type Mark, type MarkKind } from '@redress/projections';
  *
  * Every figure is taken as of the period's end: a trail is folded only up to
  * then, so events after a period never change it, and a past period
- * recomputed under the same policy version gives the same result.
+ * recomputed under the same policy version gives the same result. (A breach
+ * counts from its deadline, not from when the scheduler recorded it.)
  *
  * - A case is **handled** by whoever held it (its assignee, or for a
  *   department its responsible department) at some moment of the period while
  *   it was open, and by whoever closed it in the period. Reassignment splits a
  *   case between its holders by when each held it.
- * - **Closed**: closed in the period while the subject held it (the last such
- *   closing counts). Timeliness and quality are measured over these cases: how
- *   long they took, whether any SLA deadline was breached, the follow-up score
- *   at the closing, whether they were ever reopened or escalated.
- * - **Weighted complaints**: a case closed in the period (its last closing
- *   there) counts if the finding in force at the closing is substantiated and
- *   its outcome is one the policy counts; rejected, withdrawn and
- *   unsubstantiated complaints never do. It counts against the staff the
- *   finding names (nobody else), and against the department it names, else the
- *   case's department at the closing. Its weight is category weight × severity
- *   multiplier, × the breach multiplier if it breached an SLA, × the
- *   satisfaction multiplier if the complainant was satisfied, capped per
- *   complaint; the score is normalised per `normalisePer` cases handled.
+ * - **Closed**: closed in the period while the subject held it (their last
+ *   such closing counts). Timeliness and quality are measured over these
+ *   cases, each charged to its holders by when things happened: a breach or an
+ *   escalation counts against whoever held the case then, a reopen against
+ *   whoever made the closing it undid; the follow-up score is the one in force
+ *   at the closing.
+ * - **Weighted complaints**: a complaint counts once, in the period of its
+ *   first closing with a substantiated finding and an outcome the policy
+ *   counts, provided that the period's last closing of it still qualifies and
+ *   it has not been withdrawn or rejected by the period's end. Rejected,
+ *   withdrawn and unsubstantiated complaints never count. It counts against
+ *   the staff the finding names (nobody else), and against the department it
+ *   names, else the case's department at the closing. Its weight is category
+ *   weight × severity multiplier, × the breach multiplier if it breached an
+ *   SLA, × the satisfaction multiplier if the complainant was satisfied,
+ *   capped per complaint; the score is also given per `normalisePer` handled.
  */
 export type SubjectKind = 'staff' | 'department';
 
@@ -43,15 +48,18 @@ export interface CaseTrail {
 
 type MarkOf<K extends MarkKind> = Extract<Mark, { readonly 2: K }>;
 
+/** A case one subject closed in the period, with what counts against that closing. */
 interface ClosedCase {
   readonly received: MarkOf<'received'>;
   readonly acknowledged: MarkOf<'acknowledged'> | null;
   readonly closing: MarkOf<'closed'>;
   /** The follow-up in force at the closing (a reopen voids the earlier one). */
   readonly followUp: MarkOf<'followUp'> | null;
+  /** The first breach, and the first escalation, while the subject held the case. */
   readonly breach: MarkOf<'breached'> | null;
-  readonly reopen: MarkOf<'reopened'> | null;
   readonly escalation: MarkOf<'escalated'> | null;
+  /** A reopen (in the period) of one of the subject's closings of the case. */
+  readonly reopen: MarkOf<'reopened'> | null;
 }
 
 export interface WeightedComplaint {
@@ -90,6 +98,16 @@ interface Holder {
   readonly since: Mark;
 }
 
+interface Closing {
+  readonly holder: Holder | null;
+  readonly department: string | null;
+  readonly closing: MarkOf<'closed'>;
+  readonly finding: MarkOf<'finding'> | null;
+  readonly classification: MarkOf<'classified'> | null;
+  readonly followUp: MarkOf<'followUp'> | null;
+  reopen: MarkOf<'reopened'> | null;
+}
+
 export const emptyTally = (): Tally => ({ handled: new Map(), closed: new Map(), openAtEnd: new Map(), weighted: new Map(), departments: new Set() });
 
 const weigh = (policy: WeightingPolicy, finding: MarkOf<'finding'>, closing: MarkOf<'closed'>, classification: MarkOf<'classified'>, breach: MarkOf<'breached'> | null, followUp: MarkOf<'followUp'> | null): WeightedComplaint => {
@@ -116,6 +134,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
 
   for (const { id, marks } of trails) {
     let open = false;
+    let ended = false;
     let assignee: Holder | null = null;
     let department: Holder | null = null;
     let received: MarkOf<'received'> | null = null;
@@ -124,23 +143,33 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
     let finding: MarkOf<'finding'> | null = null;
     let followUp: MarkOf<'followUp'> | null = null;
     let breach: MarkOf<'breached'> | null = null;
-    let reopen: MarkOf<'reopened'> | null = null;
-    let escalation: MarkOf<'escalated'> | null = null;
-    const closings: Array<{ holder: Holder | null; department: string | null; closing: MarkOf<'closed'>; finding: MarkOf<'finding'> | null; classification: MarkOf<'classified'> | null; followUp: MarkOf<'followUp'> | null }> = [];
+    /** When the complaint first closed in a way that counts against staff. */
+    let firstCounted = Number.POSITIVE_INFINITY;
+    const breachBy = new Map<string, MarkOf<'breached'>>();
+    const escalationBy = new Map<string, MarkOf<'escalated'>>();
+    const closings: Closing[] = [];
+    let unreopened: Closing | null = null;
     const holder = () => (kind === 'staff' ? assignee : department);
-    const handledBy = (by: Holder) => {
+    const handledBy = (by: Holder, departmentThen: string | null) => {
       const subject = of(by.who);
       if (!subject.handled.has(id)) subject.handled.set(id, by.since);
-      if (department) subject.departments.add(department.who);
+      if (departmentThen !== null) subject.departments.add(departmentThen);
     };
     let previousAt = Number.NEGATIVE_INFINITY;
     for (const mark of marks) {
       const at = mark[1];
-      // Marks are in the order they happened; the first at or after the period's end ends the fold.
-      if (at >= period.to) break;
+      // A breach is timed at its deadline, which may come before marks recorded ahead of it; it changes no holder.
+      if (mark[2] === 'breached') {
+        const current = holder();
+        if (at < period.to) breach ??= mark;
+        if (at < period.to && current && !breachBy.has(current.who)) breachBy.set(current.who, mark);
+        continue;
+      }
+      // The other marks are in the order they happened: from the period's end on, nothing counts.
+      if (at >= period.to) continue;
       // The stretch since the previous mark reaches into the period: whoever held the case open then handled it.
       const current = holder();
-      if (open && current && at > period.from && at > previousAt) handledBy(current);
+      if (open && current && at > period.from && at > previousAt) handledBy(current, department?.who ?? null);
       previousAt = at;
       switch (mark[2]) {
         case 'received':
@@ -160,27 +189,31 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
           break;
         case 'finding':
           finding = mark;
+          for (const who of kind === 'staff' ? mark[4] : mark[5] === null ? [] : [mark[5]]) known.add(who);
           break;
         case 'followUp':
           followUp = mark;
           break;
-        case 'closed':
+        case 'closed': {
           open = false;
-          if (at >= period.from) closings.push({ holder: current, department: department?.who ?? null, closing: mark, finding, classification, followUp });
+          const counts = finding !== null && finding[3] && classification !== null && counted.has(mark[3]);
+          if (counts && firstCounted === Number.POSITIVE_INFINITY) firstCounted = at;
+          unreopened = at >= period.from ? { holder: current, department: department?.who ?? null, closing: mark, finding, classification, followUp, reopen: null } : null;
+          if (unreopened) closings.push(unreopened);
           break;
+        }
         case 'reopened':
           open = true;
           followUp = null;
-          reopen ??= mark;
+          if (unreopened) unreopened.reopen = mark;
+          unreopened = null;
           break;
         case 'ended':
           open = false;
-          break;
-        case 'breached':
-          breach ??= mark;
+          ended = true;
           break;
         case 'escalated':
-          escalation ??= mark;
+          if (current && !escalationBy.has(current.who)) escalationBy.set(current.who, mark);
           break;
       }
       const now = holder();
@@ -190,18 +223,22 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
 
     const atEnd = holder();
     if (open && atEnd) {
-      handledBy(atEnd);
+      handledBy(atEnd, department?.who ?? null);
       of(atEnd.who).openAtEnd.set(id, atEnd.since);
     }
-    for (const { holder: by, closing, followUp: atClosing } of closings) {
+    const reopenBy = new Map<string, MarkOf<'reopened'>>();
+    for (const { holder: by, department: departmentThen, closing, followUp: atClosing, reopen } of closings) {
       if (!by) continue;
-      // The closer handled it, whatever the timing; a later closing in the period by the same subject replaces an earlier one.
+      // The closer handled it, whatever the timing; their last closing in the period is the one measured.
       const subject = of(by.who);
       subject.handled.set(id, by.since);
-      subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, breach, reopen, escalation });
+      if (departmentThen !== null) subject.departments.add(departmentThen);
+      if (reopen && !reopenBy.has(by.who)) reopenBy.set(by.who, reopen);
+      subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, breach: breachBy.get(by.who) ?? null, escalation: escalationBy.get(by.who) ?? null, reopen: reopenBy.get(by.who) ?? null });
     }
+    // Counted once: in the period of its first counting closing, as the period's last closing left it, unless it has ended since.
     const last = closings[closings.length - 1];
-    if (last?.finding && last.finding[3] && last.classification && counted.has(last.closing[3])) {
+    if (!ended && last && firstCounted >= period.from && last.finding?.[3] && last.classification && counted.has(last.closing[3])) {
       const weighted = weigh(policy, last.finding, last.closing, last.classification, breach, last.followUp);
       const against = kind === 'staff' ? last.finding[4] : [last.finding[5] ?? last.department].filter((d): d is string => d !== null);
       for (const who of against) {
@@ -214,7 +251,6 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
 };
 
 const round = (value: number | null): number | null => (value === null ? null : Math.round(value * 1e4) / 1e4);
-const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 const seconds = (from: Mark, to: Mark): number => Math.round((to[1] - from[1]) / 1000);
 const spread = (values: number[]) => {
   const sorted = Float64Array.from(values).sort();
@@ -249,13 +285,13 @@ export interface Appraisal {
   readonly ranked: boolean;
 }
 
-const DAY = 86_400_000;
-
 /**
  * The figures and the composite. Components are on 0..100: SLA compliance;
  * satisfaction from 1..5; weighted complaints inverted (0 at the cap); cases
- * handled against the workload target for the period's length. A component
- * without a value (nothing closed, no follow-up) is left out and the others'
+ * handled against the workload target for the period's length. A composite
+ * needs closed cases: without any, timeliness and satisfaction have nothing to
+ * measure and the rest would flatter whoever closes nothing, so there is none
+ * (and no rank). Satisfaction without a follow-up is left out and the others'
  * weights are scaled up to sum to 1 (`appliedWeight`).
  */
 export const appraisal = (subject: string, t: Tally, period: AppraisalPeriod, policy: WeightingPolicy): Appraisal => {
@@ -272,14 +308,15 @@ export const appraisal = (subject: string, t: Tally, period: AppraisalPeriod, po
     timeliness: slaCompliance === null ? null : 100 * slaCompliance,
     satisfaction: satisfaction === null ? null : (100 * (satisfaction - 1)) / 4,
     complaints: normalised === null ? null : 100 * (1 - Math.min(normalised, caps.normalisedScore) / caps.normalisedScore),
-    workload: 100 * Math.min(1, handled / ((workloadTarget.casesPer30Days * (period.to - period.from)) / DAY / 30)),
+    workload: 100 * Math.min(1, handled / ((workloadTarget.casesPer30Days * (period.to - period.from)) / DAY_MS / 30)),
   };
-  const present = COMPONENTS.filter((name) => values[name] !== null).reduce((sum, name) => sum + policy.composite[name], 0);
+  const present = closed.length === 0 ? 0 : COMPONENTS.filter((name) => values[name] !== null).reduce((sum, name) => sum + policy.composite[name], 0);
   const components = COMPONENTS.map((name) => {
     const value = values[name];
     const appliedWeight = value === null || present === 0 ? 0 : policy.composite[name] / present;
     return { name, value, weight: policy.composite[name], appliedWeight, contribution: value === null ? 0 : appliedWeight * value };
   });
+  const shown = components.map((c) => ({ ...c, value: round(c.value), appliedWeight: round(c.appliedWeight) as number, contribution: round(c.contribution) as number }));
   return {
     subject,
     figures: {
@@ -297,10 +334,11 @@ export const appraisal = (subject: string, t: Tally, period: AppraisalPeriod, po
       weighting: { complaints: t.weighted.size, score: round(score) as number, normalised: round(normalised), per: policy.normalisePer },
     },
     composite: {
-      score: present === 0 ? null : round(components.reduce((sum, c) => sum + c.contribution, 0)),
-      components: components.map((c) => ({ ...c, value: round(c.value), appliedWeight: round(c.appliedWeight) as number, contribution: round(c.contribution) as number })),
+      // The sum of the contributions as shown, so the parts add up to the whole.
+      score: present === 0 ? null : round(shown.reduce((sum, c) => sum + c.contribution, 0)),
+      components: shown,
     },
-    ranked: handled >= policy.minCasesHandledForRanking,
+    ranked: handled >= policy.minCasesHandledForRanking && present > 0,
   };
 };
 

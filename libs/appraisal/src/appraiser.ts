@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { DAY_MS } from '@redress/domain';
 import type { WeightingPolicy } from '@redress/contracts';
 import { ScanCache, type ActiveGeneration, type Mark } from '@redress/projections';
 import { appraisal, breakdown, emptyTally, rankingTable, tally, type Appraisal, type AppraisalPeriod, type CaseTrail, type SubjectKind } from './appraise';
@@ -10,22 +11,31 @@ export interface WeightingVersion {
   readonly policy: WeightingPolicy;
 }
 
-export interface NotFound {
-  readonly code: 'POLICY_VERSION_NOT_FOUND' | 'STAFF_NOT_FOUND' | 'DEPARTMENT_NOT_FOUND';
+/** Why there is no appraisal to give. */
+export interface Refusal {
+  readonly code: 'POLICY_VERSION_NOT_FOUND' | 'STAFF_NOT_FOUND' | 'DEPARTMENT_NOT_FOUND' | 'PERIOD_NOT_BEGUN';
   readonly message: string;
 }
+
+/**
+ * How long after a period's end its figures are final: time for the SLA
+ * scheduler to record the breaches of its last deadlines (it ticks every 30 s,
+ * and catches up after downtime).
+ */
+export const FINAL_AFTER_MS = DAY_MS;
 
 /** What every appraisal names: its period, how far its facts go, and the policy version it was made under. */
 export interface Basis {
   readonly period: { readonly label: string; readonly from: string; readonly to: string };
   /** The facts are the events up to here: the period's end, or now while the period runs. */
   readonly asOf: string;
-  /** The period is over: its figures will not change. */
+  /** The period ended a day ago or more and the read model has every event written so far: its figures will not change. */
   readonly final: boolean;
   readonly policy: { readonly version: number; readonly effectiveFrom: string; readonly definedAt: string; readonly whatIf: boolean };
 }
 
-export type SubjectReport = Basis & { readonly kind: SubjectKind } & Appraisal & { readonly breakdown: ReturnType<typeof breakdown> };
+/** A person's or department's appraisal; `ranked` only for a person (the ranking is the staff table's). */
+export type SubjectReport = Basis & { readonly kind: SubjectKind } & Omit<Appraisal, 'ranked'> & { readonly ranked?: boolean; readonly breakdown: ReturnType<typeof breakdown> };
 export type StaffRow = Appraisal & { readonly rank: number | null; readonly href: string };
 export type StaffTable = Basis & { readonly department: string | null; readonly rows: readonly StaffRow[] };
 
@@ -39,11 +49,15 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export class Appraiser {
   private readonly trails = new ScanCache<CaseTrail>(['marks'], ([marks], id) => ({ id, marks: JSON.parse(marks as string) as Mark[] }));
 
-  constructor(private readonly versions: () => Promise<readonly WeightingVersion[]>) {}
+  constructor(
+    private readonly versions: () => Promise<readonly WeightingVersion[]>,
+    /** The log's head position: a read model short of it may yet change a finished period. */
+    private readonly head: () => Promise<number>,
+  ) {}
 
   /** A person's (their cases as handler) or a department's appraisal, down to the events behind each figure. */
-  async subject(active: ActiveGeneration, kind: SubjectKind, id: string, period: AppraisalPeriod, askedVersion: number | undefined, now: Date): Promise<E.Either<NotFound, SubjectReport>> {
-    const basis = await this.basis(period, askedVersion, now);
+  async subject(active: ActiveGeneration, kind: SubjectKind, id: string, period: AppraisalPeriod, askedVersion: number | undefined, now: Date): Promise<E.Either<Refusal, SubjectReport>> {
+    const basis = await this.basis(active, period, askedVersion, now);
     if (E.isLeft(basis)) return basis;
     const { bySubject, known } = tally(await this.trails.rows(active), period, kind, basis.right.policy);
     const found = bySubject.get(id);
@@ -52,12 +66,13 @@ export class Appraiser {
       return E.left({ code: kind === 'staff' ? 'STAFF_NOT_FOUND' : 'DEPARTMENT_NOT_FOUND', message: `${who} held a case or was named by a finding up to ${basis.right.basis.asOf}` });
     }
     const t = found ?? emptyTally();
-    return E.right({ ...basis.right.basis, kind, ...appraisal(id, t, period, basis.right.policy), breakdown: breakdown(t) });
+    const { ranked, ...figures } = appraisal(id, t, period, basis.right.policy);
+    return E.right({ ...basis.right.basis, kind, ...figures, ...(kind === 'staff' ? { ranked } : {}), breakdown: breakdown(t) });
   }
 
   /** The staff ranking table; with a department, the staff who handled any of its cases in the period (their figures cover all their cases). */
-  async staffTable(active: ActiveGeneration, period: AppraisalPeriod, department: string | undefined, askedVersion: number | undefined, now: Date): Promise<E.Either<NotFound, StaffTable>> {
-    const basis = await this.basis(period, askedVersion, now);
+  async staffTable(active: ActiveGeneration, period: AppraisalPeriod, department: string | undefined, askedVersion: number | undefined, now: Date): Promise<E.Either<Refusal, StaffTable>> {
+    const basis = await this.basis(active, period, askedVersion, now);
     if (E.isLeft(basis)) return basis;
     const { policy } = basis.right;
     const { bySubject } = tally(await this.trails.rows(active), period, 'staff', policy);
@@ -67,7 +82,9 @@ export class Appraiser {
     return E.right({ ...basis.right.basis, department: department ?? null, rows });
   }
 
-  private async basis(period: AppraisalPeriod, askedVersion: number | undefined, now: Date): Promise<E.Either<NotFound, { basis: Basis; policy: WeightingPolicy }>> {
+  private async basis(active: ActiveGeneration, period: AppraisalPeriod, askedVersion: number | undefined, now: Date): Promise<E.Either<Refusal, { basis: Basis; policy: WeightingPolicy }>> {
+    // A period to come has no facts yet: today's open cases are not its.
+    if (period.from > now.getTime()) return E.left({ code: 'PERIOD_NOT_BEGUN', message: `${period.label} has not begun (it starts ${iso(period.from)})` });
     const versions = await this.versions();
     const firstDay = iso(period.from).slice(0, 10);
     const inEffect = versionInEffect(versions, firstDay);
@@ -81,7 +98,7 @@ export class Appraiser {
       basis: {
         period: { label: period.label, from: iso(period.from), to: iso(period.to) },
         asOf: iso(asOf),
-        final: asOf === period.to,
+        final: now.getTime() >= period.to + FINAL_AFTER_MS && active.position >= (await this.head()),
         policy: { version: chosen.version, effectiveFrom: chosen.policy.effectiveFrom, definedAt: chosen.definedAt, whatIf: chosen.version !== inEffect?.version },
       },
       policy: chosen.policy,
@@ -89,8 +106,14 @@ export class Appraiser {
   }
 }
 
+interface Column<T> {
+  readonly zh: string;
+  readonly en: string;
+  readonly value: (of: T) => string | number | boolean | null;
+}
+
 /** The staff table's columns, for CSV (titled in Chinese and English) and the CLI (English). */
-export const STAFF_TABLE_COLUMNS: ReadonlyArray<{ readonly zh: string; readonly en: string; readonly value: (row: StaffRow) => string | number | null }> = [
+export const STAFF_TABLE_COLUMNS: ReadonlyArray<Column<StaffRow>> = [
   { zh: '排名', en: 'Rank', value: (row) => row.rank },
   { zh: '员工', en: 'Staff', value: (row) => row.subject },
   { zh: '综合得分', en: 'Composite', value: (row) => row.composite.score },
@@ -98,7 +121,9 @@ export const STAFF_TABLE_COLUMNS: ReadonlyArray<{ readonly zh: string; readonly 
   { zh: '已结案', en: 'Closed', value: (row) => row.figures.workload.closed },
   { zh: '期末未结', en: 'Open at end', value: (row) => row.figures.workload.openAtEnd },
   { zh: '首次响应中位数(秒)', en: 'First response median (s)', value: (row) => row.figures.timeliness.firstResponseSeconds.median },
+  { zh: '首次响应P90(秒)', en: 'First response p90 (s)', value: (row) => row.figures.timeliness.firstResponseSeconds.p90 },
   { zh: '解决时长中位数(秒)', en: 'Resolution median (s)', value: (row) => row.figures.timeliness.resolutionSeconds.median },
+  { zh: '解决时长P90(秒)', en: 'Resolution p90 (s)', value: (row) => row.figures.timeliness.resolutionSeconds.p90 },
   { zh: 'SLA达标率', en: 'SLA compliance', value: (row) => row.figures.timeliness.slaCompliance },
   { zh: '满意度', en: 'Satisfaction', value: (row) => row.figures.quality.satisfaction },
   { zh: '重开率', en: 'Reopen rate', value: (row) => row.figures.quality.reopenRate },
@@ -106,4 +131,13 @@ export const STAFF_TABLE_COLUMNS: ReadonlyArray<{ readonly zh: string; readonly 
   { zh: '加权投诉数', en: 'Weighted complaints', value: (row) => row.figures.weighting.complaints },
   { zh: '加权分', en: 'Weighted score', value: (row) => row.figures.weighting.score },
   { zh: '每百件加权分', en: 'Weighted per 100 handled', value: (row) => row.figures.weighting.normalised },
+];
+
+/** What the whole table rests on, repeated on every CSV row so a copied row still says what it is. */
+export const STAFF_TABLE_BASIS_COLUMNS: ReadonlyArray<Column<StaffTable>> = [
+  { zh: '期间', en: 'Period', value: (table) => table.period.label },
+  { zh: '截至', en: 'As of', value: (table) => table.asOf },
+  { zh: '定稿', en: 'Final', value: (table) => table.final },
+  { zh: '权重政策版本', en: 'Policy version', value: (table) => table.policy.version },
+  { zh: '假设分析', en: 'What-if', value: (table) => table.policy.whatIf },
 ];

@@ -125,10 +125,10 @@ export const instant = described(
   { type: 'string', format: 'date-time' },
 );
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** A calendar day, "2026-12-01", that exists (no 2026-02-31). */
 const isDay = (u: unknown): u is string => {
-  const match = typeof u === 'string' ? DAY.exec(u) : null;
+  const match = typeof u === 'string' ? DAY_PATTERN.exec(u) : null;
   return match !== null && isInstant(`${u as string}T00:00:00Z`);
 };
 export const day = described(

@@ -2,6 +2,8 @@
  * Calendar periods in UTC, as analysis groups by them and appraisal reports
  * on them: 2026-11-25, 2026-W48 (ISO 8601 weeks), 2026-11, 2026-Q4.
  */
+export const DAY_MS = 86_400_000;
+
 export const PERIODS = ['day', 'week', 'month', 'quarter'] as const;
 export type Period = (typeof PERIODS)[number];
 
@@ -18,7 +20,7 @@ export const periodOf = (period: Period, instant: string): string => {
       // ISO 8601: the week with the year's first Thursday is week 1.
       const date = new Date(Date.UTC(Number(instant.slice(0, 4)), Number(instant.slice(5, 7)) - 1, Number(instant.slice(8, 10))));
       date.setUTCDate(date.getUTCDate() + 4 - (date.getUTCDay() || 7));
-      const week = Math.ceil(((date.getTime() - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000 + 1) / 7);
+      const week = Math.ceil(((date.getTime() - Date.UTC(date.getUTCFullYear(), 0, 1)) / DAY_MS + 1) / 7);
       return `${date.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
     }
   }

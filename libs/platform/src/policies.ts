@@ -43,9 +43,9 @@ export class InvalidPolicyError extends Error {
   }
 }
 
-/** Another version was defined at the same time. */
+/** Another version was defined at the same time; `currentRevision` is the policy stream's head now. */
 export class PolicyConflictError extends Error {
-  constructor() {
+  constructor(readonly currentRevision: number | null) {
     super('another version was defined at the same time; read it and try again');
   }
 }
@@ -92,7 +92,7 @@ export class VersionedPolicies<P> {
     if (E.isLeft(valid)) throw new InvalidPolicyError(this.kind.invalidCode, valid.left);
     const { version } = await this.current();
     await this.append(valid.right, version + 1, author, correlationId).catch((error: unknown) => {
-      throw error instanceof WrongExpectedRevisionError ? new PolicyConflictError() : error;
+      throw error instanceof WrongExpectedRevisionError ? new PolicyConflictError(error.actual === 'no_stream' ? null : error.actual) : error;
     });
     return this.current();
   }

@@ -1,7 +1,7 @@
-import { Inject, NotFoundException } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import * as E from 'fp-ts/Either';
-import type { Appraiser, NotFound, StaffTable, SubjectKind, SubjectReport } from '@redress/appraisal';
+import type { Appraiser, Refusal, StaffTable, SubjectKind, SubjectReport } from '@redress/appraisal';
 import type { ProjectionCatalog } from '@redress/projections';
 import type { Clock } from '@redress/platform';
 import { readable } from '../read-models/read-your-writes';
@@ -9,8 +9,9 @@ import type { AtPosition } from '../read-models/read-model-queries';
 import { APPRAISER, CLOCK, PROJECTION_CATALOG } from '../tokens';
 import type { AppraisalQuery } from './appraisal-query';
 
-const found = <T>(result: E.Either<NotFound, T>): T => {
-  if (E.isLeft(result)) throw new NotFoundException(result.left);
+/** 404 for what does not exist; 422 for a period that has not begun. */
+const found = <T>(result: E.Either<Refusal, T>): T => {
+  if (E.isLeft(result)) throw new HttpException(result.left, result.left.code === 'PERIOD_NOT_BEGUN' ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.NOT_FOUND);
   return result.right;
 };
 

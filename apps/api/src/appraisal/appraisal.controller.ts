@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { STAFF_TABLE_COLUMNS, type StaffTable } from '@redress/appraisal';
+import { STAFF_TABLE_BASIS_COLUMNS, STAFF_TABLE_COLUMNS, type StaffTable } from '@redress/appraisal';
 import { CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import { toCsv } from '../read-models/csv';
@@ -34,9 +34,10 @@ export class AppraisalController {
     const table = answer(reply, (await this.queries.execute(new RankStaff(query, textParam(params, 'department', 200), parseMinPosition(minPosition)))) as AtPosition<StaffTable>);
     if (!/\btext\/csv\b/.test(accept ?? '')) return table;
     void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="appraisal-${table.period.label}-v${table.policy.version}.csv"`);
+    const basis = STAFF_TABLE_BASIS_COLUMNS.map(({ value }) => value(table));
     return toCsv(
-      STAFF_TABLE_COLUMNS.map(({ zh, en }) => `${zh} ${en}`),
-      table.rows.map((row) => STAFF_TABLE_COLUMNS.map(({ value }) => value(row))),
+      [...STAFF_TABLE_COLUMNS, ...STAFF_TABLE_BASIS_COLUMNS].map(({ zh, en }) => `${zh} ${en}`),
+      table.rows.map((row) => [...STAFF_TABLE_COLUMNS.map(({ value }) => value(row)), ...basis]),
     );
   }
 

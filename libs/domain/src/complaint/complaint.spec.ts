@@ -121,6 +121,7 @@ describe('complaint decider', () => {
         ]));
 
     it('refuses a second receive of the same case', () => given(received).when({ type: 'ReceiveComplaint', complaintId: ID, body }).thenFails('COMPLAINT_ALREADY_EXISTS'));
+    it('refuses a complaint received later than now', () => given([]).when({ type: 'ReceiveComplaint', complaintId: ID, body: { ...body, receivedAt: '2026-11-25T10:00:00.001Z' } }).thenFails('RECEIVED_IN_FUTURE'));
   });
 
   describe('acknowledge', () => {

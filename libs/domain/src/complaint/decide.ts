@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import type { ComplaintEvent, Remedy, SlaPolicy } from '@redress/contracts';
+import { DAY_MS } from '../calendar';
 import { dueBreaches, slaDeadlines } from '../sla/sla';
 import type { ComplaintCommand } from './command';
 import { complaintError, type ComplaintError } from './errors';
@@ -72,8 +73,6 @@ const remedyTotal = (remedies: readonly Remedy[]): E.Either<ComplaintError, numb
   return E.right(Math.round(priced.reduce((sum, r) => sum + (r.amount ?? 0), 0) * 100) / 100);
 };
 
-const DAY_MS = 86_400_000;
-
 /**
  * The complaint lifecycle (DOMAIN.md section 1) as a pure function: the
  * events a command produces on a case, or the rule it breaks. Nothing is
@@ -83,6 +82,8 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
   if (command.type === 'ReceiveComplaint') {
     if (state.status !== 'none') return refuse('COMPLAINT_ALREADY_EXISTS', 'this complaint has already been received');
     const { complainant, receivedAt, ...rest } = command.body;
+    // Intake may record a complaint that arrived earlier (a letter, a call taken on paper), never one still to come.
+    if (receivedAt !== undefined && receivedAt > ctx.now) return refuse('RECEIVED_IN_FUTURE', `receivedAt ${receivedAt} is later than now (${ctx.now})`);
     const { id: givenId, anonymous, ...details } = complainant;
     // An anonymous complaint must not be linkable to a customer record either.
     const complainantId = anonymous === true ? undefined : givenId;

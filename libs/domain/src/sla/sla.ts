@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import type { SlaDeadlines, SlaPolicy, SlaStep } from '@redress/contracts';
+import { DAY_MS } from '../calendar';
 
 type Severity = 'low' | 'medium' | 'high' | 'critical';
 type Deadlines = t.TypeOf<typeof SlaDeadlines>;
@@ -22,7 +23,6 @@ const UP: Record<Severity, Severity> = { low: 'medium', medium: 'high', high: 'c
 export const effectiveSeverity = (severity: Severity, urgency: string): Severity => (urgency === 'urgent' ? UP[severity] : severity);
 
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 const minutesOf = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 
 /**
@@ -40,11 +40,11 @@ export const addServiceHours = (policy: SlaPolicy, from: string, hours: number):
   let local = start + offset;
   for (let days = 0; remaining > 0; days += 1) {
     if (days > 3660) throw new Error('the SLA policy leaves no working time within ten years');
-    const midnight = Math.floor(local / DAY) * DAY;
+    const midnight = Math.floor(local / DAY_MS) * DAY_MS;
     const weekday = ((new Date(midnight).getUTCDay() + 6) % 7) + 1;
     const working = business.days.includes(weekday) && !holidays.has(new Date(midnight).toISOString().slice(0, 10));
     if (!working || local >= midnight + close) {
-      local = midnight + DAY;
+      local = midnight + DAY_MS;
       continue;
     }
     local = Math.max(local, midnight + open);
@@ -54,7 +54,7 @@ export const addServiceHours = (policy: SlaPolicy, from: string, hours: number):
       remaining = 0;
     } else {
       remaining -= available;
-      local = midnight + DAY;
+      local = midnight + DAY_MS;
     }
   }
   return new Date(local - offset).toISOString();

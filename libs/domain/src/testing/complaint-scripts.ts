@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import { ComplaintEventCodecs, type ComplaintEvent } from '@redress/contracts';
+import { DAY_MS } from '../calendar';
 import type { ComplaintCommand } from '../complaint/command';
 import { decide, type DecidingStaff } from '../complaint/decide';
 import { evolve } from '../complaint/evolve';
@@ -79,7 +80,7 @@ export const run = (steps: readonly Step[], check: (state: Complaint, history: r
   let day = 0;
   for (const [cmd, later, by] of steps) {
     day += later;
-    const now = new Date(Date.UTC(2026, 10, 1) + day * 86_400_000).toISOString();
+    const now = new Date(Date.UTC(2026, 10, 1) + day * DAY_MS).toISOString();
     const decision = decide(cmd, state, { now, actor: by, newId: () => 'generated', policy: DEFAULT_COMPLAINT_POLICY, sla: { version: 1, policy: DEFAULT_SLA_POLICY } });
     if (E.isLeft(decision)) continue;
     for (const event of decision.right) {

@@ -125,7 +125,8 @@ class Cell {
 
 /** Nearest rank: the smallest value with at least p of the values at or below it. */
 export const percentile = (sorted: ArrayLike<number>, p: number): number | null => (sorted.length === 0 ? null : (sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] as number));
-const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
+/** A share, or null with nothing to divide by. */
+export const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 
 const figure = (cell: Cell, metric: Metric): number | null => {
   switch (metric) {

@@ -19,6 +19,7 @@ export type Mark =
   | readonly [revision: number, at: number, kind: 'closed', outcome: string]
   | readonly [revision: number, at: number, kind: 'reopened']
   | readonly [revision: number, at: number, kind: 'ended', how: 'rejected' | 'withdrawn']
+  /** At the deadline it missed: the one mark that can come before marks ahead of it in the stream. */
   | readonly [revision: number, at: number, kind: 'breached']
   | readonly [revision: number, at: number, kind: 'escalated'];
 export type MarkKind = Mark[2];
@@ -36,8 +37,8 @@ type Marker<K extends ComplaintEventType> = (data: DataOf<K>, revision: number, 
 
 /** The events appraisal reads, each as its mark; the others leave the trail alone. */
 const MARKERS: { readonly [K in ComplaintEventType]?: Marker<K> } = {
-  // Receipt counts from the time the complaint was received, which intake may give.
-  ComplaintReceived: (data, revision) => [revision, Date.parse(data.receivedAt), 'received'],
+  // Receipt counts from when the complaint was received, which intake may give (never later than it was recorded, so marks stay in order).
+  ComplaintReceived: (data, revision, at) => [revision, Math.min(Date.parse(data.receivedAt), at), 'received'],
   ComplaintAcknowledged: (_, revision, at) => [revision, at, 'acknowledged'],
   ComplaintClassified: (data, revision, at) => [revision, at, 'classified', data.category, data.severity, data.department],
   ComplaintAssigned: (data, revision, at) => [revision, at, 'assigned', data.assignee, data.department ?? null],
@@ -48,7 +49,8 @@ const MARKERS: { readonly [K in ComplaintEventType]?: Marker<K> } = {
   ComplaintReopened: (_, revision, at) => [revision, at, 'reopened'],
   ComplaintRejected: (_, revision, at) => [revision, at, 'ended', 'rejected'],
   ComplaintWithdrawn: (_, revision, at) => [revision, at, 'ended', 'withdrawn'],
-  SlaBreached: (_, revision, at) => [revision, at, 'breached'],
+  // A breach happened at its deadline; the scheduler records it up to a tick later (or, after downtime, much later).
+  SlaBreached: (data, revision) => [revision, Date.parse(data.deadline), 'breached'],
   ComplaintEscalated: (_, revision, at) => [revision, at, 'escalated'],
 };
 

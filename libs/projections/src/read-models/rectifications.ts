@@ -1,4 +1,4 @@
-import { evolveRectification, initialRectification, isOverdueNow, occurredAt, rectificationEvent, rectificationIdOf, type Rectification } from '@redress/domain';
+import { DAY_MS, evolveRectification, initialRectification, isOverdueNow, occurredAt, rectificationEvent, rectificationIdOf, type Rectification } from '@redress/domain';
 import type { Document, Filter } from '../document-store';
 import { asStored, type Projection } from '../engine/projection';
 
@@ -45,8 +45,6 @@ export const overdueFilter = (overdue: boolean, now: string): Filter => {
   return overdue ? isOverdue : { overdue: { $ne: true }, $or: [{ status: { $nin: AWAITING_FEEDBACK } }, { 'dispatch.deadline': { $gte: now } }] };
 };
 
-const DAY = 86_400_000;
-
 /**
  * One row of the tracking table (投诉问题整改跟踪表), DOMAIN.md section 2, in
  * its column order; `no` is the row's number in the listing (序号).
@@ -74,7 +72,7 @@ export const trackingRow = (no: number, item: RectificationDocument, now: string
     stepName: STEP_NAMES[item.step],
     status: item.status,
     overdue: item.overdue || isOverdueNow(item, now),
-    daysOpen: dispatchedAt === null ? 0 : Math.max(0, Math.floor((Date.parse(end) - Date.parse(dispatchedAt)) / DAY)),
+    daysOpen: dispatchedAt === null ? 0 : Math.max(0, Math.floor((Date.parse(end) - Date.parse(dispatchedAt)) / DAY_MS)),
     returns: item.returns,
     updatedAt: item.updatedAt,
   };

@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@redress/event-store';
+import { DEFAULT_WEIGHTING_POLICY } from '@redress/appraisal';
+import { InvalidPolicyError, PolicyConflictError, VersionedPolicies, WEIGHTING_POLICY } from './policies';
+
+describe('versioned policies', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redress-policies-'));
+  const store = new SqliteEventStore({ file: join(dir, 'events.db') });
+  const clock = { now: () => new Date('2026-11-26T10:00:00Z') };
+  const policies = new VersionedPolicies(WEIGHTING_POLICY, store, clock);
+  const author = { user: 'ana', role: 'analysis' };
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the default as version 1 before anything is written, then writes it once', async () => {
+    expect(await policies.versions()).toEqual([{ version: 1, definedAt: '1970-01-01T00:00:00.000Z', definedBy: { user: 'system', role: 'system' }, policy: DEFAULT_WEIGHTING_POLICY }]);
+    await Promise.all([policies.ensureDefault(), policies.ensureDefault()]);
+    expect((await store.readStream('policy-weighting')).map((e) => [e.type, e.data.version])).toEqual([['WeightingPolicyDefined', 1]]);
+    expect((await policies.current()).definedAt).toBe('2026-11-26T10:00:00.000Z');
+  });
+
+  it('refuses a version that does not make sense, with every problem, and writes nothing', async () => {
+    const refused = policies.define({ ...DEFAULT_WEIGHTING_POLICY, effectiveFrom: '2026-11-26', normalisePer: 0 }, author, 'c-1');
+    await expect(refused).rejects.toThrow(InvalidPolicyError);
+    await expect(refused).rejects.toMatchObject({ code: 'INVALID_WEIGHTING_POLICY', problems: ['normalisePer must be more than 0 (is 0)', expect.stringContaining('effectiveFrom must be a later day than today (2026-11-26)')] });
+    expect((await policies.current()).version).toBe(1);
+  });
+
+  it('of two versions defined at once, one is written and the other is told the stream moved', async () => {
+    const next = { ...DEFAULT_WEIGHTING_POLICY, effectiveFrom: '2026-12-01' };
+    const outcomes = await Promise.allSettled([policies.define(next, author, 'c-2'), policies.define(next, author, 'c-3')]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(refused?.reason).toBeInstanceOf(PolicyConflictError);
+    expect(refused?.reason).toMatchObject({ currentRevision: 1 });
+    expect((await policies.versions()).map((v) => [v.version, v.policy.effectiveFrom])).toEqual([[1, '1970-01-01'], [2, '2026-12-01']]);
+  });
+});
