@@ -9,49 +9,32 @@ import type { AtPosition } from '../read-models/read-model-queries';
 import { APPRAISER, CLOCK, PROJECTION_CATALOG } from '../tokens';
 import type { AppraisalQuery } from './appraisal-query';
 
-/** 404 for what does not exist; 422 for a period that has not begun. */
-const found = <T>(result: E.Either<Refusal, T>): T => {
-  if (E.isLeft(result)) throw new HttpException(result.left, result.left.code === 'PERIOD_NOT_BEGUN' ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.NOT_FOUND);
-  return result.right;
-};
+/** One person's or department's appraisal, or the staff table (of a department's staff). */
+export type AppraisalTarget = { readonly kind: SubjectKind; readonly id: string } | { readonly staffTable: true; readonly department: string | undefined };
 
-export class AppraiseSubject {
+export class Appraise {
   constructor(
-    readonly kind: SubjectKind,
-    readonly id: string,
+    readonly target: AppraisalTarget,
     readonly query: AppraisalQuery,
     readonly minPosition: number | undefined,
   ) {}
 }
-@QueryHandler(AppraiseSubject)
-export class AppraiseSubjectHandler implements IQueryHandler<AppraiseSubject> {
+
+@QueryHandler(Appraise)
+export class AppraiseHandler implements IQueryHandler<Appraise> {
   constructor(
     @Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog,
     @Inject(APPRAISER) private readonly appraiser: Appraiser,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-  async execute({ kind, id, query, minPosition }: AppraiseSubject): Promise<AtPosition<SubjectReport>> {
-    const active = await readable(this.catalog, 'appraisal', minPosition);
-    return { position: active.position, result: found(await this.appraiser.subject(active, kind, id, query.period, query.policyVersion, this.clock.now())) };
-  }
-}
 
-export class RankStaff {
-  constructor(
-    readonly query: AppraisalQuery,
-    readonly department: string | undefined,
-    readonly minPosition: number | undefined,
-  ) {}
-}
-@QueryHandler(RankStaff)
-export class RankStaffHandler implements IQueryHandler<RankStaff> {
-  constructor(
-    @Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog,
-    @Inject(APPRAISER) private readonly appraiser: Appraiser,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
-  async execute({ query, department, minPosition }: RankStaff): Promise<AtPosition<StaffTable>> {
+  async execute({ target, query: { period, policyVersion }, minPosition }: Appraise): Promise<AtPosition<SubjectReport | StaffTable>> {
     const active = await readable(this.catalog, 'appraisal', minPosition);
-    return { position: active.position, result: found(await this.appraiser.staffTable(active, query.period, department, query.policyVersion, this.clock.now())) };
+    const now = this.clock.now();
+    const result: E.Either<Refusal, SubjectReport | StaffTable> =
+      'staffTable' in target ? await this.appraiser.staffTable(active, period, target.department, policyVersion, now) : await this.appraiser.subject(active, target.kind, target.id, period, policyVersion, now);
+    // 404 for what does not exist; 422 for a period that has not begun.
+    if (E.isLeft(result)) throw new HttpException(result.left, result.left.code === 'PERIOD_NOT_BEGUN' ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.NOT_FOUND);
+    return { position: active.position, result: result.right };
   }
 }

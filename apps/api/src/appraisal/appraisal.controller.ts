@@ -10,7 +10,7 @@ import type { AtPosition } from '../read-models/read-model-queries';
 import { ANALYSTS, answer } from '../read-models/read-models.controller';
 import { parseMinPosition } from '../read-models/read-your-writes';
 import { parseAppraisalQuery, parseSubject } from './appraisal-query';
-import { AppraiseSubject, RankStaff } from './appraisal-queries';
+import { Appraise } from './appraisal-queries';
 
 /**
  * Appraisal (考核): analysts see everyone's; a member of staff sees their own,
@@ -31,7 +31,7 @@ export class AppraisalController {
   ) {
     requireRole(staff, ANALYSTS, 'reading the staff appraisal table');
     const query = parseAppraisalQuery(params, ['department']);
-    const table = answer(reply, (await this.queries.execute(new RankStaff(query, textParam(params, 'department', 200), parseMinPosition(minPosition)))) as AtPosition<StaffTable>);
+    const table = answer(reply, (await this.queries.execute(new Appraise({ staffTable: true, department: textParam(params, 'department', 200) }, query, parseMinPosition(minPosition)))) as AtPosition<StaffTable>);
     if (!/\btext\/csv\b/.test(accept ?? '')) return table;
     void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="appraisal-${table.period.label}-v${table.policy.version}.csv"`);
     const basis = STAFF_TABLE_BASIS_COLUMNS.map(({ value }) => value(table));
@@ -45,13 +45,13 @@ export class AppraisalController {
   async staffMember(@Param('userId') userId: string, @Query() params: QueryParams, @Headers('x-min-position') minPosition: string | undefined, @CurrentStaff() staff: StaffMember, @Res({ passthrough: true }) reply: FastifyReply) {
     const subject = parseSubject('STAFF', userId);
     if (staff.user !== subject) requireRole(staff, ANALYSTS, 'reading another member of staff’s appraisal');
-    return answer(reply, await this.queries.execute(new AppraiseSubject('staff', subject, parseAppraisalQuery(params), parseMinPosition(minPosition))));
+    return answer(reply, await this.queries.execute(new Appraise({ kind: 'staff', id: subject }, parseAppraisalQuery(params), parseMinPosition(minPosition))));
   }
 
   @Get('departments/:department')
   async department(@Param('department') department: string, @Query() params: QueryParams, @Headers('x-min-position') minPosition: string | undefined, @CurrentStaff() staff: StaffMember, @Res({ passthrough: true }) reply: FastifyReply) {
     const subject = parseSubject('DEPARTMENT', department);
     if (!(staff.role === 'department' && staff.department === subject)) requireRole(staff, ANALYSTS, 'reading another department’s appraisal');
-    return answer(reply, await this.queries.execute(new AppraiseSubject('department', subject, parseAppraisalQuery(params), parseMinPosition(minPosition))));
+    return answer(reply, await this.queries.execute(new Appraise({ kind: 'department', id: subject }, parseAppraisalQuery(params), parseMinPosition(minPosition))));
   }
 }

@@ -8,7 +8,7 @@ import { PoliciesModule } from '../policies/policies.module';
 import { ReadModelsModule } from '../read-models/read-models.module';
 import { APPRAISER, EVENT_STORE, WEIGHTING_POLICIES } from '../tokens';
 import { AppraisalController } from './appraisal.controller';
-import { AppraiseSubjectHandler, RankStaffHandler } from './appraisal-queries';
+import { AppraiseHandler } from './appraisal-queries';
 
 @Module({
   imports: [CqrsModule, PoliciesModule, ReadModelsModule],
@@ -20,8 +20,7 @@ import { AppraiseSubjectHandler, RankStaffHandler } from './appraisal-queries';
       useFactory: (policies: VersionedPolicies<WeightingPolicy>, events: EventStore) => new Appraiser(() => policies.versions(), () => events.headPosition()),
       inject: [WEIGHTING_POLICIES, EVENT_STORE],
     },
-    AppraiseSubjectHandler,
-    RankStaffHandler,
+    AppraiseHandler,
   ],
 })
 export class AppraisalModule {}
