@@ -127,7 +127,7 @@ describe('complaints api', () => {
       revision: 0,
       position: created.body.position,
       data: { complaintId: id, channel: 'phone', complainant: { name: 'Li Wei', anonymous: false } },
-      metadata: { correlationId: 'call-centre-42', causationId: expect.any(String), schemaVersion: 1, prevHash: '0'.repeat(64), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      metadata: { correlationId: 'call-centre-42', causationId: expect.any(String), schemaVersion: 2, prevHash: '0'.repeat(64), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
     expect(events[1]!.metadata.prevHash).toBe(events[0]!.metadata.hash);
     expect(new Set(events.map((e) => e.metadata.causationId)).size).toBe(12);

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import type { EventStore } from '@redress/event-store';
 import { loadConfig, openDocumentStore, openEventStore, systemClock, type Env } from '@redress/platform';
 import type { DocumentStore } from '@redress/projections';
+import { writeFileSync } from 'node:fs';
+import { publishedCatalogue, renderCatalogue } from '@redress/contracts';
 import { appraisal } from './appraisal';
 import { UsageError, type CliIo, type ExitCode } from './cli-io';
 import { rebuild } from './rebuild';
@@ -24,6 +26,8 @@ commands:
   rebuild [PROJECTION]     replay the log into fresh read models and swap them in
                            (blue/green; safe while the api runs); projections: cases,
                            rectifications, appraisal (default: all)
+  catalogue [--out FILE]   the event catalogue as Markdown (npm run catalogue writes
+                           docs/events.md)
   appraisal --period P [--department D] [--policy-version N]
                            print the staff appraisal table: P is a month (2026-10), a
                            quarter (2026-Q3) or days (2026-10-01..2026-10-15); N a
@@ -86,6 +90,13 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         const { positionals } = parseArgs({ args: [...rest], options: {}, allowPositionals: true, strict: true });
         if (positionals.length > 1) throw new UsageError('rebuild takes at most one projection name');
         return await withStores(env, (events, documents) => rebuild(events, documents, positionals[0], io));
+      }
+      case 'catalogue': {
+        const { values } = parseArgs({ args: [...rest], options: { out: { type: 'string' } }, strict: true });
+        const markdown = renderCatalogue(publishedCatalogue());
+        if (values.out === undefined) io.out(markdown.trimEnd());
+        else writeFileSync(values.out, markdown);
+        return 0;
       }
       case 'appraisal': {
         const { values } = parseArgs({ args: [...rest], options: { period: { type: 'string' }, department: { type: 'string' }, 'policy-version': { type: 'string' } }, strict: true });

@@ -7,3 +7,4 @@ export * from './json-schema';
 export * from './rectification/contracts';
 export * from './sla/contracts';
 export * from './appraisal/contracts';
+export * from './catalogue';

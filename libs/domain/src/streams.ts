@@ -1,4 +1,4 @@
-import { isComplaintEventType, isRectificationEventType, type RectificationEvent } from '@redress/contracts';
+import { isComplaintEventType, isRectificationEventType, upcast, type RectificationEvent } from '@redress/contracts';
 import type { TimedComplaintEvent } from './complaint';
 
 /**
@@ -31,14 +31,20 @@ export interface StoredEvent {
 /** When it happened: the occurred-at of its metadata (an import's original time), else when it was recorded. */
 export const occurredAt = (event: StoredEvent): string => (typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.recordedAt);
 
+/** The version an event was stored in: its metadata's schemaVersion, 1 for events written before versions were recorded. */
+export const storedVersion = (event: StoredEvent): number => (typeof event.metadata.schemaVersion === 'number' ? event.metadata.schemaVersion : 1);
+
+/** Data as its type's current version, whatever version it was stored in. */
+export const currentData = (event: StoredEvent): object => upcast(event.type, storedVersion(event), event.data as Record<string, unknown>).data;
+
 export const complaintEvent = (event: StoredEvent): TimedComplaintEvent | undefined =>
-  isComplaintEventType(event.type) ? ({ type: event.type, data: event.data, at: occurredAt(event) } as TimedComplaintEvent) : undefined;
+  isComplaintEventType(event.type) ? ({ type: event.type, data: currentData(event), at: occurredAt(event) } as TimedComplaintEvent) : undefined;
 
 /** The complaint events of a stream, with the time each occurred (SLA progress needs it). */
 export const complaintEvents = (recorded: readonly StoredEvent[]): TimedComplaintEvent[] =>
   recorded.flatMap((event) => complaintEvent(event) ?? []);
 
 export const rectificationEvent = (event: StoredEvent): RectificationEvent | undefined =>
-  isRectificationEventType(event.type) ? ({ type: event.type, data: event.data } as RectificationEvent) : undefined;
+  isRectificationEventType(event.type) ? ({ type: event.type, data: currentData(event) } as RectificationEvent) : undefined;
 
 export const rectificationEvents = (recorded: readonly StoredEvent[]): RectificationEvent[] => recorded.flatMap((event) => rectificationEvent(event) ?? []);

@@ -21,13 +21,15 @@ const id = text(100, 'Id');
 const name = text(200, 'Name');
 const note = text(4000, 'Note');
 const summary = text(4000, 'Summary');
+/** The language the complaint was made in, as a BCP 47 tag (zh-CN, en); `und` when nobody said. */
+export const Language = text(35, 'Language');
 
 export const Complainant = struct('Complainant', {}, { id, name, contact: text(200, 'Contact'), customerType: CustomerType, anonymous: bool });
 
 export const ReceiveComplaintBody = struct(
   'ReceiveComplaintBody',
   { channel: Channel, complainant: Complainant, subject: text(300, 'Subject'), content: text(20_000, 'Content') },
-  { product: name, region: name, externalRef: text(200, 'ExternalRef'), receivedAt: instant },
+  { product: name, region: name, externalRef: text(200, 'ExternalRef'), receivedAt: instant, language: Language },
 );
 export const AcknowledgeBody = struct('AcknowledgeBody', {}, { message: note });
 export const ClassifyBody = struct('ClassifyBody', { category: Category, severity: Severity, urgency: Urgency, department: name });

@@ -9,6 +9,7 @@ import {
   FollowUpBody,
   ImplementBody,
   InvestigationNoteBody,
+  Language,
   Remedy,
   ReopenBody,
   RejectBody,
@@ -35,6 +36,8 @@ export const ComplaintReceived = struct(
     subject: text(300, 'Subject'),
     content: text(20_000, 'Content'),
     receivedAt: instant,
+    /** Since version 2; version 1 events read as `und` (undetermined). */
+    language: Language,
   },
   {
     product: name,
@@ -89,7 +92,12 @@ export const ComplaintEscalated = struct('ComplaintEscalated', { level: integer(
 
 /** Every complaint event type with its data codec and current schema version. */
 export const ComplaintEventCodecs = {
-  ComplaintReceived: { version: 1, data: ComplaintReceived, description: 'A complaint was received and recorded from a channel.' },
+  ComplaintReceived: {
+    version: 2,
+    data: ComplaintReceived,
+    description: 'A complaint was received and recorded from a channel. Version 2 added `language`.',
+    upcasters: { 1: (data: Record<string, unknown>) => ({ ...data, language: 'und' }) },
+  },
   ComplaintAcknowledged: { version: 1, data: ComplaintAcknowledged, description: 'The first response was given to the complainant.' },
   ComplaintClassified: { version: 1, data: ComplaintClassified, description: 'Category, severity, urgency and responsible department were set.' },
   ComplaintAssigned: { version: 1, data: ComplaintAssigned, description: 'An owner was assigned.' },

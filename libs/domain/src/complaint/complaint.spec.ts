@@ -41,6 +41,7 @@ const received: ComplaintEvent[] = [
       subject: 'Parcel arrived damaged',
       content: 'The box was soaked and the vase broken.',
       receivedAt: '2026-11-25T08:00:00.000Z',
+      language: 'zh-CN',
     },
   },
 ];
@@ -95,6 +96,7 @@ describe('complaint decider', () => {
               subject: 'Overcharged',
               content: 'Charged twice for one order',
               receivedAt: NOW,
+              language: 'und',
               // Provisional, until classification: the medium targets (24 h, 48 h, 7 d, 28 d).
               sla: { policyVersion: 3, acknowledge: '2026-11-26T10:00:00.000Z', classify: '2026-11-27T10:00:00.000Z', resolution_proposed: '2026-12-02T10:00:00.000Z', final_response: '2026-12-23T10:00:00.000Z' },
             },
@@ -115,6 +117,7 @@ describe('complaint decider', () => {
               subject: 'Overcharged',
               content: 'Charged twice for one order',
               receivedAt: '2026-11-20T00:00:00.000Z',
+              language: 'und',
               sla: { policyVersion: 3, acknowledge: '2026-11-21T00:00:00.000Z', classify: '2026-11-22T00:00:00.000Z', resolution_proposed: '2026-11-27T00:00:00.000Z', final_response: '2026-12-18T00:00:00.000Z' },
             },
           },

@@ -96,6 +96,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
         // An anonymous complainant leaves no name or contact behind, even if one was typed in.
         complainant: anonymous === true ? { anonymous: true, ...(details.customerType ? { customerType: details.customerType } : {}) } : { ...details, anonymous: false },
         receivedAt: receivedAt ?? ctx.now,
+        language: rest.language ?? 'und',
         ...(ctx.sla ? { sla: slaDeadlines(ctx.sla.policy, ctx.sla.version, receivedAt ?? ctx.now, 'medium', 'normal') } : {}),
       },
     });
