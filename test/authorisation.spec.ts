@@ -1,6 +1,7 @@
 import { ROLES } from '@redress/contracts';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from '../apps/api/src/complaints/complaint-actions';
 import { DISPATCHERS, RECTIFICATION_ACTIONS } from '../apps/api/src/rectifications/rectification-actions';
+import { FEED_READERS } from '../apps/api/src/events/events.controller';
 import { ANALYSTS } from '../apps/api/src/read-models/read-models.controller';
 import { startApi, type RunningApi } from './support/api';
 
@@ -55,6 +56,7 @@ describe('authorisation matrix', () => {
       allowed: ANALYSTS,
       call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status,
     })),
+    { name: 'GET /events', allowed: FEED_READERS, call: async (role) => (await api.as(role).get('/events?limit=1')).status },
     ...['', '/history', '/state?atRevision=0', '/verify'].map((suffix) => ({
       name: `GET /complaints/:id${suffix}`,
       allowed: READERS,

@@ -11,6 +11,7 @@ import { DocsController } from './docs/docs.controller';
 import { HealthController } from './health/health.controller';
 import { CLOCK, CONFIG, EVENT_STORE, JWT_SECRET, LOGGER, SLA_TICK_MS } from './tokens';
 import { AppraisalModule } from './appraisal/appraisal.module';
+import { EventsModule } from './events/events.module';
 import { PoliciesModule } from './policies/policies.module';
 import { SlaModule } from './sla/sla.module';
 import { ReadModelsModule } from './read-models/read-models.module';
@@ -61,6 +62,7 @@ export class AppModule {
         RectificationsModule,
         ReadModelsModule,
         AppraisalModule,
+        EventsModule,
       ],
       controllers: [HealthController, DocsController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

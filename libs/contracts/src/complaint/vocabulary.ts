@@ -11,7 +11,8 @@ export const ContactDirection = oneOf(['inbound', 'outbound'], 'ContactDirection
 export const FollowUpMethod = oneOf(['phone', 'email', 'survey', 'online'], 'FollowUpMethod');
 export const Outcome = oneOf(['resolved', 'partially_resolved', 'unresolved'], 'Outcome');
 export const RejectionReason = oneOf(['out_of_scope', 'duplicate', 'abusive', 'insufficient_information'], 'RejectionReason');
-export const ROLES = ['intake', 'handler', 'supervisor', 'department', 'analysis', 'auditor', 'analyst', 'admin'] as const;
+/** `integration`: a downstream service; it reads the event feed and nothing else. */
+export const ROLES = ['intake', 'handler', 'supervisor', 'department', 'analysis', 'auditor', 'analyst', 'admin', 'integration'] as const;
 export const Role = oneOf(ROLES, 'Role');
 export const ComplaintStatus = oneOf(
   [

@@ -1,0 +1,50 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { publishedCatalogue } from '@redress/contracts';
+import { CurrentStaff, Public, type StaffMember } from '../auth/actor';
+import { requireRole } from '../auth/auth.guard';
+import type { QueryParams } from '../read-models/query-params';
+import { parseFeedRequest } from './feed-query';
+import { FeedService, NDJSON, SSE } from './feed.service';
+
+/** Downstream services, and the auditors and admins who look at what they see. */
+export const FEED_READERS: readonly StaffMember['role'][] = ['integration', 'auditor', 'admin'];
+
+@Controller('events')
+export class EventsController {
+  constructor(private readonly feed: FeedService) {}
+
+  /** Every event type with its version, JSON Schema, description and an example: public, like /docs. */
+  @Public()
+  @Get('catalogue')
+  catalogue() {
+    return { types: publishedCatalogue() };
+  }
+
+  /**
+   * The global log in order. JSON: a page and where the next one starts.
+   * `Accept: text/event-stream` (SSE) or `application/x-ndjson`: catch-up from
+   * the position, then live, with heartbeats, until the client disconnects.
+   */
+  @Get()
+  async events(
+    @Query() params: QueryParams,
+    @Headers('accept') accept: string | undefined,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @CurrentStaff() staff: StaffMember,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    requireRole(staff, FEED_READERS, 'reading the event feed');
+    const request = parseFeedRequest(params, lastEventId);
+    const format = /\btext\/event-stream\b/.test(accept ?? '') ? SSE : /\bapplication\/x-ndjson\b/.test(accept ?? '') ? NDJSON : undefined;
+    if (!format) return this.feed.page(request, request.limit);
+    // From here the response is ours to write: Fastify steps aside.
+    void reply.hijack();
+    const headers = { ...reply.getHeaders(), 'content-type': format.contentType, 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+    reply.raw.writeHead(200, headers as Record<string, string>);
+    // Node holds the headers back until the first write, and a filtered stream may have nothing to write for a while.
+    reply.raw.flushHeaders();
+    await this.feed.stream(request, format, reply.raw, request.heartbeatSeconds * 1000);
+    return undefined;
+  }
+}
