@@ -56,6 +56,9 @@ describe('authorisation matrix', () => {
       allowed: ANALYSTS,
       call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status,
     })),
+    { name: 'POST /subscriptions', allowed: ['admin'], call: async (role) => (await api.as(role).post('/subscriptions', {})).status },
+    ...['/subscriptions', `/subscriptions/${NOBODY}`].map((path) => ({ name: `GET ${path}`, allowed: ['admin'], call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status })),
+    { name: 'POST /subscriptions/:id/resume', allowed: ['admin'], call: async (role) => (await api.as(role).post(`/subscriptions/${NOBODY}/resume`)).status },
     { name: 'GET /events', allowed: FEED_READERS, call: async (role) => (await api.as(role).get('/events?limit=1')).status },
     ...['', '/history', '/state?atRevision=0', '/verify'].map((suffix) => ({
       name: `GET /complaints/:id${suffix}`,

@@ -6,6 +6,7 @@ import { createLogger, parseConfig, signToken, type Clock, type Config } from '@
 import type { Role } from '@redress/contracts';
 import type * as t from 'io-ts';
 import { createApp } from '../../apps/api/src/app';
+import type { DeliveryPolicy } from '../../apps/api/src/webhooks/delivery';
 
 /** A real api on a free port over embedded stores in a temp dir. */
 export interface RunningApi {
@@ -56,15 +57,16 @@ export interface ApiOptions {
   readonly clock?: Clock;
   /** Reuse a data directory (a restart); it is then left in place on stop. */
   readonly dataDir?: string;
+  readonly webhooks?: DeliveryPolicy;
 }
 
-export const startApi = async ({ env = {}, clock, dataDir: reused }: ApiOptions = {}): Promise<RunningApi> => {
+export const startApi = async ({ env = {}, clock, dataDir: reused, webhooks }: ApiOptions = {}): Promise<RunningApi> => {
   const dataDir = reused ?? mkdtempSync(join(tmpdir(), 'redress-api-'));
   const parsed = parseConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, ...env });
   if (parsed._tag === 'Left') throw new Error(parsed.left.join('; '));
   const config = parsed.right;
   // The SLA scheduler ticks only when a test asks it to.
-  const app = await createApp(config, createLogger(config.logLevel), { ...(clock ? { clock } : {}), slaTickMs: 0 });
+  const app = await createApp(config, createLogger(config.logLevel), { ...(clock ? { clock } : {}), ...(webhooks ? { webhooks } : {}), slaTickMs: 0 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

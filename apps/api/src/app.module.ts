@@ -9,9 +9,11 @@ import { ComplaintsModule } from './complaints/complaints.module';
 import { RectificationsModule } from './rectifications/rectifications.module';
 import { DocsController } from './docs/docs.controller';
 import { HealthController } from './health/health.controller';
-import { CLOCK, CONFIG, EVENT_STORE, JWT_SECRET, LOGGER, SLA_TICK_MS } from './tokens';
+import { CLOCK, CONFIG, EVENT_STORE, JWT_SECRET, LOGGER, SLA_TICK_MS, WEBHOOK_POLICY } from './tokens';
 import { AppraisalModule } from './appraisal/appraisal.module';
 import { EventsModule } from './events/events.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './webhooks/delivery';
 import { PoliciesModule } from './policies/policies.module';
 import { SlaModule } from './sla/sla.module';
 import { ReadModelsModule } from './read-models/read-models.module';
@@ -28,12 +30,13 @@ class EventStoreLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 class InfrastructureModule {
-  static forRoot(config: Config, logger: Logger, clock: Clock, slaTickMs: number): DynamicModule {
+  static forRoot(config: Config, logger: Logger, clock: Clock, slaTickMs: number, webhooks: DeliveryPolicy): DynamicModule {
     const providers = [
       { provide: CONFIG, useValue: config },
       { provide: CLOCK, useValue: clock },
       { provide: LOGGER, useValue: logger },
       { provide: SLA_TICK_MS, useValue: slaTickMs },
+      { provide: WEBHOOK_POLICY, useValue: webhooks },
       { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
       { provide: JWT_SECRET, useFactory: () => resolveJwtSecret(config, logger) },
     ];
@@ -46,6 +49,8 @@ export interface AppOptions {
   readonly clock?: Clock;
   /** SLA scheduler period; 0 ticks only when asked (tests). */
   readonly slaTickMs?: number;
+  /** Webhook retries and timeouts; tests shorten them. */
+  readonly webhooks?: DeliveryPolicy;
 }
 
 @Module({})
@@ -54,7 +59,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        InfrastructureModule.forRoot(config, logger, options.clock ?? systemClock, options.slaTickMs ?? 30_000),
+        InfrastructureModule.forRoot(config, logger, options.clock ?? systemClock, options.slaTickMs ?? 30_000, options.webhooks ?? DEFAULT_DELIVERY_POLICY),
         CqrsModule.forRoot(),
         PoliciesModule,
         SlaModule,
@@ -63,6 +68,7 @@ export class AppModule {
         ReadModelsModule,
         AppraisalModule,
         EventsModule,
+        WebhooksModule,
       ],
       controllers: [HealthController, DocsController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

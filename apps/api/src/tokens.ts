@@ -13,3 +13,5 @@ export const SLA_POLICIES = Symbol('SlaPolicies');
 export const WEIGHTING_POLICIES = Symbol('WeightingPolicies');
 /** The appraisal read side (one per process: it holds the trails in memory). */
 export const APPRAISER = Symbol('Appraiser');
+/** Webhook retries, pause threshold and timeout (DeliveryPolicy). */
+export const WEBHOOK_POLICY = Symbol('WebhookPolicy');

@@ -13,7 +13,7 @@ export const decodeBody = <C extends t.Mixed>(codec: C, body: unknown): t.TypeOf
 };
 
 /** A path id that must be a UUID; `kind` names it in the code, e.g. INVALID_COMPLAINT_ID. */
-export const parseId = (kind: 'COMPLAINT' | 'RECTIFICATION', id: string): string => {
+export const parseId = (kind: 'COMPLAINT' | 'RECTIFICATION' | 'SUBSCRIPTION', id: string): string => {
   const decoded = uuid.decode(id);
   if (E.isLeft(decoded)) throw new BadRequestException({ code: `INVALID_${kind}_ID`, message: `${JSON.stringify(id)} is not a ${kind.toLowerCase()} id (a UUID)` });
   return decoded.right;

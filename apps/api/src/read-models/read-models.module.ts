@@ -21,6 +21,6 @@ import { ReadModelsController } from './read-models.controller';
     ProjectionHost,
     ...READ_MODEL_QUERY_HANDLERS,
   ],
-  exports: [PROJECTION_CATALOG],
+  exports: [PROJECTION_CATALOG, DOCUMENT_STORE],
 })
 export class ReadModelsModule {}

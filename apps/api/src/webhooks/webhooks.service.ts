@@ -1,0 +1,146 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { EventStore, RecordedEvent, Subscription } from '@redress/event-store';
+import type { Clock } from '@redress/platform';
+import type { Document, DocumentStore } from '@redress/projections';
+import { feedEvent } from '../events/feed';
+import { CLOCK, DOCUMENT_STORE, EVENT_STORE, LOGGER, WEBHOOK_POLICY } from '../tokens';
+import { deliver, retryDelay, type DeliveryPolicy } from './delivery';
+
+export const SUBSCRIPTIONS = 'webhook_subscriptions';
+
+/** A webhook subscription with its delivery state; it lives beside the read models and survives restarts. */
+export type WebhookSubscription = Document & {
+  readonly url: string;
+  /** null: every type. */
+  readonly types: string[] | null;
+  readonly secret: string;
+  readonly status: 'active' | 'paused';
+  /** Every event up to here has been delivered (or did not match). */
+  readonly position: number;
+  readonly delivered: number;
+  /** Consecutive failed attempts at the event after `position`. */
+  readonly failures: number;
+  readonly lastError: { readonly at: string; readonly message: string; readonly status: number | null; readonly eventId: string; readonly position: number } | null;
+  readonly lastDeliveredAt: string | null;
+  readonly pausedAt: string | null;
+  readonly createdAt: string;
+  readonly createdBy: { readonly user: string; readonly role: string };
+  /** Moves whenever staff change the subscription: a worker holding an older one stops instead of overwriting it. */
+  readonly epoch: number;
+};
+
+/** Skipped (non-matching) events are checkpointed this often: a restart rescans at most this many. */
+const SKIP_CHECKPOINT = 1000;
+/** How often subscriptions changed by another process are picked up. */
+const REFRESH_MS = 5000;
+
+interface Worker {
+  readonly epoch: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Delivers the log to every active subscription: one worker per
+ * subscription follows the log from its checkpoint and POSTs each matching
+ * event in order, retrying with backoff until it is taken (at least once: a
+ * crash between delivery and checkpoint redelivers, and receivers dedupe by
+ * event id). A subscription that keeps failing is paused with its last error.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly workers = new Map<string, Worker>();
+  private timer?: NodeJS.Timeout;
+  private refreshing: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(WEBHOOK_POLICY) private readonly policy: DeliveryPolicy,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.refreshing;
+    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    this.workers.clear();
+  }
+
+  /** Starts a worker for each active subscription and stops those of paused, changed or deleted ones. */
+  refresh(): Promise<void> {
+    this.refreshing = this.refreshing.then(async () => {
+      const { items } = await this.documents.collection<WebhookSubscription>(SUBSCRIPTIONS).find({}, { limit: 10_000 });
+      const active = new Map(items.filter((s) => s.status === 'active').map((s) => [s._id, s]));
+      for (const [id, worker] of this.workers) {
+        if (active.get(id)?.epoch !== worker.epoch) {
+          await worker.stop();
+          this.workers.delete(id);
+        }
+      }
+      for (const [id, subscription] of active) if (!this.workers.has(id)) this.workers.set(id, this.start(subscription));
+    }).catch((error: unknown) => this.logger.error({ err: error }, 'webhook subscriptions could not be refreshed'));
+    return this.refreshing;
+  }
+
+  private start(initial: WebhookSubscription): Worker {
+    const log = this.logger.child({ component: 'webhooks', subscription: initial._id });
+    const subscription: Subscription = this.store.subscribeToAll({ after: initial.position });
+    const stopping = new AbortController();
+    let state = initial;
+    /** Saves the state unless staff changed the subscription meanwhile; false tells the worker to stop. */
+    const save = async (next: WebhookSubscription): Promise<boolean> => {
+      state = next;
+      return this.documents.commit([{ collection: SUBSCRIPTIONS, upsert: next }], { collection: SUBSCRIPTIONS, id: next._id, field: 'epoch', equals: next.epoch });
+    };
+    const deliverEvent = async (event: RecordedEvent): Promise<boolean> => {
+      const body = JSON.stringify(feedEvent(event, false));
+      for (;;) {
+        const outcome = await deliver(state.url, state.secret, state._id, event, body, this.policy.timeoutMs, this.clock.now());
+        if (stopping.signal.aborted) return false;
+        const at = this.clock.now().toISOString();
+        if (outcome.ok) return save({ ...state, position: event.position, delivered: state.delivered + 1, failures: 0, lastDeliveredAt: at });
+        const failures = state.failures + 1;
+        const lastError = { at, message: outcome.error ?? 'failed', status: outcome.status ?? null, eventId: event.id, position: event.position };
+        if (failures >= this.policy.maxFailures) {
+          log.warn({ failures, lastError }, 'webhook subscription paused after repeated failures');
+          await save({ ...state, failures, lastError, status: 'paused', pausedAt: at });
+          return false;
+        }
+        if (!(await save({ ...state, failures, lastError }))) return false;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, retryDelay(this.policy, failures));
+          stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+        if (stopping.signal.aborted) return false;
+      }
+    };
+    const running = (async () => {
+      let skipped = 0;
+      for await (const event of subscription) {
+        if (stopping.signal.aborted) return;
+        if (state.types !== null && !state.types.includes(event.type)) {
+          skipped += 1;
+          if (skipped % SKIP_CHECKPOINT === 0 && !(await save({ ...state, position: event.position }))) return;
+          continue;
+        }
+        if (!(await deliverEvent(event))) return;
+      }
+    })().catch((error: unknown) => log.error({ err: error }, 'webhook delivery stopped'));
+    return {
+      epoch: initial.epoch,
+      stop: async () => {
+        stopping.abort();
+        await subscription.close();
+        await running;
+      },
+    };
+  }
+}
