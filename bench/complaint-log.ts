@@ -137,6 +137,7 @@ const freePort = (): Promise<number> =>
 
 export interface BuiltApi {
   readonly pid: number;
+  readonly url: string;
   /** GET as an analyst. */
   get(path: string): Promise<Response>;
   stop(): Promise<void>;
@@ -160,7 +161,7 @@ export const startBuiltApi = async (dir: string): Promise<BuiltApi> => {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { pid: server.pid as number, get: (path) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } }), stop };
+  return { pid: server.pid as number, url, get: (path) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } }), stop };
 };
 
 /** Latencies of `count` sequential requests (keep-alive), ms, sorted. */

@@ -2,12 +2,14 @@ import type { Figure } from './report';
 import { report } from './report';
 import { appraisalBenchmark } from './appraisal';
 import { eventStoreBenchmark } from './event-store';
+import { feedBenchmark } from './feed';
 import { projectionsBenchmark } from './projections';
 
 /** `npm run bench -- <name>`: runs one benchmark, prints figures against targets, writes bench/results/<name>.json. */
 const benchmarks: Record<string, (log: (line: string) => void) => Promise<Figure[]>> = {
   appraisal: appraisalBenchmark,
   'event-store': eventStoreBenchmark,
+  feed: feedBenchmark,
   projections: projectionsBenchmark,
 };
 

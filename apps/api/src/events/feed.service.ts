@@ -3,6 +3,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/comm
 import type { EventStore, RecordedEvent } from '@redress/event-store';
 import { EVENT_STORE } from '../tokens';
 import { feedEvent, matches, type FeedEvent, type FeedQuery } from './feed';
+import { LiveLog } from './live-log';
 
 /** A page scans at most this many events, so a rare type never makes one request read the whole log. */
 const SCAN_LIMIT = 10_000;
@@ -39,22 +40,46 @@ export const NDJSON: StreamFormat = {
 };
 
 /**
+ * Each live event's frame, made once however many streams send it: the live
+ * follower hands every listener the same event object.
+ */
+const framed = new WeakMap<RecordedEvent, Map<StreamFormat, [Buffer?, Buffer?]>>();
+/** As bytes: encoded once, then only copied into each socket. */
+const frameOf = (format: StreamFormat, raw: boolean, event: RecordedEvent): Buffer => {
+  let byFormat = framed.get(event);
+  if (!byFormat) framed.set(event, (byFormat = new Map()));
+  let frames = byFormat.get(format);
+  if (!frames) byFormat.set(format, (frames = []));
+  return (frames[raw ? 1 : 0] ??= Buffer.from(format.frame(feedEvent(event, raw))));
+};
+
+/** Events per read of the store, and so per write while catching up. */
+const PAGE = 1000;
+/** A live stream this far behind goes back to reading the store, so a slow consumer costs memory for no more than this. */
+const MAX_QUEUED = 10_000;
+
+/**
  * The global log for downstream services: pages, and streams that catch up
- * from a position and then follow live. Each stream pulls from its own
- * subscription only as fast as its socket drains, so a slow consumer holds
- * back nobody else, and never a writer.
+ * from a position and then follow live. A stream catches up by reading the
+ * store a page at a time, as fast as its socket drains, then listens to the
+ * one live follower of this process (LiveLog), so a thousand consumers cost
+ * one read per new event. One that falls too far behind goes back to reading
+ * the store. Writers never wait for any of it.
  */
 @Injectable()
 export class FeedService implements BeforeApplicationShutdown {
   private readonly streams = new Set<() => Promise<void>>();
+  private readonly live: LiveLog;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.live = new LiveLog(store);
+  }
 
   async page(query: FeedQuery, limit: number): Promise<FeedPage> {
     const events: FeedEvent[] = [];
     let after = query.from;
     for (let scanned = 0; events.length < limit && scanned < SCAN_LIMIT; ) {
-      const page: RecordedEvent[] = await this.store.readAll({ after, maxCount: 1000 });
+      const page: RecordedEvent[] = await this.store.readAll({ after, maxCount: PAGE });
       if (page.length === 0) break;
       for (const event of page) {
         after = event.position;
@@ -68,39 +93,81 @@ export class FeedService implements BeforeApplicationShutdown {
 
   /** Streams the matching events after `query.from` to `response` until the client goes away or the api stops. */
   async stream(query: FeedQuery, format: StreamFormat, response: ServerResponse, heartbeatMs: number): Promise<void> {
-    const subscription = this.store.subscribeToAll({ after: query.from });
     let closed = false;
+    /** The socket's buffer is full: nothing more is written until it drains. */
+    let blocked = false;
+    /** Live events arriving while reading the store, blocked, or behind others still queued. */
+    const queued: RecordedEvent[] = [];
+    let following = false;
+    let wake: (() => void) | undefined;
+    let unlisten: (() => void) | undefined;
     const close = async () => {
       if (closed) return;
       closed = true;
-      await subscription.close();
+      unlisten?.();
+      wake?.();
       response.end();
     };
     this.streams.add(close);
     response.on('close', () => void close());
-    let corked = false;
+    response.on('drain', () => {
+      blocked = false;
+      wake?.();
+    });
     let lastWrite = Date.now();
-    /** Writes within one turn of the event loop leave as one packet; resolves once the socket can take more. */
-    const send = async (chunk: string): Promise<void> => {
+    const send = (chunk: string | Buffer): void => {
+      if (chunk.length === 0 || closed) return;
       lastWrite = Date.now();
-      if (!corked) {
-        corked = true;
-        response.cork();
-        setImmediate(() => {
-          corked = false;
-          response.uncork();
-        });
-      }
-      if (!response.write(chunk) && !closed) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
+      if (!response.write(chunk)) blocked = true;
     };
+    /** Resolves on the next live event, drain or close. */
+    const woken = () => new Promise<void>((resolve) => (wake = resolve));
     const heartbeat = setInterval(() => {
-      if (Date.now() - lastWrite >= heartbeatMs) void send(format.heartbeat);
+      if (!blocked && Date.now() - lastWrite >= heartbeatMs) send(format.heartbeat);
     }, heartbeatMs);
+    let last = query.from;
+    /** The frames of the matching events after `last`, moving `last` past every event (a listener may repeat what a read already sent). */
+    const framesOf = (events: readonly RecordedEvent[]): Buffer => {
+      const frames: Buffer[] = [];
+      for (const event of events) {
+        if (event.position <= last) continue;
+        last = event.position;
+        if (matches(query, event)) frames.push(frameOf(format, query.raw, event));
+      }
+      return frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
+    };
+    /** Reads the store from `last` until caught up, a page per write, as fast as the socket drains. */
+    const catchUp = async (): Promise<void> => {
+      while (!closed) {
+        while (blocked && !closed) await woken();
+        const page = await this.store.readAll({ after: last, maxCount: PAGE });
+        send(framesOf(page));
+        if (page.length < PAGE) return;
+      }
+    };
     try {
-      if (format.opening) await send(format.opening);
-      for await (const event of subscription) {
-        if (closed) break;
-        if (matches(query, event)) await send(format.frame(feedEvent(event, query.raw)));
+      send(format.opening);
+      while (!closed) {
+        await catchUp();
+        following = false;
+        // Most live events are written right here, by the one follower of the log: no wake-up per stream.
+        unlisten = await this.live.listen((event) => {
+          if (following && !blocked && queued.length === 0) send(framesOf([event]));
+          else {
+            queued.push(event);
+            wake?.();
+          }
+        });
+        // What was written between the last page and listening.
+        await catchUp();
+        following = true;
+        while (!closed && queued.length <= MAX_QUEUED) {
+          if (blocked || queued.length === 0) await woken();
+          wake = undefined;
+          if (!blocked) send(framesOf(queued.splice(0)));
+        }
+        unlisten();
+        queued.length = 0;
       }
     } finally {
       clearInterval(heartbeat);
@@ -112,5 +179,6 @@ export class FeedService implements BeforeApplicationShutdown {
   /** Ends every open stream, so the server can close. */
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([...this.streams].map((close) => close()));
+    await this.live.close();
   }
 }
