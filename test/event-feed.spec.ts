@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, uuidv7 } from '@redress/event-store';
 import { startApi, type RunningApi, type StaffClient } from './support/api';
@@ -29,10 +31,12 @@ const openStream = async (url: string, token: string, accept: string, headers: R
   return { response, frames, until, close: () => abort.abort() };
 };
 
+/** The events among SSE frames (heartbeats are comments, with at most an id). */
 const sseEvents = (frames: string[]) =>
   frames.filter((frame) => frame.startsWith('id: ')).map((frame) => {
-    const [id, type, data] = frame.split('\n');
-    return { id: Number(id?.slice(4)), type: type?.slice(7), event: JSON.parse(data?.slice(6) ?? 'null') };
+    const [id, data] = frame.split('\n');
+    const event = JSON.parse(data?.slice(6) ?? 'null');
+    return { id: Number(id?.slice(4)), type: event.type as string, event };
   });
 
 describe('the event feed', () => {
@@ -141,6 +145,8 @@ describe('the event feed', () => {
     expect((await feed.get('/events?types=NoSuchEvent')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     expect((await feed.get('/events?limit=0')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     expect((await feed.get('/events?after=3')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
+    expect((await feed.get('/events?from=5&from=6')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
+    expect((await feed.get('/events?from=999999999')).body).toMatchObject({ statusCode: 422, code: 'POSITION_AHEAD' });
     expect((await feed.get('/complaints/00000000-0000-7000-8000-000000000000')).status).toBe(403);
   });
 
@@ -159,5 +165,40 @@ describe('the event feed', () => {
     await stream.until((frames) => frames.length > 0);
     await other.stop();
     open.close();
+  });
+});
+
+describe('a consumer of the feed across restarts', () => {
+  it('picks up after its own disconnect and the server’s restart with Last-Event-ID: every event once, in order', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'redress-feed-restart-'));
+    let api = await startApi({ dataDir });
+    const write = async (n: number) => {
+      for (let i = 0; i < n; i += 1) await api.as('intake').post('/complaints', { channel: 'web', complainant: { name: 'Wu' }, subject: `Restart ${i}`, content: 'c' });
+    };
+    const seen: number[] = [];
+    let lastId: string | undefined;
+    /** Reads from where it left off until it has `count` events. */
+    const consume = async (count: number) => {
+      const stream = await openStream(`${api.url}/events`, api.as('integration').token, 'text/event-stream', lastId ? { 'last-event-id': lastId } : {});
+      const events = sseEvents(await stream.until((frames) => sseEvents(frames).length >= count));
+      stream.close();
+      seen.push(...events.map((e) => e.id));
+      lastId = String(events.at(-1)?.id);
+    };
+    try {
+      await write(3);
+      await consume(5); // the two default policies and three complaints
+      await write(2);
+      await consume(2);
+      await api.stop();
+      api = await startApi({ dataDir });
+      await write(2);
+      await consume(2);
+      const head = (await api.as('integration').get('/events?limit=1')).body.headPosition as number;
+      expect(seen).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+    } finally {
+      await api.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -182,7 +182,9 @@ describe('webhooks', () => {
     expect((await admin.post('/subscriptions', { secret: SECRET })).body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
     expect((await admin.get('/subscriptions')).body.items.map((s: { id: string }) => s.id)).toEqual([id]);
     expect((await admin.get('/subscriptions/not-a-uuid')).body).toMatchObject({ statusCode: 400, code: 'INVALID_SUBSCRIPTION_ID' });
-    expect((await api.as('admin').post(`/subscriptions/${id}/resume`)).status).toBe(200);
+    expect((await admin.post(`/subscriptions/${id}/resume`)).body).toMatchObject({ statusCode: 409, code: 'SUBSCRIPTION_NOT_PAUSED' });
+    expect((await admin.post('/subscriptions', { url: 'https://user:pw@example.com/hook', secret: SECRET })).body).toMatchObject({ statusCode: 422, code: 'INVALID_WEBHOOK_URL' });
+    expect((await admin.post('/subscriptions', { url, secret: ` ${SECRET} ` })).body).toMatchObject({ statusCode: 422, code: 'WEAK_SECRET' });
     const deleted = await fetch(`${api.url}/subscriptions/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin.token}` } });
     expect(deleted.status).toBe(204);
     expect((await admin.get(`/subscriptions/${id}`)).body).toMatchObject({ statusCode: 404, code: 'SUBSCRIPTION_NOT_FOUND' });

@@ -1,5 +1,4 @@
-import { foldComplaint, type Complaint } from '@redress/domain';
-import { isComplaintEventType, type ComplaintEvent } from '@redress/contracts';
+import { complaintEvent, foldComplaint, type Complaint } from '@redress/domain';
 import type { EventStore, JsonObject } from '@redress/event-store';
 import type { CliIo, ExitCode } from './cli-io';
 
@@ -33,7 +32,8 @@ export const replay = async (store: EventStore, complaintId: string, io: CliIo):
   for (const event of recorded) {
     const actor = event.metadata.actor as { user?: string; role?: string } | undefined;
     io.out(`#${event.revision} ${event.recordedAt} ${actor?.user ?? '?'} (${actor?.role ?? '?'}) ${event.type} ${keyFields(event.data)}`.trimEnd());
-    if (isComplaintEventType(event.type)) state = foldComplaint([{ type: event.type, data: event.data } as ComplaintEvent], state);
+    const complaint = complaintEvent(event);
+    if (complaint) state = foldComplaint([complaint], state);
     io.out(`    → ${stateLine(state)}`);
   }
   return 0;

@@ -12,6 +12,13 @@ describe('the event catalogue', () => {
     for (const entry of catalogue) expect({ type: entry.type, valid: E.isRight(eventTypeEntry(entry.type)?.data.decode(entry.example) ?? E.left([])) }).toEqual({ type: entry.type, valid: true });
   });
 
+  it('every older version of every type has its upcaster to the next', () => {
+    for (const type of EVENT_TYPES) {
+      const entry = eventTypeEntry(type);
+      for (let version = 1; version < (entry?.version ?? 1); version += 1) expect({ type, version, upcaster: typeof entry?.upcasters?.[version] }).toEqual({ type, version, upcaster: 'function' });
+    }
+  });
+
   it('docs/events.md is what `npm run catalogue` renders now (run it after changing an event)', () => {
     expect(readFileSync(join(__dirname, '..', '..', '..', 'docs', 'events.md'), 'utf8')).toBe(renderCatalogue(catalogue));
   });

@@ -4,6 +4,9 @@ import { COMPLAINT_ACTIONS, READERS, RECEIVERS, type ComplaintAction } from '../
 import { DISPATCHERS, RECTIFICATION_ACTIONS, type RectificationAction } from '../rectifications/rectification-actions';
 import { PERIODS } from '@redress/domain';
 import { DIMENSIONS, METRICS } from '@redress/projections';
+import { FEED_READERS } from '../events/events.controller';
+import { FEED_PARAMETERS } from '../events/feed-query';
+import { SubscriptionBody } from '../webhooks/webhooks.controller';
 import { CASE_SEARCH_PARAMETERS } from '../read-models/case-search';
 import { ANALYSTS } from '../read-models/read-models.controller';
 import { ANALYTICS_PARAMETERS } from '../read-models/analytics-query';
@@ -86,6 +89,27 @@ export const openApiDocument = () => ({
       },
     },
     '/projections': { get: { summary: `Each projection's position, lag (events, seconds), generation and state. ${roles(ANALYSTS)}`, responses: { 200: { description: '{projections}' } } } },
+    '/events': {
+      get: {
+        summary: `The global log in order (${roles(FEED_READERS)}): JSON {events, nextPosition, headPosition}; with Accept: text/event-stream (SSE: id = position, resume with Last-Event-ID) or application/x-ndjson, catch-up from the position, then live, with heartbeats. Data is upcast to each type's current version unless raw=true.`,
+        parameters: [...queryParameters(FEED_PARAMETERS), { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
+        responses: { 200: { description: 'a page, or a stream' }, 400: error('INVALID_QUERY') },
+      },
+    },
+    '/events/catalogue': { get: { summary: 'Every event type: version, older versions, JSON Schema, description, example (public)', security: [], responses: { 200: { description: '{types}' } } } },
+    '/subscriptions': {
+      get: { summary: 'Webhook subscriptions (admin), without their secrets', responses: { 200: { description: '{items}' } } },
+      post: {
+        summary: 'Subscribe a webhook (admin): {url, secret (≥ 16 chars), types?, from?}. Deliveries are POSTs in log order, at least once, signed X-Redress-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>, with X-Redress-Event-Id for deduplication.',
+        requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(SubscriptionBody) } } },
+        responses: { 201: { description: 'the subscription' }, ...COMMON_ERRORS, 422: error('INVALID_WEBHOOK_URL, WEAK_SECRET, UNKNOWN_EVENT_TYPE, POSITION_AHEAD') },
+      },
+    },
+    '/subscriptions/{id}': {
+      get: { summary: 'A subscription with its position, lag, failures and last error (admin)', parameters: [idParameter], responses: { 200: { description: 'the subscription' }, 404: error('SUBSCRIPTION_NOT_FOUND') } },
+      delete: { summary: 'Stop and remove a subscription (admin)', parameters: [idParameter], responses: { 204: { description: 'deleted' }, 404: error('SUBSCRIPTION_NOT_FOUND') } },
+    },
+    '/subscriptions/{id}/resume': { post: { summary: 'Resume a paused subscription from its checkpoint (admin)', parameters: [idParameter], responses: { 200: { description: 'the subscription' }, 404: error('SUBSCRIPTION_NOT_FOUND') } } },
     '/health': { get: { summary: 'Liveness, stores and log position', security: [], responses: { 200: { description: 'ok' }, 503: { description: 'the event store cannot be read' } } } },
     '/complaints': {
       post: {

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpException, HttpStatus, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { publishedCatalogue } from '@redress/contracts';
 import { CurrentStaff, Public, type StaffMember } from '../auth/actor';
@@ -32,12 +32,20 @@ export class EventsController {
     @Headers('accept') accept: string | undefined,
     @Headers('last-event-id') lastEventId: string | undefined,
     @CurrentStaff() staff: StaffMember,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     requireRole(staff, FEED_READERS, 'reading the event feed');
     const request = parseFeedRequest(params, lastEventId);
+    const head = await this.feed.head();
+    if (request.from > head) {
+      throw new HttpException({ code: 'POSITION_AHEAD', message: `position ${request.from} is past the end of the log (${head}): was the store restored from an older backup?` }, HttpStatus.UNPROCESSABLE_ENTITY);
+    }
     const format = /\btext\/event-stream\b/.test(accept ?? '') ? SSE : /\bapplication\/x-ndjson\b/.test(accept ?? '') ? NDJSON : undefined;
-    if (!format) return this.feed.page(request, request.limit);
+    if (!format) {
+      await reply.send(await this.feed.page(request, request.limit));
+      return;
+    }
+    if (!this.feed.accepting) throw new HttpException({ code: 'SHUTTING_DOWN', message: 'the api is stopping; reconnect shortly' }, HttpStatus.SERVICE_UNAVAILABLE);
     // From here the response is ours to write: Fastify steps aside.
     void reply.hijack();
     const headers = { ...reply.getHeaders(), 'content-type': format.contentType, 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
@@ -45,6 +53,5 @@ export class EventsController {
     // Node holds the headers back until the first write, and a filtered stream may have nothing to write for a while.
     reply.raw.flushHeaders();
     await this.feed.stream(request, format, reply.raw, request.heartbeatSeconds * 1000);
-    return undefined;
   }
 }

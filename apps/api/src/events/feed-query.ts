@@ -1,5 +1,5 @@
 import { EVENT_TYPES } from '@redress/contracts';
-import { booleanParam, integerParam, invalidQuery, listParam, refuseUnknown, textParam, type QueryParams } from '../read-models/query-params';
+import { booleanParam, integerParam, invalidQuery, listParam, refuseUnknown, single, textParam, type QueryParams } from '../read-models/query-params';
 import type { FeedQuery } from './feed';
 
 export const FEED_PARAMETERS = ['from', 'limit', 'types', 'streamPrefix', 'raw', 'heartbeatSeconds'];
@@ -26,8 +26,7 @@ export interface FeedRequest extends FeedQuery {
  */
 export const parseFeedRequest = (params: QueryParams, lastEventId: string | undefined): FeedRequest => {
   refuseUnknown(params, FEED_PARAMETERS);
-  const single = (name: string) => (Array.isArray(params[name]) ? undefined : (params[name] as string | undefined));
-  const from = parsePosition('Last-Event-ID', lastEventId) ?? parsePosition('from', single('from')) ?? 0;
+  const from = parsePosition('Last-Event-ID', lastEventId) ?? parsePosition('from', single(params, 'from')) ?? 0;
   const types = listParam(params, 'types', { allowed: EVENT_TYPES }) as string[] | undefined;
   const streamPrefix = textParam(params, 'streamPrefix', 100);
   return {

@@ -20,15 +20,18 @@ export interface StreamFormat {
   readonly contentType: string;
   readonly opening: string;
   readonly frame: (event: FeedEvent) => string;
-  readonly heartbeat: string;
+  /** `scanned`: the last position read, matching or not, when it moved since the last frame. */
+  readonly heartbeat: (scanned: number | undefined) => string;
 }
 
 export const SSE: StreamFormat = {
   contentType: 'text/event-stream; charset=utf-8',
   // Reconnect after a second; EventSource resends the last id as Last-Event-ID.
   opening: 'retry: 1000\n\n',
-  frame: (event) => `id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
-  heartbeat: ': heartbeat\n\n',
+  // No `event:` line: EventSource's onmessage sees every event; the type is in the data.
+  frame: (event) => `id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`,
+  // An id without data dispatches nothing but moves EventSource's Last-Event-ID past events a filter skipped.
+  heartbeat: (scanned) => (scanned === undefined ? ': heartbeat\n\n' : `: heartbeat\nid: ${scanned}\n\n`),
 };
 
 export const NDJSON: StreamFormat = {
@@ -36,12 +39,13 @@ export const NDJSON: StreamFormat = {
   opening: '',
   frame: (event) => `${JSON.stringify(event)}\n`,
   // An empty line: NDJSON readers skip it.
-  heartbeat: '\n',
+  heartbeat: () => '\n',
 };
 
 /**
  * Each live event's frame, made once however many streams send it: the live
- * follower hands every listener the same event object.
+ * follower hands every listener the same event object. (Events read from the
+ * store while catching up are each one stream's own, and not cached.)
  */
 const framed = new WeakMap<RecordedEvent, Map<StreamFormat, [Buffer?, Buffer?]>>();
 /** As bytes: encoded once, then only copied into each socket. */
@@ -70,6 +74,7 @@ const MAX_QUEUED = 10_000;
 export class FeedService implements BeforeApplicationShutdown {
   private readonly streams = new Set<() => Promise<void>>();
   private readonly live: LiveLog;
+  private shuttingDown = false;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
     this.live = new LiveLog(store);
@@ -79,7 +84,7 @@ export class FeedService implements BeforeApplicationShutdown {
     const events: FeedEvent[] = [];
     let after = query.from;
     for (let scanned = 0; events.length < limit && scanned < SCAN_LIMIT; ) {
-      const page: RecordedEvent[] = await this.store.readAll({ after, maxCount: PAGE });
+      const page: RecordedEvent[] = await this.store.readAll({ after, maxCount: query.types || query.streamPrefix ? PAGE : Math.min(PAGE, limit - events.length) });
       if (page.length === 0) break;
       for (const event of page) {
         after = event.position;
@@ -91,14 +96,26 @@ export class FeedService implements BeforeApplicationShutdown {
     return { events, nextPosition: after, headPosition: await this.store.headPosition() };
   }
 
+  head(): Promise<number> {
+    return this.store.headPosition();
+  }
+
+  /** Whether new streams are taken: not while the api stops. */
+  get accepting(): boolean {
+    return !this.shuttingDown;
+  }
+
   /** Streams the matching events after `query.from` to `response` until the client goes away or the api stops. */
   async stream(query: FeedQuery, format: StreamFormat, response: ServerResponse, heartbeatMs: number): Promise<void> {
-    let closed = false;
+    let closed = response.destroyed;
     /** The socket's buffer is full: nothing more is written until it drains. */
     let blocked = false;
     /** Live events arriving while reading the store, blocked, or behind others still queued. */
     const queued: RecordedEvent[] = [];
+    /** Live events are written as they come (else queued). */
     let following = false;
+    /** Off the live end (too far behind, or the follower ended): back to reading the store. */
+    let offLive = false;
     let wake: (() => void) | undefined;
     let unlisten: (() => void) | undefined;
     const close = async () => {
@@ -122,17 +139,22 @@ export class FeedService implements BeforeApplicationShutdown {
     };
     /** Resolves on the next live event, drain or close. */
     const woken = () => new Promise<void>((resolve) => (wake = resolve));
-    const heartbeat = setInterval(() => {
-      if (!blocked && Date.now() - lastWrite >= heartbeatMs) send(format.heartbeat);
-    }, heartbeatMs);
     let last = query.from;
+    let framedUpTo = query.from;
+    const heartbeat = setInterval(() => {
+      if (blocked || Date.now() - lastWrite < heartbeatMs) return;
+      send(format.heartbeat(last > framedUpTo ? last : undefined));
+      framedUpTo = last;
+    }, heartbeatMs / 2);
     /** The frames of the matching events after `last`, moving `last` past every event (a listener may repeat what a read already sent). */
-    const framesOf = (events: readonly RecordedEvent[]): Buffer => {
+    const framesOf = (events: readonly RecordedEvent[], shared: boolean): Buffer => {
       const frames: Buffer[] = [];
       for (const event of events) {
         if (event.position <= last) continue;
         last = event.position;
-        if (matches(query, event)) frames.push(frameOf(format, query.raw, event));
+        if (!matches(query, event)) continue;
+        framedUpTo = last;
+        frames.push(shared ? frameOf(format, query.raw, event) : Buffer.from(format.frame(feedEvent(event, query.raw))));
       }
       return frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
     };
@@ -141,30 +163,44 @@ export class FeedService implements BeforeApplicationShutdown {
       while (!closed) {
         while (blocked && !closed) await woken();
         const page = await this.store.readAll({ after: last, maxCount: PAGE });
-        send(framesOf(page));
+        send(framesOf(page, false));
         if (page.length < PAGE) return;
+        // A filter may match nothing for a long while: let writers and other streams in between pages.
+        await new Promise(setImmediate);
       }
+    };
+    const listener = {
+      event: (event: RecordedEvent) => {
+        if (offLive) return;
+        if (following && !blocked && queued.length === 0) send(framesOf([event], true));
+        else if (queued.push(event) > MAX_QUEUED) {
+          // Too far behind to follow live: the store has it all, and costs no memory.
+          offLive = true;
+          queued.length = 0;
+          unlisten?.();
+        }
+        wake?.();
+      },
+      ended: () => {
+        offLive = true;
+        wake?.();
+      },
     };
     try {
       send(format.opening);
-      while (!closed) {
+      while (!closed && !this.shuttingDown) {
         await catchUp();
+        if (closed) break;
         following = false;
-        // Most live events are written right here, by the one follower of the log: no wake-up per stream.
-        unlisten = await this.live.listen((event) => {
-          if (following && !blocked && queued.length === 0) send(framesOf([event]));
-          else {
-            queued.push(event);
-            wake?.();
-          }
-        });
+        offLive = false;
+        unlisten = await this.live.listen(listener);
         // What was written between the last page and listening.
         await catchUp();
         following = true;
-        while (!closed && queued.length <= MAX_QUEUED) {
+        while (!closed && !offLive) {
           if (blocked || queued.length === 0) await woken();
           wake = undefined;
-          if (!blocked) send(framesOf(queued.splice(0)));
+          if (!blocked && !offLive) send(framesOf(queued.splice(0), true));
         }
         unlisten();
         queued.length = 0;
@@ -178,6 +214,7 @@ export class FeedService implements BeforeApplicationShutdown {
 
   /** Ends every open stream, so the server can close. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
     await Promise.all([...this.streams].map((close) => close()));
     await this.live.close();
   }

@@ -1,13 +1,19 @@
 import type { EventStore, RecordedEvent, Subscription } from '@redress/event-store';
 
-export type Listener = (event: RecordedEvent) => void;
+/** A stream listening to the live end of the log: each event, or the end of the follower (it then catches up from the store itself). */
+export interface Listener {
+  readonly event: (event: RecordedEvent) => void;
+  readonly ended: (error?: unknown) => void;
+}
 
 /**
  * One follower of the log's live end for every stream in this process: each
  * new event is read from the store once and handed to every listener, in
  * order, however many consumers are connected. It starts at the head when
  * the first listener comes; a listener closes any gap before that itself
- * (FeedService reads the store after registering).
+ * (FeedService reads the store after registering). If the follower fails
+ * (the store went away), every listener is told and the next listen() starts
+ * a new one.
  */
 export class LiveLog {
   private readonly listeners = new Set<Listener>();
@@ -17,17 +23,29 @@ export class LiveLog {
 
   /** Calls `listener` with every event from (at latest) now on; the returned function stops it. */
   async listen(listener: Listener): Promise<() => void> {
-    this.listeners.add(listener);
     this.started ??= this.start();
-    await this.started;
+    try {
+      await this.started;
+    } catch (error) {
+      this.started = undefined;
+      throw error;
+    }
+    this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   async close(): Promise<void> {
-    this.listeners.clear();
-    const started = await this.started;
+    const started = await this.started?.catch(() => undefined);
+    this.started = undefined;
+    this.endAll();
     await started?.subscription.close();
     await started?.following;
+  }
+
+  private endAll(error?: unknown): void {
+    const listeners = [...this.listeners];
+    this.listeners.clear();
+    for (const listener of listeners) listener.ended(error);
   }
 
   private async start() {
@@ -35,15 +53,19 @@ export class LiveLog {
     const following = (async () => {
       for await (const event of subscription) {
         for (const listener of this.listeners) {
-          // One consumer's failure must not stop the others' feed.
+          // One stream's failure ends that stream, not the others' feed.
           try {
-            listener(event);
-          } catch {
+            listener.event(event);
+          } catch (error) {
             this.listeners.delete(listener);
+            listener.ended(error);
           }
         }
       }
-    })();
+    })().catch((error: unknown) => {
+      this.started = undefined;
+      this.endAll(error);
+    });
     return { subscription, following };
   }
 }

@@ -12,7 +12,8 @@ export const refuseUnknown = (params: QueryParams, known: readonly string[]): vo
   if (unknown.length > 0) throw invalidQuery(`unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${known.join(', ')}`);
 };
 
-const single = (params: QueryParams, name: string): string | undefined => {
+/** A parameter given at most once. */
+export const single = (params: QueryParams, name: string): string | undefined => {
   const value = params[name];
   if (Array.isArray(value)) throw invalidQuery(`${name} may be given once`);
   return value;

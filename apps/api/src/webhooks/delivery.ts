@@ -33,7 +33,7 @@ export interface DeliveryOutcome {
 }
 
 /** One POST of one event: 2xx is delivered; anything else, or no answer in time, is a failure to retry. */
-export const deliver = async (url: string, secret: string, subscriptionId: string, event: { readonly id: string; readonly type: string }, body: string, timeoutMs: number, now: Date): Promise<DeliveryOutcome> => {
+export const deliver = async (url: string, secret: string, subscriptionId: string, event: { readonly id: string; readonly type: string }, body: string, timeoutMs: number, now: Date, stop: AbortSignal): Promise<DeliveryOutcome> => {
   const timestamp = Math.floor(now.getTime() / 1000);
   try {
     const response = await fetch(url, {
@@ -47,10 +47,10 @@ export const deliver = async (url: string, secret: string, subscriptionId: strin
         'x-redress-signature': signature(secret, timestamp, body),
       },
       body,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]),
       redirect: 'manual',
     });
-    await response.arrayBuffer().catch(() => undefined);
+    await response.body?.cancel().catch(() => undefined);
     return response.ok ? { ok: true, status: response.status } : { ok: false, status: response.status, error: `HTTP ${response.status}` };
   } catch (error) {
     // The timeout rejects with a DOMException named TimeoutError; a refused connection with a TypeError whose cause says why.

@@ -40,8 +40,12 @@ export class WebhooksController {
     requireRole(staff, ['admin'], 'subscribing a webhook');
     const { url, secret, types, from } = decodeBody(SubscriptionBody, body);
     const parsed = URL.canParse(url) ? new URL(url) : undefined;
-    if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) throw refuse('INVALID_WEBHOOK_URL', 'url must be an http or https URL');
-    if (secret.length < MIN_SECRET) throw refuse('WEAK_SECRET', `secret must be at least ${MIN_SECRET} characters: it signs every delivery`);
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.username !== '' || parsed.password !== '') {
+      throw refuse('INVALID_WEBHOOK_URL', 'url must be an http or https URL without credentials in it');
+    }
+    // The codec trims text; a secret with spaces around it would sign with another key than the receiver holds.
+    const given = (body as { secret?: unknown }).secret;
+    if (secret.length < MIN_SECRET || given !== secret) throw refuse('WEAK_SECRET', `secret must be at least ${MIN_SECRET} characters without spaces around it: it signs every delivery`);
     const unknown = (types ?? []).filter((type) => !EVENT_TYPES.includes(type));
     if (unknown.length > 0) throw refuse('UNKNOWN_EVENT_TYPE', `${unknown.join(', ')}: not in the event catalogue (GET /events/catalogue)`);
     const head = await this.events.headPosition();
@@ -76,13 +80,14 @@ export class WebhooksController {
     return { items: items.map(view) };
   }
 
-  /** With the log's head and how many events it is behind (at least LAG_LIMIT when further). */
+  /** With the log's head and how many events of its types it has still to deliver (counted among the next LAG_LIMIT). */
   @Get(':id')
   async get(@Param('id') id: string, @CurrentStaff() staff: StaffMember) {
     requireRole(staff, ['admin'], 'reading a webhook subscription');
     const subscription = await this.find(id);
     const [headPosition, behind] = await Promise.all([this.events.headPosition(), this.events.readAll({ after: subscription.position, maxCount: LAG_LIMIT })]);
-    return { ...view(subscription), headPosition, lagEvents: behind.length };
+    const types = subscription.types;
+    return { ...view(subscription), headPosition, lagEvents: behind.filter((event) => types === null || types.includes(event.type)).length };
   }
 
   /** Resumes a paused subscription from its checkpoint. */
@@ -91,8 +96,12 @@ export class WebhooksController {
   async resume(@Param('id') id: string, @CurrentStaff() staff: StaffMember) {
     requireRole(staff, ['admin'], 'resuming a webhook subscription');
     const subscription = await this.find(id);
+    if (subscription.status !== 'paused') throw new HttpException({ code: 'SUBSCRIPTION_NOT_PAUSED', message: 'the subscription is delivering; only a paused one resumes' }, HttpStatus.CONFLICT);
     const resumed: WebhookSubscription = { ...subscription, status: 'active', failures: 0, pausedAt: null, epoch: subscription.epoch + 1 };
-    await this.documents.commit([{ collection: SUBSCRIPTIONS, upsert: resumed }]);
+    // Only over what was read: not over a delete, nor another resume, that came in between.
+    if (!(await this.documents.commit([{ collection: SUBSCRIPTIONS, upsert: resumed }], { collection: SUBSCRIPTIONS, id: subscription._id, field: 'epoch', equals: subscription.epoch }))) {
+      throw new HttpException({ code: 'SUBSCRIPTION_CHANGED', message: 'the subscription changed or was deleted meanwhile; read it again' }, HttpStatus.CONFLICT);
+    }
     await this.dispatcher.refresh();
     return view(resumed);
   }

@@ -30,13 +30,16 @@ export type WebhookSubscription = Document & {
   readonly epoch: number;
 };
 
-/** Skipped (non-matching) events are checkpointed this often: a restart rescans at most this many. */
+/** Skipped (non-matching) events are checkpointed every this many, or this often: a restart rescans at most that much. */
 const SKIP_CHECKPOINT = 1000;
+const SKIP_CHECKPOINT_MS = 5000;
 /** How often subscriptions changed by another process are picked up. */
 const REFRESH_MS = 5000;
 
 interface Worker {
   readonly epoch: number;
+  /** It ended by itself (an error): the next refresh starts another. */
+  readonly ended: () => boolean;
   stop(): Promise<void>;
 }
 
@@ -80,7 +83,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       const { items } = await this.documents.collection<WebhookSubscription>(SUBSCRIPTIONS).find({}, { limit: 10_000 });
       const active = new Map(items.filter((s) => s.status === 'active').map((s) => [s._id, s]));
       for (const [id, worker] of this.workers) {
-        if (active.get(id)?.epoch !== worker.epoch) {
+        if (worker.ended() || active.get(id)?.epoch !== worker.epoch) {
           await worker.stop();
           this.workers.delete(id);
         }
@@ -103,7 +106,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const deliverEvent = async (event: RecordedEvent): Promise<boolean> => {
       const body = JSON.stringify(feedEvent(event, false));
       for (;;) {
-        const outcome = await deliver(state.url, state.secret, state._id, event, body, this.policy.timeoutMs, this.clock.now());
+        const outcome = await deliver(state.url, state.secret, state._id, event, body, this.policy.timeoutMs, this.clock.now(), stopping.signal);
         if (stopping.signal.aborted) return false;
         const at = this.clock.now().toISOString();
         if (outcome.ok) return save({ ...state, position: event.position, delivered: state.delivered + 1, failures: 0, lastDeliveredAt: at });
@@ -116,26 +119,38 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         }
         if (!(await save({ ...state, failures, lastError }))) return false;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, retryDelay(this.policy, failures));
-          stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+          const stopped = () => (clearTimeout(timer), resolve());
+          const timer = setTimeout(() => (stopping.signal.removeEventListener('abort', stopped), resolve()), retryDelay(this.policy, failures));
+          stopping.signal.addEventListener('abort', stopped, { once: true });
         });
         if (stopping.signal.aborted) return false;
       }
     };
+    let ended = false;
     const running = (async () => {
       let skipped = 0;
+      let savedAt = Date.now();
       for await (const event of subscription) {
         if (stopping.signal.aborted) return;
         if (state.types !== null && !state.types.includes(event.type)) {
           skipped += 1;
-          if (skipped % SKIP_CHECKPOINT === 0 && !(await save({ ...state, position: event.position }))) return;
+          // Checkpoint what was skipped now and then (a restart rescans at most that much), and let others in between.
+          if (skipped % SKIP_CHECKPOINT === 0 || Date.now() - savedAt > SKIP_CHECKPOINT_MS) {
+            savedAt = Date.now();
+            if (!(await save({ ...state, position: event.position }))) return;
+            await new Promise(setImmediate);
+          }
           continue;
         }
         if (!(await deliverEvent(event))) return;
+        savedAt = Date.now();
       }
-    })().catch((error: unknown) => log.error({ err: error }, 'webhook delivery stopped'));
+    })()
+      .catch((error: unknown) => log.error({ err: error }, 'webhook delivery stopped; it starts again at the next refresh'))
+      .finally(() => (ended = true));
     return {
       epoch: initial.epoch,
+      ended: () => ended && !stopping.signal.aborted,
       stop: async () => {
         stopping.abort();
         await subscription.close();
