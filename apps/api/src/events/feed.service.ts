@@ -146,34 +146,41 @@ export class FeedService implements BeforeApplicationShutdown {
       send(format.heartbeat(last > framedUpTo ? last : undefined));
       framedUpTo = last;
     }, heartbeatMs / 2);
-    /** The frames of the matching events after `last`, moving `last` past every event (a listener may repeat what a read already sent). */
-    const framesOf = (events: readonly RecordedEvent[], shared: boolean): Buffer => {
-      const frames: Buffer[] = [];
-      for (const event of events) {
-        if (event.position <= last) continue;
-        last = event.position;
-        if (!matches(query, event)) continue;
-        framedUpTo = last;
-        frames.push(shared ? frameOf(format, query.raw, event) : Buffer.from(format.frame(feedEvent(event, query.raw))));
-      }
+    /** Moves `last` past `event` (a listener may repeat what a read already sent): whether it is one to send. */
+    const next = (event: RecordedEvent): boolean => {
+      if (event.position <= last) return false;
+      last = event.position;
+      if (!matches(query, event)) return false;
+      framedUpTo = last;
+      return true;
+    };
+    /** Live events' frames: each made once for every stream (frameOf). */
+    const liveFrames = (events: readonly RecordedEvent[]): Buffer => {
+      const frames = events.filter(next).map((event) => frameOf(format, query.raw, event));
       return frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
+    };
+    /** A page read from the store: this stream's own, so one string. */
+    const pageFrames = (events: readonly RecordedEvent[]): string => {
+      let frames = '';
+      for (const event of events) if (next(event)) frames += format.frame(feedEvent(event, query.raw));
+      return frames;
     };
     /** Reads the store from `last` until caught up, a page per write, as fast as the socket drains. */
     const catchUp = async (): Promise<void> => {
       while (!closed) {
         while (blocked && !closed) await woken();
         const page = await this.store.readAll({ after: last, maxCount: PAGE });
-        send(framesOf(page, false));
+        send(pageFrames(page));
         if (page.length < PAGE) return;
         // A filter may match nothing for a long while: let writers and other streams in between pages.
         await new Promise(setImmediate);
       }
     };
     const listener = {
-      event: (event: RecordedEvent) => {
+      events: (events: readonly RecordedEvent[]) => {
         if (offLive) return;
-        if (following && !blocked && queued.length === 0) send(framesOf([event], true));
-        else if (queued.push(event) > MAX_QUEUED) {
+        if (following && !blocked && queued.length === 0) send(liveFrames(events));
+        else if (queued.push(...events) > MAX_QUEUED) {
           // Too far behind to follow live: the store has it all, and costs no memory.
           offLive = true;
           queued.length = 0;
@@ -200,7 +207,7 @@ export class FeedService implements BeforeApplicationShutdown {
         while (!closed && !offLive) {
           if (blocked || queued.length === 0) await woken();
           wake = undefined;
-          if (!blocked && !offLive) send(framesOf(queued.splice(0), true));
+          if (!blocked && !offLive) send(liveFrames(queued.splice(0)));
         }
         unlisten();
         queued.length = 0;

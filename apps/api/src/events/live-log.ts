@@ -1,10 +1,18 @@
 import type { EventStore, RecordedEvent, Subscription } from '@redress/event-store';
 
-/** A stream listening to the live end of the log: each event, or the end of the follower (it then catches up from the store itself). */
+/** A stream listening to the live end of the log: new events in order, or the end of the follower (it then catches up from the store itself). */
 export interface Listener {
-  readonly event: (event: RecordedEvent) => void;
+  readonly events: (events: readonly RecordedEvent[]) => void;
   readonly ended: (error?: unknown) => void;
 }
+
+/**
+ * Events coming faster than this are handed out together: a socket write per
+ * stream costs the same for one event as for ten, and with many streams those
+ * writes are what the api's one thread spends on the feed. A quiet log hands
+ * each event out at once.
+ */
+const LINGER_MS = 20;
 
 /**
  * One follower of the log's live end for every stream in this process: each
@@ -50,22 +58,38 @@ export class LiveLog {
 
   private async start() {
     const subscription = this.store.subscribeToAll({ after: await this.store.headPosition() });
-    const following = (async () => {
-      for await (const event of subscription) {
-        for (const listener of this.listeners) {
-          // One stream's failure ends that stream, not the others' feed.
-          try {
-            listener.event(event);
-          } catch (error) {
-            this.listeners.delete(listener);
-            listener.ended(error);
-          }
+    let pending: RecordedEvent[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let handedOutAt = 0;
+    const handOut = () => {
+      timer = undefined;
+      handedOutAt = Date.now();
+      const events = pending;
+      pending = [];
+      for (const listener of this.listeners) {
+        // One stream's failure ends that stream, not the others' feed.
+        try {
+          listener.events(events);
+        } catch (error) {
+          this.listeners.delete(listener);
+          listener.ended(error);
         }
       }
-    })().catch((error: unknown) => {
-      this.started = undefined;
-      this.endAll(error);
-    });
+    };
+    const following = (async () => {
+      for await (const event of subscription) {
+        pending.push(event);
+        if (timer) continue;
+        const wait = handedOutAt + LINGER_MS - Date.now();
+        if (wait <= 0) handOut();
+        else timer = setTimeout(handOut, wait);
+      }
+    })()
+      .catch((error: unknown) => {
+        this.started = undefined;
+        this.endAll(error);
+      })
+      .finally(() => clearTimeout(timer));
     return { subscription, following };
   }
 }
