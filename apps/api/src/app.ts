@@ -6,6 +6,7 @@ import { NestPinoLogger, type Config } from '@redress/platform';
 import { AppModule, type AppOptions } from './app.module';
 import { ErrorFilter } from './http/error-filter';
 import { registerCorrelationId } from './http/correlation';
+import { registerDraining, type Draining } from './http/draining';
 import { registerJsonBodyParser } from './http/json-body';
 
 /** Body size limit for every request; larger bodies get 413 PAYLOAD_TOO_LARGE. */
@@ -22,6 +23,20 @@ export const createApp = async (config: Config, logger: Logger, options: AppOpti
   app.useGlobalFilters(new ErrorFilter(logger));
   registerJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
   registerCorrelationId(app.getHttpAdapter().getInstance());
-  app.enableShutdownHooks();
+  draining.set(app, registerDraining(app.getHttpAdapter().getInstance()));
   return app;
+};
+
+const draining = new WeakMap<NestFastifyApplication, Draining>();
+/** How long in-flight requests get to finish when the api stops. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * A graceful stop (SIGTERM): refuse new requests, let those in flight finish,
+ * then close: feed streams end, webhook workers stop, projection runners
+ * apply what was written and checkpoint, and the stores close.
+ */
+export const stopGracefully = async (app: NestFastifyApplication): Promise<void> => {
+  await draining.get(app)?.drain(DRAIN_TIMEOUT_MS);
+  await app.close();
 };

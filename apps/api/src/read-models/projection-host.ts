@@ -1,9 +1,12 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { EventStore } from '@redress/event-store';
-import { PROJECTIONS, ProjectionRunner, type DocumentStore } from '@redress/projections';
+import { PROJECTIONS, ProjectionRunner, type DocumentStore, type ProjectionCatalog } from '@redress/projections';
 import type { Clock } from '@redress/platform';
-import { CLOCK, DOCUMENT_STORE, EVENT_STORE, LOGGER } from '../tokens';
+import { CLOCK, DOCUMENT_STORE, EVENT_STORE, LOGGER, PROJECTION_CATALOG } from '../tokens';
+
+/** How long a stopping api lets its projections catch up with the last writes before it checkpoints where they are. */
+const CATCH_UP_ON_STOP_MS = 5000;
 
 /**
  * Embedded mode runs the projections in the api process (ARCHITECTURE.md
@@ -16,8 +19,9 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
   private readonly runners: ProjectionRunner[];
 
   constructor(
-    @Inject(EVENT_STORE) events: EventStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog,
     @Inject(CLOCK) clock: Clock,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -29,8 +33,11 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     await Promise.all(this.runners.map((runner) => runner.start()));
   }
 
-  /** Runners stop (their last batch committed) before the stores close. */
+  /** Runners apply what has been written (for a while), then stop with their last batch committed, before the stores close. */
   async beforeApplicationShutdown(): Promise<void> {
+    const head = await this.events.headPosition().catch(() => 0);
+    // A store that cannot be read now is no reason not to stop.
+    await Promise.all(PROJECTIONS.map((projection) => this.catalog.reached(projection.name, head, CATCH_UP_ON_STOP_MS).catch(() => undefined)));
     await Promise.all(this.runners.map((runner) => runner.stop()));
   }
 
