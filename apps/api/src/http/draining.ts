@@ -11,11 +11,14 @@ export interface Draining {
  */
 export const registerDraining = (fastify: FastifyInstance): Draining => {
   let draining = false;
-  let inFlight = 0;
+  /** The requests taken before draining began: only these are waited for (a refused one is answered too, and must not count). */
+  const inFlight = new WeakSet<object>();
+  let count = 0;
   let idle: (() => void) | undefined;
-  fastify.addHook('onRequest', (_request, reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     if (!draining) {
-      inFlight += 1;
+      inFlight.add(request);
+      count += 1;
       done();
       return;
     }
@@ -26,16 +29,17 @@ export const registerDraining = (fastify: FastifyInstance): Draining => {
       .send({ statusCode: 503, code: 'SHUTTING_DOWN', message: 'the api is stopping; try again shortly' });
   });
   // Answered (or its client gone, which Fastify also ends in onResponse): no longer in flight.
-  const settled = (_request: unknown, _reply: unknown, done: () => void) => {
-    inFlight = Math.max(0, inFlight - 1);
-    if (inFlight === 0) idle?.();
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    if (inFlight.delete(request)) {
+      count -= 1;
+      if (count === 0) idle?.();
+    }
     done();
-  };
-  fastify.addHook('onResponse', settled);
+  });
   return {
     drain: async (timeoutMs) => {
       draining = true;
-      if (inFlight === 0) return;
+      if (count === 0) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
         idle = () => (clearTimeout(timer), resolve());

@@ -1,0 +1,33 @@
+import Fastify from 'fastify';
+import { registerDraining } from './draining';
+
+describe('draining', () => {
+  it('refuses new requests and waits for those taken before, however many are refused meanwhile', async () => {
+    const fastify = Fastify();
+    const draining = registerDraining(fastify);
+    let finish: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    fastify.get('/slow', async () => {
+      await held;
+      return { ok: true };
+    });
+    fastify.get('/fast', async () => ({ ok: true }));
+    await fastify.ready();
+    const inFlight = fastify.inject({ method: 'GET', url: '/slow' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    let drained = false;
+    const draining$ = draining.drain(5000).then(() => (drained = true));
+    const refused = await Promise.all([fastify.inject({ method: 'GET', url: '/fast' }), fastify.inject({ method: 'GET', url: '/fast' })]);
+    expect(refused.map((r) => [r.statusCode, r.json().code, r.headers.connection])).toEqual([
+      [503, 'SHUTTING_DOWN', 'close'],
+      [503, 'SHUTTING_DOWN', 'close'],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(drained).toBe(false);
+    finish();
+    expect((await inFlight).statusCode).toBe(200);
+    await draining$;
+    expect(drained).toBe(true);
+    await fastify.close();
+  });
+});
