@@ -145,8 +145,9 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
     let breach: MarkOf<'breached'> | null = null;
     /** When the complaint first closed in a way that counts against staff. */
     let firstCounted = Number.POSITIVE_INFINITY;
-    const breachBy = new Map<string, MarkOf<'breached'>>();
-    const escalationBy = new Map<string, MarkOf<'escalated'>>();
+    // The first breach and escalation under each holder: maps made only for a case that has one (most have none; this runs per case per query).
+    let breachBy: Map<string, MarkOf<'breached'>> | undefined;
+    let escalationBy: Map<string, MarkOf<'escalated'>> | undefined;
     const closings: Closing[] = [];
     let unreopened: Closing | null = null;
     const holder = () => (kind === 'staff' ? assignee : department);
@@ -162,7 +163,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       if (mark[2] === 'breached') {
         const current = holder();
         if (at < period.to) breach ??= mark;
-        if (at < period.to && current && !breachBy.has(current.who)) breachBy.set(current.who, mark);
+        if (at < period.to && current && !breachBy?.has(current.who)) (breachBy ??= new Map()).set(current.who, mark);
         continue;
       }
       // The other marks are in the order they happened: from the period's end on, nothing counts.
@@ -213,7 +214,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
           ended = true;
           break;
         case 'escalated':
-          if (current && !escalationBy.has(current.who)) escalationBy.set(current.who, mark);
+          if (current && !escalationBy?.has(current.who)) (escalationBy ??= new Map()).set(current.who, mark);
           break;
       }
       const now = holder();
@@ -226,15 +227,15 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       handledBy(atEnd, department?.who ?? null);
       of(atEnd.who).openAtEnd.set(id, atEnd.since);
     }
-    const reopenBy = new Map<string, MarkOf<'reopened'>>();
+    let reopenBy: Map<string, MarkOf<'reopened'>> | undefined;
     for (const { holder: by, department: departmentThen, closing, followUp: atClosing, reopen } of closings) {
       if (!by) continue;
       // The closer handled it, whatever the timing; their last closing in the period is the one measured.
       const subject = of(by.who);
       subject.handled.set(id, by.since);
       if (departmentThen !== null) subject.departments.add(departmentThen);
-      if (reopen && !reopenBy.has(by.who)) reopenBy.set(by.who, reopen);
-      subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, breach: breachBy.get(by.who) ?? null, escalation: escalationBy.get(by.who) ?? null, reopen: reopenBy.get(by.who) ?? null });
+      if (reopen && !reopenBy?.has(by.who)) (reopenBy ??= new Map()).set(by.who, reopen);
+      subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, breach: breachBy?.get(by.who) ?? null, escalation: escalationBy?.get(by.who) ?? null, reopen: reopenBy?.get(by.who) ?? null });
     }
     // Counted once: in the period of its first counting closing, as the period's last closing left it, unless it has ended since.
     const last = closings[closings.length - 1];
