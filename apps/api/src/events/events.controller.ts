@@ -10,6 +10,9 @@ import { FeedService, NDJSON, SSE } from './feed.service';
 /** Downstream services, and the auditors and admins who look at what they see. */
 export const FEED_READERS: readonly StaffMember['role'][] = ['integration', 'auditor', 'admin'];
 
+/** The catalogue follows from the codecs alone: built once, not per request. */
+const CATALOGUE = { types: publishedCatalogue() };
+
 @Controller('events')
 export class EventsController {
   constructor(private readonly feed: FeedService) {}
@@ -18,7 +21,7 @@ export class EventsController {
   @Public()
   @Get('catalogue')
   catalogue() {
-    return { types: publishedCatalogue() };
+    return CATALOGUE;
   }
 
   /**
