@@ -272,6 +272,11 @@ describe('appraisal over HTTP', () => {
     expect((await analyst.get('/appraisal/staff?period=2027-01')).body).toMatchObject({ statusCode: 422, code: 'PERIOD_NOT_BEGUN' });
     expect((await analyst.get('/appraisal/staff?period=1969-12')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     expect((await analyst.get('/appraisal/staff/nobody?period=2026-10')).body).toMatchObject({ statusCode: 404, code: 'STAFF_NOT_FOUND' });
+    expect((await analyst.get(`/appraisal/staff/${'%20'.repeat(3)}?period=2026-10`)).body).toMatchObject({ statusCode: 400, code: 'INVALID_STAFF' });
+    expect((await analyst.get(`/appraisal/departments/${'%20'.repeat(3)}?period=2026-10`)).body).toMatchObject({ statusCode: 400, code: 'INVALID_DEPARTMENT' });
+    // A department name may be 200 characters long; a longer path segment is refused before any handler.
+    expect((await analyst.get(`/appraisal/departments/${'d'.repeat(200)}?period=2026-10`)).body).toMatchObject({ statusCode: 404, code: 'DEPARTMENT_NOT_FOUND' });
+    expect((await analyst.get(`/appraisal/departments/${'d'.repeat(201)}?period=2026-10`)).status).toBe(414);
     expect((await analyst.get('/appraisal/departments/nowhere?period=2026-10')).body).toMatchObject({ statusCode: 404, code: 'DEPARTMENT_NOT_FOUND' });
   });
 

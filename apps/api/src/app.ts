@@ -14,7 +14,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the api (not listening), so tests and main share one wiring. */
 export const createApp = async (config: Config, logger: Logger, options: AppOptions = {}): Promise<NestFastifyApplication> => {
-  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: BODY_LIMIT_BYTES });
+  // Path parameters as long as the longest name the domain allows (a department: 200 characters).
+  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: BODY_LIMIT_BYTES, maxParamLength: 200 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
