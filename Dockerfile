@@ -1,4 +1,5 @@
-# One image for every Redress process (api, cli; the projector joins with the projections).
+# One image for every Redress process: the api (the default command), the projector
+# (`node dist/apps/projector/src/main.js`) and the cli (`node dist/apps/cli/src/main.js`).
 FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

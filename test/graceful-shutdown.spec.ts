@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@redress/event-store';
 import { signToken } from '@redress/platform';
-import { PROJECTIONS, ProjectionCatalog, SqliteDocumentStore } from '@redress/projections';
+import { LEASES, PROJECTIONS, ProjectionCatalog, SqliteDocumentStore, type LeaseRecord } from '@redress/projections';
 
 const SECRET = 'shutdown-secret-shutdown-secret-0123';
 const freePort = () =>
@@ -16,6 +16,24 @@ const freePort = () =>
     });
   });
 
+/** A built Redress process (`dist/apps/<app>/src/main.js`), started and answering `/health`. */
+const startBuilt = async (app: 'api' | 'projector', env: Record<string, string>) => {
+  const port = await freePort();
+  const child = spawn(process.execPath, [`dist/apps/${app}/src/main.js`], {
+    env: { ...process.env, PORT: String(port), JWT_SECRET: SECRET, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { text: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; !(await fetch(`${url}/health`).then((r) => r.ok, () => false)); attempt += 1) {
+    if (attempt > 600) throw new Error(`the ${app} did not start: ${output.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, url, output, exited };
+};
+
 describe('graceful shutdown', () => {
   // The api as `npm start` runs it: built (Nest's injection needs the decorator metadata tsc emits), in its own process.
   beforeAll(() => new Promise<void>((resolve, reject) => execFile('npm', ['run', 'build', '--silent'], (error) => (error ? reject(error) : resolve()))), 180_000);
@@ -23,19 +41,7 @@ describe('graceful shutdown', () => {
   it('on SIGTERM refuses new requests, finishes those in flight, checkpoints every projection at the head, and exits 0', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'redress-shutdown-'));
     try {
-      const port = await freePort();
-      const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
-        env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, JWT_SECRET: SECRET, LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const url = `http://127.0.0.1:${port}`;
-      for (let attempt = 0; !(await fetch(`${url}/health`).then((r) => r.ok, () => false)); attempt += 1) {
-        if (attempt > 600) throw new Error(`the api did not start: ${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const { child, url, output, exited } = await startBuilt('api', { DATA_DIR: dataDir });
       const token = signToken({ sub: 'ines', role: 'intake' }, SECRET, new Date(), 3600);
       // Commands in flight when the signal comes, and more arriving after it.
       const send = (i: number) =>
@@ -54,7 +60,7 @@ describe('graceful shutdown', () => {
       const later = Array.from({ length: 10 }, (_, i) => send(100 + i));
       const answers = await Promise.all([...first, ...later]);
       expect(await exited).toBe(0);
-      expect(output).toContain('redress api stopped');
+      expect(output.text).toContain('redress api stopped');
       // Every answer is a creation or a refusal: nothing half-done.
       for (const answer of answers) expect([201, 503, 0]).toContain(answer.status);
       // Refused: 503 SHUTTING_DOWN while draining, Fastify's own 503 once it closes, then no connection at all.
@@ -68,6 +74,43 @@ describe('graceful shutdown', () => {
         const head = await store.headPosition();
         const catalog = new ProjectionCatalog(store, documents, PROJECTIONS);
         for (const projection of PROJECTIONS) expect({ name: projection.name, position: (await catalog.active(projection.name))?.position }).toEqual({ name: projection.name, position: head });
+      } finally {
+        await documents.close();
+        await store.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a projector on SIGTERM applies what was written, checkpoints, hands its leases on, and exits 0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'redress-projector-stop-'));
+    try {
+      const api = await startBuilt('api', { DATA_DIR: dataDir, PROJECTOR: 'separate' });
+      const projector = await startBuilt('projector', { DATA_DIR: dataDir });
+      const token = signToken({ sub: 'ines', role: 'intake' }, SECRET, new Date(), 3600);
+      for (let i = 0; i < 40; i += 1) {
+        const reply = await fetch(`${api.url}/complaints`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ channel: 'web', complainant: { name: 'Lin' }, subject: `Projected ${i}`, content: 'c' }),
+        });
+        expect(reply.status).toBe(201);
+      }
+      projector.child.kill('SIGTERM');
+      expect(await projector.exited).toBe(0);
+      expect(projector.output.text).toContain('redress projector stopped');
+      api.child.kill('SIGTERM');
+      expect(await api.exited).toBe(0);
+      const store = new SqliteEventStore({ file: join(dataDir, 'events.db') });
+      const documents = new SqliteDocumentStore(join(dataDir, 'read-models.db'));
+      try {
+        const head = await store.headPosition();
+        const catalog = new ProjectionCatalog(store, documents, PROJECTIONS);
+        for (const projection of PROJECTIONS) expect({ name: projection.name, position: (await catalog.active(projection.name))?.position }).toEqual({ name: projection.name, position: head });
+        // Released, not left to expire: a standby takes over at once.
+        const leases = (await documents.collection<LeaseRecord>(LEASES).find({}, { limit: 100 })).items;
+        expect(leases.map((lease) => [lease._id, lease.expiresAt]).sort()).toEqual([...PROJECTIONS.map((p) => [`projection:${p.name}`, 0]), ['sla-scheduler', 0]].sort());
       } finally {
         await documents.close();
         await store.close();

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { NestPinoLogger, type Config } from '@redress/platform';
-import { AppModule, type AppOptions } from './app.module';
+import { AppModule } from './app.module';
+import type { InfrastructureOptions } from './infrastructure.module';
 import { ErrorFilter } from './http/error-filter';
 import { registerCorrelationId } from './http/correlation';
 import { registerDraining, type Draining } from './http/draining';
@@ -13,9 +14,9 @@ import { registerJsonBodyParser } from './http/json-body';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the api (not listening), so tests and main share one wiring. */
-export const createApp = async (config: Config, logger: Logger, options: AppOptions = {}): Promise<NestFastifyApplication> => {
+export const createApp = async (config: Config, logger: Logger, options: InfrastructureOptions = {}): Promise<NestFastifyApplication> => {
   // Path parameters as long as the longest name the domain allows (a department: 200 characters).
-  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: BODY_LIMIT_BYTES, maxParamLength: 200 });
+  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 200 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, loadConfig } from '@redress/platform';
+import { createLogger, exitOnStartFailure, loadConfig, stopOnSignals } from '@redress/platform';
 import { createApp, stopGracefully } from './app';
 
 const main = async (): Promise<void> => {
@@ -6,28 +6,9 @@ const main = async (): Promise<void> => {
   const logger = createLogger(config.logLevel);
   const app = await createApp(config, logger);
   await app.listen({ port: config.port, host: '0.0.0.0' });
-  logger.info({ port: config.port, store: config.eventStore.kind, dataDir: config.dataDir }, 'redress api listening');
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'redress api stopping: refusing new requests, finishing those in flight');
-    stopGracefully(app).then(
-      () => {
-        logger.info('redress api stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'redress api failed to stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  logger.info({ port: config.port, store: config.eventStore.kind, dataDir: config.dataDir, projector: config.projector }, 'redress api listening');
+  // Refuse new requests, finish those in flight, then stop the background work and close the stores.
+  stopOnSignals(logger, 'redress api', () => stopGracefully(app));
 };
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

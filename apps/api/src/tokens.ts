@@ -15,3 +15,7 @@ export const WEIGHTING_POLICIES = Symbol('WeightingPolicies');
 export const APPRAISER = Symbol('Appraiser');
 /** Webhook retries, pause threshold and timeout (DeliveryPolicy). */
 export const WEBHOOK_POLICY = Symbol('WebhookPolicy');
+/** Whether this process runs the background work (projections, SLA ticks, webhook delivery), each under its lease. */
+export const RUNS_BACKGROUND_WORK = Symbol('RunsBackgroundWork');
+/** This process's name among lease holders. */
+export const LEASE_HOLDER = Symbol('LeaseHolder');

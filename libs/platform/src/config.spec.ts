@@ -11,6 +11,7 @@ describe('parseConfig', () => {
         readModelStore: { kind: 'sqlite' },
         jwtSecret: undefined,
         logLevel: 'info',
+        projector: 'in-process',
       }),
     );
   });
@@ -25,6 +26,7 @@ describe('parseConfig', () => {
       MONGODB_URI: 'mongodb://mongo:27017/redress?replicaSet=rs0',
       JWT_SECRET: 'a'.repeat(32),
       LOG_LEVEL: 'warn',
+      PROJECTOR: 'separate',
     });
     expect(config).toEqual(
       E.right({
@@ -34,6 +36,7 @@ describe('parseConfig', () => {
         readModelStore: { kind: 'mongodb', uri: 'mongodb://mongo:27017/redress?replicaSet=rs0' },
         jwtSecret: 'a'.repeat(32),
         logLevel: 'warn',
+        projector: 'separate',
       }),
     );
   });
@@ -46,6 +49,7 @@ describe('parseConfig', () => {
         READ_MODEL_STORE: 'mongodb',
         JWT_SECRET: 'short',
         LOG_LEVEL: 'loud',
+        PROJECTOR: 'elsewhere',
       }),
     ).toEqual(
       E.left([
@@ -54,6 +58,7 @@ describe('parseConfig', () => {
         'MONGODB_URI is required (mongodb://… or mongodb+srv://…)',
         'JWT_SECRET must be at least 32 characters (it is 5)',
         'LOG_LEVEL="loud" is not one of fatal, error, warn, info, debug, trace, silent',
+        'PROJECTOR="elsewhere" is not one of in-process, separate',
       ]),
     );
   });

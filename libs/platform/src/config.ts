@@ -15,7 +15,15 @@ export interface Config {
   readonly readModelStore: { readonly kind: 'sqlite' } | { readonly kind: 'mongodb'; readonly uri: string };
   readonly jwtSecret: string | undefined;
   readonly logLevel: LogLevel;
+  /**
+   * Where projections, the SLA scheduler's ticks and webhook delivery run:
+   * in the api process (embedded), or in `apps/projector` processes only.
+   */
+  readonly projector: ProjectorPlacement;
 }
+
+export const PROJECTOR_PLACEMENTS = ['in-process', 'separate'] as const;
+export type ProjectorPlacement = (typeof PROJECTOR_PLACEMENTS)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -108,6 +116,7 @@ const settings = (env: Env): E.Either<readonly string[], Config> =>
     readModelStore: readModelStore(env),
     jwtSecret: jwtSecret(env),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info')(env),
+    projector: oneOf('PROJECTOR', PROJECTOR_PLACEMENTS, 'in-process')(env),
   });
 
 export class ConfigError extends Error {

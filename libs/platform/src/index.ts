@@ -6,3 +6,4 @@ export * from './jwt-secret';
 export * from './clock';
 export * from './document-store';
 export * from './policies';
+export * from './stop-signals';

@@ -80,9 +80,9 @@ export interface DocumentStore {
   collection<D extends Document>(name: string): Collection<D>;
   /**
    * The one way to write: all of `writes` or none of them (a transaction), and
-   * none when the precondition does not hold — then it resolves false.
+   * none unless every fence holds — then it resolves false.
    */
-  commit(writes: readonly Write[], precondition?: Precondition): Promise<boolean>;
+  commit(writes: readonly Write[], fences?: readonly Precondition[]): Promise<boolean>;
   /** Creates an index on the fields queries filter or sort on (idempotent). */
   ensureIndex(collection: string, fields: readonly string[]): Promise<void>;
   /** Removes a collection with its documents and indexes (idempotent). */

@@ -6,6 +6,7 @@ export * from './engine/registry';
 export { ProjectionRunner, type RunnerOptions, type RunnerLog } from './engine/runner';
 export { rebuildProjection, rebuildProjections, RebuildSupersededError, type RebuildOptions, type RebuildReport } from './engine/rebuild';
 export { ScanCache } from './engine/scan-cache';
+export { Lease, LEASES, DEFAULT_LEASE_TTL_MS, processHolder, type LeaseOptions, type LeaseRecord } from './engine/lease';
 export { ProjectionCatalog, LAG_COUNT_LIMIT, type ActiveGeneration, type ProjectionState, type ProjectionStatus } from './engine/catalog';
 export * from './read-models/cases';
 export * from './read-models/rectifications';

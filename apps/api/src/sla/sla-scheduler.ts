@@ -1,13 +1,14 @@
-import { Inject, Injectable, ServiceUnavailableException, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, ServiceUnavailableException, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { SLA_STEPS, complaintEvent, complaintIdOf, rectificationIdOf, rectificationEvent, dueBreaches, evolve, evolveRectification, initialRectification, initialState, isOverdueNow, type Complaint, type Rectification } from '@redress/domain';
 import { START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
+import { Lease, type DocumentStore } from '@redress/projections';
 import type { StaffMember } from '../auth/actor';
 import { HandleComplaintCommand } from '../complaints/complaint-command';
 import { HandleRectificationCommand } from '../rectifications/rectification-command';
-import { CLOCK, EVENT_STORE, LOGGER, SLA_TICK_MS } from '../tokens';
+import { CLOCK, DOCUMENT_STORE, EVENT_STORE, LEASE_HOLDER, LOGGER, RUNS_BACKGROUND_WORK, SLA_TICK_MS } from '../tokens';
 
 const SCHEDULER: StaffMember = { user: 'sla-scheduler', role: 'system' };
 
@@ -34,9 +35,15 @@ const settled = (state: Complaint): boolean =>
  * exactly once, also after a restart and for deadlines that passed while it
  * was down. It also links dispatched rectifications into source complaints
  * whose link a crash left unwritten.
+ *
+ * Every process follows the log (the api answers the at-risk board from it),
+ * but only one records: the holder of the `sla-scheduler` lease, in a process
+ * that runs the background work. (Its writes go to the event store, which the
+ * lease cannot fence; the deciders refusing a second record is what keeps a
+ * paused former holder from writing twice.)
  */
 @Injectable()
-export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly complaints = new Map<string, Complaint>();
   private readonly rectifications = new Map<string, Rectification>();
   /** `complaintId rectificationId` of every link the log holds. */
@@ -47,14 +54,20 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private stopped = false;
+  private readonly lease: Lease | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SLA_TICK_MS) private readonly tickMs: number,
+    @Inject(DOCUMENT_STORE) documents: DocumentStore,
+    @Inject(LEASE_HOLDER) holder: string,
+    @Inject(RUNS_BACKGROUND_WORK) runsBackgroundWork: boolean,
     private readonly commands: CommandBus,
-  ) {}
+  ) {
+    this.lease = runsBackgroundWork ? new Lease(documents, 'sla-scheduler', holder) : undefined;
+  }
 
   onApplicationBootstrap(): void {
     const subscription = this.store.subscribeToAll({ after: START });
@@ -66,7 +79,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
       .finally(() => {
         this.stopped = true;
       });
-    if (this.tickMs > 0) {
+    if (this.lease && this.tickMs > 0) {
       const tick = () => void this.tick().catch((error: unknown) => this.logger.error({ err: error }, 'SLA scheduler tick failed; the next one retries'));
       tick();
       this.timer = setInterval(tick, this.tickMs);
@@ -74,9 +87,11 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the stores close: the last tick finishes and the lease is handed on. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.ticking;
+    await this.lease?.release().catch(() => undefined);
     await this.subscription?.close();
     await this.following;
   }
@@ -93,7 +108,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  /** Records everything due at the clock's now; one tick at a time. */
+  /** Records everything due at the clock's now, if this process holds the lease; one tick at a time. */
   tick(): Promise<void> {
     this.ticking ??= this.recordDue().finally(() => {
       this.ticking = undefined;
@@ -141,6 +156,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async recordDue(): Promise<void> {
+    if (!(await this.lease?.ensure())) return;
     await this.caughtUp();
     const now = this.clock.now();
     const iso = now.toISOString();

@@ -99,7 +99,7 @@ export class WebhooksController {
     if (subscription.status !== 'paused') throw new HttpException({ code: 'SUBSCRIPTION_NOT_PAUSED', message: 'the subscription is delivering; only a paused one resumes' }, HttpStatus.CONFLICT);
     const resumed: WebhookSubscription = { ...subscription, status: 'active', failures: 0, pausedAt: null, epoch: subscription.epoch + 1 };
     // Only over what was read: not over a delete, nor another resume, that came in between.
-    if (!(await this.documents.commit([{ collection: SUBSCRIPTIONS, upsert: resumed }], { collection: SUBSCRIPTIONS, id: subscription._id, field: 'epoch', equals: subscription.epoch }))) {
+    if (!(await this.documents.commit([{ collection: SUBSCRIPTIONS, upsert: resumed }], [{ collection: SUBSCRIPTIONS, id: subscription._id, field: 'epoch', equals: subscription.epoch }]))) {
       throw new HttpException({ code: 'SUBSCRIPTION_CHANGED', message: 'the subscription changed or was deleted meanwhile; read it again' }, HttpStatus.CONFLICT);
     }
     await this.dispatcher.refresh();

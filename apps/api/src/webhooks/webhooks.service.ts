@@ -2,9 +2,9 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import type { Logger } from 'pino';
 import type { EventStore, RecordedEvent, Subscription } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
-import type { Document, DocumentStore } from '@redress/projections';
+import { Lease, type Document, type DocumentStore } from '@redress/projections';
 import { feedEvent } from '../events/feed';
-import { CLOCK, DOCUMENT_STORE, EVENT_STORE, LOGGER, WEBHOOK_POLICY } from '../tokens';
+import { CLOCK, DOCUMENT_STORE, EVENT_STORE, LEASE_HOLDER, LOGGER, RUNS_BACKGROUND_WORK, WEBHOOK_POLICY } from '../tokens';
 import { deliver, retryDelay, type DeliveryPolicy } from './delivery';
 
 export const SUBSCRIPTIONS = 'webhook_subscriptions';
@@ -38,7 +38,7 @@ const REFRESH_MS = 5000;
 
 interface Worker {
   readonly epoch: number;
-  /** It ended by itself (an error): the next refresh starts another. */
+  /** It ended by itself (an error, a lost lease): the next refresh starts another if it can. */
   readonly ended: () => boolean;
   stop(): Promise<void>;
 }
@@ -49,6 +49,9 @@ interface Worker {
  * event in order, retrying with backoff until it is taken (at least once: a
  * crash between delivery and checkpoint redelivers, and receivers dedupe by
  * event id). A subscription that keeps failing is paused with its last error.
+ * Of several processes, the one holding a subscription's lease delivers it,
+ * and its checkpoint writes are fenced by that lease; an api with a separate
+ * projector delivers nothing.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -62,9 +65,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(WEBHOOK_POLICY) private readonly policy: DeliveryPolicy,
+    @Inject(LEASE_HOLDER) private readonly holder: string,
+    @Inject(RUNS_BACKGROUND_WORK) private readonly runsBackgroundWork: boolean,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.runsBackgroundWork) return;
     await this.refresh();
     this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
     this.timer.unref();
@@ -88,20 +94,24 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           this.workers.delete(id);
         }
       }
-      for (const [id, subscription] of active) if (!this.workers.has(id)) this.workers.set(id, this.start(subscription));
+      for (const [id, subscription] of active) {
+        if (this.workers.has(id)) continue;
+        const lease = new Lease(this.documents, `webhook:${id}`, this.holder);
+        if (await lease.ensure()) this.workers.set(id, this.start(subscription, lease));
+      }
     }).catch((error: unknown) => this.logger.error({ err: error }, 'webhook subscriptions could not be refreshed'));
     return this.refreshing;
   }
 
-  private start(initial: WebhookSubscription): Worker {
+  private start(initial: WebhookSubscription, lease: Lease): Worker {
     const log = this.logger.child({ component: 'webhooks', subscription: initial._id });
     const subscription: Subscription = this.store.subscribeToAll({ after: initial.position });
     const stopping = new AbortController();
     let state = initial;
-    /** Saves the state unless staff changed the subscription meanwhile; false tells the worker to stop. */
+    /** Saves the state unless staff changed the subscription or another process took it meanwhile; false tells the worker to stop. */
     const save = async (next: WebhookSubscription): Promise<boolean> => {
       state = next;
-      return this.documents.commit([{ collection: SUBSCRIPTIONS, upsert: next }], { collection: SUBSCRIPTIONS, id: next._id, field: 'epoch', equals: next.epoch });
+      return this.documents.commit([{ collection: SUBSCRIPTIONS, upsert: next }], [{ collection: SUBSCRIPTIONS, id: next._id, field: 'epoch', equals: next.epoch }, lease.fence()]);
     };
     const deliverEvent = async (event: RecordedEvent): Promise<boolean> => {
       const body = JSON.stringify(feedEvent(event, false));
@@ -131,7 +141,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       let skipped = 0;
       let savedAt = Date.now();
       for await (const event of subscription) {
-        if (stopping.signal.aborted) return;
+        if (stopping.signal.aborted || !lease.held()) return;
         if (state.types !== null && !state.types.includes(event.type)) {
           skipped += 1;
           // Checkpoint what was skipped now and then (a restart rescans at most that much), and let others in between.
@@ -155,6 +165,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         stopping.abort();
         await subscription.close();
         await running;
+        await lease.release().catch((error: unknown) => log.warn({ err: error }, 'webhook lease not released; it expires'));
       },
     };
   }

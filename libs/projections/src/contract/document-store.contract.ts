@@ -52,17 +52,23 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
       expect(await collection.count()).toBe(5);
     });
 
-    it('commits writes to several collections only while the fence holds', async () => {
+    it('commits writes to several collections only while every fence holds', async () => {
       const fences = `${name}_fence`;
       const other = `${name}_other`;
       const fenced = { collection: fences, id: 'p', field: 'generation', equals: 1 } as const;
+      const leased = { collection: fences, id: 'lease', field: 'token', equals: 7 } as const;
       // A missing fence document holds null.
-      expect(await store.commit([{ collection: other, upsert: { _id: 'x', n: 0 } }], fenced)).toBe(false);
-      await store.commit([{ collection: fences, upsert: { _id: 'p', generation: 1 } }], { ...fenced, equals: null });
-      expect(await store.commit([{ collection: name, delete: 'c01' }, { collection: other, upsert: { _id: 'x', n: 1 } }], fenced)).toBe(true);
-      expect(await store.commit([{ collection: name, delete: 'c02' }, { collection: other, upsert: { _id: 'x', n: 2 } }], { ...fenced, equals: 2 })).toBe(false);
+      expect(await store.commit([{ collection: other, upsert: { _id: 'x', n: 0 } }], [fenced])).toBe(false);
+      await store.commit([{ collection: fences, upsert: { _id: 'p', generation: 1 } }], [{ ...fenced, equals: null }]);
+      expect(await store.commit([{ collection: name, delete: 'c01' }, { collection: other, upsert: { _id: 'x', n: 1 } }], [fenced])).toBe(true);
+      expect(await store.commit([{ collection: name, delete: 'c02' }, { collection: other, upsert: { _id: 'x', n: 2 } }], [{ ...fenced, equals: 2 }])).toBe(false);
+      // Two fences: both must hold.
+      expect(await store.commit([{ collection: other, upsert: { _id: 'x', n: 3 } }], [fenced, leased])).toBe(false);
+      await store.commit([{ collection: fences, upsert: { _id: 'lease', token: 7 } }]);
+      expect(await store.commit([{ collection: other, upsert: { _id: 'x', n: 4 } }], [fenced, leased])).toBe(true);
+      expect(await store.commit([{ collection: other, upsert: { _id: 'x', n: 5 } }], [{ ...fenced, equals: 2 }, leased])).toBe(false);
       expect(ids((await store.collection(name).find({}, { limit: 10 })).items)).toEqual(['c02', 'c03', 'c04', 'c05', 'c06']);
-      expect(await store.collection(other).get('x')).toEqual({ _id: 'x', n: 1 });
+      expect(await store.collection(other).get('x')).toEqual({ _id: 'x', n: 4 });
       await store.drop(fences);
       await store.drop(other);
     });

@@ -12,6 +12,7 @@ import { asStored, type Projection } from './projection';
 import { rebuildProjection } from './rebuild';
 import { CHECKPOINTS, checkpointId, generationCollection, readRegistry } from './registry';
 import { ProjectionRunner } from './runner';
+import { LEASES, Lease, type LeaseRecord } from './lease';
 
 /**
  * The engine on a deliberately non-idempotent fold (a running count and sum):
@@ -52,8 +53,8 @@ describe('projection engine', () => {
   let documents: SqliteDocumentStore;
   let written: number;
   const runners: ProjectionRunner[] = [];
-  const runner = (projection: Projection<Tally>, options = {}) => {
-    const started = new ProjectionRunner(events, documents, projection, options);
+  const runner = (projection: Projection<Tally>, options = {}, store: DocumentStore = documents) => {
+    const started = new ProjectionRunner(events, store, projection, options);
     runners.push(started);
     return started;
   };
@@ -126,12 +127,12 @@ describe('projection engine', () => {
     await projector.start();
     const commit = documents.commit.bind(documents);
     let failures = 3;
-    documents.commit = async (writes, precondition) => {
+    documents.commit = async (writes, fences) => {
       if (failures > 0 && writes.some((w) => w.collection === CHECKPOINTS)) {
         failures -= 1;
         throw new Error('disk on fire');
       }
-      return commit(writes, precondition);
+      return commit(writes, fences);
     };
     await write(20);
     const catalog = new ProjectionCatalog(events, documents, [tally()]);
@@ -244,6 +245,44 @@ describe('projection engine', () => {
     expect(report).toBe('RebuildSupersededError');
     expect(await superseded).toMatchObject({ generation: 2, events: 30 });
     expect(await actual(2)).toEqual(await expected());
+  });
+
+  it('with two runners of one projection (two processes on one store), only the lease holder applies; the standby takes over when it stops', async () => {
+    await write(40);
+    const second = new SqliteDocumentStore(join(dir, 'read-models.db'));
+    const applied = new Map<string, number>();
+    /** Counts the batches each process gets committed to the read model. */
+    const counting = (store: SqliteDocumentStore, holder: string) => {
+      const commit = store.commit.bind(store);
+      store.commit = async (writes, fences) => {
+        const done = await commit(writes, fences);
+        if (done && writes.some((w) => w.collection === CHECKPOINTS)) applied.set(holder, (applied.get(holder) ?? 0) + 1);
+        return done;
+      };
+      return store;
+    };
+    const contender = (store: SqliteDocumentStore, holder: string) =>
+      runner(tally(), { batchSize: 8, retryMs: 20, lease: new Lease(counting(store, holder), 'projection:tally', holder, { ttlMs: 3000 }) }, store);
+    const a = contender(documents, 'a');
+    const b = contender(second, 'b');
+    await Promise.all([a.start(), b.start()]);
+    const catalog = new ProjectionCatalog(events, documents, [tally()]);
+    await write(40);
+    expect(await catalog.reached('tally', await events.headPosition(), 5000)).toBeDefined();
+    expect(await actual(1)).toEqual(await expected());
+    const lease = await documents.collection<LeaseRecord>(LEASES).get('projection:tally');
+    const [leader, standby] = lease?.holder === 'a' ? [a, 'b'] : [b, 'a'];
+    expect(applied.get(standby)).toBeUndefined();
+
+    await leader.stop();
+    await write(30);
+    expect(await catalog.reached('tally', await events.headPosition(), 5000)).toBeDefined();
+    // Every event applied exactly once across both (the tally is not idempotent), the later ones by the standby.
+    expect(await actual(1)).toEqual(await expected());
+    expect(applied.get(standby)).toBeGreaterThan(0);
+    expect((await documents.collection<LeaseRecord>(LEASES).get('projection:tally'))).toMatchObject({ holder: standby, token: (lease?.token ?? 0) + 1 });
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+    await second.close();
   });
 
   it('ignores events of other streams but moves its checkpoint past them', async () => {

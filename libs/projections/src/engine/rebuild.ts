@@ -43,7 +43,7 @@ const claim = async (documents: DocumentStore, projection: AnyProjection, now: D
     ? { ...registry, building: generation }
     : // Generation 0: nothing for queries to read until the first build is complete.
       { _id: projection.name, generation: 0, version: projection.version, building: generation, rebuiltAt: now.toISOString() };
-  const claimed = await documents.commit([{ collection: REGISTRY, upsert: entry }], { collection: REGISTRY, id: projection.name, field: 'building', equals: registry?.building ?? null });
+  const claimed = await documents.commit([{ collection: REGISTRY, upsert: entry }], [{ collection: REGISTRY, id: projection.name, field: 'building', equals: registry?.building ?? null }]);
   if (!claimed) throw new RebuildSupersededError(`another rebuild of ${projection.name} started at the same moment`);
   // What a superseded or dead rebuild left behind, and anything already at the new number.
   if (registry?.building) await retire(documents, projection, registry.building);
@@ -56,7 +56,7 @@ const swapIn = async (documents: DocumentStore, projection: AnyProjection, gener
   // Indexes last: building them once over the loaded documents beats maintaining them per insert.
   for (const fields of projection.indexes) await documents.ensureIndex(generationCollection(projection.collection, generation), fields);
   const swapped: RegistryEntry = { _id: projection.name, generation, version: projection.version, building: null, rebuiltAt: now.toISOString() };
-  if (!(await documents.commit([{ collection: REGISTRY, upsert: swapped }], whileBuilding(projection.name, generation)))) {
+  if (!(await documents.commit([{ collection: REGISTRY, upsert: swapped }], [whileBuilding(projection.name, generation)]))) {
     throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
   }
 };
@@ -83,7 +83,7 @@ export const rebuildProjections = async (events: EventStore, documents: Document
     if (page.length === 0) break;
     for (const { projection, generation } of claims) {
       const writes = await foldBatch(documents, projection, generation, page, now());
-      if (!(await documents.commit(writes, whileBuilding(projection.name, generation)))) throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
+      if (!(await documents.commit(writes, [whileBuilding(projection.name, generation)]))) throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
     }
     position = (page[page.length - 1] as { position: number }).position;
     count += page.length;

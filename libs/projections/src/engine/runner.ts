@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore, Subscription } from '@redress/event-store';
-import type { DocumentStore } from '../document-store';
+import type { DocumentStore, Precondition } from '../document-store';
 import { batched } from './batched';
 import { foldBatch } from './fold-batch';
+import type { Lease } from './lease';
 import type { AnyProjection } from './projection';
 import { CHECKPOINTS, checkpointId, readCheckpoint, readRegistry, whileActive, type Checkpoint, type RegistryEntry } from './registry';
 import { rebuildProjection } from './rebuild';
@@ -19,6 +20,8 @@ export interface RunnerOptions {
   readonly retryMs?: number;
   readonly now?: () => Date;
   readonly log?: RunnerLog;
+  /** Held while this runner writes; without it (tests of one runner) the generation fence alone guards writes. */
+  readonly lease?: Lease;
 }
 
 /** A rebuild whose checkpoint has not moved for this long died; another may take over. */
@@ -43,6 +46,7 @@ export class ProjectionRunner {
   private readonly retryMs: number;
   private readonly now: () => Date;
   private readonly log: RunnerLog;
+  private readonly lease: Lease | undefined;
 
   constructor(
     private readonly events: EventStore,
@@ -54,6 +58,7 @@ export class ProjectionRunner {
     this.retryMs = options.retryMs ?? 1000;
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? silent;
+    this.lease = options.lease;
   }
 
   /** Resolves once the projection can answer queries: at once, or after its first build (here or by another process). */
@@ -61,7 +66,7 @@ export class ProjectionRunner {
     for (;;) {
       const registry = await readRegistry(this.documents, this.projection.name);
       if (registry && registry.generation > 0) break;
-      if (registry && (await this.rebuildingElsewhere(registry))) await sleep(this.retryMs);
+      if (!(await this.leased()) || (registry && (await this.rebuildingElsewhere(registry)))) await sleep(this.retryMs);
       else {
         await this.rebuild('first build').catch(async (error: unknown) => {
           this.log.error({ projection: this.projection.name, err: error }, 'first build did not finish; trying again');
@@ -76,6 +81,17 @@ export class ProjectionRunner {
     this.stopping = true;
     await this.subscription?.close();
     await this.loop;
+    await this.lease?.release();
+  }
+
+  /** This runner may write: it holds the lease (acquiring it if free), or runs without one. */
+  private async leased(): Promise<boolean> {
+    return this.lease === undefined || this.lease.ensure();
+  }
+
+  /** The fences of every write to the projection's generation: it is still active and this runner still holds the lease. */
+  private fences(generation: number): Precondition[] {
+    return [whileActive(this.projection.name, generation), ...(this.lease ? [this.lease.fence()] : [])];
   }
 
   private async rebuild(reason: string): Promise<void> {
@@ -99,6 +115,11 @@ export class ProjectionRunner {
     while (!this.stopping) {
       let generation: number | undefined;
       try {
+        if (!(await this.leased())) {
+          // Standing by: another process holds this projection's lease.
+          await sleep(this.retryMs);
+          continue;
+        }
         const registry = await readRegistry(this.documents, this.projection.name);
         if (!registry || registry.generation === 0 || registry.version < this.projection.version) {
           // Only an older version is rebuilt, and only once: a newer one belongs to newer code, a running rebuild to whoever runs it.
@@ -128,9 +149,12 @@ export class ProjectionRunner {
     if (this.stopping) await subscription.close();
     try {
       for await (const batch of batched(subscription, this.batchSize)) {
+        if (this.lease && !this.lease.held()) return;
         const writes = await foldBatch(this.documents, this.projection, generation, batch, this.now());
-        if (!(await this.documents.commit(writes, whileActive(this.projection.name, generation)))) {
-          this.log.info({ projection: this.projection.name, generation }, 'projection generation replaced; following the new one');
+        if (!(await this.documents.commit(writes, this.fences(generation)))) {
+          // Refused: the generation was replaced, or another process took the lease (renew() finds out which at once).
+          if (this.lease && !(await this.lease.renew())) this.log.info({ projection: this.projection.name }, 'projection lease taken by another process; standing by');
+          else this.log.info({ projection: this.projection.name, generation }, 'projection generation replaced; following the new one');
           return;
         }
       }
@@ -154,7 +178,7 @@ export class ProjectionRunner {
         updatedAt: checkpoint?.updatedAt ?? this.now().toISOString(),
         error: { message, position, at: this.now().toISOString() },
       };
-      await this.documents.commit([{ collection: CHECKPOINTS, upsert: failed }], whileActive(this.projection.name, generation));
+      await this.documents.commit([{ collection: CHECKPOINTS, upsert: failed }], this.fences(generation));
     } catch {
       // The read-model store itself may be what failed; the log line above says so.
     }

@@ -85,17 +85,17 @@ export class MongoDocumentStore implements DocumentStore {
     return new MongoCollection<D>(this.db.collection(name));
   }
 
-  async commit(writes: readonly Write[], precondition?: Precondition): Promise<boolean> {
+  async commit(writes: readonly Write[], fences: readonly Precondition[] = []): Promise<boolean> {
     const session = this.client.startSession();
     try {
       await session.withTransaction(async () => {
-        if (precondition) {
+        for (const fence of fences) {
           // Write the fence, not just read it: MongoDB transactions conflict on writes only, so a concurrent swap or claim
           // (which writes the same document) aborts one of the two instead of both committing.
-          const fences = this.db.collection(precondition.collection);
-          const touched = await fences.updateOne({ _id: precondition.id as never, [precondition.field]: precondition.equals }, { $inc: { _fence: 1 } }, { session });
+          const holder = this.db.collection(fence.collection);
+          const touched = await holder.updateOne({ _id: fence.id as never, [fence.field]: fence.equals }, { $inc: { _fence: 1 } }, { session });
           // A missing fence document holds null: nothing to lock yet (a first claim); its own upsert then conflicts instead.
-          if (touched.matchedCount === 0 && (precondition.equals !== null || (await fences.countDocuments({ _id: precondition.id as never }, { session, limit: 1 })) > 0)) throw new Fenced();
+          if (touched.matchedCount === 0 && (fence.equals !== null || (await holder.countDocuments({ _id: fence.id as never }, { session, limit: 1 })) > 0)) throw new Fenced();
         }
         // Writes to one document stay in order: they are in one collection's ordered bulk.
         const byCollection = new Map<string, AnyBulkWriteOperation<MongoDocument>[]>();

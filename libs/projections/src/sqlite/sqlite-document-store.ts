@@ -226,11 +226,11 @@ export class SqliteDocumentStore implements DocumentStore {
     return new SqliteCollection<D>(this.statements, tableOf(name));
   }
 
-  async commit(writes: readonly Write[], precondition?: Precondition): Promise<boolean> {
+  async commit(writes: readonly Write[], fences: readonly Precondition[] = []): Promise<boolean> {
     const apply = this.db.transaction(() => {
-      if (precondition) {
-        const row = this.statements.get(`SELECT ${column(precondition.field)} AS value FROM ${this.table(precondition.collection)} WHERE id = ?`).get(precondition.id) as { value: Param } | undefined;
-        if ((row?.value ?? null) !== param(precondition.equals)) return false;
+      for (const fence of fences) {
+        const row = this.statements.get(`SELECT ${column(fence.field)} AS value FROM ${this.table(fence.collection)} WHERE id = ?`).get(fence.id) as { value: Param } | undefined;
+        if ((row?.value ?? null) !== param(fence.equals)) return false;
       }
       for (const write of writes) {
         const table = this.table(write.collection);
