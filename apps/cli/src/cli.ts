@@ -7,6 +7,7 @@ import type { DocumentStore } from '@redress/projections';
 import { writeFileSync } from 'node:fs';
 import { publishedCatalogue, renderCatalogue } from '@redress/contracts';
 import { appraisal } from './appraisal';
+import { importComplaints, plainProgress, terminalProgress } from './import/import';
 import { UsageError, type CliIo, type ExitCode } from './cli-io';
 import { rebuild } from './rebuild';
 import { replay } from './replay';
@@ -28,6 +29,10 @@ commands:
                            rectifications, appraisal (default: all)
   catalogue [--out FILE]   the event catalogue as Markdown (npm run catalogue writes
                            docs/events.md)
+  import --file F --mapping M [--dry-run] [--rejects R]
+                           write each row of a CSV or NDJSON export (F) as a complaint
+                           history, mapped by M (see README "Bulk import"); re-running
+                           writes nothing twice; bad rows go to R (NDJSON) with reasons
   appraisal --period P [--department D] [--policy-version N]
                            print the staff appraisal table: P is a month (2026-10), a
                            quarter (2026-Q3) or days (2026-10-01..2026-10-15); N a
@@ -97,6 +102,19 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         if (values.out === undefined) io.out(markdown.trimEnd());
         else writeFileSync(values.out, markdown);
         return 0;
+      }
+      case 'import': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: { file: { type: 'string' }, mapping: { type: 'string' }, 'dry-run': { type: 'boolean' }, rejects: { type: 'string' } },
+          strict: true,
+        });
+        const store = openEventStore(loadConfig(env));
+        try {
+          return await importComplaints(store, values, systemClock, io, process.stderr.isTTY ? terminalProgress(process.stderr) : plainProgress(io));
+        } finally {
+          await store.close();
+        }
       }
       case 'appraisal': {
         const { values } = parseArgs({ args: [...rest], options: { period: { type: 'string' }, department: { type: 'string' }, 'policy-version': { type: 'string' } }, strict: true });

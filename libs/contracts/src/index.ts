@@ -8,3 +8,4 @@ export * from './rectification/contracts';
 export * from './sla/contracts';
 export * from './appraisal/contracts';
 export * from './catalogue';
+export * from './import/mapping';

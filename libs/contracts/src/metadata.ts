@@ -11,12 +11,19 @@ export type Actor = t.TypeOf<typeof Actor>;
  * adds prevHash and hash; stream, revision, position and recordedAt are the
  * store's own fields of every recorded event.
  */
-export const EventMetadata = struct('EventMetadata', {
-  actor: Actor,
-  occurredAt: instant,
-  correlationId: text(100, 'CorrelationId'),
-  causationId: text(100, 'CausationId'),
-  schemaVersion: integer(1, 1000, 'SchemaVersion'),
-});
+export const EventMetadata = struct(
+  'EventMetadata',
+  {
+    actor: Actor,
+    occurredAt: instant,
+    correlationId: text(100, 'CorrelationId'),
+    causationId: text(100, 'CausationId'),
+    schemaVersion: integer(1, 1000, 'SchemaVersion'),
+  },
+  {
+    /** On a history written by the bulk import: where it came from, so an auditor can trace it to the source row. */
+    import: struct('ImportOrigin', { source: text(100, 'ImportSource'), row: integer(1, Number.MAX_SAFE_INTEGER, 'ImportRow') }),
+  },
+);
 export type EventMetadata = t.TypeOf<typeof EventMetadata>;
 export { Role };

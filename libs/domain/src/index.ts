@@ -3,3 +3,4 @@ export * from './rectification/rectification';
 export * from './sla/sla';
 export * from './streams';
 export * from './calendar';
+export * from './import/historic-complaint';

@@ -7,3 +7,4 @@ export * from './clock';
 export * from './document-store';
 export * from './policies';
 export * from './stop-signals';
+export * from './ids';

@@ -5,6 +5,7 @@ import * as E from 'fp-ts/Either';
 import { ReceiveComplaintBody, instant } from '@redress/contracts';
 import type { ComplaintCommand } from '@redress/domain';
 import { uuidv7 } from '@redress/event-store';
+import { externalRefComplaintId } from '@redress/platform';
 import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from './complaint-actions';
@@ -12,7 +13,6 @@ import type { CommandOutcome } from '../commands/decide-and-append';
 import { decodeBody, parseId, parseIfMatch, tagged } from '../http/request';
 import { HandleComplaintCommand } from './complaint-command';
 import { GetComplaint, GetComplaintHistory, GetComplaintStateAt, VerifyComplaint } from './complaint-queries';
-import { externalRefComplaintId } from './complaint-stream';
 import { idempotency } from '../http/idempotency';
 import { actionFor } from '../http/actions';
 

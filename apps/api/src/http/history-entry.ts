@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@redress/event-store';
 
 /** One event of the auditor's history. */
 export const historyEntry = (event: RecordedEvent) => {
-  const { actor, occurredAt, correlationId, causationId, schemaVersion, prevHash, hash } = event.metadata;
+  const { actor, occurredAt, correlationId, causationId, schemaVersion, prevHash, hash, import: origin } = event.metadata;
   return {
     id: event.id,
     type: event.type,
@@ -10,6 +10,7 @@ export const historyEntry = (event: RecordedEvent) => {
     position: event.position,
     recordedAt: event.recordedAt,
     data: event.data,
-    metadata: { actor, occurredAt, correlationId, causationId, schemaVersion, prevHash, hash },
+    // `import` only on imported events: where in the source file the case came from.
+    metadata: { actor, occurredAt, correlationId, causationId, schemaVersion, prevHash, hash, ...(origin === undefined ? {} : { import: origin }) },
   };
 };

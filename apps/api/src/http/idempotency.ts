@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 import { canonicalJson, uuidv5, type Json, type RecordedEvent } from '@redress/event-store';
-
-/** Redress's own namespace for name-based (version 5) ids of things created under a key. */
-export const REDRESS_NAMESPACE = '6f1c2a0e-4b8d-5f3a-9c7e-1d2b3a4f5e6d';
+import { REDRESS_NAMESPACE } from '@redress/platform';
 
 /**
  * An Idempotency-Key makes a creation repeatable: the new stream's id is

@@ -23,9 +23,18 @@ export interface AtRisk {
 /** How long a request waits for the scheduler to see the whole log before answering 503. */
 const CATCH_UP_TIMEOUT_MS = 10_000;
 
-/** Every SLA step is done (or no longer due) and nothing late is left to record. */
+const FINISHED: ReadonlySet<Complaint['status']> = new Set(['closed', 'rejected', 'withdrawn']);
+
+/**
+ * Nothing is left to record: every SLA step is done (or no longer due) and
+ * nothing late is unrecorded, or the case finished without ever having
+ * deadlines (imported from another system). The scheduler only prompts; the
+ * decider, on the case's real state, decides what is due.
+ */
 const settled = (state: Complaint): boolean =>
-  state.status === 'none' || (SLA_STEPS.every((step) => step in state.slaProgress) && dueBreaches(state.sla, state.slaProgress, state.slaBreaches, '9999-12-31T00:00:00.000Z').length === 0);
+  state.status === 'none' ||
+  (state.sla === undefined && FINISHED.has(state.status)) ||
+  (SLA_STEPS.every((step) => step in state.slaProgress) && dueBreaches(state.sla, state.slaProgress, state.slaBreaches, '9999-12-31T00:00:00.000Z').length === 0);
 
 /**
  * Acts when time passes (DOMAIN.md section 3): follows the log from the

@@ -48,14 +48,23 @@ export const ComplaintReceived = struct(
   },
 );
 export const ComplaintAcknowledged = AcknowledgeBody;
-export const ComplaintClassified = struct('ComplaintClassified', {
-  category: Category,
-  severity: Severity,
-  urgency: Urgency,
-  department: name,
-  /** Computed when classified and kept: a later policy never changes this case's deadlines. */
-  sla: SlaDeadlines,
-});
+export const ComplaintClassified = struct(
+  'ComplaintClassified',
+  {
+    category: Category,
+    severity: Severity,
+    urgency: Urgency,
+    department: name,
+  },
+  {
+    /**
+     * Computed when classified and kept: a later policy never changes this
+     * case's deadlines. Absent (since version 2) on a case imported from
+     * another system, which was never held to Redress deadlines.
+     */
+    sla: SlaDeadlines,
+  },
+);
 export const ComplaintAssigned = struct('ComplaintAssigned', { assignee: id }, { department: name });
 export const ComplaintReassigned = struct('ComplaintReassigned', { assignee: id, previousAssignee: id }, { department: name });
 export const InvestigationNoteAdded = InvestigationNoteBody;
@@ -99,7 +108,13 @@ export const ComplaintEventCodecs = {
     upcasters: { 1: (data: Record<string, unknown>) => ({ ...data, language: 'und' }) },
   },
   ComplaintAcknowledged: { version: 1, data: ComplaintAcknowledged, description: 'The first response was given to the complainant.' },
-  ComplaintClassified: { version: 1, data: ComplaintClassified, description: 'Category, severity, urgency and responsible department were set.' },
+  ComplaintClassified: {
+    version: 2,
+    data: ComplaintClassified,
+    description: 'Category, severity, urgency and responsible department were set. Version 2 made `sla` optional: an imported case has no Redress deadlines.',
+    // Every version 1 event has its deadlines: it reads as it is.
+    upcasters: { 1: (data: Record<string, unknown>) => data },
+  },
   ComplaintAssigned: { version: 1, data: ComplaintAssigned, description: 'An owner was assigned.' },
   ComplaintReassigned: { version: 1, data: ComplaintReassigned, description: 'The owner changed.' },
   InvestigationNoteAdded: { version: 1, data: InvestigationNoteAdded, description: 'An investigation note, with evidence references.' },

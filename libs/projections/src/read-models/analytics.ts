@@ -66,6 +66,8 @@ class Cell {
   /** Collected as plain arrays, sorted once as typed arrays (a numeric sort without a comparator). */
   firstResponse: number[] | Float64Array = [];
   resolution: number[] | Float64Array = [];
+  /** Cases held to SLA deadlines (all but imported ones), and those of them in breach. */
+  slaTracked = 0;
   breached = 0;
   satisfactionSum = 0;
   satisfied = 0;
@@ -91,7 +93,10 @@ class Cell {
     }
     if (fact[FIRST_RESPONSE] !== null) (this.firstResponse as number[]).push(fact[FIRST_RESPONSE] as number);
     if (fact[RESOLUTION] !== null) (this.resolution as number[]).push(fact[RESOLUTION] as number);
-    this.breached += fact[BREACHED] as number;
+    if (fact[BREACHED] !== null) {
+      this.slaTracked += 1;
+      this.breached += fact[BREACHED] as number;
+    }
     if (fact[SATISFACTION] !== null) {
       this.satisfied += 1;
       this.satisfactionSum += fact[SATISFACTION] as number;
@@ -108,7 +113,7 @@ class Cell {
 
   /** Adds another cell's cases: totals are the sum of the groups, not a second pass over every fact. */
   merge(other: Cell): void {
-    for (const counter of ['received', 'closed', 'rejected', 'withdrawn', 'substantiated', 'rootCaused', 'breached', 'satisfactionSum', 'satisfied', 'reopened', 'everClosed', 'escalations'] as const) {
+    for (const counter of ['received', 'closed', 'rejected', 'withdrawn', 'substantiated', 'rootCaused', 'slaTracked', 'breached', 'satisfactionSum', 'satisfied', 'reopened', 'everClosed', 'escalations'] as const) {
       this[counter] += other[counter];
     }
     for (const value of other.firstResponse) (this.firstResponse as number[]).push(value);
@@ -149,7 +154,7 @@ const figure = (cell: Cell, metric: Metric): number | null => {
     case 'resolutionP90':
       return percentile(cell.resolution, 0.9);
     case 'slaCompliance':
-      return ratio(cell.received - cell.breached, cell.received);
+      return ratio(cell.slaTracked - cell.breached, cell.slaTracked);
     case 'satisfactionAvg':
       return ratio(cell.satisfactionSum, cell.satisfied);
     case 'reopenRate':
@@ -274,7 +279,7 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>): Analyt
                 closedPerHandler: team.handlers.size === 0 ? null : team.handledClosed / team.handlers.size,
                 firstResponseP50: percentile(team.firstResponse, 0.5),
                 resolutionP50: percentile(team.resolution, 0.5),
-                slaCompliance: ratio(team.received - team.breached, team.received),
+                slaCompliance: ratio(team.slaTracked - team.breached, team.slaTracked),
                 satisfactionAvg: ratio(team.satisfactionSum, team.satisfied),
               },
             }

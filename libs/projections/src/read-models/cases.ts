@@ -39,7 +39,7 @@ export type CaseDocument = Document &
     readonly closedAt: string | null;
     readonly firstResponseSeconds: number | null;
     readonly resolutionSeconds: number | null;
-    readonly breached: boolean;
+    readonly breached: boolean | null;
     readonly satisfaction: number | null;
     readonly open: boolean;
     readonly lastEventAt: string;
@@ -79,7 +79,9 @@ const caseDocument = ({ state, revision, timeline }: FoldedCase): CaseDocument =
     closedAt,
     firstResponseSeconds: seconds(state.receivedAt, acknowledgedAt),
     resolutionSeconds: seconds(state.receivedAt, closedAt),
-    breached: state.slaBreaches.length > 0,
+    // Null for a case never held to Redress deadlines (imported): neither in breach nor compliant. (No version bump:
+    // before the import existed every case had deadlines, so every read model built then is unchanged.)
+    breached: state.sla === undefined ? null : state.slaBreaches.length > 0,
     satisfaction: state.followUp?.satisfaction ?? null,
     open: !TERMINAL.includes(state.status),
     lastEventAt: timeline.last.at,

@@ -1,0 +1,196 @@
+import { createWriteStream, existsSync, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import * as E from 'fp-ts/Either';
+import { ImportMapping, eventTypeEntry, fieldErrors, type EventMetadata } from '@redress/contracts';
+import { complaintStream, historicComplaint, planImport, type HistoricComplaint, type ImportPlan } from '@redress/domain';
+import { WrongExpectedRevisionError, uuidv7, type EventStore } from '@redress/event-store';
+import { externalRefComplaintId, type Clock } from '@redress/platform';
+import { UsageError, type CliIo, type ExitCode } from '../cli-io';
+import { formatOf, sourceRows, type SourceFormat } from './records';
+
+export interface ImportOptions {
+  readonly file?: string;
+  readonly mapping?: string;
+  readonly 'dry-run'?: boolean;
+  readonly rejects?: string;
+}
+
+/** How the import reports as it goes: a bar on a terminal, a plain line now and then otherwise. */
+export interface ImportProgress {
+  update(rows: number, fraction: number, rowsPerSecond: number): void;
+  done(): void;
+}
+
+export interface ImportSummary {
+  rows: number;
+  imported: number;
+  events: number;
+  /** Already in the store: imported before, or repeated in the file (the same external reference). */
+  present: number;
+  rejected: number;
+}
+
+/** Appends in flight at once: enough for the store's group commit to write many rows per transaction. */
+const WINDOW = 256;
+
+const SYSTEM_ACTOR = { user: 'import', role: 'system' };
+
+/** The events of one history as the store takes them, with where they came from. */
+const toAppend = (history: HistoricComplaint, source: string, row: number, runId: string) =>
+  history.events.map((event) => {
+    const metadata: EventMetadata = {
+      actor: SYSTEM_ACTOR,
+      occurredAt: event.occurredAt,
+      correlationId: runId,
+      causationId: runId,
+      schemaVersion: eventTypeEntry(event.type)?.version ?? 1,
+      import: { source, row },
+    };
+    return { id: uuidv7(), type: event.type, data: event.data as never, metadata: metadata as never };
+  });
+
+const readMapping = (path: string): ImportPlan => {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`mapping ${path}: ${(error as Error).message}`);
+  }
+  const decoded = ImportMapping.decode(json);
+  if (E.isLeft(decoded)) throw new UsageError(`mapping ${path} is not valid:\n${fieldErrors(decoded.left).map(({ path: at, message }) => `  - ${at}: ${message}`).join('\n')}`);
+  const plan = planImport(decoded.right);
+  if (E.isLeft(plan)) throw new UsageError(`mapping ${path} is not valid:\n${plan.left.map((problem) => `  - ${problem}`).join('\n')}`);
+  return plan.right;
+};
+
+/** Rejected rows, one JSON object per line: the row number, every reason, and the row as read. */
+class Rejects {
+  private readonly out: WriteStream | undefined;
+  constructor(
+    path: string | undefined,
+    private readonly io: CliIo,
+  ) {
+    this.out = path === undefined ? undefined : createWriteStream(path, { encoding: 'utf8' });
+  }
+  async add(row: number, reasons: readonly string[], record: unknown): Promise<void> {
+    if (this.out === undefined) {
+      this.io.err(`row ${row} rejected: ${reasons.join('; ')}`);
+      return;
+    }
+    if (!this.out.write(`${JSON.stringify({ row, reasons, record })}\n`)) await once(this.out, 'drain');
+  }
+  async close(): Promise<void> {
+    if (this.out) await new Promise((resolve) => this.out?.end(resolve));
+  }
+}
+
+/**
+ * `import --file F --mapping M [--dry-run] [--rejects R]`: writes each row of
+ * a CSV or NDJSON export as a complaint history. Streams (one row in memory
+ * per append in flight), so any size of file takes the same memory. The
+ * external reference fixes the case's id and the stream must not exist yet,
+ * so running the same import again writes nothing twice. Bad rows go to the
+ * rejects file and the import goes on.
+ */
+export const importComplaints = async (store: EventStore, options: ImportOptions, clock: Clock, io: CliIo, progress: ImportProgress): Promise<ExitCode> => {
+  if (options.file === undefined || options.mapping === undefined) throw new UsageError('import needs --file and --mapping');
+  if (!existsSync(options.file)) throw new UsageError(`no file ${options.file}`);
+  const format: SourceFormat | undefined = formatOf(options.file);
+  if (format === undefined) throw new UsageError(`${options.file}: the file name must end in .csv, .ndjson or .jsonl`);
+  const plan = readMapping(options.mapping);
+  const dryRun = options['dry-run'] === true;
+  const source = plan.mapping.source;
+  const runId = `import-${uuidv7()}`;
+  const size = Math.max(statSync(options.file).size, 1);
+  const { rows, bytesRead } = sourceRows(options.file, format);
+  const rejects = new Rejects(options.rejects, io);
+  const summary: ImportSummary = { rows: 0, imported: 0, events: 0, present: 0, rejected: 0 };
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  const started = performance.now();
+  let reportedAt = started;
+
+  const write = (history: HistoricComplaint, row: number): Promise<void> => {
+    const stream = complaintStream(history.complaintId);
+    const written = (dryRun
+      ? store.readStream(stream, { maxCount: 1 }).then((existing) => {
+          if (existing.length > 0) throw new WrongExpectedRevisionError(stream, 'no_stream', existing[0]?.revision ?? 0);
+        })
+      : store.appendToStream(stream, toAppend(history, source, row, runId), 'no_stream')
+    ).then(
+      () => {
+        summary.imported += 1;
+        summary.events += history.events.length;
+      },
+      (error: unknown) => {
+        if (error instanceof WrongExpectedRevisionError) summary.present += 1;
+        else failure ??= error;
+      },
+    );
+    const tracked = written.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    return tracked;
+  };
+
+  const now = clock.now().toISOString();
+  for await (const item of rows) {
+    if (failure !== undefined) break;
+    summary.rows += 1;
+    if ('problem' in item) {
+      summary.rejected += 1;
+      await rejects.add(item.row, [`row ${item.problem}`], null);
+    } else {
+      const history = historicComplaint(plan, item.record, now, externalRefComplaintId);
+      if (E.isLeft(history)) {
+        summary.rejected += 1;
+        await rejects.add(item.row, history.left, item.record);
+      } else {
+        void write(history.right, item.row);
+        if (inFlight.size >= WINDOW) await Promise.race(inFlight);
+      }
+    }
+    const elapsed = performance.now();
+    if (elapsed - reportedAt > 250) {
+      reportedAt = elapsed;
+      progress.update(summary.rows, bytesRead() / size, summary.rows / ((elapsed - started) / 1000));
+    }
+  }
+  await Promise.all(inFlight);
+  await rejects.close();
+  progress.done();
+  const seconds = (performance.now() - started) / 1000;
+  const verb = dryRun ? 'would import' : 'imported';
+  io.out(`${dryRun ? 'dry run: nothing written. ' : ''}${options.file} (source ${source}): ${summary.rows} rows read`);
+  io.out(`  ${verb}: ${summary.imported} complaints${dryRun ? '' : ` (${summary.events} events)`}`);
+  io.out(`  already present: ${summary.present} (imported before, or repeated in the file)`);
+  io.out(`  rejected: ${summary.rejected}${summary.rejected > 0 && options.rejects ? ` (reasons in ${options.rejects})` : ''}`);
+  io.out(`  ${seconds.toFixed(1)} s, ${Math.round(summary.rows / Math.max(seconds, 1e-3))} rows/s`);
+  if (failure !== undefined) {
+    io.err(`import stopped: ${(failure as Error).message ?? String(failure)}. Rows written so far stay; run the same import again to go on (nothing is written twice).`);
+    return 1;
+  }
+  return 0;
+};
+
+/** A bar that redraws itself on a terminal (stderr), so stdout keeps only the summary. */
+export const terminalProgress = (stream: NodeJS.WriteStream): ImportProgress => ({
+  update: (rows, fraction, rate) => {
+    const width = 30;
+    const filled = Math.min(width, Math.round(fraction * width));
+    stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${rows} rows  ${Math.round(rate)} rows/s `);
+  },
+  done: () => stream.write('\n'),
+});
+
+/** Plain lines, at most one every five seconds: what a log file wants. */
+export const plainProgress = (io: CliIo): ImportProgress => {
+  let lastAt = 0;
+  return {
+    update: (rows, fraction, rate) => {
+      if (Date.now() - lastAt < 5000) return;
+      lastAt = Date.now();
+      io.err(`import: ${rows} rows (${(fraction * 100).toFixed(0)}% of the file), ${Math.round(rate)} rows/s`);
+    },
+    done: () => undefined,
+  };
+};

@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import { csvRows } from './records';
+
+const collect = async (chunks: string[]) => {
+  const rows: string[][] = [];
+  for await (const row of csvRows((async function* () {
+    yield* chunks;
+  })())) rows.push(row);
+  return rows;
+};
+/** RFC 4180 writing: quote a field that holds a quote, a comma or a line break, doubling its quotes. */
+const encode = (rows: string[][], eol: string) => rows.map((row) => row.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')).join(eol) + eol;
+/** The text cut at arbitrary places, as a stream delivers it. */
+const cut = (text: string, at: number[]) => {
+  const points = [...new Set(at.map((p) => p % (text.length + 1)))].sort((a, b) => a - b);
+  return [...points, text.length].map((end, i) => text.slice(i === 0 ? 0 : points[i - 1], end));
+};
+
+describe('csvRows (streaming CSV)', () => {
+  it('reads back whatever RFC 4180 wrote, however the text is cut into chunks', async () => {
+    const field = fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r\n', '中', '😀') });
+    // A row of one empty field is a blank line, which carries no row: each row has at least one non-empty field.
+    const row = fc.array(field, { minLength: 1, maxLength: 5 }).filter((r) => r.some((f) => f !== ''));
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 8 }), fc.constantFrom('\n', '\r\n'), fc.array(fc.nat(), { maxLength: 6 }), async (rows, eol, at) => {
+        expect(await collect(cut(encode(rows, eol), at))).toEqual(rows);
+      }),
+    );
+  });
+
+  it('drops a byte-order mark and blank lines, and keeps a last row without a line break and empty fields', async () => {
+    expect(await collect(['\uFEFFa,b\r\n', '\r\n', '1,\n\n', ',"x""y"\n', '"last', ' row",'])).toEqual([
+      ['a', 'b'],
+      ['1', ''],
+      ['', 'x"y'],
+      ['last row', ''],
+    ]);
+  });
+});

@@ -1,0 +1,148 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { SourceRecord } from '@redress/domain';
+
+/** One row of the source: its record, or why it could not be read. Rows count from 1 at the header (a spreadsheet's numbering). */
+export type SourceRow = { readonly row: number; readonly record: SourceRecord } | { readonly row: number; readonly problem: string };
+
+export type SourceFormat = 'csv' | 'ndjson';
+
+export const formatOf = (file: string): SourceFormat | undefined => {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson';
+  return undefined;
+};
+
+/**
+ * Splits CSV text (RFC 4180: quoted fields with doubled quotes, commas and
+ * line breaks inside quotes, CRLF or LF) into rows of fields, as the text
+ * arrives: memory holds one row, whatever the file's size.
+ */
+export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<string[]> {
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  /** A quote inside a quoted field: the end of it, or the first of a doubled pair (the next character tells). */
+  let quoteSeen = false;
+  /** A field has begun on this row (so an empty last field still counts). */
+  let started = false;
+  let first = true;
+  const special = /[",\r\n]/g;
+  for await (let chunk of chunks) {
+    if (first) {
+      first = false;
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+    }
+    let i = 0;
+    while (i < chunk.length) {
+      if (quoteSeen) {
+        quoteSeen = false;
+        if (chunk[i] === '"') {
+          field += '"';
+          i += 1;
+          continue;
+        }
+        quoted = false;
+      }
+      if (quoted) {
+        const close = chunk.indexOf('"', i);
+        if (close === -1) {
+          field += chunk.slice(i);
+          i = chunk.length;
+        } else {
+          field += chunk.slice(i, close);
+          quoteSeen = true;
+          i = close + 1;
+        }
+        continue;
+      }
+      special.lastIndex = i;
+      const found = special.exec(chunk);
+      const end = found ? found.index : chunk.length;
+      if (end > i) {
+        field += chunk.slice(i, end);
+        started = true;
+      }
+      if (!found) break;
+      const char = found[0];
+      i = end + 1;
+      if (char === '"') {
+        quoted = true;
+        started = true;
+      } else if (char === ',') {
+        row.push(field);
+        field = '';
+        started = true;
+      } else {
+        // \r\n, \n or a lone \r ends the row; a blank line yields nothing.
+        if (char === '\r' && chunk[i] === '\n') i += 1;
+        if (started || row.length > 0) {
+          row.push(field);
+          yield row;
+        }
+        row = [];
+        field = '';
+        started = false;
+      }
+    }
+  }
+  if (started || row.length > 0) {
+    row.push(field);
+    yield row;
+  }
+}
+
+/** CSV records keyed by the header row's column names. */
+async function* csvRecords(stream: AsyncIterable<string>): AsyncGenerator<SourceRow> {
+  let header: string[] | undefined;
+  let row = 1;
+  for await (const fields of csvRows(stream)) {
+    if (header === undefined) {
+      header = fields.map((name) => name.trim());
+      continue;
+    }
+    row += 1;
+    if (fields.length !== header.length) {
+      yield { row, problem: `has ${fields.length} fields where the header has ${header.length}` };
+      continue;
+    }
+    const record: Record<string, string> = {};
+    for (let i = 0; i < header.length; i += 1) record[header[i] as string] = fields[i] as string;
+    yield { row, record };
+  }
+}
+
+/** One JSON object per line; scalar values are read as text, null as missing. */
+async function* ndjsonRecords(stream: ReadStream): AsyncGenerator<SourceRow> {
+  let row = 0;
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    row += 1;
+    if (line.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (error) {
+      yield { row, problem: `is not JSON (${(error as Error).message})` };
+      continue;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      yield { row, problem: 'is not a JSON object' };
+      continue;
+    }
+    const record: Record<string, string> = {};
+    const nested: string[] = [];
+    for (const [key, value] of Object.entries(parsed)) {
+      if (value === null) record[key] = '';
+      else if (typeof value === 'object') nested.push(key);
+      else record[key] = String(value);
+    }
+    yield nested.length > 0 ? { row, problem: `has nested values in ${nested.join(', ')} (only text, numbers and booleans map to fields)` } : { row, record };
+  }
+}
+
+/** The rows of a source file, streamed; `bytesRead` says how far it has got (for progress). */
+export const sourceRows = (file: string, format: SourceFormat): { rows: AsyncGenerator<SourceRow>; bytesRead: () => number } => {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
+  return { rows: format === 'csv' ? csvRecords(stream) : ndjsonRecords(stream), bytesRead: () => stream.bytesRead };
+};

@@ -1,0 +1,164 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { externalRefComplaintId } from '@redress/platform';
+import { SlaScheduler } from '../apps/api/src/sla/sla-scheduler';
+import { runCli } from '../apps/cli/src/cli';
+import { startApi, TEST_JWT_SECRET, type RunningApi } from './support/api';
+
+const run = async (env: Record<string, string>, ...args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+};
+
+/** What README "Bulk import" walks a new user through, on the shipped example. */
+describe('bulk import of historic complaints', () => {
+  let api: RunningApi;
+  let env: Record<string, string>;
+  const work = mkdtempSync(join(tmpdir(), 'redress-import-'));
+  const rejects = join(work, 'rejects.ndjson');
+  const example = ['--file', 'examples/legacy-complaints.csv', '--mapping', 'examples/legacy-mapping.json'];
+  const head = async () => (await api.as('auditor').get('/events?limit=1000')).body.nextPosition as number;
+  const cases = async (query = '') => {
+    const reply = await api.as('analyst').get(`/cases?limit=100${query}`, { 'x-min-position': String(await head()) });
+    expect(reply.status).toBe(200);
+    return reply.body.items as Array<Record<string, unknown>>;
+  };
+  /** The case view of an imported case: its id follows from its external reference. */
+  const imported = async (externalRef: string) => {
+    const reply = await api.as('analyst').get(`/cases/${externalRefComplaintId(externalRef)}`, { 'x-min-position': String(await head()) });
+    expect(reply.status).toBe(200);
+    return reply.body as Record<string, unknown>;
+  };
+  let start: number;
+
+  beforeAll(async () => {
+    api = await startApi();
+    env = { DATA_DIR: api.config.dataDir, JWT_SECRET: TEST_JWT_SECRET };
+    start = await head();
+  });
+  afterAll(async () => {
+    await api.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('a dry run reads and checks every row and writes nothing', async () => {
+    const { code, out } = await run(env, 'import', ...example, '--dry-run');
+    expect(code).toBe(0);
+    expect(out).toEqual([
+      'dry run: nothing written. examples/legacy-complaints.csv (source legacy-helpdesk): 15 rows read',
+      '  would import: 11 complaints',
+      '  already present: 0 (imported before, or repeated in the file)',
+      '  rejected: 4',
+      expect.stringMatching(/^ {2}\d+\.\d s, \d+ rows\/s$/),
+    ]);
+    expect(await head()).toBe(start);
+  });
+
+  it('imports the example while the api runs: each good row a case in /cases and /analytics, bad rows in the rejects file with their reasons', async () => {
+    const { code, out } = await run(env, 'import', ...example, '--rejects', rejects);
+    expect(code).toBe(0);
+    expect(out.slice(1, 4)).toEqual(['  imported: 10 complaints (34 events)', '  already present: 1 (imported before, or repeated in the file)', `  rejected: 4 (reasons in ${rejects})`]);
+    const rejected = readFileSync(rejects, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { row: number; reasons: string[]; record: Record<string, string> });
+    expect(rejected.map(({ row, reasons }) => [row, reasons])).toEqual([
+      [11, ['channel (column "Source"): "Fax" is not a known channel (map it under values.channel, or use one of phone, email, web, chat, social, in_store, app, letter, referral)']],
+      [12, ['receivedAt (column "Opened"): "2023-02-30 10:00" is not a date in ISO 8601 or YYYY-MM-DD HH:mm or DD/MM/YYYY']],
+      [13, ['subject (column "Title"): missing']],
+      [14, ['closedAt (column "Closed"): 2023-03-19T02:00:00.000Z is before the complaint was received (2023-03-20T07:00:00.000Z)']],
+    ]);
+    expect(rejected[0]?.record['Ticket No']).toBe('HD-2023-0010');
+
+    const refs = ['HD-2023-0001', 'HD-2023-0002', 'HD-2023-0003', 'HD-2023-0004', 'HD-2023-0005', 'HD-2023-0006', 'HD-2023-0007', 'HD-2023-0008', 'HD-2023-0009', 'HD-2023-0014'];
+    expect((await cases('&sort=receivedAt')).map((c) => c.id)).toEqual(refs.map(externalRefComplaintId));
+    // A quoted field with a comma and a line break, Chinese values mapped, times read in +08:00.
+    expect(await imported('HD-2023-0003')).toMatchObject({
+      externalRef: 'HD-2023-0003',
+      status: 'closed',
+      channel: 'phone',
+      category: 'service_attitude',
+      severity: 'high',
+      department: 'installation',
+      assignee: 'chen.jie',
+      outcome: 'resolved',
+      receivedAt: '2023-03-02T06:05:00.000Z',
+      closedAt: '2023-03-09T02:30:00.000Z',
+      breached: null,
+      content: '上门装机人员迟到两小时,\n态度恶劣',
+    });
+    expect(await imported('HD-2023-0006')).toMatchObject({ status: 'received', category: 'billing', closedAt: null });
+    expect(await imported('HD-2023-0009')).toMatchObject({ status: 'received', category: null, complainantId: externalRefComplaintId('HD-2023-0009') });
+
+    const analytics = await api.as('analyst').get('/analytics/complaints?groupBy=category&metrics=received,closed,slaCompliance', { 'x-min-position': String(await head()) });
+    expect(analytics.body.totals).toMatchObject({ received: 10, closed: 7, slaCompliance: null });
+    expect(analytics.body.rows.find((r: { category: string }) => r.category === 'billing')).toMatchObject({ received: 2, closed: 1 });
+  });
+
+  it('the history says where each case came from, and when it happened there', async () => {
+    const history = await api.as('auditor').get(`/complaints/${externalRefComplaintId('HD-2023-0001')}/history`);
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['ComplaintReceived', 'ComplaintClassified', 'ComplaintAssigned', 'ComplaintClosed']);
+    for (const event of history.body.events) expect(event.metadata).toMatchObject({ actor: { user: 'import', role: 'system' }, import: { source: 'legacy-helpdesk', row: 2 } });
+    expect(history.body.events.map((e: { metadata: { occurredAt: string } }) => e.metadata.occurredAt)).toEqual(['2023-03-01T01:15:00.000Z', '2023-03-01T01:15:00.000Z', '2023-03-01T01:15:00.000Z', '2023-03-06T09:00:00.000Z']);
+    expect((await run(env, 'verify')).code).toBe(0);
+  });
+
+  it('records no SLA breach for an imported case: it was never held to Redress deadlines', async () => {
+    await api.app.get(SlaScheduler).tick();
+    const breaches = await api.as('auditor').get('/events?types=SlaBreached');
+    expect(breaches.body.events).toEqual([]);
+  });
+
+  it('running the same import again creates nothing new', async () => {
+    const before = await head();
+    const { code, out } = await run(env, 'import', ...example, '--rejects', rejects);
+    expect(code).toBe(0);
+    expect(out.slice(1, 3)).toEqual(['  imported: 0 complaints (0 events)', '  already present: 11 (imported before, or repeated in the file)']);
+    expect(await head()).toBe(before);
+    expect(await cases()).toHaveLength(10);
+  });
+
+  it('intake of the same external reference finds the imported case instead of opening another', async () => {
+    const reply = await api.as('intake').post('/complaints', { channel: 'phone', complainant: { name: 'Huang Lei' }, subject: 'Again', content: 'c', externalRef: 'HD-2023-0007' });
+    expect(reply.status).toBe(200);
+    expect(reply.body.id).toBe(externalRefComplaintId('HD-2023-0007'));
+    expect(await cases()).toHaveLength(10);
+  });
+
+  it('imports NDJSON the same way, with bad lines rejected', async () => {
+    const file = join(work, 'more.ndjson');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ 'Ticket No': 'HD-2024-0001', Opened: '2024-01-02 08:00', Source: 'Web form', Title: 'Late refund', Type: 'Billing', Priority: 'P4', Result: null }),
+        '{"Ticket No": "HD-2024-0002", oops',
+        JSON.stringify({ 'Ticket No': 'HD-2024-0003', Opened: '2024-01-03 08:00', Source: 'Phone', Title: { nested: true } }),
+        '',
+      ].join('\n'),
+    );
+    const { code, out } = await run(env, 'import', '--file', file, '--mapping', 'examples/legacy-mapping.json', '--rejects', rejects);
+    expect(code).toBe(0);
+    expect(out.slice(1, 4)).toEqual(['  imported: 1 complaints (2 events)', '  already present: 0 (imported before, or repeated in the file)', `  rejected: 2 (reasons in ${rejects})`]);
+    expect(readFileSync(rejects, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { row: number }).row)).toEqual([2, 3]);
+    expect(await imported('HD-2024-0001')).toMatchObject({ channel: 'web', category: 'billing', severity: 'low', department: 'customer_service', language: 'zh' });
+  });
+
+  it('refuses a broken mapping or a wrong file before writing anything, saying what is wrong', async () => {
+    const before = await head();
+    const mapping = join(work, 'broken.json');
+    writeFileSync(mapping, JSON.stringify({ source: 'x', columns: { A: 'externalRef', B: 'nickname' }, dates: { formats: ['MM/DD'] } }));
+    const broken = await run(env, 'import', '--file', 'examples/legacy-complaints.csv', '--mapping', mapping);
+    expect(broken.code).toBe(2);
+    expect(broken.err[0]).toContain('columns.B: must be one of externalRef, receivedAt');
+    writeFileSync(mapping, JSON.stringify({ source: 'x', columns: { A: 'externalRef' }, dates: { formats: ['MM/DD'] } }));
+    const incomplete = await run(env, 'import', '--file', 'examples/legacy-complaints.csv', '--mapping', mapping);
+    expect(incomplete.err[0]).toContain('  - columns: no column is mapped to receivedAt, which every complaint needs');
+    expect(incomplete.err[0]).toContain('  - dates.formats: "MM/DD" needs YYYY, MM and DD once each (and may have HH, mm, ss)');
+    writeFileSync(mapping, '{ not json');
+    expect((await run(env, 'import', '--file', 'examples/legacy-complaints.csv', '--mapping', mapping)).err[0]).toMatch(/^mapping .*broken\.json: /);
+    expect((await run(env, 'import', '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('import needs --file and --mapping');
+    expect((await run(env, 'import', '--file', join(work, 'missing.csv'), '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('no file');
+    expect((await run(env, 'import', '--file', 'README.md', '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('must end in .csv, .ndjson or .jsonl');
+    expect(await head()).toBe(before);
+  });
+});
