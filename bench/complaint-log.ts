@@ -119,7 +119,7 @@ export const writeHistories = async (dir: string, cases: number): Promise<number
 };
 
 /** The built programs (`npm run bench` builds first), as `npm start` and `npm run cli` run them. */
-export const built = (app: 'api' | 'cli'): string => join(__dirname, '..', 'dist', 'apps', app, 'src', 'main.js');
+export const built = (app: 'api' | 'cli' | 'projector'): string => join(__dirname, '..', 'dist', 'apps', app, 'src', 'main.js');
 /** The same young-generation size `npm run bench` gives this process. */
 export const NODE_FLAGS = ['--max-semi-space-size=64'];
 export const run = promisify(execFile);
@@ -143,10 +143,21 @@ export interface BuiltApi {
   stop(): Promise<void>;
 }
 
-/** The built api in its own process over `dir`, once it answers /health (it builds missing read models before it listens). */
-export const startBuiltApi = async (dir: string): Promise<BuiltApi> => {
+/**
+ * The built api (or projector) in its own process over `dir`, once it answers
+ * /health (with the projections in-process, the api builds missing read
+ * models before it listens).
+ */
+export interface StartOptions {
+  readonly app?: 'api' | 'projector';
+  readonly env?: Record<string, string>;
+  readonly nodeFlags?: readonly string[];
+  /** How long it may take to answer /health (a projector builds the read models first). */
+  readonly startSeconds?: number;
+}
+export const startBuiltApi = async (dir: string, { app = 'api', env = {}, nodeFlags = NODE_FLAGS, startSeconds = 60 }: StartOptions = {}): Promise<BuiltApi> => {
   const port = await freePort();
-  const server = spawn(process.execPath, [...NODE_FLAGS, built('api')], { env: { ...benchEnv(dir), PORT: String(port) }, stdio: 'ignore' });
+  const server = spawn(process.execPath, [...nodeFlags, built(app)], { env: { ...benchEnv(dir), PORT: String(port), ...env }, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   const token = signToken({ sub: 'bench', role: 'analyst' }, SECRET, new Date(), 3600);
   const stop = async () => {
@@ -155,9 +166,9 @@ export const startBuiltApi = async (dir: string): Promise<BuiltApi> => {
   };
   for (let attempt = 0; ; attempt += 1) {
     if (await fetch(`${url}/health`).then((response) => response.ok, () => false)) break;
-    if (attempt === 600) {
+    if (attempt === startSeconds * 10) {
       await stop();
-      throw new Error('the api did not start within a minute');
+      throw new Error(`the ${app} did not start within ${startSeconds} s`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

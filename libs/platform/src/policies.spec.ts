@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@redress/event-store';
 import { DEFAULT_WEIGHTING_POLICY } from '@redress/appraisal';
-import { InvalidPolicyError, PolicyConflictError, VersionedPolicies, WEIGHTING_POLICY } from './policies';
+import { InvalidPolicyError, POLICY_REFRESH_MS, PolicyConflictError, VersionedPolicies, WEIGHTING_POLICY } from './policies';
 
 describe('versioned policies', () => {
   const dir = mkdtempSync(join(tmpdir(), 'redress-policies-'));
@@ -38,5 +38,17 @@ describe('versioned policies', () => {
     expect(refused?.reason).toBeInstanceOf(PolicyConflictError);
     expect(refused?.reason).toMatchObject({ currentRevision: 1 });
     expect((await policies.versions()).map((v) => [v.version, v.policy.effectiveFrom])).toEqual([[1, '1970-01-01'], [2, '2026-12-01']]);
+  });
+
+  it('a process sees its own new version at once, another process\'s within POLICY_REFRESH_MS', async () => {
+    const elsewhere = new VersionedPolicies(WEIGHTING_POLICY, store, clock);
+    expect((await elsewhere.current()).version).toBe(2);
+    const defined = await policies.define({ ...DEFAULT_WEIGHTING_POLICY, effectiveFrom: '2027-01-01' }, author, 'c-4');
+    expect(defined.version).toBe(3);
+    expect((await policies.current()).version).toBe(3);
+    // The other process reuses what it read a moment ago, then reads again.
+    expect((await elsewhere.current()).version).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, POLICY_REFRESH_MS + 50));
+    expect((await elsewhere.current()).version).toBe(3);
   });
 });

@@ -59,7 +59,16 @@ const toVersion = <P>(event: RecordedEvent): PolicyVersion<P> => ({
   policy: event.data.policy as unknown as P,
 });
 
+/**
+ * How long a process reuses the version it last read. Intake and
+ * classification ask on every command; a version defined in this process is
+ * seen at once, one defined in another process within this long.
+ */
+export const POLICY_REFRESH_MS = 1000;
+
 export class VersionedPolicies<P> {
+  private latest: { readonly version: Promise<PolicyVersion<P>>; readonly readAt: number } | undefined;
+
   constructor(
     private readonly kind: PolicyKind<P>,
     private readonly store: EventStore,
@@ -73,10 +82,22 @@ export class VersionedPolicies<P> {
       // Another instance wrote version 1 first: that is the same default.
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
     });
+    this.latest = undefined;
   }
 
-  /** Before the default is written (a store nobody has started the api on), the default as version 1. */
-  async current(): Promise<PolicyVersion<P>> {
+  /** The version in force (re-read at most every POLICY_REFRESH_MS); before the default is written, the default as version 1. */
+  current(): Promise<PolicyVersion<P>> {
+    const now = performance.now();
+    if (this.latest === undefined || now - this.latest.readAt > POLICY_REFRESH_MS) {
+      const version = this.readCurrent();
+      this.latest = { version, readAt: now };
+      // A failed read is not kept: the next caller tries again.
+      version.catch(() => (this.latest = undefined));
+    }
+    return this.latest.version;
+  }
+
+  private async readCurrent(): Promise<PolicyVersion<P>> {
     const [last] = await this.store.readStream(this.kind.stream, { direction: 'backwards', maxCount: 1 });
     return last ? toVersion<P>(last) : this.unwritten();
   }
@@ -90,7 +111,9 @@ export class VersionedPolicies<P> {
   async define(policy: P, author: PolicyAuthor, correlationId: string): Promise<PolicyVersion<P>> {
     const valid = this.kind.validate(policy, this.clock.now());
     if (E.isLeft(valid)) throw new InvalidPolicyError(this.kind.invalidCode, valid.left);
-    const { version } = await this.current();
+    // Decided on the stored head, never on a reused read: the append's expected revision must be exact.
+    const { version } = await this.readCurrent();
+    this.latest = undefined;
     await this.append(valid.right, version + 1, author, correlationId).catch((error: unknown) => {
       throw error instanceof WrongExpectedRevisionError ? new PolicyConflictError(error.actual === 'no_stream' ? null : error.actual) : error;
     });

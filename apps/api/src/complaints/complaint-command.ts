@@ -36,6 +36,13 @@ export const refusal = (error: ComplaintError): HttpException => new HttpExcepti
 /** Refusals the api adds to the domain's: they need I/O the decider does not do. */
 const refusalOf = (code: 'DUPLICATE_OF_UNKNOWN', message: string) => new HttpException({ code, message }, HttpStatus.UNPROCESSABLE_ENTITY);
 
+/**
+ * An intake with neither an external reference nor an Idempotency-Key got a
+ * fresh UUIDv7 from the controller: no stream can exist under it yet.
+ */
+const creation = (command: ComplaintCommand, requestFingerprint: string | undefined): 'new' | 'create' | 'update' =>
+  command.type !== 'ReceiveComplaint' ? 'update' : command.body.externalRef === undefined && requestFingerprint === undefined ? 'new' : 'create';
+
 @CommandHandler(HandleComplaintCommand)
 export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintCommand, CommandOutcome> {
   constructor(
@@ -54,7 +61,7 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
       {
         id: complaintId,
         stream: complaintStream(complaintId),
-        kind: command.type === 'ReceiveComplaint' ? 'create' : 'update',
+        kind: creation(command, requestFingerprint),
         fold: (recorded) => foldComplaint(complaintEvents(recorded)),
         decide: (state, now) => decide(command, state, { now, actor: staff, newId: () => uuidv7(), policy: DEFAULT_COMPLAINT_POLICY, ...(sla ? { sla } : {}) }),
         refusal,

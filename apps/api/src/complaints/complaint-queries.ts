@@ -1,6 +1,6 @@
 import { Inject, NotFoundException } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { complaintEvents, complaintStream, foldComplaint } from '@redress/domain';
+import { complaintEvents, complaintStream, foldComplaint, type Complaint } from '@redress/domain';
 import { verifyLog, type EventStore, type RecordedEvent } from '@redress/event-store';
 import { EVENT_STORE } from '../tokens';
 import { historyEntry } from '../http/history-entry';
@@ -16,16 +16,45 @@ const readCase = async (store: EventStore, id: string): Promise<RecordedEvent[]>
   return recorded;
 };
 
+/** How many folded cases a process keeps for reads (a few KB each). */
+const FOLDED_CASES = 2000;
+
+/**
+ * The cases read most recently, folded. A read asks the store only for the
+ * events after the cached revision and folds those: the log is append-only,
+ * so the fold at revision r plus the events after r is the fold of the whole
+ * stream. A busy case's read costs one index lookup instead of reading and
+ * folding its every event.
+ */
+class FoldedCases {
+  private readonly folded = new Map<string, { readonly revision: number; readonly state: Complaint }>();
+
+  async read(store: EventStore, id: string): Promise<{ readonly revision: number; readonly state: Complaint }> {
+    const stream = complaintStream(id);
+    const cached = this.folded.get(stream);
+    const newer = await store.readStream(stream, cached ? { fromRevision: cached.revision + 1 } : {});
+    if (!cached && newer.length === 0) throw notFound(id);
+    const last = newer[newer.length - 1];
+    const current = last ? { revision: last.revision, state: foldComplaint(complaintEvents(newer), cached?.state) } : (cached as NonNullable<typeof cached>);
+    // Most recently read last, so the first key is the one to forget.
+    this.folded.delete(stream);
+    this.folded.set(stream, current);
+    if (this.folded.size > FOLDED_CASES) this.folded.delete(this.folded.keys().next().value as string);
+    return current;
+  }
+}
+
 /** Current state, folded from the stream: authoritative, no projection lag. */
 export class GetComplaint {
   constructor(readonly id: string) {}
 }
 @QueryHandler(GetComplaint)
 export class GetComplaintHandler implements IQueryHandler<GetComplaint> {
+  private readonly cases = new FoldedCases();
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
   async execute({ id }: GetComplaint) {
-    const recorded = await readCase(this.store, id);
-    return complaintView(id, recorded.length - 1, foldComplaint(complaintEvents(recorded)));
+    const { revision, state } = await this.cases.read(this.store, id);
+    return complaintView(id, revision, state);
   }
 }
 

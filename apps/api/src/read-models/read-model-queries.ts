@@ -17,7 +17,9 @@ import {
   type TrackingRow,
 } from '@redress/projections';
 import type { Clock } from '@redress/platform';
-import { CLOCK, PROJECTION_CATALOG } from '../tokens';
+import { SLA_STEPS } from '@redress/domain';
+import type { EventStore } from '@redress/event-store';
+import { CLOCK, EVENT_STORE, PROJECTION_CATALOG } from '../tokens';
 import type { CaseSearch } from './case-search';
 import { readable } from './read-your-writes';
 
@@ -129,6 +131,48 @@ export class ListTrackingRowsHandler implements IQueryHandler<ListTrackingRows> 
   }
 }
 
+export interface AtRisk {
+  readonly kind: 'complaint' | 'rectification';
+  readonly id: string;
+  readonly step: string;
+  readonly deadline: string;
+  readonly breached: boolean;
+}
+/** Rectification items still waiting for the department's feedback: their deadline is running. */
+const AWAITING_FEEDBACK = ['dispatched', 'accepted', 'returned'];
+
+/** The SLA board: open cases' steps and rectifications due within the window, or already past due. */
+export class ListSlaAtRisk {
+  constructor(readonly withinMs: number) {}
+}
+@QueryHandler(ListSlaAtRisk)
+export class ListSlaAtRiskHandler implements IQueryHandler<ListSlaAtRisk> {
+  constructor(
+    @Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+  /** As of the log's head: it waits (up to 5 s, then 503) for both read models to hold everything written. */
+  async execute({ withinMs }: ListSlaAtRisk): Promise<AtRisk[]> {
+    const head = await this.events.headPosition();
+    const [cases, rectifications] = await Promise.all([readable(this.catalog, 'cases', head), readable(this.catalog, 'rectifications', head)]);
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    const horizon = new Date(now.getTime() + withinMs).toISOString();
+    const due = (kind: AtRisk['kind'], step: string) => (row: unknown[]): AtRisk => {
+      const [id, deadline] = row as [string, string];
+      return { kind, id, step, deadline, breached: deadline < nowIso };
+    };
+    const steps = await Promise.all(
+      SLA_STEPS.map(async (step) =>
+        (await cases.collection().scan({ open: true, [`sla.${step}`]: { $lte: horizon }, [`slaProgress.${step}`]: { $exists: false } }, ['_id', `sla.${step}`])).map(due('complaint', step)),
+      ),
+    );
+    const feedback = (await rectifications.collection().scan({ status: { $in: AWAITING_FEEDBACK }, 'dispatch.deadline': { $lte: horizon } }, ['_id', 'dispatch.deadline'])).map(due('rectification', 'feedback'));
+    return [...steps.flat(), ...feedback].sort((a, b) => a.deadline.localeCompare(b.deadline));
+  }
+}
+
 export class AnalyseComplaints {
   constructor(
     readonly query: AnalyticsQuery,
@@ -154,4 +198,4 @@ export class GetProjectionStatusHandler implements IQueryHandler<GetProjectionSt
   }
 }
 
-export const READ_MODEL_QUERY_HANDLERS = [SearchCasesHandler, GetCaseViewHandler, ListTrackingRowsHandler, AnalyseComplaintsHandler, GetProjectionStatusHandler];
+export const READ_MODEL_QUERY_HANDLERS = [SearchCasesHandler, GetCaseViewHandler, ListTrackingRowsHandler, AnalyseComplaintsHandler, GetProjectionStatusHandler, ListSlaAtRiskHandler];

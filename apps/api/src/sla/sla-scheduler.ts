@@ -12,16 +12,23 @@ import { CLOCK, DOCUMENT_STORE, EVENT_STORE, LEASE_HOLDER, LOGGER, RUNS_BACKGROU
 
 const SCHEDULER: StaffMember = { user: 'sla-scheduler', role: 'system' };
 
-export interface AtRisk {
-  readonly kind: 'complaint' | 'rectification';
-  readonly id: string;
-  readonly step: string;
-  readonly deadline: string;
-  readonly breached: boolean;
-}
-
 /** How long a request waits for the scheduler to see the whole log before answering 503. */
 const CATCH_UP_TIMEOUT_MS = 10_000;
+
+/**
+ * What the scheduler keeps of an open case: status, deadlines and progress,
+ * not its text (subject, content, complainant, resolution), so memory follows
+ * the open work lightly (about 3.6 KB a case before, a few hundred bytes now).
+ * The domain's evolve keeps these fields right from these fields alone.
+ */
+const slaWatch = (state: Complaint): Complaint => ({
+  ...initialState,
+  status: state.status,
+  acknowledged: state.acknowledged,
+  ...(state.sla ? { sla: state.sla } : {}),
+  slaProgress: state.slaProgress,
+  slaBreaches: state.slaBreaches,
+});
 
 const FINISHED: ReadonlySet<Complaint['status']> = new Set(['closed', 'rejected', 'withdrawn']);
 
@@ -45,9 +52,9 @@ const settled = (state: Complaint): boolean =>
  * was down. It also links dispatched rectifications into source complaints
  * whose link a crash left unwritten.
  *
- * Every process follows the log (the api answers the at-risk board from it),
- * but only one records: the holder of the `sla-scheduler` lease, in a process
- * that runs the background work. (Its writes go to the event store, which the
+ * It runs in the processes doing the background work (the api in embedded
+ * mode, projectors), and of those only the holder of the `sla-scheduler`
+ * lease records. (Its writes go to the event store, which the
  * lease cannot fence; the deciders refusing a second record is what keeps a
  * paused former holder from writing twice.)
  */
@@ -63,6 +70,8 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private stopped = false;
+  /** Set when the process stops: a tick in progress ends after the command in hand. */
+  private stopping = false;
   private readonly lease: Lease | undefined;
 
   constructor(
@@ -79,6 +88,8 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   onApplicationBootstrap(): void {
+    // Only a process doing the background work follows the log: the at-risk board reads the read models.
+    if (!this.lease) return;
     const subscription = this.store.subscribeToAll({ after: START });
     this.subscription = subscription;
     this.following = (async () => {
@@ -98,6 +109,7 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** Before the stores close: the last tick finishes and the lease is handed on. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     await this.ticking;
     await this.lease?.release().catch(() => undefined);
@@ -106,7 +118,7 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /** Resolves once everything in the log now has been seen. */
-  async caughtUp(): Promise<void> {
+  private async caughtUp(): Promise<void> {
     const head = await this.store.headPosition();
     const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
     while (this.position < head) {
@@ -125,26 +137,6 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     return this.ticking;
   }
 
-  atRisk(withinMs: number): AtRisk[] {
-    const now = this.clock.now().getTime();
-    const horizon = now + withinMs;
-    const due: AtRisk[] = [];
-    for (const [id, state] of this.complaints) {
-      if (!state.sla) continue;
-      for (const step of SLA_STEPS) {
-        const deadline = state.sla[step];
-        if (!(step in state.slaProgress) && Date.parse(deadline) <= horizon) due.push({ kind: 'complaint', id, step, deadline, breached: Date.parse(deadline) < now });
-      }
-    }
-    for (const [id, item] of this.rectifications) {
-      const deadline = item.dispatch?.deadline;
-      if (deadline && (item.status === 'dispatched' || item.status === 'accepted' || item.status === 'returned') && Date.parse(deadline) <= horizon) {
-        due.push({ kind: 'rectification', id, step: 'feedback', deadline, breached: Date.parse(deadline) < now });
-      }
-    }
-    return due.sort((a, b) => a.deadline.localeCompare(b.deadline));
-  }
-
   private apply(event: RecordedEvent): void {
     const complaintId = complaintIdOf(event.streamName);
     const complaint = complaintEvent(event);
@@ -155,7 +147,7 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
       // Only cases with something still due are kept: memory follows the open work, not the archive.
       const state = evolve(this.complaints.get(complaintId) ?? initialState, complaint);
       if (settled(state)) this.complaints.delete(complaintId);
-      else this.complaints.set(complaintId, state);
+      else this.complaints.set(complaintId, slaWatch(state));
     } else if (rectificationId !== undefined && rectification) {
       const item = evolveRectification(this.rectifications.get(rectificationId) ?? initialRectification, rectification);
       if (item.status === 'confirmed') this.rectifications.delete(rectificationId);
@@ -170,11 +162,15 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     const now = this.clock.now();
     const iso = now.toISOString();
     const correlationId = `sla-tick-${iso}`;
+    // A tick can hold thousands of commands (a log full of overdue cases): it gives way to a stop or a lost lease between them.
+    const goOn = () => !this.stopping && this.lease?.held() === true;
     for (const [id, state] of this.complaints) {
+      if (!goOn()) return;
       if (dueBreaches(state.sla, state.slaProgress, state.slaBreaches, iso).length === 0) continue;
       await this.run(new HandleComplaintCommand(id, { type: 'RecordSlaBreaches' }, SCHEDULER, correlationId));
     }
     for (const [id, item] of this.rectifications) {
+      if (!goOn()) return;
       if (isOverdueNow(item, iso)) await this.run(new HandleRectificationCommand(id, { type: 'MarkRectificationOverdue' }, SCHEDULER, correlationId));
       for (const complaintId of item.dispatch?.sourceComplaintIds ?? []) {
         if (this.links.has(`${complaintId} ${id}`)) continue;

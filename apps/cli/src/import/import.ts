@@ -31,7 +31,7 @@ export interface ImportSummary {
 }
 
 /** Appends in flight at once: enough for the store's group commit to write many rows per transaction. */
-const WINDOW = 256;
+const WINDOW = 1024;
 
 const SYSTEM_ACTOR = { user: 'import', role: 'system' };
 

@@ -1,0 +1,157 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon, { type Request, type Result } from 'autocannon';
+import { signToken } from '@redress/platform';
+import { SECRET, startBuiltApi, writeHistories, type BuiltApi } from './complaint-log';
+import { figure, type Figure } from './report';
+
+/** Cases written before the api starts: a million events (bench/complaint-log.ts averages about 7.9 a case). */
+const CASES = Number(process.env.BENCH_API_CASES ?? 126_000);
+const CONNECTIONS = 32;
+const API_NODE_FLAGS = ['--max-semi-space-size=32'];
+const PURE_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 20);
+const MIXED_SECONDS = Number(process.env.BENCH_API_MIXED_SECONDS ?? 60);
+
+const token = (user: string, role: Parameters<typeof signToken>[0]['role']) => `Bearer ${signToken({ sub: user, role }, SECRET, new Date(), 3600 * 4)}`;
+const INTAKE = token('bench-intake', 'intake');
+const SUPERVISOR = token('bench-supervisor', 'supervisor');
+const HANDLER = token('h-bench', 'handler');
+const ANALYST = token('bench-analyst', 'analyst');
+const json = (authorization: string) => ({ authorization, 'content-type': 'application/json' });
+const COMPLAINT = JSON.stringify({ channel: 'web', complainant: { name: 'Load Test', customerType: 'individual' }, subject: 'Parcel arrived late', content: 'The parcel arrived four days late and the box was crushed.', product: 'express', region: 'east' });
+
+/** Resident memory of a process now (Linux), MiB. */
+const rss = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+const cannon = (options: autocannon.Options): Promise<Result> => autocannon({ connections: CONNECTIONS, ...options });
+const failures = (result: Result) => result.errors + result.timeouts + result.non2xx;
+
+const post = async (url: string, path: string, authorization: string, body: unknown) => {
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers: json(authorization), body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string; position: number };
+};
+
+/** One case walked by real commands to 50 events: intake, triage, then 46 investigation notes. */
+const fiftyEventCase = async (url: string): Promise<string> => {
+  const { id } = await post(url, '/complaints', INTAKE, JSON.parse(COMPLAINT));
+  await post(url, `/complaints/${id}/acknowledge`, INTAKE, {});
+  await post(url, `/complaints/${id}/classify`, SUPERVISOR, { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery' });
+  await post(url, `/complaints/${id}/assign`, SUPERVISOR, { assignee: 'h-bench' });
+  for (let i = 0; i < 46; i += 1) await post(url, `/complaints/${id}/investigation-notes`, HANDLER, { note: `Checked the courier's log, entry ${i}.` });
+  return id;
+};
+
+/**
+ * The mixed workload as each connection runs it, over and over: a case from
+ * intake to close (10 commands) interleaved with 4 reads of the case and of
+ * the read models: 71 % commands, 29 % queries.
+ */
+const lifecycle = (): Request[] => {
+  const on = (path: (id: string) => string, authorization: string, body?: unknown, method: 'POST' | 'GET' = 'POST'): Request => ({
+    method,
+    headers: method === 'POST' ? json(authorization) : { authorization },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    setupRequest: (request, context) => ({ ...request, path: path((context as { id: string }).id) }),
+  });
+  return [
+    {
+      method: 'POST',
+      path: '/complaints',
+      headers: json(INTAKE),
+      body: COMPLAINT,
+      onResponse: (status, body, context) => {
+        if (status === 201) (context as { id?: string }).id = (JSON.parse(body) as { id: string }).id;
+      },
+    },
+    on((id) => `/complaints/${id}/acknowledge`, INTAKE, {}),
+    on((id) => `/complaints/${id}/classify`, SUPERVISOR, { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery' }),
+    on((id) => `/complaints/${id}`, ANALYST, undefined, 'GET'),
+    on((id) => `/complaints/${id}/assign`, SUPERVISOR, { assignee: 'h-bench' }),
+    on((id) => `/complaints/${id}/investigation-notes`, HANDLER, { note: 'Called the courier and checked the tracking log.' }),
+    on(() => '/cases?status=investigating&sort=-receivedAt&limit=20', ANALYST, undefined, 'GET'),
+    on((id) => `/complaints/${id}/root-cause`, HANDLER, { category: 'courier', description: 'Sorting hub backlog', substantiated: true }),
+    on((id) => `/complaints/${id}/resolution`, HANDLER, { summary: 'Apologise and refund the delivery fee', remedies: [{ type: 'apology' }] }),
+    on((id) => `/complaints/${id}/history`, ANALYST, undefined, 'GET'),
+    on((id) => `/complaints/${id}/implement`, HANDLER, { notifiedVia: 'phone' }),
+    on((id) => `/complaints/${id}/follow-up`, INTAKE, { satisfaction: 4, method: 'phone' }),
+    on(() => '/cases?department=delivery&open=true&sort=-receivedAt&limit=20', ANALYST, undefined, 'GET'),
+    on((id) => `/complaints/${id}/close`, HANDLER, { outcome: 'resolved', summary: 'Delivery fee refunded' }),
+  ];
+};
+
+interface ProjectionStatus {
+  readonly name: string;
+  readonly position: number;
+}
+
+/** How long after the load stops until every projection holds everything written (polled every 20 ms). */
+const lagAtEnd = async (api: BuiltApi, head: number): Promise<number> => {
+  const started = performance.now();
+  for (;;) {
+    const { projections } = (await (await api.get('/projections')).json()) as { projections: ProjectionStatus[] };
+    if (projections.every((p) => p.position >= head)) return (performance.now() - started) / 1000;
+    if (performance.now() - started > 60_000) return Number.POSITIVE_INFINITY;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+const headOf = async (api: BuiltApi): Promise<number> => ((await (await api.get('/health')).json()) as { position: number }).position;
+
+export const apiBenchmark = async (log: (line: string) => void): Promise<Figure[]> => {
+  const dir = mkdtempSync(join(tmpdir(), 'redress-bench-api-'));
+  try {
+    log(`writing ${CASES.toLocaleString()} complaint histories…`);
+    const written = await writeHistories(dir, CASES);
+    // The api as compose runs it beside projectors: no background work, a 32 MiB young generation (it folds no log).
+    log(`${written.toLocaleString()} events; starting the api alone (PROJECTOR=separate)…`);
+    const api = await startBuiltApi(dir, { env: { PROJECTOR: 'separate' }, nodeFlags: API_NODE_FLAGS });
+    let projector: BuiltApi | undefined;
+    try {
+      const createOptions = { url: `${api.url}/complaints`, method: 'POST' as const, headers: json(INTAKE), body: COMPLAINT };
+      await cannon({ ...createOptions, duration: 3 });
+      const created = await cannon({ ...createOptions, duration: PURE_SECONDS });
+      log(`POST /complaints: ${Math.round(created.requests.average)} req/s, p99 ${created.latency.p99} ms, ${failures(created)} failed`);
+
+      const caseId = await fiftyEventCase(api.url);
+      const readOptions = { url: `${api.url}/complaints/${caseId}`, headers: { authorization: ANALYST } };
+      await cannon({ ...readOptions, duration: 3 });
+      const read = await cannon({ ...readOptions, duration: PURE_SECONDS });
+      log(`GET /complaints/:id (50 events): ${Math.round(read.requests.average)} req/s, p99 ${read.latency.p99} ms, ${failures(read)} failed`);
+
+      // The projector answers /health once it has built the read models (everything so far): give it time for a million events.
+      const building = performance.now();
+      projector = await startBuiltApi(dir, { app: 'projector', startSeconds: 600 });
+      const buildSeconds = (performance.now() - building) / 1000;
+      log(`projector started, read models built to the head in ${buildSeconds.toFixed(1)} s; mixed workload…`);
+
+      const mixed = await cannon({ url: api.url, duration: MIXED_SECONDS, requests: lifecycle() });
+      const head = await headOf(api);
+      const lag = await lagAtEnd(api, head);
+      log(`mixed: ${Math.round(mixed.requests.average)} req/s, p99 ${mixed.latency.p99} ms, ${failures(mixed)} failed, ${mixed.resets ?? 0} lifecycles restarted; projections at the head ${lag.toFixed(3)} s after the load`);
+      const apiRss = rss(api.pid);
+      const projectorRss = rss(projector.pid);
+      return [
+        figure('log events before the load', written, 'events', '>= 1000000'),
+        figure('projector start: read models built from the log', buildSeconds, 's', 'reference'),
+        figure('POST /complaints throughput (durable)', created.requests.average, 'req/s', '>= 3000'),
+        figure('POST /complaints p99', created.latency.p99, 'ms', '< 25'),
+        figure('POST /complaints failures', failures(created), 'requests', '<= 0'),
+        figure('GET /complaints/:id, 50-event case', read.requests.average, 'req/s', '>= 4000'),
+        figure('GET /complaints/:id p99', read.latency.p99, 'ms', 'reference'),
+        figure(`mixed 70/30 for ${MIXED_SECONDS} s: throughput`, mixed.requests.average, 'req/s', 'reference'),
+        figure('mixed: p99', mixed.latency.p99, 'ms', 'reference'),
+        figure('mixed: errors, timeouts and non-2xx', failures(mixed), 'requests', '<= 0'),
+        figure('mixed: projection lag at the end', lag, 's', '< 1'),
+        figure(`api RSS after ${Math.round(head / 1e5) / 10} M events`, apiRss, 'MiB', '< 300'),
+        figure('projector RSS', projectorRss, 'MiB', 'reference'),
+      ];
+    } finally {
+      await api.stop();
+      await projector?.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};

@@ -1,0 +1,107 @@
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CATEGORIES, DEPARTMENTS, NODE_FLAGS, benchEnv, built, pick } from './complaint-log';
+import { figure, type Figure } from './report';
+
+const EXAMPLE_MAPPING = join(__dirname, '..', 'examples', 'legacy-mapping.json');
+const HEADER = 'Ticket No,Opened,Source,Customer,Phone,Customer Type,Customer ID,Title,Description,Product,Region,Type,Priority,Dept,Owner,Result,Closed,Resolution';
+const CATEGORY_WORDS: Record<string, string> = { product_quality: 'Quality', service_attitude: 'Attitude', billing: 'Billing', logistics: 'Delivery', privacy: 'Privacy', other: 'other' };
+const pad = (n: number) => String(n).padStart(2, '0');
+/** The example's local time format (YYYY-MM-DD HH:mm), `hours` after 2019-01-01 00:00. */
+const local = (hours: number) => {
+  const at = new Date(Date.UTC(2019, 0, 1) + hours * 3_600_000);
+  return `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())} ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}`;
+};
+
+/** Row `n` of a legacy helpdesk export in the example's shape: four in five closed, every tenth with a quoted field. */
+const row = (n: number): string => {
+  const opened = (n * 7919) % (5 * 365 * 24);
+  const closed = n % 5 !== 0;
+  const category = pick(CATEGORIES, n, 7);
+  const description = n % 10 === 0 ? `"Customer wrote: ""order ${n * 13} late, twice"", see ticket"` : `Order ${n * 13} reported with the dates involved`;
+  return [
+    `BENCH-${n}`,
+    local(opened),
+    pick(['Phone', 'E-mail', 'Web form', 'Walk-in', '微信'], n, 1),
+    `Customer ${n}`,
+    `138${String(n).padStart(8, '0')}`,
+    pick(['Retail', 'Corporate', 'VIP'], n, 2),
+    `C-${n % 40_000}`,
+    pick(['Parcel arrived late', 'Charged twice for one order', 'Rude staff at the counter', 'Kettle broke in a week'], n, 3),
+    description,
+    pick(['express', 'kettle', 'broadband', 'insurance'], n, 4),
+    pick(['east', 'north', 'south', 'west'], n, 5),
+    CATEGORY_WORDS[category],
+    pick(['P1', 'P2', 'P3', 'P4'], n, 8),
+    pick(DEPARTMENTS, n, 6),
+    `h-${n % 60}`,
+    closed ? pick(['Fixed', 'Partly fixed', 'Not fixed'], n, 11) : '',
+    closed ? local(opened + 24 + (n % 300)) : '',
+    closed ? pick(['Refunded the double charge', 'Replaced the kettle', 'Courier retrained'], n, 12) : '',
+  ].join(',');
+};
+
+const writeCsv = async (file: string, rows: number): Promise<void> => {
+  const out = createWriteStream(file);
+  out.write(`${HEADER}\n`);
+  for (let n = 1; n <= rows; n += 1) if (!out.write(`${row(n)}\n`)) await once(out, 'drain');
+  await new Promise((resolve) => out.end(resolve));
+};
+
+/** Peak resident memory of a running process (Linux: VmHWM), in MiB. */
+const peakRss = (pid: number): number => {
+  try {
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+};
+
+interface ImportRun {
+  readonly rowsPerSecond: number;
+  readonly peakMiB: number;
+  readonly imported: number;
+}
+
+/** `npm run cli -- import` as a user runs it (the built CLI, its own process, durable writes), on a fresh store. */
+const importRows = async (rows: number, log: (line: string) => void): Promise<ImportRun> => {
+  const dir = mkdtempSync(join(tmpdir(), 'redress-bench-import-'));
+  try {
+    const file = join(dir, 'export.csv');
+    await writeCsv(file, rows);
+    const child = spawn(process.execPath, [...NODE_FLAGS, built('cli'), 'import', '--file', file, '--mapping', EXAMPLE_MAPPING], { env: benchEnv(join(dir, 'data')), stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let peakMiB = 0;
+    const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, peakRss(child.pid as number))), 100);
+    const [code] = (await once(child, 'exit')) as [number];
+    clearInterval(sampler);
+    if (code !== 0) throw new Error(`import exited ${code}: ${stdout}`);
+    const imported = Number(/imported: (\d+) complaints/.exec(stdout)?.[1]);
+    const rowsPerSecond = Number(/, (\d+) rows\/s/.exec(stdout)?.[1]);
+    log(`${rows.toLocaleString()} rows: ${imported.toLocaleString()} imported, ${rowsPerSecond.toLocaleString()} rows/s, peak RSS ${peakMiB.toFixed(0)} MiB`);
+    return { rowsPerSecond, peakMiB, imported };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+const SMALL = 10_000;
+const LARGE = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+
+export const importBenchmark = async (log: (line: string) => void): Promise<Figure[]> => {
+  const small = await importRows(SMALL, log);
+  const large = await importRows(LARGE, log);
+  return [
+    figure(`import rows/s (${LARGE.toLocaleString()} rows, durable)`, large.rowsPerSecond, 'rows/s', '>= 5000'),
+    figure(`import rows/s (${SMALL.toLocaleString()} rows)`, small.rowsPerSecond, 'rows/s', 'reference'),
+    figure(`peak RSS, ${SMALL.toLocaleString()} rows`, small.peakMiB, 'MiB', 'reference'),
+    figure(`peak RSS, ${LARGE.toLocaleString()} rows`, large.peakMiB, 'MiB', 'reference'),
+    // Flat: the large file may not take much more memory than the small one.
+    figure(`peak RSS growth ${SMALL.toLocaleString()} → ${LARGE.toLocaleString()} rows`, large.peakMiB / small.peakMiB, 'x', '< 1.25'),
+    figure('rows imported (all valid)', large.imported, 'rows', `>= ${LARGE}`),
+  ];
+};
