@@ -159,6 +159,20 @@ describe('bulk import of historic complaints', () => {
     expect((await run(env, 'import', '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('import needs --file and --mapping');
     expect((await run(env, 'import', '--file', join(work, 'missing.csv'), '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('no file');
     expect((await run(env, 'import', '--file', 'README.md', '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('must end in .csv, .ndjson or .jsonl');
+    const unwritable = await run(env, 'import', ...example, '--rejects', join(work, 'no-such-dir', 'rejects.ndjson'));
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.err[0]).toContain('cannot write the rejects file');
     expect(await head()).toBe(before);
+  });
+
+  it('stops at a quote that is never closed, keeping the rows before it and saying why', async () => {
+    const file = join(work, 'unterminated.csv');
+    const header = readFileSync('examples/legacy-complaints.csv', 'utf8').split('\n')[0] as string;
+    writeFileSync(file, `${header}\nHD-2025-0001,2025-01-02 08:00,Phone,Li,1,Retail,C-9,Title,Text,,,,,,,,,\nHD-2025-0002,2025-01-02 09:00,Phone,Li,1,Retail,C-9,"Broken title,Text,,,,,,,,,\n`);
+    const { code, out, err } = await run(env, 'import', '--file', file, '--mapping', 'examples/legacy-mapping.json');
+    expect(code).toBe(1);
+    expect(out[1]).toBe('  imported: 1 complaints (1 events)');
+    expect(err.join('\n')).toContain('the file ends inside a quoted field');
+    expect(await imported('HD-2025-0001')).toMatchObject({ subject: 'Title' });
   });
 });

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, parseConfig } from '@redress/platform';
+import { CommandBus } from '@nestjs/cqrs';
+import type { HandleComplaintCommand } from '../apps/api/src/complaints/complaint-command';
 import { SlaScheduler } from '../apps/api/src/sla/sla-scheduler';
 import { startProjector, type Projector } from '../apps/projector/src/projector';
 import { startApi, TEST_JWT_SECRET, type RunningApi } from './support/api';
@@ -84,12 +86,24 @@ describe('api with separate projectors', () => {
     const { id, position } = await openCase('split work');
     expect(await listed('split work', position)).toBe(1);
     expect(await listed('before any projector', position)).toBe(1);
-    // A projector ticks the SLA scheduler: the overdue steps are recorded once, not once per projector.
+    // Only the projector holding the scheduler's lease records breaches (counted at each one's command bus), each step once.
+    const recorded = new Map<Projector, number>();
+    for (const p of [a!, b!]) {
+      const bus = p.context.get(CommandBus);
+      const execute = bus.execute.bind(bus);
+      bus.execute = ((command: HandleComplaintCommand) => {
+        if (command.command.type === 'RecordSlaBreaches') recorded.set(p, (recorded.get(p) ?? 0) + 1);
+        return execute(command);
+      }) as typeof bus.execute;
+    }
     clock.advanceHours(1000);
     await until(async () => (await types(id)).includes('SlaBreached'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const breached = (await history(id)).filter((e) => e.type === 'SlaBreached').map((e) => e.data.step);
     expect(breached.sort()).toEqual(['final_response', 'resolution_proposed']);
+    const holder = (await health(a!)).holds.includes('sla-scheduler') ? a! : b!;
+    expect(recorded.get(holder)).toBeGreaterThan(0);
+    expect(recorded.get(holder === a ? b! : a!)).toBeUndefined();
   });
 
   it('when one projector stops, the other takes over its work at once', async () => {

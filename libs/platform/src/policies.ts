@@ -113,10 +113,11 @@ export class VersionedPolicies<P> {
     if (E.isLeft(valid)) throw new InvalidPolicyError(this.kind.invalidCode, valid.left);
     // Decided on the stored head, never on a reused read: the append's expected revision must be exact.
     const { version } = await this.readCurrent();
-    this.latest = undefined;
     await this.append(valid.right, version + 1, author, correlationId).catch((error: unknown) => {
       throw error instanceof WrongExpectedRevisionError ? new PolicyConflictError(error.actual === 'no_stream' ? null : error.actual) : error;
     });
+    // After the append: a read taken meanwhile may hold the old version, and must not be reused.
+    this.latest = undefined;
     return this.current();
   }
 

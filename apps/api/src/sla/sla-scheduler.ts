@@ -1,4 +1,4 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, ServiceUnavailableException, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { SLA_STEPS, complaintEvent, complaintIdOf, rectificationIdOf, rectificationEvent, dueBreaches, evolve, evolveRectification, initialRectification, initialState, isOverdueNow, type Complaint, type Rectification } from '@redress/domain';
@@ -12,7 +12,10 @@ import { CLOCK, DOCUMENT_STORE, EVENT_STORE, LEASE_HOLDER, LOGGER, RUNS_BACKGROU
 
 const SCHEDULER: StaffMember = { user: 'sla-scheduler', role: 'system' };
 
-/** How long a request waits for the scheduler to see the whole log before answering 503. */
+/** Wait after losing the log before following it again. */
+const FOLLOW_RETRY_MS = 1000;
+
+/** How long a tick waits for the scheduler to see the whole log. */
 const CATCH_UP_TIMEOUT_MS = 10_000;
 
 /**
@@ -69,7 +72,6 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   private following?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
-  private stopped = false;
   /** Set when the process stops: a tick in progress ends after the command in hand. */
   private stopping = false;
   private readonly lease: Lease | undefined;
@@ -90,20 +92,33 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   onApplicationBootstrap(): void {
     // Only a process doing the background work follows the log: the at-risk board reads the read models.
     if (!this.lease) return;
-    const subscription = this.store.subscribeToAll({ after: START });
-    this.subscription = subscription;
-    this.following = (async () => {
-      for await (const event of subscription) this.apply(event);
-    })()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'SLA scheduler stopped following the log'))
-      .finally(() => {
-        this.stopped = true;
-      });
-    if (this.lease && this.tickMs > 0) {
+    this.following = this.follow(this.lease);
+    if (this.tickMs > 0) {
       const tick = () => void this.tick().catch((error: unknown) => this.logger.error({ err: error }, 'SLA scheduler tick failed; the next one retries'));
       tick();
       this.timer = setInterval(tick, this.tickMs);
       this.timer.unref();
+    }
+  }
+
+  /**
+   * Follows the log for as long as the process runs. A lost subscription (the
+   * store restarted, a network fault) is followed again from where it was;
+   * meanwhile this process gives up the lease, so a standby that can see the
+   * log records what is due.
+   */
+  private async follow(lease: Lease): Promise<void> {
+    while (!this.stopping) {
+      const subscription = this.store.subscribeToAll({ after: this.position });
+      this.subscription = subscription;
+      try {
+        for await (const event of subscription) this.apply(event);
+      } catch (error) {
+        if (this.stopping) return;
+        this.logger.error({ err: error }, 'SLA scheduler lost the log; handing on its lease and following again');
+        await lease.release().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, FOLLOW_RETRY_MS));
+      }
     }
   }
 
@@ -122,8 +137,8 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     const head = await this.store.headPosition();
     const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
     while (this.position < head) {
-      if (this.stopped || Date.now() > deadline) {
-        throw new ServiceUnavailableException({ code: 'SCHEDULER_BEHIND', message: 'the SLA scheduler has not caught up with the log; try again shortly' });
+      if (Date.now() > deadline) {
+        throw new Error('the SLA scheduler has not caught up with the log; the next tick tries again');
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

@@ -94,10 +94,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           this.workers.delete(id);
         }
       }
-      for (const [id, subscription] of active) {
+      for (const id of active.keys()) {
         if (this.workers.has(id)) continue;
         const lease = new Lease(this.documents, `webhook:${id}`, this.holder);
-        if (await lease.ensure()) this.workers.set(id, this.start(subscription, lease));
+        if (!(await lease.ensure())) continue;
+        // Read again under the lease: the last holder may have moved its checkpoint, or paused it, since the list was read.
+        const current = await this.documents.collection<WebhookSubscription>(SUBSCRIPTIONS).get(id);
+        if (current?.status === 'active') this.workers.set(id, this.start(current, lease));
+        else await lease.release();
       }
     }).catch((error: unknown) => this.logger.error({ err: error }, 'webhook subscriptions could not be refreshed'));
     return this.refreshing;

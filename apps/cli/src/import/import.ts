@@ -65,13 +65,23 @@ const readMapping = (path: string): ImportPlan => {
 
 /** Rejected rows, one JSON object per line: the row number, every reason, and the row as read. */
 class Rejects {
-  private readonly out: WriteStream | undefined;
-  constructor(
-    path: string | undefined,
+  private constructor(
+    private readonly out: WriteStream | undefined,
     private readonly io: CliIo,
-  ) {
-    this.out = path === undefined ? undefined : createWriteStream(path, { encoding: 'utf8' });
+  ) {}
+
+  /** Opens the rejects file before any row is read: a path that cannot be written stops the import at once. */
+  static async open(path: string | undefined, io: CliIo): Promise<Rejects> {
+    if (path === undefined) return new Rejects(undefined, io);
+    const out = createWriteStream(path, { encoding: 'utf8' });
+    try {
+      await once(out, 'open');
+    } catch (error) {
+      throw new UsageError(`cannot write the rejects file ${path}: ${(error as Error).message}`);
+    }
+    return new Rejects(out, io);
   }
+
   async add(row: number, reasons: readonly string[], record: unknown): Promise<void> {
     if (this.out === undefined) {
       this.io.err(`row ${row} rejected: ${reasons.join('; ')}`);
@@ -79,8 +89,10 @@ class Rejects {
     }
     if (!this.out.write(`${JSON.stringify({ row, reasons, record })}\n`)) await once(this.out, 'drain');
   }
+
   async close(): Promise<void> {
-    if (this.out) await new Promise((resolve) => this.out?.end(resolve));
+    const out = this.out;
+    if (out) await new Promise((resolve) => out.end(resolve));
   }
 }
 
@@ -103,14 +115,17 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
   const runId = `import-${uuidv7()}`;
   const size = Math.max(statSync(options.file).size, 1);
   const { rows, bytesRead } = sourceRows(options.file, format);
-  const rejects = new Rejects(options.rejects, io);
+  const rejects = await Rejects.open(options.rejects, io);
   const summary: ImportSummary = { rows: 0, imported: 0, events: 0, present: 0, rejected: 0 };
-  const inFlight = new Set<Promise<void>>();
+  /** Histories being written, by case id: a repeat of one waits for it, so the file's first row of a ticket is the one kept. */
+  const inFlight = new Map<string, Promise<void>>();
   let failure: unknown;
   const started = performance.now();
   let reportedAt = started;
 
-  const write = (history: HistoricComplaint, row: number): Promise<void> => {
+  const write = async (history: HistoricComplaint, row: number): Promise<void> => {
+    const earlier = inFlight.get(history.complaintId);
+    if (earlier) await earlier;
     const stream = complaintStream(history.complaintId);
     const written = (dryRun
       ? store.readStream(stream, { maxCount: 1 }).then((existing) => {
@@ -127,37 +142,46 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
         else failure ??= error;
       },
     );
-    const tracked = written.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
+    const tracked = written.finally(() => {
+      if (inFlight.get(history.complaintId) === tracked) inFlight.delete(history.complaintId);
+    });
+    inFlight.set(history.complaintId, tracked);
     return tracked;
   };
 
   const now = clock.now().toISOString();
-  for await (const item of rows) {
-    if (failure !== undefined) break;
-    summary.rows += 1;
-    if ('problem' in item) {
-      summary.rejected += 1;
-      await rejects.add(item.row, [`row ${item.problem}`], null);
-    } else {
-      const history = historicComplaint(plan, item.record, now, externalRefComplaintId);
-      if (E.isLeft(history)) {
+  try {
+    for await (const item of rows) {
+      if (failure !== undefined) break;
+      summary.rows += 1;
+      if ('problem' in item) {
         summary.rejected += 1;
-        await rejects.add(item.row, history.left, item.record);
+        await rejects.add(item.row, [`row ${item.problem}`], null);
       } else {
-        void write(history.right, item.row);
-        if (inFlight.size >= WINDOW) await Promise.race(inFlight);
+        const history = historicComplaint(plan, item.record, now, externalRefComplaintId);
+        if (E.isLeft(history)) {
+          summary.rejected += 1;
+          await rejects.add(item.row, history.left, item.record);
+        } else {
+          void write(history.right, item.row);
+          if (inFlight.size >= WINDOW) await Promise.race(inFlight.values());
+        }
+      }
+      const elapsed = performance.now();
+      if (elapsed - reportedAt > 250) {
+        reportedAt = elapsed;
+        progress.update(summary.rows, bytesRead() / size, summary.rows / ((elapsed - started) / 1000));
       }
     }
-    const elapsed = performance.now();
-    if (elapsed - reportedAt > 250) {
-      reportedAt = elapsed;
-      progress.update(summary.rows, bytesRead() / size, summary.rows / ((elapsed - started) / 1000));
-    }
+  } catch (error) {
+    // The source could not be read to its end (an unterminated quote, a read error): what was read is written, then it stops.
+    failure ??= error;
+  } finally {
+    // Every append in flight finishes before the store can close.
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
+    await rejects.close();
+    progress.done();
   }
-  await Promise.all(inFlight);
-  await rejects.close();
-  progress.done();
   const seconds = (performance.now() - started) / 1000;
   const verb = dryRun ? 'would import' : 'imported';
   io.out(`${dryRun ? 'dry run: nothing written. ' : ''}${options.file} (source ${source}): ${summary.rows} rows read`);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { csvRows } from './records';
+import { UnterminatedQuoteError, csvRows } from './records';
 
 const collect = async (chunks: string[]) => {
   const rows: string[][] = [];
@@ -35,5 +35,13 @@ describe('csvRows (streaming CSV)', () => {
       ['', 'x"y'],
       ['last row', ''],
     ]);
+  });
+
+  it('reads a quote inside an unquoted value as a character, and refuses a file that ends inside a quoted field', async () => {
+    expect(await collect(['a,5" screen,"b"\n', 'x"y",z\n'])).toEqual([
+      ['a', '5" screen', 'b'],
+      ['x"y"', 'z'],
+    ]);
+    await expect(collect(['a,"never closed\n', 'b,c\n'])).rejects.toThrow(UnterminatedQuoteError);
   });
 });

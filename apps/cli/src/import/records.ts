@@ -14,10 +14,17 @@ export const formatOf = (file: string): SourceFormat | undefined => {
   return undefined;
 };
 
+/** The file ended inside a quoted field: everything after its opening quote would be one value. */
+export class UnterminatedQuoteError extends Error {
+  override readonly name = 'UnterminatedQuoteError';
+}
+
 /**
  * Splits CSV text (RFC 4180: quoted fields with doubled quotes, commas and
  * line breaks inside quotes, CRLF or LF) into rows of fields, as the text
- * arrives: memory holds one row, whatever the file's size.
+ * arrives: memory holds one row, whatever the file's size. A quote opens a
+ * quoted field only at the field's start; anywhere else (`5" screen`) it is
+ * a character of the value, as spreadsheets read it.
  */
 export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<string[]> {
   let row: string[] = [];
@@ -25,7 +32,9 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<st
   let quoted = false;
   /** A quote inside a quoted field: the end of it, or the first of a doubled pair (the next character tells). */
   let quoteSeen = false;
-  /** A field has begun on this row (so an empty last field still counts). */
+  /** Nothing of the current field read yet: a quote here opens a quoted field. */
+  let fieldStart = true;
+  /** Something of this row has been read (so an empty last field still counts). */
   let started = false;
   let first = true;
   const special = /[",\r\n]/g;
@@ -63,17 +72,21 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<st
       if (end > i) {
         field += chunk.slice(i, end);
         started = true;
+        fieldStart = false;
       }
       if (!found) break;
       const char = found[0];
       i = end + 1;
       if (char === '"') {
-        quoted = true;
+        if (fieldStart) quoted = true;
+        else field += '"';
         started = true;
+        fieldStart = false;
       } else if (char === ',') {
         row.push(field);
         field = '';
         started = true;
+        fieldStart = true;
       } else {
         // \r\n, \n or a lone \r ends the row; a blank line yields nothing.
         if (char === '\r' && chunk[i] === '\n') i += 1;
@@ -84,9 +97,11 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<st
         row = [];
         field = '';
         started = false;
+        fieldStart = true;
       }
     }
   }
+  if (quoted && !quoteSeen) throw new UnterminatedQuoteError('the file ends inside a quoted field: a quote opened in its last row is never closed');
   if (started || row.length > 0) {
     row.push(field);
     yield row;
@@ -116,8 +131,9 @@ async function* csvRecords(stream: AsyncIterable<string>): AsyncGenerator<Source
 /** One JSON object per line; scalar values are read as text, null as missing. */
 async function* ndjsonRecords(stream: ReadStream): AsyncGenerator<SourceRow> {
   let row = 0;
-  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+  for await (const read of createInterface({ input: stream, crlfDelay: Infinity })) {
     row += 1;
+    const line = row === 1 && read.charCodeAt(0) === 0xfeff ? read.slice(1) : read;
     if (line.trim() === '') continue;
     let parsed: unknown;
     try {
@@ -132,12 +148,17 @@ async function* ndjsonRecords(stream: ReadStream): AsyncGenerator<SourceRow> {
     }
     const record: Record<string, string> = {};
     const nested: string[] = [];
+    const imprecise: string[] = [];
     for (const [key, value] of Object.entries(parsed)) {
       if (value === null) record[key] = '';
       else if (typeof value === 'object') nested.push(key);
+      // JSON.parse already rounded a whole number this large: two references could read as one.
+      else if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) imprecise.push(key);
       else record[key] = String(value);
     }
-    yield nested.length > 0 ? { row, problem: `has nested values in ${nested.join(', ')} (only text, numbers and booleans map to fields)` } : { row, record };
+    if (nested.length > 0) yield { row, problem: `has nested values in ${nested.join(', ')} (only text, numbers and booleans map to fields)` };
+    else if (imprecise.length > 0) yield { row, problem: `has numbers too large to read exactly in ${imprecise.join(', ')} (write them as strings)` };
+    else yield { row, record };
   }
 }
 

@@ -142,6 +142,11 @@ describe('historicComplaint (one row as a complaint history)', () => {
     expect(problems(row({ Result: '', Note: '' }))).toEqual(['outcome (column "Result"): missing, and the row has a closing date']);
   });
 
+  it('takes a closing written as a day only, on the day of receipt, as closed at receipt', () => {
+    const result = historicComplaint(plan(), row({ Closed: '01/03/2024' }), NOW, idOf);
+    expect(E.isRight(result) && result.right.events[3]?.data.closedAt).toBe('2024-03-01T01:15:00.000Z');
+  });
+
   it('reads ISO 8601 with its own zone whatever the mapping says', () => {
     const result = historicComplaint(plan(), row({ Opened: '2024-03-01T09:15:00+01:00', Result: '', Closed: '' }), NOW, idOf);
     expect(E.isRight(result) && result.right.events[0]?.occurredAt).toBe('2024-03-01T08:15:00.000Z');

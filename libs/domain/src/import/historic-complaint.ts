@@ -103,10 +103,16 @@ export const planImport = (mapping: ImportMapping): E.Either<string[], ImportPla
   return problems.length > 0 ? E.left(problems) : E.right({ mapping, columns, patterns, offsetMinutes });
 };
 
+interface SourceDate {
+  readonly iso: string;
+  /** Written as a day without a time (read as that day's local midnight). */
+  readonly dayOnly: boolean;
+}
+
 /** A date as the source writes it: ISO 8601 with a zone, or one of the mapping's patterns in its offset. */
-const parseDate = (plan: ImportPlan, value: string): string | undefined => {
+const parseDate = (plan: ImportPlan, value: string): SourceDate | undefined => {
   const iso = instant.decode(value);
-  if (E.isRight(iso)) return iso.right;
+  if (E.isRight(iso)) return { iso: iso.right, dayOnly: false };
   for (const { regex, parts } of plan.patterns) {
     const match = regex.exec(value);
     if (!match) continue;
@@ -118,10 +124,16 @@ const parseDate = (plan: ImportPlan, value: string): string | undefined => {
     if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || back.getUTCHours() !== hour || back.getUTCMinutes() !== minute || back.getUTCSeconds() !== second) {
       return undefined;
     }
-    return new Date(local - plan.offsetMinutes * 60_000).toISOString();
+    return { iso: new Date(local - plan.offsetMinutes * 60_000).toISOString(), dayOnly: !parts.includes('HH') };
   }
   return undefined;
 };
+
+const localDay = (iso: string, offsetMinutes: number): string => new Date(Date.parse(iso) + offsetMinutes * 60_000).toISOString().slice(0, 10);
+
+/** A closing written as a day only, on the day of receipt, means closed that day: no earlier than the receipt. */
+const closingTime = (closed: SourceDate | undefined, receivedAt: string | undefined, offsetMinutes: number): string | undefined =>
+  closed?.dayOnly && receivedAt !== undefined && closed.iso < receivedAt && localDay(closed.iso, offsetMinutes) === localDay(receivedAt, offsetMinutes) ? receivedAt : closed?.iso;
 
 /** Where a codec's complaint about event data comes from, as the mapping names it. */
 const IMPORT_FIELD_OF: Readonly<Record<string, ImportField>> = { complainantId: 'complainant.id' };
@@ -152,18 +164,18 @@ export const historicComplaint = (plan: ImportPlan, record: SourceRecord, now: s
     problems.push(`${named(field)}: ${JSON.stringify(value)} is not a known ${field} (map it under values.${field}, or use one of ${vocabulary.join(', ')})`);
     return undefined;
   };
-  const date = (field: ImportField): string | undefined => {
+  const date = (field: ImportField): SourceDate | undefined => {
     const value = raw(field);
     if (value === undefined) return undefined;
     const parsed = parseDate(plan, value);
     if (parsed === undefined) problems.push(`${named(field)}: ${JSON.stringify(value)} is not a date in ${['ISO 8601', ...(plan.mapping.dates?.formats ?? [])].join(' or ')}`);
-    else if (parsed > now) problems.push(`${named(field)}: ${parsed} is in the future`);
+    else if (parsed.iso > now) problems.push(`${named(field)}: ${parsed.iso} is in the future`);
     return parsed;
   };
   for (const field of REQUIRED_IMPORT_FIELDS) if (raw(field) === undefined && field !== 'receivedAt') problems.push(`${named(field)}: missing`);
   const defaults = plan.mapping.defaults ?? {};
   const externalRef = raw('externalRef');
-  const receivedAt = date('receivedAt');
+  const receivedAt = date('receivedAt')?.iso;
   if (raw('receivedAt') === undefined) problems.push(`${named('receivedAt')}: missing`);
   const channel = word('channel', defaults.channel);
   const customerType = word('complainant.customerType');
@@ -171,7 +183,7 @@ export const historicComplaint = (plan: ImportPlan, record: SourceRecord, now: s
   const severity = word('severity', defaults.severity);
   const urgency = word('urgency', defaults.urgency ?? 'normal');
   const outcome = word('outcome');
-  const closedAt = date('closedAt');
+  const closedAt = closingTime(date('closedAt'), receivedAt, plan.offsetMinutes);
   const department = raw('department') ?? defaults.department;
   if (category !== undefined && severity === undefined) problems.push(`${named('severity')}: missing, and defaults.severity is not set (a classified case needs one)`);
   if (category !== undefined && department === undefined) problems.push(`${named('department')}: missing, and defaults.department is not set (a classified case needs one)`);

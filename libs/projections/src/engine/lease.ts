@@ -1,3 +1,4 @@
+import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Document, DocumentStore, Precondition } from '../document-store';
@@ -38,8 +39,20 @@ export const processHolder = (): string => `${hostname()}:${process.pid}:${rando
  * container restarted with the same hostname and pid 1.)
  */
 const PROCESS_STARTED_AT = Math.round(performance.timeOrigin);
+/**
+ * This host as far as process ids go: containers sharing a hostname (host
+ * networking) have pid namespaces of their own, and a pid means nothing
+ * across them.
+ */
+const HOST = ((): string => {
+  try {
+    return `${hostname()} ${readlinkSync('/proc/self/ns/pid')}`;
+  } catch {
+    return hostname();
+  }
+})();
 const crashedHere = (record: LeaseRecord): boolean => {
-  if (record.host !== hostname()) return false;
+  if (record.host !== HOST) return false;
   if (record.pid === process.pid) return record.processStartedAt !== PROCESS_STARTED_AT;
   try {
     process.kill(record.pid, 0);
@@ -100,7 +113,7 @@ export class Lease {
     if (current && current.holder !== this.holder && current.expiresAt > now && !crashedHere(current)) return false;
     const token = (current?.token ?? 0) + 1;
     const taken = await this.documents.commit(
-      [{ collection: LEASES, upsert: { _id: this.name, holder: this.holder, host: hostname(), pid: process.pid, processStartedAt: PROCESS_STARTED_AT, token, expiresAt: now + this.ttlMs, acquiredAt: new Date(now).toISOString() } satisfies LeaseRecord }],
+      [{ collection: LEASES, upsert: { _id: this.name, holder: this.holder, host: HOST, pid: process.pid, processStartedAt: PROCESS_STARTED_AT, token, expiresAt: now + this.ttlMs, acquiredAt: new Date(now).toISOString() } satisfies LeaseRecord }],
       [{ collection: LEASES, id: this.name, field: 'token', equals: current?.token ?? null }],
     );
     if (!taken) return false;
@@ -115,14 +128,17 @@ export class Lease {
 
   /** Extends the lease; a refusal means another holder took it, and this one stops acting at once. */
   async renew(): Promise<boolean> {
-    if (this.token === undefined) return false;
+    const token = this.token;
+    if (token === undefined) return false;
     const started = performance.now();
     const now = this.now();
     const current = await this.documents.collection<LeaseRecord>(LEASES).get(this.name);
     const renewed =
       current !== undefined &&
-      current.token === this.token &&
-      (await this.documents.commit([{ collection: LEASES, upsert: { ...current, expiresAt: now + this.ttlMs } }], [this.fence()]));
+      current.token === token &&
+      (await this.documents.commit([{ collection: LEASES, upsert: { ...current, expiresAt: now + this.ttlMs } }], [{ ...this.fence(), equals: token }]));
+    // Only about the acquisition it started under: a renewal answering late must not drop a lease taken since.
+    if (this.token !== token) return false;
     if (renewed) this.validUntil = started + (this.ttlMs * 2) / 3;
     else this.lose();
     return renewed;

@@ -63,15 +63,16 @@ export class ProjectionRunner {
 
   /** Resolves once the projection can answer queries: at once, or after its first build (here or by another process). */
   async start(): Promise<void> {
-    for (;;) {
-      const registry = await readRegistry(this.documents, this.projection.name);
-      if (registry && registry.generation > 0) break;
-      if (!(await this.leased()) || (registry && (await this.rebuildingElsewhere(registry)))) await sleep(this.retryMs);
-      else {
-        await this.rebuild('first build').catch(async (error: unknown) => {
-          this.log.error({ projection: this.projection.name, err: error }, 'first build did not finish; trying again');
-          await sleep(this.retryMs);
-        });
+    while (!this.stopping) {
+      try {
+        const registry = await readRegistry(this.documents, this.projection.name);
+        if (registry && registry.generation > 0) break;
+        if (!(await this.leased()) || (registry && (await this.rebuildingElsewhere(registry)))) await sleep(this.retryMs);
+        else await this.rebuild('first build');
+      } catch (error) {
+        // The read-model store may be down a while: keep trying rather than fail the process's start.
+        this.log.error({ projection: this.projection.name, err: error }, 'first build did not finish; trying again');
+        await sleep(this.retryMs);
       }
     }
     this.loop = this.follow();
