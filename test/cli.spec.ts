@@ -3,15 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { verifyToken } from '@redress/platform';
-import { runCli } from '../apps/cli/src/cli';
+import { runCommand as run } from './support/cli';
 import { startApi, staffClient, TEST_JWT_SECRET, type RunningApi } from './support/api';
 
-const run = async (env: Record<string, string>, ...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-};
 
 describe('cli', () => {
   let api: RunningApi;
