@@ -109,7 +109,7 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
           options: { file: { type: 'string' }, mapping: { type: 'string' }, 'dry-run': { type: 'boolean' }, rejects: { type: 'string' } },
           strict: true,
         });
-        const store = openEventStore(loadConfig(env));
+        const store = openEventStore(loadConfig(env), { bulk: true });
         try {
           return await importComplaints(store, values, systemClock, io, process.stderr.isTTY ? terminalProgress(process.stderr) : plainProgress(io));
         } finally {

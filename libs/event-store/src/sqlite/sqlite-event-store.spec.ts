@@ -42,6 +42,17 @@ describe('SqliteEventStore', () => {
     await probe.close();
   });
 
+  it('checkpoints the WAL at SQLite\'s default unless told otherwise (a bulk load), and stays durable either way', async () => {
+    const connection = (store: SqliteEventStore) => (store as unknown as { db: Database.Database }).db;
+    const plain = new SqliteEventStore({ file });
+    expect(connection(plain).pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await plain.close();
+    const bulk = new SqliteEventStore({ file, walAutocheckpointPages: 40_000 });
+    expect(connection(bulk).pragma('wal_autocheckpoint', { simple: true })).toBe(40_000);
+    expect(connection(bulk).pragma('synchronous', { simple: true })).toBe(2);
+    await bulk.close();
+  });
+
   it('commits concurrent appends in one transaction, each with its own conflict result', async () => {
     const store = new SqliteEventStore({ file });
     await store.appendToStream('taken', [event('First')], 'no_stream');

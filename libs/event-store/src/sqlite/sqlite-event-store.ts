@@ -31,6 +31,13 @@ export interface SqliteEventStoreOptions {
   readonly maxBatch?: number;
   /** How often followers look for appends made by other processes. */
   readonly pollMs?: number;
+  /**
+   * Pages the WAL may hold before a commit copies them into the file (SQLite's
+   * default: 1,000). A bulk load raises it: an index page written by many
+   * commits is then copied once, at the price of a longer pause at the commit
+   * that copies, which is why the api keeps the default.
+   */
+  readonly walAutocheckpointPages?: number;
 }
 
 interface PendingAppend {
@@ -89,6 +96,7 @@ export class SqliteEventStore implements EventStore {
     if (mode !== 'wal' && options.file !== ':memory:') throw new Error(`${options.file}: SQLite refused WAL mode (got ${String(mode)})`);
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
+    if (options.walAutocheckpointPages !== undefined) this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.walAutocheckpointPages))}`);
     this.db.exec(SCHEMA);
     this.maxBatch = options.maxBatch ?? 512;
     this.pollMs = options.pollMs ?? 250;
