@@ -10,6 +10,8 @@ import { figure, type Figure } from './report';
 /** Cases written before the api starts: a million events (bench/complaint-log.ts averages about 7.9 a case). */
 const CASES = Number(process.env.BENCH_API_CASES ?? 126_000);
 const CONNECTIONS = 32;
+/** The command rate the api must sustain (issue 9): its capacity must reach it, and its p99 is measured at it. */
+const TARGET_RATE = 3000;
 const API_NODE_FLAGS = ['--max-semi-space-size=32'];
 const PURE_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 20);
 const MIXED_SECONDS = Number(process.env.BENCH_API_MIXED_SECONDS ?? 60);
@@ -125,9 +127,10 @@ export const apiBenchmark = async (log: (line: string) => void): Promise<Figure[
       await cannon({ ...createOptions, duration: 3 });
       const created = await cannon({ ...createOptions, duration: PURE_SECONDS });
       log(`POST /complaints: ${Math.round(created.requests.average)} req/s, p99 ${created.latency.p99} ms, ${failures(created)} failed`);
-      // Latency under saturation follows the number of clients waiting (Little's law): the same at autocannon's default 10.
-      const fewer = await cannon({ ...createOptions, duration: PURE_SECONDS, connections: 10 });
-      log(`POST /complaints, 10 connections: ${Math.round(fewer.requests.average)} req/s, p99 ${fewer.latency.p99} ms, ${failures(fewer)} failed`);
+      // Latency is measured at the target rate, not at saturation: there the p99 is only the queue of clients waiting
+      // (Little's law). autocannon holds 3,000 requests a second over the same 32 connections.
+      const atRate = await cannon({ ...createOptions, duration: PURE_SECONDS, overallRate: TARGET_RATE });
+      log(`POST /complaints at ${TARGET_RATE}/s: ${Math.round(atRate.requests.average)} req/s, p99 ${atRate.latency.p99} ms, ${failures(atRate)} failed`);
 
       const caseId = await fiftyEventCase(api.url);
       const readOptions = { url: `${api.url}/complaints/${caseId}`, headers: { authorization: ANALYST } };
@@ -160,11 +163,11 @@ export const apiBenchmark = async (log: (line: string) => void): Promise<Figure[
       return [
         figure('log events before the load', written, 'events', '>= 1000000'),
         figure('projector start: read models built from the log', buildSeconds, 's', 'reference'),
-        figure(`POST /complaints throughput (durable), ${CONNECTIONS} connections`, created.requests.average, 'req/s', '>= 3000'),
-        figure(`POST /complaints p99, ${CONNECTIONS} connections`, created.latency.p99, 'ms', '< 25'),
-        figure('POST /complaints failures', failures(created) + failures(fewer), 'requests', '<= 0'),
-        figure('POST /complaints, 10 connections: throughput', fewer.requests.average, 'req/s', 'reference'),
-        figure('POST /complaints, 10 connections: p99', fewer.latency.p99, 'ms', 'reference'),
+        figure(`POST /complaints capacity (durable), ${CONNECTIONS} connections flat out`, created.requests.average, 'req/s', `>= ${TARGET_RATE}`),
+        figure(`POST /complaints p99 at ${TARGET_RATE} req/s`, atRate.latency.p99, 'ms', '< 25'),
+        figure(`POST /complaints rate held (of ${TARGET_RATE})`, atRate.requests.average, 'req/s', `>= ${TARGET_RATE * 0.97}`),
+        figure('POST /complaints p99 flat out (the queue of 32 clients)', created.latency.p99, 'ms', 'reference'),
+        figure('POST /complaints failures', failures(created) + failures(atRate), 'requests', '<= 0'),
         figure('GET /complaints/:id, 50-event case', read.requests.average, 'req/s', '>= 4000'),
         figure('GET /complaints/:id p99', read.latency.p99, 'ms', 'reference'),
         figure('GET /complaints/:id over 5,000 cases (~8 events, mostly uncached)', spread.requests.average, 'req/s', 'reference'),
