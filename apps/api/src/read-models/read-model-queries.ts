@@ -4,6 +4,7 @@ import {
   FACT_FIELDS,
   ScanCache,
   analyse,
+  feedbackDueBy,
   trackingRow,
   type AnalyticsQuery,
   type AnalyticsResult,
@@ -138,8 +139,6 @@ export interface AtRisk {
   readonly deadline: string;
   readonly breached: boolean;
 }
-/** Rectification items still waiting for the department's feedback: their deadline is running. */
-const AWAITING_FEEDBACK = ['dispatched', 'accepted', 'returned'];
 
 /** The SLA board: open cases' steps and rectifications due within the window, or already past due. */
 export class ListSlaAtRisk {
@@ -168,7 +167,7 @@ export class ListSlaAtRiskHandler implements IQueryHandler<ListSlaAtRisk> {
         (await cases.collection().scan({ open: true, [`sla.${step}`]: { $lte: horizon }, [`slaProgress.${step}`]: { $exists: false } }, ['_id', `sla.${step}`])).map(due('complaint', step)),
       ),
     );
-    const feedback = (await rectifications.collection().scan({ status: { $in: AWAITING_FEEDBACK }, 'dispatch.deadline': { $lte: horizon } }, ['_id', 'dispatch.deadline'])).map(due('rectification', 'feedback'));
+    const feedback = (await rectifications.collection().scan(feedbackDueBy(horizon), ['_id', 'dispatch.deadline'])).map(due('rectification', 'feedback'));
     return [...steps.flat(), ...feedback].sort((a, b) => a.deadline.localeCompare(b.deadline));
   }
 }

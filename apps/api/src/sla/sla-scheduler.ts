@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
-import { SLA_STEPS, complaintEvent, complaintIdOf, rectificationIdOf, rectificationEvent, dueBreaches, evolve, evolveRectification, initialRectification, initialState, isOverdueNow, type Complaint, type Rectification } from '@redress/domain';
+import { SLA_STEPS, complaintEvent, complaintIdOf, rectificationIdOf, rectificationEvent, dueBreaches, evolve, evolveRectification, initialRectification, initialState, isFinished, isOverdueNow, type Complaint, type Rectification } from '@redress/domain';
 import { START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
 import { Lease, type DocumentStore } from '@redress/projections';
@@ -33,8 +33,6 @@ const slaWatch = (state: Complaint): Complaint => ({
   slaBreaches: state.slaBreaches,
 });
 
-const FINISHED: ReadonlySet<Complaint['status']> = new Set(['closed', 'rejected', 'withdrawn']);
-
 /**
  * Nothing is left to record: every SLA step is done (or no longer due) and
  * nothing late is unrecorded, or the case finished without ever having
@@ -43,7 +41,7 @@ const FINISHED: ReadonlySet<Complaint['status']> = new Set(['closed', 'rejected'
  */
 const settled = (state: Complaint): boolean =>
   state.status === 'none' ||
-  (state.sla === undefined && FINISHED.has(state.status)) ||
+  (state.sla === undefined && isFinished(state.status)) ||
   (SLA_STEPS.every((step) => step in state.slaProgress) && dueBreaches(state.sla, state.slaProgress, state.slaBreaches, '9999-12-31T00:00:00.000Z').length === 0);
 
 /**

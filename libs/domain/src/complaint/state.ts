@@ -39,6 +39,9 @@ export interface Complaint {
   readonly rectifications: readonly string[];
 }
 
+/** Closed, rejected or withdrawn: nothing more is due from it until (for a closed case) it is reopened. */
+export const isFinished = (status: Complaint['status']): boolean => status === 'closed' || status === 'rejected' || status === 'withdrawn';
+
 export const initialState: Complaint = {
   status: 'none',
   acknowledged: false,

@@ -1,4 +1,4 @@
-import { complaintEvent, complaintIdOf, evolve, initialState, occurredAt, type Complaint } from '@redress/domain';
+import { complaintEvent, complaintIdOf, evolve, initialState, isFinished, occurredAt, type Complaint } from '@redress/domain';
 import type { RecordedEvent } from '@redress/event-store';
 import type { Document } from '../document-store';
 import type { Projection } from '../engine/projection';
@@ -15,7 +15,6 @@ export interface TimelineSummary {
   readonly firsts: Readonly<Record<string, string>>;
 }
 
-const TERMINAL = ['closed', 'rejected', 'withdrawn'];
 
 /**
  * The case view: the aggregate's own state (folded with the domain's evolve,
@@ -83,7 +82,7 @@ const caseDocument = ({ state, revision, timeline }: FoldedCase): CaseDocument =
     // before the import existed every case had deadlines, so every read model built then is unchanged.)
     breached: state.sla === undefined ? null : state.slaBreaches.length > 0,
     satisfaction: state.followUp?.satisfaction ?? null,
-    open: !TERMINAL.includes(state.status),
+    open: !isFinished(state.status),
     lastEventAt: timeline.last.at,
     timeline,
   } as unknown as CaseDocument;

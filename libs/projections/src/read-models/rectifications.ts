@@ -39,6 +39,9 @@ export const rectificationsProjection: Projection<RectificationDocument> = {
 const STEP_NAMES = ['', '问题分派 dispatch', '问题解决 resolve', '解决情况反馈 feedback', '审核 review', '确认 confirm'] as const;
 const AWAITING_FEEDBACK = ['dispatched', 'accepted', 'returned'];
 
+/** Still waiting for the department's feedback, with its deadline by `horizon` (the SLA board). */
+export const feedbackDueBy = (horizon: string): Filter => ({ status: { $in: AWAITING_FEEDBACK }, 'dispatch.deadline': { $lte: horizon } });
+
 /** Overdue at `now`: marked by the scheduler, or past its deadline still waiting for feedback and not marked yet. */
 export const overdueFilter = (overdue: boolean, now: string): Filter => {
   const isOverdue: Filter = { $or: [{ overdue: true }, { status: { $in: AWAITING_FEEDBACK }, 'dispatch.deadline': { $lt: now } }] };
