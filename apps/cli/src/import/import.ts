@@ -127,19 +127,26 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
     const earlier = inFlight.get(history.complaintId);
     if (earlier) await earlier;
     const stream = complaintStream(history.complaintId);
-    const written = (dryRun
-      ? store.readStream(stream, { maxCount: 1 }).then((existing) => {
-          if (existing.length > 0) throw new WrongExpectedRevisionError(stream, 'no_stream', existing[0]?.revision ?? 0);
-        })
-      : store.appendToStream(stream, toAppend(history, source, row, runId), 'no_stream')
-    ).then(
-      () => {
-        summary.imported += 1;
-        summary.events += history.events.length;
+    // True when the history is (or, in a dry run, would be) written; false when its case is already there.
+    const fresh = dryRun
+      ? store.readStream(stream, { maxCount: 1 }).then((existing) => existing.length === 0)
+      : store.appendToStream(stream, toAppend(history, source, row, runId), 'no_stream').then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof WrongExpectedRevisionError) return false;
+            throw error;
+          },
+        );
+    const written = fresh.then(
+      (isFresh) => {
+        if (!isFresh) summary.present += 1;
+        else {
+          summary.imported += 1;
+          summary.events += history.events.length;
+        }
       },
       (error: unknown) => {
-        if (error instanceof WrongExpectedRevisionError) summary.present += 1;
-        else failure ??= error;
+        failure ??= error;
       },
     );
     const tracked = written.finally(() => {

@@ -32,12 +32,6 @@ export const DEFAULT_LEASE_TTL_MS = 15_000;
 /** Names this process among lease holders: host, pid and a random suffix, so a restarted process is a new holder. */
 export const processHolder = (): string => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-/**
- * A holder on this host whose process is gone: its lease is as good as
- * expired, so an embedded api restarted after a crash does not wait out the
- * TTL. (Our own pid in an earlier process is a previous incarnation: a
- * container restarted with the same hostname and pid 1.)
- */
 const PROCESS_STARTED_AT = Math.round(performance.timeOrigin);
 /**
  * This host as far as process ids go: containers sharing a hostname (host
@@ -51,6 +45,12 @@ const HOST = ((): string => {
     return hostname();
   }
 })();
+/**
+ * A holder on this host whose process is gone: its lease is as good as
+ * expired, so an embedded api restarted after a crash does not wait out the
+ * TTL. (Our own pid in an earlier process is a previous incarnation: a
+ * container restarted with the same hostname and pid 1.)
+ */
 const crashedHere = (record: LeaseRecord): boolean => {
   if (record.host !== HOST) return false;
   if (record.pid === process.pid) return record.processStartedAt !== PROCESS_STARTED_AT;
