@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Request, type Result } from 'autocannon';
 import Database from 'better-sqlite3';
 import { signToken } from '@redress/platform';
 import { SECRET, startBuiltApi, writeHistories, type BuiltApi } from './complaint-log';
-import { figure, percentile, type Figure } from './report';
+import { figure, type Figure } from './report';
+import { steadyLoad } from './steady-load';
 
 /** Cases written before the api starts: a million events (bench/complaint-log.ts averages about 7.9 a case). */
 const CASES = Number(process.env.BENCH_API_CASES ?? 126_000);
@@ -24,49 +24,6 @@ const HANDLER = token('h-bench', 'handler');
 const ANALYST = token('bench-analyst', 'analyst');
 const json = (authorization: string) => ({ authorization, 'content-type': 'application/json' });
 const COMPLAINT = JSON.stringify({ channel: 'web', complainant: { name: 'Load Test', customerType: 'individual' }, subject: 'Parcel arrived late', content: 'The parcel arrived four days late and the box was crushed.', product: 'express', region: 'east' });
-
-/**
- * Open-loop load at a steady rate: request i is due at start + i/rate and is
- * sent then (checked every millisecond), whether or not earlier ones have been
- * answered; its latency counts from when it was due, so a stall shows in every
- * request it delays. autocannon's rate limit cannot do this: it sends each
- * connection's quota for a second back to back.
- */
-const steadyLoad = async (url: string, headers: Record<string, string>, body: string, rate: number, seconds: number) => {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const target = new URL(url);
-  const latencies: number[] = [];
-  let failed = 0;
-  const send = (due: number) =>
-    new Promise<void>((resolve) => {
-      const request = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers, agent }, (response) => {
-        response.resume();
-        response.on('end', () => {
-          if ((response.statusCode ?? 0) >= 300) failed += 1;
-          latencies.push(performance.now() - due);
-          resolve();
-        });
-      });
-      request.on('error', () => {
-        failed += 1;
-        resolve();
-      });
-      request.end(body);
-    });
-  const start = performance.now();
-  const total = rate * seconds;
-  const pending: Array<Promise<void>> = [];
-  for (let sent = 0; sent < total; ) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-    for (; sent < due; sent += 1) pending.push(send(start + (sent / rate) * 1000));
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  await Promise.all(pending);
-  const elapsed = (performance.now() - start) / 1000;
-  agent.destroy();
-  latencies.sort((x, y) => x - y);
-  return { rate: latencies.length / elapsed, p99: percentile(latencies, 99), failed };
-};
 
 /** Resident memory of a process now (Linux), MiB. */
 const rss = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -175,8 +132,8 @@ export const apiBenchmark = async (log: (line: string) => void): Promise<Figure[
       // (Little's law). Held by autocannon (bursts each second) and by a steady open-loop sender.
       const atRate = await cannon({ ...createOptions, duration: PURE_SECONDS, overallRate: TARGET_RATE });
       log(`POST /complaints at ${TARGET_RATE}/s (autocannon): ${Math.round(atRate.requests.average)} req/s, p99 ${atRate.latency.p99} ms, ${failures(atRate)} failed`);
-      const steady = await steadyLoad(createOptions.url, createOptions.headers, COMPLAINT, TARGET_RATE, PURE_SECONDS);
-      log(`POST /complaints at ${TARGET_RATE}/s (steady): ${Math.round(steady.rate)} req/s, p99 ${steady.p99.toFixed(1)} ms, ${steady.failed} failed`);
+      const steady = await steadyLoad(createOptions.url, { method: 'POST', headers: createOptions.headers, body: COMPLAINT }, TARGET_RATE, PURE_SECONDS);
+      log(`POST /complaints at ${TARGET_RATE}/s (steady): ${Math.round(steady.rate)} req/s, p50 ${steady.p50.toFixed(1)} ms, p99 ${steady.p99.toFixed(1)} ms, ${steady.failed} failed, sender ${(steady.senderCpu * 100).toFixed(0)} % of a core`);
 
       const caseId = await fiftyEventCase(api.url);
       const readOptions = { url: `${api.url}/complaints/${caseId}`, headers: { authorization: ANALYST } };
@@ -211,7 +168,9 @@ export const apiBenchmark = async (log: (line: string) => void): Promise<Figure[
         figure('projector start: read models built from the log', buildSeconds, 's', 'reference'),
         figure(`POST /complaints capacity (durable), ${CONNECTIONS} connections flat out`, created.requests.average, 'req/s', `>= ${TARGET_RATE}`),
         figure(`POST /complaints p99 at a steady ${TARGET_RATE} req/s`, steady.p99, 'ms', '< 25'),
+        figure(`POST /complaints p50 at a steady ${TARGET_RATE} req/s`, steady.p50, 'ms', 'reference'),
         figure(`POST /complaints rate held steady (of ${TARGET_RATE})`, steady.rate, 'req/s', `>= ${TARGET_RATE * 0.97}`),
+        figure('steady sender CPU (shares the 2 cores with the api)', steady.senderCpu * 100, '% of a core', 'reference'),
         figure(`POST /complaints p99 at ${TARGET_RATE} req/s held by autocannon (a burst each second)`, atRate.latency.p99, 'ms', 'reference'),
         figure('POST /complaints p99 flat out (the queue of 32 clients)', created.latency.p99, 'ms', 'reference'),
         figure('POST /complaints failures', failures(created) + failures(atRate) + steady.failed, 'requests', '<= 0'),

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CATEGORIES, DEPARTMENTS, NODE_FLAGS, benchEnv, built, pick } from './complaint-log';
+import { CATEGORIES, DEPARTMENTS, benchEnv, built, pick } from './complaint-log';
 import { figure, type Figure } from './report';
 
 const EXAMPLE_MAPPING = join(__dirname, '..', 'examples', 'legacy-mapping.json');
@@ -66,13 +66,13 @@ interface ImportRun {
   readonly imported: number;
 }
 
-/** `npm run cli -- import` as a user runs it (the built CLI, its own process, durable writes), on a fresh store. */
+/** `npm run cli -- import` as a user runs it (the built CLI, its own process, V8's default young generation, durable writes), on a fresh store. */
 const importRows = async (rows: number, log: (line: string) => void): Promise<ImportRun> => {
   const dir = mkdtempSync(join(tmpdir(), 'redress-bench-import-'));
   try {
     const file = join(dir, 'export.csv');
     await writeCsv(file, rows);
-    const child = spawn(process.execPath, [...NODE_FLAGS, built('cli'), 'import', '--file', file, '--mapping', EXAMPLE_MAPPING], { env: benchEnv(join(dir, 'data')), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [built('cli'), 'import', '--file', file, '--mapping', EXAMPLE_MAPPING], { env: benchEnv(join(dir, 'data')), stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     let peakMiB = 0;

@@ -8,11 +8,12 @@ const BULK_WAL_PAGES = 40_000;
 
 /**
  * The configured adapter behind the EventStore port. `bulk`: for a process
- * that only appends a great deal (the import), which may pause longer now and
- * then; every commit is as durable either way.
+ * that only appends a great deal (the import): commits in a thread of their
+ * own, and a WAL that may pause longer now and then; every commit is as
+ * durable either way.
  */
 export const openEventStore = (config: Pick<Config, 'dataDir' | 'eventStore'>, usage: { readonly bulk?: boolean } = {}): EventStore => {
   if (config.eventStore.kind === 'eventstoredb') return EventStoreDbEventStore.fromConnectionString(config.eventStore.connectionString);
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteEventStore({ file: join(config.dataDir, 'events.db'), ...(usage.bulk ? { walAutocheckpointPages: BULK_WAL_PAGES } : {}) });
+  return new SqliteEventStore({ file: join(config.dataDir, 'events.db'), ...(usage.bulk ? { walAutocheckpointPages: BULK_WAL_PAGES, writerThread: true } : {}) });
 };

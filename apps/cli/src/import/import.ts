@@ -119,6 +119,15 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
   const summary: ImportSummary = { rows: 0, imported: 0, events: 0, present: 0, rejected: 0 };
   /** Histories being written, by case id: a repeat of one waits for it, so the file's first row of a ticket is the one kept. */
   const inFlight = new Map<string, Promise<void>>();
+  /**
+   * Wakes the reader when a history is written and the window has room. (Racing
+   * the window's promises instead left a reaction on each of them per row:
+   * memory and time growing with the square of the window.)
+   */
+  let wakeReader: (() => void) | undefined;
+  const roomInWindow = async (): Promise<void> => {
+    while (inFlight.size >= WINDOW) await new Promise<void>((resolve) => (wakeReader = resolve));
+  };
   let failure: unknown;
   const started = performance.now();
   let reportedAt = started;
@@ -151,6 +160,9 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
     );
     const tracked = written.finally(() => {
       if (inFlight.get(history.complaintId) === tracked) inFlight.delete(history.complaintId);
+      const wake = wakeReader;
+      wakeReader = undefined;
+      wake?.();
     });
     inFlight.set(history.complaintId, tracked);
     return tracked;
@@ -171,7 +183,7 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
           await rejects.add(item.row, history.left, item.record);
         } else {
           void write(history.right, item.row);
-          if (inFlight.size >= WINDOW) await Promise.race(inFlight.values());
+          await roomInWindow();
         }
       }
       const elapsed = performance.now();

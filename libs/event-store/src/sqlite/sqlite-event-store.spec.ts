@@ -3,23 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describeEventStoreContract, event } from '../contract/event-store.contract';
-import { WrongExpectedRevisionError } from '../errors';
+import type { Worker } from 'node:worker_threads';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import { SqliteEventStore } from './sqlite-event-store';
 
 const dirs = new Map<SqliteEventStore, string>();
 
-describeEventStoreContract('sqlite', {
-  open: async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'redress-es-'));
-    const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollMs: 20 });
-    dirs.set(store, dir);
-    return store;
-  },
-  release: async (store) => {
-    await store.close();
-    rmSync(dirs.get(store as SqliteEventStore) as string, { recursive: true, force: true });
-  },
-});
+for (const writerThread of [false, true]) {
+  describeEventStoreContract(writerThread ? 'sqlite, writer thread' : 'sqlite', {
+    open: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'redress-es-'));
+      const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollMs: 20, writerThread });
+      dirs.set(store, dir);
+      return store;
+    },
+    release: async (store) => {
+      await store.close();
+      rmSync(dirs.get(store as SqliteEventStore) as string, { recursive: true, force: true });
+    },
+  });
+}
 
 describe('SqliteEventStore', () => {
   let dir: string;
@@ -30,26 +33,20 @@ describe('SqliteEventStore', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is durable by default: WAL with synchronous=FULL', async () => {
+  const writerSettings = (store: SqliteEventStore) => (store as unknown as { writer: { ready: Promise<{ synchronous: number; walAutocheckpoint: number }> } }).writer.ready;
+
+  it('is durable by default: WAL with synchronous=FULL on the write connection', async () => {
     const store = new SqliteEventStore({ file });
+    expect(await writerSettings(store)).toEqual({ synchronous: 2, walAutocheckpoint: 1000 });
     await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
-    // synchronous is per connection, so read it through the store's own connection.
-    const probe = new SqliteEventStore({ file });
-    expect((probe as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(2);
-    await probe.close();
   });
 
   it('checkpoints the WAL at SQLite\'s default unless told otherwise (a bulk load), and stays durable either way', async () => {
-    const connection = (store: SqliteEventStore) => (store as unknown as { db: Database.Database }).db;
-    const plain = new SqliteEventStore({ file });
-    expect(connection(plain).pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
-    await plain.close();
-    const bulk = new SqliteEventStore({ file, walAutocheckpointPages: 40_000 });
-    expect(connection(bulk).pragma('wal_autocheckpoint', { simple: true })).toBe(40_000);
-    expect(connection(bulk).pragma('synchronous', { simple: true })).toBe(2);
+    const bulk = new SqliteEventStore({ file, walAutocheckpointPages: 40_000, writerThread: true });
+    expect(await writerSettings(bulk)).toEqual({ synchronous: 2, walAutocheckpoint: 40_000 });
     await bulk.close();
   });
 
@@ -85,6 +82,26 @@ describe('SqliteEventStore', () => {
     expect((results[0] as PromiseRejectedResult).reason.message).toMatch(/^events for b are not JSON/);
     expect(await store.readStream('b')).toEqual([]);
     expect((await store.readAll()).map((e) => e.type)).toEqual(['AlsoFine']);
+    await store.close();
+  });
+
+  it('refuses appends with EventStoreUnavailableError once its writer thread is gone, and still reads what was written', async () => {
+    const store = new SqliteEventStore({ file, writerThread: true });
+    await store.appendToStream('s', [event('Kept')]);
+    await (store as unknown as { writer: { worker: Worker } }).writer.worker.terminate();
+    await expect(store.appendToStream('s', [event('Lost')])).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    expect((await store.readStream('s')).map((e) => e.type)).toEqual(['Kept']);
+    await store.close();
+  });
+
+  it.each([false, true])('acknowledges appends only once committed: a second connection sees each acknowledged event (writer thread: %s)', async (writerThread) => {
+    const store = new SqliteEventStore({ file, writerThread });
+    const other = new Database(file, { readonly: true });
+    const appended = await Promise.all(Array.from({ length: 50 }, (_, i) => store.appendToStream(`s-${i % 5}`, [event('E')])));
+    const count = (other.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    expect(count).toBe(50);
+    expect(new Set(appended.map((a) => a.position)).size).toBe(50);
+    other.close();
     await store.close();
   });
 

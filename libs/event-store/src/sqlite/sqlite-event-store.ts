@@ -13,14 +13,15 @@ import type {
   Subscription,
 } from '../event-store';
 import { START } from '../event-store';
-import { EventStoreUnavailableError } from '../errors';
-import { chainEvents, type StreamHead } from '../hash-chain';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import { followLog, type LogSignal } from '../log-follower';
-import { assertAppendable, assertReadable, checkExpectedRevision } from '../expected-revision';
+import { assertAppendable, assertReadable } from '../expected-revision';
 import { SCHEMA } from './schema';
+import { toRows, type AppendOutcome, type AppendRequest, type BatchOutcome } from './sqlite-writer';
+import { inlineWriter, threadWriter, type WriterHost } from './sqlite-writer-host';
 
 export interface SqliteEventStoreOptions {
-  /** File path, or ':memory:'. */
+  /** File path: a file, not ':memory:', since the writer opens a connection of its own. */
   readonly file: string;
   /**
    * FULL (default) fsyncs the WAL at every commit, so an acknowledged append
@@ -34,21 +35,25 @@ export interface SqliteEventStoreOptions {
   /**
    * Pages the WAL may hold before a commit copies them into the file (SQLite's
    * default: 1,000). A bulk load raises it: an index page written by many
-   * commits is then copied once, at the price of a longer pause at the commit
-   * that copies, which is why the api keeps the default.
+   * commits is then copied once, at the price of a longer wait for the appends
+   * of the commit that copies, which is why the api keeps the default.
    */
   readonly walAutocheckpointPages?: number;
+  /**
+   * Commit in a worker thread, for a process that appends a great deal (the
+   * import): its own thread prepares the next appends while a batch waits for
+   * its fsync. Off by default: a hop to the thread and back costs more per
+   * commit than it frees when few appends wait (bench/event-store), and the
+   * thread's heap costs the api its memory budget.
+   */
+  readonly writerThread?: boolean;
 }
 
 interface PendingAppend {
-  readonly streamName: string;
-  readonly events: readonly EventToAppend[];
-  readonly expected: ExpectedRevision;
+  readonly request: AppendRequest;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
-
-type Outcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
 
 type Row = [position: number, stream: string, revision: number, id: string, type: string, data: string, metadata: string, recordedAt: string];
 
@@ -65,23 +70,45 @@ const toRecorded = (row: Row): RecordedEvent => ({
 
 const COLUMNS = 'position, stream, revision, id, type, data, metadata, recorded_at';
 
-/** Disk-full and I/O faults: the write did not happen and may be retried. */
-const isUnavailable = (error: unknown): boolean =>
-  error instanceof Error && /^SQLITE_(FULL|IOERR|CANTOPEN|READONLY|BUSY)/.test((error as { code?: string }).code ?? '');
+const settle = (batch: readonly PendingAppend[], outcome: BatchOutcome): boolean => {
+  if ('unavailable' in outcome) {
+    const failure = new EventStoreUnavailableError(`event store cannot write: ${outcome.unavailable}`);
+    batch.forEach((append) => append.reject(failure));
+    return false;
+  }
+  if ('failed' in outcome) {
+    batch.forEach((append) => append.reject(new Error(`event store cannot write: ${outcome.failed}`)));
+    return false;
+  }
+  batch.forEach(({ request, resolve, reject }, i) => {
+    const result = outcome.outcomes[i] as AppendOutcome;
+    if (result.ok) resolve({ nextExpectedRevision: result.nextExpectedRevision, position: result.position });
+    else if ('actual' in result) reject(new WrongExpectedRevisionError(request.streamName, request.expected, result.actual));
+    else reject(new Error(`events for ${request.streamName} could not be stored: ${result.error}`));
+  });
+  return true;
+};
 
 /**
  * The embedded event store: one SQLite file in WAL mode, one table with a
  * global autoincrement position and a unique (stream, revision).
  *
- * Group commit: appends arriving in the same turn of the event loop are
- * written in one transaction and made durable by one fsync, yet each keeps
- * its own atomicity and its own conflict result (a savepoint each, see
- * appendInBatch); an append is acknowledged only after the commit.
+ * Reads run on the caller's thread; appends go to the writer (SqliteWriter),
+ * which owns the write connection, on this thread or its own. One batch is in
+ * flight at a time: appends that arrive meanwhile make up the next batch, so
+ * the busier the store, the more each fsync carries. An append is
+ * acknowledged only after its commit is durable.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
+  private readonly writer: WriterHost;
   private readonly queue: PendingAppend[] = [];
+  /** Batches sent to the writer, answered in order. */
+  private readonly inFlight: PendingAppend[][] = [];
   private flushScheduled = false;
+  /** Why appends are refused: the store is closing, or its writer is gone. */
+  private refusal?: Error;
+  private closing?: Promise<void>;
   private commits = 0;
   private readonly committed = new EventEmitter();
   private readonly maxBatch: number;
@@ -92,22 +119,13 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.file);
     const mode = this.db.pragma('journal_mode = WAL', { simple: true });
-    // ':memory:' databases cannot use WAL; a file that cannot is a configuration fault.
-    if (mode !== 'wal' && options.file !== ':memory:') throw new Error(`${options.file}: SQLite refused WAL mode (got ${String(mode)})`);
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    if (mode !== 'wal') throw new Error(`${options.file}: SQLite refused WAL mode (got ${String(mode)})`);
     this.db.pragma('busy_timeout = 5000');
-    if (options.walAutocheckpointPages !== undefined) this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.walAutocheckpointPages))}`);
     this.db.exec(SCHEMA);
     this.maxBatch = options.maxBatch ?? 512;
     this.pollMs = options.pollMs ?? 250;
     this.committed.setMaxListeners(0);
     this.statements = {
-      head: this.db.prepare<[string], { revision: number; hash: string }>(
-        `SELECT revision, json_extract(metadata, '$.hash') AS hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`,
-      ),
-      insert: this.db.prepare(
-        `INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
       readForwards: this.db
         .prepare<[string, number, number]>(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
         .raw(true),
@@ -118,18 +136,27 @@ export class SqliteEventStore implements EventStore {
         .prepare<[number, number]>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
         .raw(true),
       headPosition: this.db.prepare<[], { position: number | null }>(`SELECT MAX(position) AS position FROM events`),
-      begin: this.db.prepare('BEGIN IMMEDIATE'),
-      commit: this.db.prepare('COMMIT'),
-      savepoint: this.db.prepare('SAVEPOINT append'),
-      release: this.db.prepare('RELEASE append'),
-      rollbackToSavepoint: this.db.prepare('ROLLBACK TO append'),
     };
+    const host = options.writerThread ? threadWriter : inlineWriter;
+    const writerOptions = {
+      file: options.file,
+      synchronous: options.synchronous ?? 'FULL',
+      ...(options.walAutocheckpointPages === undefined ? {} : { walAutocheckpointPages: options.walAutocheckpointPages }),
+    } as const;
+    this.writer = host(writerOptions, { onOutcome: (outcome) => this.onAppended(outcome), onFailure: (error) => this.refuse(error) });
   }
 
   async appendToStream(streamName: string, events: readonly EventToAppend[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
     assertAppendable(streamName, events, expected);
+    let request: AppendRequest;
+    try {
+      request = expected === 'no_stream' ? { streamName, expected, rows: toRows(streamName, undefined, events) } : { streamName, expected, events: JSON.stringify(events) };
+    } catch (error) {
+      throw new TypeError(`events for ${streamName} are not JSON: ${(error as Error).message}`);
+    }
+    if (this.refusal) throw this.refusal;
     return new Promise((resolve, reject) => {
-      this.queue.push({ streamName, events, expected, resolve, reject });
+      this.queue.push({ request, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -185,12 +212,17 @@ export class SqliteEventStore implements EventStore {
     return undefined;
   }
 
-  /** Finishes queued appends, ends every subscription, then closes the file. */
-  async close(): Promise<void> {
-    while (this.queue.length > 0) this.flush();
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    this.subscriptions.clear();
-    this.db.close();
+  /** Lets queued appends finish, ends every subscription, stops the writer, then closes the file. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      while (this.queue.length > 0 && !this.refusal) this.send(this.queue.splice(0, this.maxBatch));
+      this.refusal ??= new Error('the event store is closed');
+      await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+      this.subscriptions.clear();
+      await this.writer.stop();
+      this.db.close();
+    })();
+    return this.closing;
   }
 
   private readAfter(after: Position, maxCount: number): Promise<RecordedEvent[]> {
@@ -215,71 +247,34 @@ export class SqliteEventStore implements EventStore {
   };
 
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
+    if (this.flushScheduled || this.inFlight.length > 0) return;
     this.flushScheduled = true;
+    // Appends made in the same turn of the event loop go in one batch.
     setImmediate(() => {
       this.flushScheduled = false;
-      this.flush();
-      if (this.queue.length > 0) this.scheduleFlush();
+      if (this.inFlight.length === 0 && this.queue.length > 0 && !this.closing) this.send(this.queue.splice(0, this.maxBatch));
     });
   }
 
-  private flush(): void {
-    const batch = this.queue.splice(0, this.maxBatch);
-    if (batch.length === 0) return;
-    let outcomes: Outcome[];
-    try {
-      const recordedAt = new Date().toISOString();
-      this.statements.begin.run();
-      outcomes = batch.map((append) => this.appendInBatch(append, recordedAt));
-      this.statements.commit.run();
-    } catch (error) {
-      try {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      } catch {
-        // The connection undoes an unfinished transaction itself; the appends are refused either way.
-      }
-      const failure = isUnavailable(error)
-        ? new EventStoreUnavailableError(`event store cannot write: ${(error as Error).message}`, { cause: error })
-        : error;
-      batch.forEach((append) => append.reject(failure));
-      return;
-    }
-    this.commits += 1;
-    batch.forEach((append, i) => {
-      const outcome = outcomes[i] as Outcome;
-      if (outcome.ok) append.resolve(outcome.result);
-      else append.reject(outcome.error);
-    });
-    this.committed.emit('commit');
+  private send(batch: PendingAppend[]): void {
+    this.inFlight.push(batch);
+    this.writer.post(batch.map((append) => append.request));
   }
 
-  /**
-   * One append inside the shared transaction, in a savepoint of its own: its
-   * conflict or a fault of its own (events that are not JSON, a row too big)
-   * undoes only its inserts. A fault of the file (I/O, disk full) fails the
-   * whole batch, which the caller rolls back.
-   */
-  private appendInBatch(append: PendingAppend, recordedAt: string): Outcome {
-    const headRow = this.statements.head.get(append.streamName);
-    const head: StreamHead | undefined = headRow ? { revision: headRow.revision, hash: headRow.hash } : undefined;
-    const conflict = checkExpectedRevision(append.streamName, append.expected, head?.revision);
-    if (conflict) return { ok: false, error: conflict };
-    this.statements.savepoint.run();
-    try {
-      let position = 0;
-      for (const event of chainEvents(append.streamName, head, append.events)) {
-        const data = JSON.stringify(event.data);
-        const metadata = JSON.stringify(event.metadata);
-        position = Number(this.statements.insert.run(append.streamName, event.revision, event.id, event.type, data, metadata, recordedAt).lastInsertRowid);
-      }
-      this.statements.release.run();
-      return { ok: true, result: { nextExpectedRevision: (head ? head.revision : -1) + append.events.length, position } };
-    } catch (error) {
-      this.statements.rollbackToSavepoint.run();
-      this.statements.release.run();
-      if (isUnavailable(error)) throw error;
-      return { ok: false, error: error instanceof TypeError ? new TypeError(`events for ${append.streamName} are not JSON: ${error.message}`) : error };
+  private onAppended(outcome: BatchOutcome): void {
+    const batch = this.inFlight.shift() ?? [];
+    if (settle(batch, outcome)) {
+      this.commits += 1;
+      this.committed.emit('commit');
     }
+    // What queued while this batch was committed is the next batch.
+    if (this.inFlight.length === 0 && this.queue.length > 0 && !this.closing) this.send(this.queue.splice(0, this.maxBatch));
+  }
+
+  /** From now on every append fails with `error`, including those waiting. */
+  private refuse(error: Error): void {
+    this.refusal ??= error;
+    for (const batch of this.inFlight.splice(0)) batch.forEach((append) => append.reject(error));
+    this.queue.splice(0).forEach((append) => append.reject(error));
   }
 }
