@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import { createLogger, parseConfig, signToken, type Clock, type Config } from '@redress/platform';
 import type { Role } from '@redress/contracts';
 import type * as t from 'io-ts';
@@ -58,15 +59,17 @@ export interface ApiOptions {
   /** Reuse a data directory (a restart); it is then left in place on stop. */
   readonly dataDir?: string;
   readonly webhooks?: DeliveryPolicy;
+  /** Where the api's log lines go (by default nowhere: LOG_LEVEL is silent unless `env` says otherwise). */
+  readonly logs?: DestinationStream;
 }
 
-export const startApi = async ({ env = {}, clock, dataDir: reused, webhooks }: ApiOptions = {}): Promise<RunningApi> => {
+export const startApi = async ({ env = {}, clock, dataDir: reused, webhooks, logs }: ApiOptions = {}): Promise<RunningApi> => {
   const dataDir = reused ?? mkdtempSync(join(tmpdir(), 'redress-api-'));
   const parsed = parseConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, ...env });
   if (parsed._tag === 'Left') throw new Error(parsed.left.join('; '));
   const config = parsed.right;
   // The SLA scheduler ticks only when a test asks it to.
-  const app = await createApp(config, createLogger(config.logLevel), { ...(clock ? { clock } : {}), ...(webhooks ? { webhooks } : {}), slaTickMs: 0 });
+  const app = await createApp(config, createLogger(config.logLevel, logs), { ...(clock ? { clock } : {}), ...(webhooks ? { webhooks } : {}), slaTickMs: 0 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

@@ -12,6 +12,7 @@ describe('parseConfig', () => {
         jwtSecret: undefined,
         logLevel: 'info',
         projector: 'in-process',
+        intakeRateLimit: 50,
       }),
     );
   });
@@ -37,6 +38,7 @@ describe('parseConfig', () => {
         jwtSecret: 'a'.repeat(32),
         logLevel: 'warn',
         projector: 'separate',
+        intakeRateLimit: 50,
       }),
     );
   });

@@ -20,6 +20,8 @@ export interface Config {
    * in the api process (embedded), or in `apps/projector` processes only.
    */
   readonly projector: ProjectorPlacement;
+  /** Complaints a second each user may submit (`POST /complaints`), in bursts of up to twice that; 0: no limit. */
+  readonly intakeRateLimit: number;
 }
 
 export const PROJECTOR_PLACEMENTS = ['in-process', 'separate'] as const;
@@ -52,6 +54,11 @@ const port = (env: Env): Check<number> => {
   return /^\d+$/.test(value) && parsed >= 0 && parsed <= 65535
     ? E.right(parsed)
     : fail(`PORT=${JSON.stringify(value)} must be a whole number from 0 to 65535 (0 picks a free port)`);
+};
+
+const rate = (name: string, fallback: number) => (env: Env): Check<number> => {
+  const value = present(env, name) ?? String(fallback);
+  return /^\d+$/.test(value) ? E.right(Number(value)) : fail(`${name}=${JSON.stringify(value)} must be a whole number of requests a second (0: no limit)`);
 };
 
 const url = (name: string, schemes: readonly string[], env: Env): Check<string> => {
@@ -117,6 +124,7 @@ const settings = (env: Env): E.Either<readonly string[], Config> =>
     jwtSecret: jwtSecret(env),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info')(env),
     projector: oneOf('PROJECTOR', PROJECTOR_PLACEMENTS, 'in-process')(env),
+    intakeRateLimit: rate('INTAKE_RATE_LIMIT', 50)(env),
   });
 
 export class ConfigError extends Error {

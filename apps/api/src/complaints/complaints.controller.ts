@@ -1,11 +1,11 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import * as E from 'fp-ts/Either';
 import { ReceiveComplaintBody, instant } from '@redress/contracts';
 import type { ComplaintCommand } from '@redress/domain';
 import { uuidv7 } from '@redress/event-store';
-import { externalRefComplaintId } from '@redress/platform';
+import { externalRefComplaintId, type Clock, type Config } from '@redress/platform';
 import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from './complaint-actions';
@@ -15,13 +15,21 @@ import { HandleComplaintCommand } from './complaint-command';
 import { GetComplaint, GetComplaintHistory, GetComplaintStateAt, VerifyComplaint } from './complaint-queries';
 import { idempotency } from '../http/idempotency';
 import { actionFor } from '../http/actions';
+import { RateLimiter } from '../http/rate-limit';
+import { CLOCK, CONFIG } from '../tokens';
 
 @Controller('complaints')
 export class ComplaintsController {
+  private readonly intake: RateLimiter;
+
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-  ) {}
+    @Inject(CONFIG) config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.intake = new RateLimiter(config.intakeRateLimit);
+  }
 
   @Post()
   async receive(
@@ -32,6 +40,7 @@ export class ComplaintsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     requireRole(staff, RECEIVERS, 'receiving a complaint');
+    this.intake.take(staff.user, this.clock.now(), 'receiving complaints');
     const received = decodeBody(ReceiveComplaintBody, body);
     // The external reference identifies the complaint itself; otherwise the caller's key identifies the request.
     const keyed = received.externalRef === undefined ? idempotency('complaint', idempotencyKey, staff.user, received) : undefined;

@@ -57,8 +57,9 @@ export class ErrorFilter implements ExceptionFilter {
     const body = toErrorBody(error);
     if (body.statusCode >= 500) this.logger.error({ err: error }, body.message);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    // Unavailable is temporary by definition: say when to come back.
-    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('retry-after', '1');
+    // Unavailable is temporary by definition, and a rate limit says when it lifts: say when to come back.
+    if (typeof body.retryAfterSeconds === 'number') void reply.header('retry-after', String(body.retryAfterSeconds));
+    else if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('retry-after', '1');
     void reply.status(body.statusCode).send(body);
   }
 }
