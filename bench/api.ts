@@ -26,10 +26,10 @@ const json = (authorization: string) => ({ authorization, 'content-type': 'appli
 const COMPLAINT = JSON.stringify({ channel: 'web', complainant: { name: 'Load Test', customerType: 'individual' }, subject: 'Parcel arrived late', content: 'The parcel arrived four days late and the box was crushed.', product: 'express', region: 'east' });
 
 /** Resident memory of a process now (Linux), MiB. */
-const rss = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+export const rss = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 const cannon = (options: autocannon.Options): Promise<Result> => autocannon({ connections: CONNECTIONS, ...options });
-const failures = (result: Result) => result.errors + result.timeouts + result.non2xx;
+export const failures = (result: Result) => result.errors + result.timeouts + result.non2xx;
 
 const post = async (url: string, path: string, authorization: string, body: unknown) => {
   const response = await fetch(`${url}${path}`, { method: 'POST', headers: json(authorization), body: JSON.stringify(body) });
@@ -47,17 +47,28 @@ const fiftyEventCase = async (url: string): Promise<string> => {
   return id;
 };
 
+/** A command the api acknowledged: its case's stream and the position of its last event. */
+export type Acknowledged = (stream: string, position: number) => void;
+
 /**
  * The mixed workload as each connection runs it, over and over: a case from
  * intake to close (10 commands) interleaved with 4 reads of the case and of
- * the read models: 71 % commands, 29 % queries.
+ * the read models: 71 % commands, 29 % queries. `acknowledged` hears of every
+ * command answered 2xx.
  */
-const lifecycle = (): Request[] => {
+export const lifecycle = (acknowledged?: Acknowledged): Request[] => {
+  const record = (status: number, body: string) => {
+    if (acknowledged && status < 300) {
+      const reply = JSON.parse(body) as { id: string; position: number };
+      acknowledged(`complaint-${reply.id}`, reply.position);
+    }
+  };
   const on = (path: (id: string) => string, authorization: string, body?: unknown, method: 'POST' | 'GET' = 'POST'): Request => ({
     method,
     headers: method === 'POST' ? json(authorization) : { authorization },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     setupRequest: (request, context) => ({ ...request, path: path((context as { id: string }).id) }),
+    ...(method === 'POST' && acknowledged ? { onResponse: (status: number, reply: string) => record(status, reply) } : {}),
   });
   return [
     {
@@ -67,6 +78,7 @@ const lifecycle = (): Request[] => {
       body: COMPLAINT,
       onResponse: (status, body, context) => {
         if (status === 201) (context as { id?: string }).id = (JSON.parse(body) as { id: string }).id;
+        record(status, body);
       },
     },
     on((id) => `/complaints/${id}/acknowledge`, INTAKE, {}),
@@ -91,7 +103,7 @@ interface ProjectionStatus {
 }
 
 /** How long after the load stops until every projection holds everything written (polled every 20 ms). */
-const lagAtEnd = async (api: BuiltApi, head: number): Promise<number> => {
+export const lagAtEnd = async (api: BuiltApi, head: number): Promise<number> => {
   const started = performance.now();
   for (;;) {
     const { projections } = (await (await api.get('/projections')).json()) as { projections: ProjectionStatus[] };
@@ -112,7 +124,7 @@ const manyCaseIds = (dir: string, count: number): string[] => {
   }
 };
 
-const headOf = async (api: BuiltApi): Promise<number> => ((await (await api.get('/health')).json()) as { position: number }).position;
+export const headOf = async (api: BuiltApi): Promise<number> => ((await (await api.get('/health')).json()) as { position: number }).position;
 
 export const apiBenchmark = async (log: (line: string) => void): Promise<Figure[]> => {
   const dir = mkdtempSync(join(tmpdir(), 'redress-bench-api-'));

@@ -145,6 +145,8 @@ export interface BuiltApi {
   /** GET as an analyst. */
   get(path: string): Promise<Response>;
   stop(): Promise<void>;
+  /** SIGKILL: no shutdown at all. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -164,10 +166,12 @@ export const startBuiltApi = async (dir: string, { app = 'api', env = {}, nodeFl
   const server = spawn(process.execPath, [...nodeFlags, built(app)], { env: { ...benchEnv(dir), PORT: String(port), ...env }, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   const token = signToken({ sub: 'bench', role: 'analyst' }, SECRET, new Date(), 3600);
-  const stop = async () => {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  const signal = async (name: NodeJS.Signals) => {
+    server.kill(name);
+    await exited;
   };
+  const stop = () => signal('SIGTERM');
   for (let attempt = 0; ; attempt += 1) {
     if (await fetch(`${url}/health`).then((response) => response.ok, () => false)) break;
     if (attempt === startSeconds * 10) {
@@ -176,7 +180,7 @@ export const startBuiltApi = async (dir: string, { app = 'api', env = {}, nodeFl
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { pid: server.pid as number, url, get: (path) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } }), stop };
+  return { pid: server.pid as number, url, get: (path) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } }), stop, kill: () => signal('SIGKILL') };
 };
 
 /** Latencies of `count` sequential requests (keep-alive), ms, sorted. */

@@ -2,19 +2,23 @@ import type { Figure } from './report';
 import { report } from './report';
 import { apiBenchmark } from './api';
 import { appraisalBenchmark } from './appraisal';
+import { chaosBenchmark } from './chaos';
 import { eventStoreBenchmark } from './event-store';
 import { feedBenchmark } from './feed';
 import { importBenchmark } from './import';
 import { projectionsBenchmark } from './projections';
+import { soakBenchmark } from './soak';
 
 /** `npm run bench -- <name>`: runs one benchmark, prints figures against targets, writes bench/results/<name>.json. */
 const benchmarks: Record<string, (log: (line: string) => void) => Promise<Figure[]>> = {
   api: apiBenchmark,
   appraisal: appraisalBenchmark,
+  chaos: chaosBenchmark,
   'event-store': eventStoreBenchmark,
   feed: feedBenchmark,
   import: importBenchmark,
   projections: projectionsBenchmark,
+  soak: soakBenchmark,
 };
 
 const main = async (): Promise<void> => {

@@ -23,3 +23,15 @@ export class EventStoreUnavailableError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The store stopped while the append was being committed: it may or may not
+ * have been written. Read the stream before deciding again; a blind retry
+ * could write it twice.
+ */
+export class AppendOutcomeUnknownError extends Error {
+  override readonly name = 'AppendOutcomeUnknownError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

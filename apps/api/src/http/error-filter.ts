@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { EventStoreUnavailableError } from '@redress/event-store';
+import { AppendOutcomeUnknownError, EventStoreUnavailableError } from '@redress/event-store';
 import { InvalidPolicyError, PolicyConflictError } from '@redress/platform';
 import { InvalidCursorError } from '@redress/projections';
 
@@ -34,6 +34,9 @@ const CODE_BY_STATUS: Record<number, string> = {
 export const toErrorBody = (error: unknown): ErrorBody => {
   if (error instanceof EventStoreUnavailableError) {
     return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'STORE_UNAVAILABLE', message: error.message };
+  }
+  if (error instanceof AppendOutcomeUnknownError) {
+    return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'STORE_OUTCOME_UNKNOWN', message: error.message };
   }
   if (error instanceof InvalidCursorError) return { statusCode: HttpStatus.BAD_REQUEST, code: 'INVALID_CURSOR', message: error.message };
   if (error instanceof InvalidPolicyError) return { statusCode: HttpStatus.UNPROCESSABLE_ENTITY, code: error.code, message: error.message, details: error.problems };

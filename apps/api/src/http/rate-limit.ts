@@ -16,8 +16,9 @@ export class RateLimiter {
   /** Takes a request's token, or throws 429 RATE_LIMITED saying when the next one is due. 0 per second: no limit. */
   take(key: string, now: Date, what: string): void {
     if (this.perSecond === 0) return;
-    const at = now.getTime();
     const bucket = this.buckets.get(key);
+    // A clock stepped back credits no time twice.
+    const at = Math.max(now.getTime(), bucket?.at ?? 0);
     const tokens = bucket ? Math.min(this.burst, bucket.tokens + (Math.max(0, at - bucket.at) / 1000) * this.perSecond) : this.burst;
     if (tokens >= 1) {
       this.buckets.set(key, { tokens: tokens - 1, at });

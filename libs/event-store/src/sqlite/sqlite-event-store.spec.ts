@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +103,19 @@ describe('SqliteEventStore', () => {
     expect(count).toBe(50);
     expect(new Set(appended.map((a) => a.position)).size).toBe(50);
     other.close();
+    await store.close();
+  });
+
+  it('lets the process live until close() resolves, with appends still queued on the writer thread', () => {
+    // The script sets exit code 3 once close() resolves: a process that ended before then would exit 0, silently.
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/support/close-while-busy.ts', file], { encoding: 'utf8' });
+    expect({ status: child.status, out: child.stdout }).toEqual({ status: 3, out: 'closed after 1500 appends\n' });
+  });
+
+  it('commits a long queue inline in batches, one turn of the event loop apart (no recursion through the queue)', async () => {
+    const store = new SqliteEventStore({ file, maxBatch: 1, synchronous: 'NORMAL' });
+    const results = await Promise.allSettled(Array.from({ length: 5000 }, (_, i) => store.appendToStream(`s-${i}`, [event('E')], 'no_stream')));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5000);
     await store.close();
   });
 

@@ -13,7 +13,7 @@ import type {
   Subscription,
 } from '../event-store';
 import { START } from '../event-store';
-import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
+import { AppendOutcomeUnknownError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import { followLog, type LogSignal } from '../log-follower';
 import { assertAppendable, assertReadable } from '../expected-revision';
 import { SCHEMA } from './schema';
@@ -150,7 +150,9 @@ export class SqliteEventStore implements EventStore {
     assertAppendable(streamName, events, expected);
     let request: AppendRequest;
     try {
-      request = expected === 'no_stream' ? { streamName, expected, rows: toRows(streamName, undefined, events) } : { streamName, expected, events: JSON.stringify(events) };
+      // Both paths chain the events as the store keeps them: as JSON, read back.
+      const json = JSON.stringify(events);
+      request = expected === 'no_stream' ? { streamName, expected, rows: toRows(streamName, undefined, JSON.parse(json) as EventToAppend[]) } : { streamName, expected, events: json };
     } catch (error) {
       throw new TypeError(`events for ${streamName} are not JSON: ${(error as Error).message}`);
     }
@@ -267,14 +269,20 @@ export class SqliteEventStore implements EventStore {
       this.commits += 1;
       this.committed.emit('commit');
     }
-    // What queued while this batch was committed is the next batch.
-    if (this.inFlight.length === 0 && this.queue.length > 0 && !this.closing) this.send(this.queue.splice(0, this.maxBatch));
+    // What queued while this batch was committed is the next batch, sent on the next turn of the event loop
+    // (an inline writer would otherwise drain the whole queue in one recursion, with no turn between fsyncs).
+    if (this.queue.length > 0) this.scheduleFlush();
   }
 
-  /** From now on every append fails with `error`, including those waiting. */
+  /**
+   * From now on every append fails with `error`, including those waiting. A
+   * batch the writer had already been sent may have been committed before it
+   * stopped: its appends fail with AppendOutcomeUnknownError instead.
+   */
   private refuse(error: Error): void {
     this.refusal ??= error;
-    for (const batch of this.inFlight.splice(0)) batch.forEach((append) => append.reject(error));
+    const unknown = new AppendOutcomeUnknownError(`${error.message}; the append may have been written: read the stream before retrying`, { cause: error });
+    for (const batch of this.inFlight.splice(0)) batch.forEach((append) => append.reject(unknown));
     this.queue.splice(0).forEach((append) => append.reject(error));
   }
 }

@@ -48,7 +48,8 @@ export const threadWriter = (options: SqliteWriterOptions, { onOutcome, onFailur
     ? new Worker(compiled, settings)
     : new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`, { ...settings, eval: true });
   let unanswered = 0;
-  // An idle writer does not keep the process alive; one with batches in flight does.
+  let stopping = false;
+  // An idle writer does not keep the process alive; one with batches in flight, or stopping, does.
   worker.unref();
   const ready = new Promise<WriterSettings>((resolve, reject) => {
     worker.on('message', (reply: WriterReply) => {
@@ -56,7 +57,7 @@ export const threadWriter = (options: SqliteWriterOptions, { onOutcome, onFailur
       else if (reply.kind === 'broken') reject(new EventStoreUnavailableError(`event store cannot open ${options.file}: ${reply.message}`));
       else if (reply.kind === 'appended') {
         unanswered -= 1;
-        if (unanswered === 0) worker.unref();
+        if (unanswered === 0 && !stopping) worker.unref();
         onOutcome(reply.outcome);
       }
     });
@@ -80,6 +81,7 @@ export const threadWriter = (options: SqliteWriterOptions, { onOutcome, onFailur
       send({ kind: 'append', batch });
     },
     stop: async () => {
+      stopping = true;
       worker.ref();
       send({ kind: 'close' });
       await exited;

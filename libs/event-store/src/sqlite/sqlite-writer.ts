@@ -47,9 +47,14 @@ export type BatchOutcome =
   | { readonly unavailable: string }
   | { readonly failed: string };
 
-/** Disk-full and I/O faults: the write did not happen and may be retried. */
-const isUnavailable = (error: unknown): boolean =>
-  error instanceof Error && /^SQLITE_(FULL|IOERR|CANTOPEN|READONLY|BUSY)/.test((error as { code?: string }).code ?? '');
+/**
+ * Disk-full and I/O faults: the write did not happen and may be retried. By
+ * its code, not `instanceof`: better-sqlite3's errors come from the realm that
+ * first loaded it, which under jest is another test file's (a full disk was
+ * answered with a 500 that way).
+ */
+const isUnavailable = (error: unknown): boolean => /^SQLITE_(FULL|IOERR|CANTOPEN|READONLY|BUSY)/.test(String((error as { code?: unknown } | null)?.code ?? ''));
+const messageOf = (error: unknown): string => String((error as { message?: unknown } | null)?.message ?? error);
 
 /**
  * The log's only write connection in this process. It runs in a worker thread
@@ -107,8 +112,7 @@ export class SqliteWriter {
       } catch {
         // The connection undoes an unfinished transaction itself; the appends are refused either way.
       }
-      const message = error instanceof Error ? error.message : String(error);
-      return isUnavailable(error) ? { unavailable: message } : { failed: message };
+      return isUnavailable(error) ? { unavailable: messageOf(error) } : { failed: messageOf(error) };
     }
   }
 
@@ -126,9 +130,9 @@ export class SqliteWriter {
     const head: StreamHead | undefined = headRow ? { revision: headRow.revision, hash: headRow.hash } : undefined;
     const conflict = checkExpectedRevision(append.streamName, append.expected, head?.revision);
     if (conflict) return { ok: false, actual: conflict.actual };
-    const rows = 'rows' in append ? append.rows : toRows(append.streamName, head, JSON.parse(append.events) as EventToAppend[]);
     this.statements.savepoint.run();
     try {
+      const rows = 'rows' in append ? append.rows : toRows(append.streamName, head, JSON.parse(append.events) as EventToAppend[]);
       let position = 0;
       for (const row of rows) {
         const inserted = this.statements.insert.run(append.streamName, row.revision, row.id, row.type, row.data, row.metadata, recordedAt);
@@ -137,10 +141,11 @@ export class SqliteWriter {
       this.statements.release.run();
       return { ok: true, nextExpectedRevision: (head ? head.revision : -1) + rows.length, position };
     } catch (error) {
+      // A fault of the file fails the batch as one; SQLite may already have rolled the whole transaction back, savepoint and all.
+      if (isUnavailable(error)) throw error;
       this.statements.rollbackToSavepoint.run();
       this.statements.release.run();
-      if (isUnavailable(error)) throw error;
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      return { ok: false, error: messageOf(error) };
     }
   }
 }
