@@ -13,14 +13,16 @@ const CASES = Number(process.env.BENCH_API_CASES ?? 126_000);
 const CONNECTIONS = 32;
 /** The command rate the api must sustain (issue 9): its capacity must reach it, and its p99 is measured at it. */
 const TARGET_RATE = 3000;
-const API_NODE_FLAGS = ['--max-semi-space-size=32'];
+/** The api's node flags as compose runs it: a 32 MiB young generation. */
+export const API_NODE_FLAGS = ['--max-semi-space-size=32'];
 const PURE_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 20);
 const MIXED_SECONDS = Number(process.env.BENCH_API_MIXED_SECONDS ?? 60);
 
 const token = (user: string, role: Parameters<typeof signToken>[0]['role']) => `Bearer ${signToken({ sub: user, role }, SECRET, new Date(), 3600 * 4)}`;
-const INTAKE = token('bench-intake', 'intake');
-const SUPERVISOR = token('bench-supervisor', 'supervisor');
-const HANDLER = token('h-bench', 'handler');
+export const INTAKE = token('bench-intake', 'intake');
+export const SUPERVISOR = token('bench-supervisor', 'supervisor');
+/** The handler cases are assigned to (`h-bench`). */
+export const HANDLER = token('h-bench', 'handler');
 const ANALYST = token('bench-analyst', 'analyst');
 const json = (authorization: string) => ({ authorization, 'content-type': 'application/json' });
 const COMPLAINT = JSON.stringify({ channel: 'web', complainant: { name: 'Load Test', customerType: 'individual' }, subject: 'Parcel arrived late', content: 'The parcel arrived four days late and the box was crushed.', product: 'express', region: 'east' });
@@ -31,10 +33,11 @@ export const rss = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(read
 const cannon = (options: autocannon.Options): Promise<Result> => autocannon({ connections: CONNECTIONS, ...options });
 export const failures = (result: Result) => result.errors + result.timeouts + result.non2xx;
 
-const post = async (url: string, path: string, authorization: string, body: unknown) => {
+/** A command; anything but 2xx throws. */
+export const post = async (url: string, path: string, authorization: string, body: unknown) => {
   const response = await fetch(`${url}${path}`, { method: 'POST', headers: json(authorization), body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { id: string; position: number };
+  return (await response.json()) as { id: string; revision: number; position: number };
 };
 
 /** One case walked by real commands to 50 events: intake, triage, then 46 investigation notes. */

@@ -2,17 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, verifyLog, type RecordedEvent } from '@redress/event-store';
-import { signToken } from '@redress/platform';
-import { SECRET, benchEnv, built, run, startBuiltApi, type BuiltApi } from './complaint-log';
+import { HANDLER, INTAKE, SUPERVISOR, post } from './api';
+import { benchEnv, built, run, startBuiltApi, type BuiltApi } from './complaint-log';
 import { figure, percentile, type Figure } from './report';
 
 const ROUNDS = Number(process.env.BENCH_CHAOS_ROUNDS ?? 20);
 const CLIENTS = 16;
 
-const bearer = (user: string, role: Parameters<typeof signToken>[0]['role']) => `Bearer ${signToken({ sub: user, role }, SECRET, new Date(), 3600 * 4)}`;
-const INTAKE = bearer('chaos-intake', 'intake');
-const SUPERVISOR = bearer('chaos-supervisor', 'supervisor');
-const HANDLER = bearer('h-chaos', 'handler');
 
 /** A command the api acknowledged: its stream then stood at `revision`, its last event at `position`. */
 interface Acknowledged {
@@ -20,12 +16,6 @@ interface Acknowledged {
   readonly revision: number;
   readonly position: number;
 }
-
-const post = async (url: string, path: string, authorization: string, body: unknown) => {
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (response.status >= 300) throw new Error(`${path}: ${response.status}`);
-  return (await response.json()) as { id: string; revision: number; position: number };
-};
 
 /** One client's load until the api dies: cases walked through intake, triage and notes; every acknowledged command recorded. */
 const client = async (url: string, acknowledged: Acknowledged[]): Promise<void> => {
@@ -37,7 +27,7 @@ const client = async (url: string, acknowledged: Acknowledged[]): Promise<void> 
       const { id } = created;
       record(await post(url, `/complaints/${id}/acknowledge`, INTAKE, {}));
       record(await post(url, `/complaints/${id}/classify`, SUPERVISOR, { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery' }));
-      record(await post(url, `/complaints/${id}/assign`, SUPERVISOR, { assignee: 'h-chaos' }));
+      record(await post(url, `/complaints/${id}/assign`, SUPERVISOR, { assignee: 'h-bench' }));
       for (let i = 0; i < 3; i += 1) record(await post(url, `/complaints/${id}/investigation-notes`, HANDLER, { note: `Note ${i}` }));
     }
   } catch {

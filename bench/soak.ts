@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { failures, headOf, lagAtEnd, lifecycle, rss } from './api';
+import { API_NODE_FLAGS, failures, headOf, lagAtEnd, lifecycle, rss } from './api';
 import { startBuiltApi, writeHistories, type BuiltApi } from './complaint-log';
 import { figure, type Figure } from './report';
 
@@ -45,7 +45,7 @@ export const soakBenchmark = async (log: (line: string) => void): Promise<Figure
   try {
     log(`writing ${CASES.toLocaleString()} complaint histories…`);
     await writeHistories(dir, CASES);
-    const api = await startBuiltApi(dir, { env: { PROJECTOR: 'separate' }, nodeFlags: ['--max-semi-space-size=32'] });
+    const api = await startBuiltApi(dir, { env: { PROJECTOR: 'separate' }, nodeFlags: API_NODE_FLAGS });
     let projector: BuiltApi = await startBuiltApi(dir, { app: 'projector', startSeconds: 600 });
     const acknowledged: Array<readonly [string, number]> = [];
     const minutes: Minute[] = [];

@@ -15,7 +15,6 @@ export interface TimelineSummary {
   readonly firsts: Readonly<Record<string, string>>;
 }
 
-
 /**
  * The case view: the aggregate's own state (folded with the domain's evolve,
  * so the read model can never disagree with the decider about a status) plus
