@@ -92,7 +92,7 @@ describeWithSpace('a full disk', () => {
     }
   });
 
-  it('refuses an append that does not fit with EventStoreUnavailableError, whichever statement the disk fails', async () => {
+  it('refuses appends that do not fit with EventStoreUnavailableError, and takes the next once space returns', async () => {
     const store = new SqliteEventStore({ file: join(dataDir, 'direct.db') });
     const filler = join(dataDir, 'filler');
     try {

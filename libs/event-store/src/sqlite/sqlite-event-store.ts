@@ -118,10 +118,16 @@ export class SqliteEventStore implements EventStore {
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.file);
-    const mode = this.db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal') throw new Error(`${options.file}: SQLite refused WAL mode (got ${String(mode)})`);
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    try {
+      const mode = this.db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new Error(`${options.file}: SQLite refused WAL mode (got ${String(mode)})`);
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      // A store that cannot start (a full disk refuses the WAL) leaves no connection open behind it.
+      this.db.close();
+      throw error;
+    }
     this.maxBatch = options.maxBatch ?? 512;
     this.pollMs = options.pollMs ?? 250;
     this.committed.setMaxListeners(0);
