@@ -9,12 +9,15 @@ import { ErrorFilter } from './http/error-filter';
 import { registerCorrelationId } from './http/correlation';
 import { registerDraining, type Draining } from './http/draining';
 import { registerJsonBodyParser } from './http/json-body';
+import { installAsyncResourceBind } from './http/async-resource-bind';
 
 /** Body size limit for every request; larger bodies get 413 PAYLOAD_TOO_LARGE. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the api (not listening), so tests and main share one wiring. */
 export const createApp = async (config: Config, logger: Logger, options: InfrastructureOptions = {}): Promise<NestFastifyApplication> => {
+  // Fastify binds a function per request with a body; Node 20's bind keeps each request alive until a full GC.
+  installAsyncResourceBind();
   // Path parameters as long as the longest name the domain allows (a department: 200 characters).
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 200 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options), adapter, {
