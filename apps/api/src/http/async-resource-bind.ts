@@ -20,9 +20,9 @@ import { AsyncResource } from 'node:async_hooks';
  */
 function bind(this: AsyncResource, fn: (...args: unknown[]) => unknown, thisArg?: unknown): (...args: unknown[]) => unknown {
   if (typeof fn !== 'function') throw new TypeError(`AsyncResource.bind needs a function, got ${typeof fn}`);
-  const resource = this;
+  const run = this.runInAsyncScope.bind(this);
   return function bound(this: unknown, ...args: unknown[]) {
-    return resource.runInAsyncScope(fn, thisArg === undefined ? this : thisArg, ...args);
+    return run(fn, thisArg === undefined ? this : thisArg, ...args);
   };
 }
 
