@@ -3,6 +3,7 @@ import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from '../apps/api/src/complaint
 import { DISPATCHERS, RECTIFICATION_ACTIONS } from '../apps/api/src/rectifications/rectification-actions';
 import { FEED_READERS } from '../apps/api/src/events/events.controller';
 import { ANALYSTS } from '../apps/api/src/read-models/read-models.controller';
+import { ERASERS } from '../apps/api/src/complainants/complainants.controller';
 import { startApi, type RunningApi } from './support/api';
 
 const NOBODY = '0190a5f0-0000-7000-8000-0000000000aa';
@@ -56,6 +57,7 @@ describe('authorisation matrix', () => {
       allowed: ANALYSTS,
       call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status,
     })),
+    { name: 'POST /complainants/:id/erase', allowed: ERASERS, call: async (role) => (await api.as(role).post('/complainants/nobody/erase', {})).status },
     { name: 'POST /subscriptions', allowed: ['admin'], call: async (role) => (await api.as(role).post('/subscriptions', {})).status },
     ...['/subscriptions', `/subscriptions/${NOBODY}`].map((path) => ({ name: `GET ${path}`, allowed: ['admin'], call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status })),
     { name: 'POST /subscriptions/:id/resume', allowed: ['admin'], call: async (role) => (await api.as(role).post(`/subscriptions/${NOBODY}/resume`)).status },

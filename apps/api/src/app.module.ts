@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '@redress/platform';
 import { AuthGuard } from './auth/auth.guard';
 import { ComplaintsModule } from './complaints/complaints.module';
+import { ComplainantsModule } from './complainants/complainants.module';
 import { RectificationsModule } from './rectifications/rectifications.module';
 import { DocsController } from './docs/docs.controller';
 import { HealthController } from './health/health.controller';
@@ -27,6 +28,7 @@ export class AppModule {
         PoliciesModule,
         SlaModule,
         ComplaintsModule,
+        ComplainantsModule,
         RectificationsModule,
         ReadModelsModule,
         AppraisalModule,

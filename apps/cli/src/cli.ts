@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EventStore } from '@redress/event-store';
-import { loadConfig, openDocumentStore, openEventStore, systemClock, type Env } from '@redress/platform';
+import { loadConfig, openDocumentStore, openEventLog, openEventStore, systemClock, type Env } from '@redress/platform';
 import type { DocumentStore } from '@redress/projections';
 import { writeFileSync } from 'node:fs';
 import { publishedCatalogue, renderCatalogue } from '@redress/contracts';
@@ -66,7 +66,8 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
           io.err(`no event store at ${join(config.dataDir, 'events.db')} (check DATA_DIR)`);
           return 2;
         }
-        const store = openEventStore(config);
+        // The log as written: the chains cover personal data as sealed.
+        const store = openEventLog(config);
         try {
           return await verify(store, values.stream, io);
         } finally {

@@ -2,6 +2,7 @@ import type * as t from 'io-ts';
 import { WeightingPolicyEventCodecs } from './appraisal/contracts';
 import { toJsonSchema } from './json-schema';
 import { ComplaintEventCodecs } from './complaint/events';
+import { ComplainantEventCodecs } from './complainant/contracts';
 import { RectificationEventCodecs } from './rectification/contracts';
 import { SlaPolicyEventCodecs } from './sla/contracts';
 
@@ -16,10 +17,11 @@ export interface EventTypeEntry {
   readonly upcasters?: Readonly<Record<number, (data: Data) => Data>>;
 }
 
-/** Every event type, by the stream it lives in (`complaint-<id>`, `rectification-<id>`, `policy-sla`, `policy-weighting`). */
+/** Every event type, by the stream it lives in (`complaint-<id>`, `rectification-<id>`, `complainant-<id>`, `policy-sla`, `policy-weighting`). */
 export const EVENT_CATALOGUE: Readonly<Record<string, Readonly<Record<string, EventTypeEntry>>>> = {
   complaint: ComplaintEventCodecs,
   rectification: RectificationEventCodecs,
+  complainant: ComplainantEventCodecs,
   'policy-sla': SlaPolicyEventCodecs,
   'policy-weighting': WeightingPolicyEventCodecs,
 };

@@ -3,6 +3,8 @@ export * from './metadata';
 export * from './complaint/vocabulary';
 export * from './complaint/commands';
 export * from './complaint/events';
+export * from './complaint/personal-data';
+export * from './complainant/contracts';
 export * from './json-schema';
 export * from './rectification/contracts';
 export * from './sla/contracts';

@@ -8,6 +8,8 @@ import type { TimedComplaintEvent } from './complaint';
  */
 const COMPLAINT_STREAM_PREFIX = 'complaint-';
 const RECTIFICATION_STREAM_PREFIX = 'rectification-';
+const COMPLAINANT_STREAM_PREFIX = 'complainant-';
+export const complainantStream = (complainantId: string): string => `${COMPLAINANT_STREAM_PREFIX}${complainantId}`;
 export const complaintStream = (complaintId: string): string => `${COMPLAINT_STREAM_PREFIX}${complaintId}`;
 export const rectificationStream = (rectificationId: string): string => `${RECTIFICATION_STREAM_PREFIX}${rectificationId}`;
 

@@ -6,3 +6,8 @@ export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 export { verifyLog, type VerifyOptions } from './verify';
 export { uuidv5, uuidv7 } from './ids';
+export type { DataKey, DataKeyStore } from './sealing/data-keys';
+export { UNREADABLE } from './sealing/seal';
+export { SealedEventStore, type PersonalData, type PersonalDataPolicy, type SealedEventStoreOptions } from './sealing/sealed-event-store';
+export { SqliteDataKeyStore } from './sealing/sqlite-data-key-store';
+export { MongoDataKeyStore } from './sealing/mongo-data-key-store';

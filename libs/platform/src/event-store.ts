@@ -1,19 +1,46 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@redress/event-store';
+import { ERASED, personalDataOf } from '@redress/contracts';
+import { EventStoreDbEventStore, MongoDataKeyStore, SealedEventStore, SqliteDataKeyStore, SqliteEventStore, type DataKeyStore, type EventStore } from '@redress/event-store';
 import type { Config } from './config';
 
 /** WAL pages between checkpoints for a bulk load (160 MB): see SqliteEventStoreOptions.walAutocheckpointPages. */
 const BULK_WAL_PAGES = 40_000;
 
-/**
- * The configured adapter behind the EventStore port. `bulk`: for a process
- * that only appends a great deal (the import): commits in a thread of their
- * own, and a WAL that may pause longer now and then; every commit is as
- * durable either way.
- */
-export const openEventStore = (config: Pick<Config, 'dataDir' | 'eventStore'>, usage: { readonly bulk?: boolean } = {}): EventStore => {
+type StoreConfig = Pick<Config, 'dataDir' | 'eventStore' | 'readModelStore'>;
+
+/** The log as written, personal data sealed (for verification): the configured adapter behind the EventStore port. */
+export const openEventLog = (config: StoreConfig, { bulk = false }: { readonly bulk?: boolean } = {}): EventStore => {
   if (config.eventStore.kind === 'eventstoredb') return EventStoreDbEventStore.fromConnectionString(config.eventStore.connectionString);
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteEventStore({ file: join(config.dataDir, 'events.db'), ...(usage.bulk ? { walAutocheckpointPages: BULK_WAL_PAGES, writerThread: true } : {}) });
+  return new SqliteEventStore({ file: join(config.dataDir, 'events.db'), ...(bulk ? { walAutocheckpointPages: BULK_WAL_PAGES, writerThread: true } : {}) });
+};
+
+/**
+ * Where data keys live: in the embedded log's own file, written with its
+ * commits; with EventStoreDB, beside the read models (MongoDB), or in
+ * `keys.db` under DATA_DIR when those are embedded.
+ */
+const openKeyStore = (config: StoreConfig, log: EventStore): DataKeyStore => {
+  if (log instanceof SqliteEventStore) return log.dataKeys();
+  if (config.readModelStore.kind === 'mongodb') return MongoDataKeyStore.connect(config.readModelStore.uri);
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteDataKeyStore(join(config.dataDir, 'keys.db'));
+};
+
+/**
+ * The event store as every part of Redress uses it: complainants' personal
+ * data sealed with their data keys (`asStored` is the log as written, for
+ * verification). `bulk`: for a process that only appends a great deal (the
+ * import): commits in a thread of their own, and a WAL that may pause longer
+ * now and then; every commit is as durable either way.
+ */
+export const openEventStore = (config: StoreConfig, usage: { readonly bulk?: boolean } = {}): SealedEventStore => {
+  const log = openEventLog(config, usage);
+  try {
+    return new SealedEventStore(log, openKeyStore(config, log), { of: personalDataOf, erased: ERASED });
+  } catch (error) {
+    void log.close();
+    throw error;
+  }
 };

@@ -25,9 +25,10 @@ export interface StreamDecision<State, Event extends DomainEvent, Refusal> {
   readonly stream: string;
   /**
    * `create`: the stream must not exist yet (`onExisting` says what a repeat means); `new`: the same, for an id
-   * just made for this command (a UUIDv7), which no stream can have, so nothing is read; `update`: it must exist.
+   * just made for this command (a UUIDv7), which no stream can have, so nothing is read; `update`: it must exist;
+   * `append`: whether it exists or not.
    */
-  readonly kind: 'new' | 'create' | 'update';
+  readonly kind: 'new' | 'create' | 'update' | 'append';
   readonly fold: (recorded: readonly RecordedEvent[]) => State;
   readonly decide: (state: State, now: string) => E.Either<Refusal, Event[]>;
   readonly refusal: (refused: Refusal) => HttpException;
@@ -72,7 +73,7 @@ export const decideAndAppend = async <State, Event extends DomainEvent, Refusal>
     // `new`: the id was made for this command, so there is nothing to read (no_stream still guards the append).
     const recorded = decision.kind === 'new' && attempt === 1 ? [] : await store.readStream(decision.stream);
     const head = recorded[recorded.length - 1];
-    if (decision.kind !== 'update' && head && decision.onExisting) return decision.onExisting(recorded);
+    if ((decision.kind === 'new' || decision.kind === 'create') && head && decision.onExisting) return decision.onExisting(recorded);
     if (decision.kind === 'update' && !head) throw decision.notFound();
     if (request.expectedRevision !== undefined && request.expectedRevision !== head?.revision) throw revisionConflict(head?.revision ?? 'no_stream', STALE_IF_MATCH);
 

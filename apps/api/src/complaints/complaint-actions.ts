@@ -13,7 +13,7 @@ type Role = StaffMember['role'];
 export const READERS: readonly Role[] = ['intake', 'handler', 'supervisor', 'department', 'analysis', 'auditor', 'analyst', 'admin'];
 export const RECEIVERS: readonly Role[] = ['intake', 'supervisor'];
 
-export type ComplaintAction = RouteAction<Exclude<ComplaintCommandType, 'ReceiveComplaint' | 'LinkRectification' | 'RecordSlaBreaches'>>;
+export type ComplaintAction = RouteAction<Exclude<ComplaintCommandType, 'ReceiveComplaint' | 'LinkRectification' | 'ErasePersonalData' | 'RecordSlaBreaches'>>;
 
 const casework: readonly Role[] = ['handler', 'supervisor'];
 

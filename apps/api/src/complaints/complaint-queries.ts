@@ -1,7 +1,7 @@
 import { Inject, NotFoundException } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { complaintEvents, complaintStream, foldComplaint, type Complaint } from '@redress/domain';
-import { verifyLog, type EventStore, type RecordedEvent } from '@redress/event-store';
+import { verifyLog, type EventStore, type RecordedEvent, type SealedEventStore } from '@redress/event-store';
 import { EVENT_STORE } from '../tokens';
 import { historyEntry } from '../http/history-entry';
 import { complaintView } from './complaint-view';
@@ -100,9 +100,10 @@ export class VerifyComplaint {
 }
 @QueryHandler(VerifyComplaint)
 export class VerifyComplaintHandler implements IQueryHandler<VerifyComplaint> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: SealedEventStore) {}
   async execute({ id }: VerifyComplaint) {
-    const report = await verifyLog(this.store, { streamName: complaintStream(id) });
+    // The chain covers the events as written, personal data sealed.
+    const report = await verifyLog(this.store.asStored, { streamName: complaintStream(id) });
     if (report.events === 0 && !report.firstBreak) throw notFound(id);
     return report.firstBreak ? { id, ok: false, verifiedEvents: report.events, firstBreak: report.firstBreak } : { id, ok: true, verifiedEvents: report.events };
   }

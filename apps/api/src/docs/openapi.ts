@@ -1,5 +1,6 @@
 import { PERIOD_FORMS } from '@redress/appraisal';
-import { DispatchRectificationBody, ReceiveComplaintBody, SlaPolicy, WeightingPolicy, toJsonSchema } from '@redress/contracts';
+import { DispatchRectificationBody, EraseComplainantBody, ReceiveComplaintBody, SlaPolicy, WeightingPolicy, toJsonSchema } from '@redress/contracts';
+import { ERASERS } from '../complainants/complainants.controller';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS, type ComplaintAction } from '../complaints/complaint-actions';
 import { DISPATCHERS, RECTIFICATION_ACTIONS, type RectificationAction } from '../rectifications/rectification-actions';
 import { PERIODS } from '@redress/domain';
@@ -188,6 +189,19 @@ export const openApiDocument = () => ({
         summary: 'The state as of a recording time or at a revision',
         parameters: [idParameter, { name: 'asOf', in: 'query', schema: { type: 'string', format: 'date-time' } }, { name: 'atRevision', in: 'query', schema: { type: 'integer', minimum: 0 } }],
         responses: { 200: { description: 'the case then' }, 400: error('STATE_POINT_REQUIRED, INVALID_AS_OF, INVALID_AT_REVISION'), 404: error('COMPLAINT_NOT_FOUND') },
+      },
+    },
+    '/complainants/{id}/erase': {
+      post: {
+        summary: `Right to erasure: deletes the complainant's data keys and records why, with {reason}. Their name, contact details, subject and content read as "[erased]" from then on, in every case, history, feed, read model and rebuild; every hash chain still verifies; analytics are unchanged. Repeating it is harmless. ${roles(ERASERS)}`,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 100 }, description: 'the complainantId of their complaints' }],
+        requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(EraseComplainantBody) } } },
+        responses: {
+          200: { description: '{complainantId, complaints, keysErased, position}' },
+          ...COMMON_ERRORS,
+          404: error('COMPLAINANT_NOT_FOUND'),
+          503: error('PROJECTION_BEHIND (the case view must hold the whole log first), STORE_UNAVAILABLE; with Retry-After'),
+        },
       },
     },
     '/complaints/{id}/verify': { get: { summary: 'Hash-chain check of the case', parameters: [idParameter], responses: { 200: { description: '{ok, verifiedEvents, firstBreak?}' }, 404: error('COMPLAINT_NOT_FOUND') } } },

@@ -98,6 +98,8 @@ export const ComplaintWithdrawn = WithdrawBody;
 /** Written into the source complaint's own stream when a rectification names it, so its auditor sees the link. */
 export const RectificationLinked = struct('RectificationLinked', { rectificationId: uuid, problem: text(4000, 'Note') });
 export const ComplaintEscalated = struct('ComplaintEscalated', { level: integer(1, 5, 'EscalationLevel'), reason: text(4000, 'Note') });
+/** The complainant's personal data on this case was erased (their ComplainantDataErased, the cause in metadata). */
+export const PersonalDataErased = struct('PersonalDataErased', { complainantId: id, reason: text(4000, 'Note') });
 
 /** Every complaint event type with its data codec and current schema version. */
 export const ComplaintEventCodecs = {
@@ -132,6 +134,11 @@ export const ComplaintEventCodecs = {
   ComplaintEscalated: { version: 1, data: ComplaintEscalated, description: 'Escalated to a level, with a reason.' },
   SlaBreached: { version: 1, data: SlaBreached, description: 'A deadline of the case passed with its step undone or done late (recorded by the system, once per step).' },
   RectificationLinked: { version: 1, data: RectificationLinked, description: 'A rectification item (五步法) was dispatched for a problem this complaint is a source of.' },
+  PersonalDataErased: {
+    version: 1,
+    data: PersonalDataErased,
+    description: "The complainant's name, contact details, subject and content on this case were erased (right to erasure); they read as `[erased]` from here on.",
+  },
 } as const;
 
 type Codecs = typeof ComplaintEventCodecs;

@@ -23,6 +23,8 @@ export type ComplaintCommand =
   | { readonly type: 'WithdrawComplaint'; readonly body: Body<typeof C.WithdrawBody> }
   | { readonly type: 'EscalateComplaint'; readonly body: Body<typeof C.EscalateBody> }
   | { readonly type: 'LinkRectification'; readonly body: Body<typeof C.RectificationLinked> }
+  /** The complainant's erasure, applied to each of their cases (POST /complainants/:id/erase). */
+  | { readonly type: 'ErasePersonalData'; readonly body: Body<typeof C.PersonalDataErased> }
   /** The SLA scheduler's: record every breach that is due. */
   | { readonly type: 'RecordSlaBreaches' };
 

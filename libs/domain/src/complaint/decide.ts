@@ -108,6 +108,12 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
     return state.rectifications.includes(command.body.rectificationId) ? events() : events({ type: 'RectificationLinked', data: command.body });
   }
 
+  if (command.type === 'ErasePersonalData') {
+    // Whatever the status: erasure is the complainant's right at any stage. Once is enough.
+    if (state.status === 'none') return refuse('COMPLAINT_NOT_FOUND', 'there is no such complaint');
+    return state.personalDataErased ? events() : events({ type: 'PersonalDataErased', data: command.body });
+  }
+
   if (command.type === 'RecordSlaBreaches') {
     // Breaches are recorded whatever the case's status: a case closed late still missed its deadline.
     return events(...dueBreaches(state.sla, state.slaProgress, state.slaBreaches, ctx.now).map((data): ComplaintEvent => ({ type: 'SlaBreached', data })));

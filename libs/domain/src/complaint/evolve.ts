@@ -1,4 +1,4 @@
-import type { SlaStep } from '@redress/contracts';
+import { ERASED, type SlaStep } from '@redress/contracts';
 import type { Complaint, TimedComplaintEvent } from './state';
 
 /** Marks an SLA step done at the event's time, the first time only. */
@@ -13,6 +13,20 @@ const done = (state: Complaint, step: SlaStep, at: string | undefined): Complain
 const ended = (state: Complaint, at: string | undefined): Complaint['slaProgress'] => {
   const progress = done(state, 'final_response', at);
   return { acknowledge: null, classify: null, resolution_proposed: null, ...progress };
+};
+
+/** The personal fields PersonalDataErased blanks: what the complainant gave at intake (contracts' personalDataOf). */
+const erased = (state: Complaint): Complaint => {
+  const { complainant } = state;
+  return {
+    ...state,
+    personalDataErased: true,
+    ...(complainant
+      ? { complainant: { ...complainant, ...(complainant.name === undefined ? {} : { name: ERASED }), ...(complainant.contact === undefined ? {} : { contact: ERASED }) } }
+      : {}),
+    ...(state.subject === undefined ? {} : { subject: ERASED }),
+    ...(state.content === undefined ? {} : { content: ERASED }),
+  };
 };
 
 /** Applies one event. Total and pure: replaying the same history always gives the same case. */
@@ -78,5 +92,7 @@ export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint 
       return { ...state, escalationLevel: event.data.level };
     case 'RectificationLinked':
       return { ...state, rectifications: [...state.rectifications, event.data.rectificationId] };
+    case 'PersonalDataErased':
+      return erased(state);
   }
 };

@@ -37,6 +37,8 @@ export interface Complaint {
   readonly slaBreaches: readonly Of<typeof C.SlaStep>[];
   /** Rectification items (五步法) dispatched with this complaint as a source. */
   readonly rectifications: readonly string[];
+  /** The complainant's personal data was erased (PersonalDataErased). */
+  readonly personalDataErased?: true;
 }
 
 /** Closed, rejected or withdrawn: nothing more is due from it until (for a closed case) it is reopened. */

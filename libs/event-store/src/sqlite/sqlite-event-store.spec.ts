@@ -106,6 +106,27 @@ describe('SqliteEventStore', () => {
     await store.close();
   });
 
+  it.each([false, true])('commits a data key with the first batch after it was given out, never after an event sealed with it (writer thread: %s)', async (writerThread) => {
+    const store = new SqliteEventStore({ file, writerThread });
+    const keys = store.dataKeys();
+    const used = await keys.keyFor('ann');
+    const other = new Database(file, { readonly: true });
+    const stored = () => (other.prepare('SELECT id FROM data_keys').all() as Array<{ id: string }>).map((row) => row.id);
+    expect(stored()).toEqual([]);
+    expect(await keys.keyFor('ann')).toEqual(used);
+    await store.appendToStream('s-1', [event('Sealed', { with: used.id })]);
+    // Committed in the same transaction as the event: a reader sees both or neither.
+    expect(stored()).toEqual([used.id]);
+    const unused = await keys.keyFor('bob');
+    await store.close();
+    other.close();
+    const reopened = new SqliteEventStore({ file, writerThread });
+    expect(await reopened.dataKeys().find(used.id)).toEqual(used);
+    // Given out but never used by an append: lost with the process, and nothing was sealed with it.
+    expect(await reopened.dataKeys().find(unused.id)).toBeUndefined();
+    await reopened.close();
+  });
+
   it('lets the process live until close() resolves, with appends still queued on the writer thread', () => {
     // The script sets exit code 3 once close() resolves: a process that ended before then would exit 0, silently.
     const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/support/close-while-busy.ts', file], { encoding: 'utf8' });

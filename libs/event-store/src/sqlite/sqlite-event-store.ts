@@ -17,6 +17,10 @@ import { AppendOutcomeUnknownError, EventStoreUnavailableError, WrongExpectedRev
 import { followLog, type LogSignal } from '../log-follower';
 import { assertAppendable, assertReadable } from '../expected-revision';
 import { SCHEMA } from './schema';
+import { uuidv7 } from '../ids';
+import { randomBytes } from 'node:crypto';
+import { DATA_KEY_BYTES, type DataKey, type DataKeyStore } from '../sealing/data-keys';
+import { DATA_KEYS_SCHEMA, dataKeyStatements, type DataKeyRow } from '../sealing/sqlite-data-keys';
 import { toRows, type AppendOutcome, type AppendRequest, type BatchOutcome } from './sqlite-writer';
 import { inlineWriter, threadWriter, type WriterHost } from './sqlite-writer-host';
 
@@ -54,6 +58,14 @@ interface PendingAppend {
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
+
+/** A batch sent to the writer: its appends, and the keys it carries. */
+interface SentBatch {
+  readonly appends: readonly PendingAppend[];
+  readonly keys: readonly DataKeyRow[];
+}
+
+const keyOf = (row: DataKeyRow): DataKey => ({ id: row.id, subject: row.subject, key: Buffer.from(row.key) });
 
 type Row = [position: number, stream: string, revision: number, id: string, type: string, data: string, metadata: string, recordedAt: string];
 
@@ -104,7 +116,9 @@ export class SqliteEventStore implements EventStore {
   private readonly writer: WriterHost;
   private readonly queue: PendingAppend[] = [];
   /** Batches sent to the writer, answered in order. */
-  private readonly inFlight: PendingAppend[][] = [];
+  private readonly inFlight: SentBatch[] = [];
+  /** Data keys given out and not yet committed: every batch carries them (see dataKeys). */
+  private readonly unsavedKeys = new Map<string, DataKeyRow>();
   private flushScheduled = false;
   /** Why appends are refused: the store is closing, or its writer is gone. */
   private refusal?: Error;
@@ -114,6 +128,7 @@ export class SqliteEventStore implements EventStore {
   private readonly maxBatch: number;
   private readonly pollMs: number;
   private readonly statements;
+  private readonly keys;
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(options: SqliteEventStoreOptions) {
@@ -123,6 +138,7 @@ export class SqliteEventStore implements EventStore {
       if (mode !== 'wal') throw new Error(`${options.file}: SQLite refused WAL mode (got ${String(mode)})`);
       this.db.pragma('busy_timeout = 5000');
       this.db.exec(SCHEMA);
+      this.db.exec(DATA_KEYS_SCHEMA);
     } catch (error) {
       // A store that cannot start (a full disk refuses the WAL) leaves no connection open behind it.
       this.db.close();
@@ -143,6 +159,7 @@ export class SqliteEventStore implements EventStore {
         .raw(true),
       headPosition: this.db.prepare<[], { position: number | null }>(`SELECT MAX(position) AS position FROM events`),
     };
+    this.keys = dataKeyStatements(this.db);
     const host = options.writerThread ? threadWriter : inlineWriter;
     const writerOptions = {
       file: options.file,
@@ -220,6 +237,41 @@ export class SqliteEventStore implements EventStore {
     return undefined;
   }
 
+  /**
+   * The key store of the embedded log: data keys in its own file
+   * (`data_keys`), written by its writer. A new key is given out at once and
+   * committed with the next batch, which every event sealed with it is in or
+   * after; a batch that fails leaves it for the next one. So no event commits
+   * without its key, and a key costs no fsync of its own. (One given out but
+   * never used may be lost in a crash, harmlessly.) Closed with the log.
+   */
+  dataKeys(): DataKeyStore {
+    const unsaved = (subject: string): DataKey | undefined => {
+      for (const row of this.unsavedKeys.values()) if (row.subject === subject) return keyOf(row);
+      return undefined;
+    };
+    return {
+      keyFor: async (subject) => {
+        const existing = unsaved(subject) ?? this.keys.bySubject(subject);
+        if (existing) return existing;
+        if (this.refusal) throw this.refusal;
+        const row: DataKeyRow = { id: uuidv7(), subject, key: randomBytes(DATA_KEY_BYTES), createdAt: new Date().toISOString() };
+        this.unsavedKeys.set(row.id, row);
+        return keyOf(row);
+      },
+      find: async (id) => {
+        const row = this.unsavedKeys.get(id);
+        return row ? keyOf(row) : this.keys.byId(id);
+      },
+      erase: async (subject) => {
+        let erased = 0;
+        for (const [id, row] of this.unsavedKeys) if (row.subject === subject && this.unsavedKeys.delete(id)) erased += 1;
+        return erased + this.keys.erase(subject);
+      },
+      close: async () => undefined,
+    };
+  }
+
   /** Lets queued appends finish, ends every subscription, stops the writer, then closes the file. */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -264,14 +316,19 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  private send(batch: PendingAppend[]): void {
-    this.inFlight.push(batch);
-    this.writer.post(batch.map((append) => append.request));
+  private send(appends: PendingAppend[]): void {
+    const keys = [...this.unsavedKeys.values()];
+    this.inFlight.push({ appends, keys });
+    this.writer.post(
+      appends.map((append) => append.request),
+      keys,
+    );
   }
 
   private onAppended(outcome: BatchOutcome): void {
-    const batch = this.inFlight.shift() ?? [];
-    if (settle(batch, outcome)) {
+    const { appends, keys } = this.inFlight.shift() ?? { appends: [], keys: [] };
+    if (settle(appends, outcome)) {
+      keys.forEach((key) => this.unsavedKeys.delete(key.id));
       this.commits += 1;
       this.committed.emit('commit');
     }
@@ -288,7 +345,7 @@ export class SqliteEventStore implements EventStore {
   private refuse(error: Error): void {
     this.refusal ??= error;
     const unknown = new AppendOutcomeUnknownError(`${error.message}; the append may have been written: read the stream before retrying`, { cause: error });
-    for (const batch of this.inFlight.splice(0)) batch.forEach((append) => append.reject(unknown));
+    for (const { appends } of this.inFlight.splice(0)) appends.forEach((append) => append.reject(unknown));
     this.queue.splice(0).forEach((append) => append.reject(error));
   }
 }

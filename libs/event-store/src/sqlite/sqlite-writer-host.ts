@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { EventStoreUnavailableError } from '../errors';
 import { SqliteWriter, type AppendRequest, type BatchOutcome, type SqliteWriterOptions } from './sqlite-writer';
 import type { WriterReply, WriterRequest } from './sqlite-writer.worker';
+import type { DataKeyRow } from '../sealing/sqlite-data-keys';
 
 export type WriterSettings = ReturnType<SqliteWriter['settings']>;
 
@@ -11,7 +12,8 @@ export type WriterSettings = ReturnType<SqliteWriter['settings']>;
 export interface WriterHost {
   /** The writer's durability settings, once it has opened the file. */
   readonly ready: Promise<WriterSettings>;
-  post(batch: readonly AppendRequest[]): void;
+  /** A batch, with the data keys given out since the last commit (see SqliteWriter.append). */
+  post(batch: readonly AppendRequest[], keys: readonly DataKeyRow[]): void;
   /** Answers what was posted, then closes the writer. */
   stop(): Promise<void>;
 }
@@ -27,7 +29,7 @@ export const inlineWriter = (options: SqliteWriterOptions, { onOutcome }: Writer
   const writer = new SqliteWriter(options);
   return {
     ready: Promise.resolve(writer.settings()),
-    post: (batch) => onOutcome(writer.append(batch)),
+    post: (batch, keys) => onOutcome(writer.append(batch, keys)),
     stop: async () => writer.close(),
   };
 };
@@ -75,10 +77,10 @@ export const threadWriter = (options: SqliteWriterOptions, { onOutcome, onFailur
   return {
     worker,
     ready,
-    post: (batch) => {
+    post: (batch, keys) => {
       unanswered += 1;
       worker.ref();
-      send({ kind: 'append', batch });
+      send({ kind: 'append', batch, keys });
     },
     stop: async () => {
       stopping = true;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { EventToAppend, ExpectedRevision, Revision } from '../event-store';
 import { chainEvents, type StreamHead } from '../hash-chain';
 import { checkExpectedRevision } from '../expected-revision';
+import { insertDataKeys, type DataKeyRow } from '../sealing/sqlite-data-keys';
 
 export interface SqliteWriterOptions {
   readonly file: string;
@@ -68,6 +69,7 @@ const messageOf = (error: unknown): string => String((error as { message?: unkno
 export class SqliteWriter {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly insertKeys;
 
   /** The store that starts this writer has created the schema. */
   constructor(options: SqliteWriterOptions) {
@@ -89,6 +91,7 @@ export class SqliteWriter {
       release: this.db.prepare('RELEASE append'),
       rollbackToSavepoint: this.db.prepare('ROLLBACK TO append'),
     };
+    this.insertKeys = insertDataKeys(this.db);
   }
 
   /** The connection's durability settings, as SQLite reports them. */
@@ -99,10 +102,12 @@ export class SqliteWriter {
     };
   }
 
-  append(batch: readonly AppendRequest[]): BatchOutcome {
+  /** Commits the batch, and with it `keys`: data keys given out since the last commit, so no event sealed with one commits without it. */
+  append(batch: readonly AppendRequest[], keys: readonly DataKeyRow[] = []): BatchOutcome {
     try {
       const recordedAt = new Date().toISOString();
       this.statements.begin.run();
+      this.insertKeys(keys);
       const outcomes = batch.map((append) => this.appendOne(append, recordedAt));
       this.statements.commit.run();
       return { outcomes };

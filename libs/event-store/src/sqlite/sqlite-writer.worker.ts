@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteWriter, type AppendRequest, type BatchOutcome, type SqliteWriterOptions } from './sqlite-writer';
+import type { DataKeyRow } from '../sealing/sqlite-data-keys';
 
 /** What the store sends its writer thread. */
-export type WriterRequest = { readonly kind: 'append'; readonly batch: readonly AppendRequest[] } | { readonly kind: 'close' };
+export type WriterRequest = { readonly kind: 'append'; readonly batch: readonly AppendRequest[]; readonly keys: readonly DataKeyRow[] } | { readonly kind: 'close' };
 
 /** What the writer thread answers: once `ready` (or `broken`), then one `appended` per append request, in order. */
 export type WriterReply =
@@ -24,7 +25,7 @@ if (port) {
   }
   port.on('message', (request: WriterRequest) => {
     if (!writer) return;
-    if (request.kind === 'append') return reply({ kind: 'appended', outcome: writer.append(request.batch) });
+    if (request.kind === 'append') return reply({ kind: 'appended', outcome: writer.append(request.batch, request.keys) });
     writer.close();
     reply({ kind: 'closed' });
     port.close();

@@ -122,10 +122,11 @@ export type CaseFact = keyof typeof CASE_FACTS;
 
 export const casesProjection: Projection<CaseDocument, FoldedCase> = {
   name: 'cases',
-  version: 1,
+  // 2: complainantId indexed, for erasure.
+  version: 2,
   collection: 'cases',
   // _position: analysis refreshes its cached facts with the cases changed since it last looked.
-  indexes: [['receivedAt'], ['status', 'receivedAt'], ['department', 'receivedAt'], ['assignee', 'receivedAt'], ['_position']],
+  indexes: [['receivedAt'], ['status', 'receivedAt'], ['department', 'receivedAt'], ['assignee', 'receivedAt'], ['_position'], ['complainantId']],
   keyOf: (event) => (complaintEvent(event) ? complaintIdOf(event.streamName) : undefined),
   // Only the domain fold and the timeline per event; the flat fields once per batch (render).
   load: (document) => ({ state: document, revision: document.revision, timeline: document.timeline }),

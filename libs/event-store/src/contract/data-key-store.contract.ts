@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { DataKeyStore } from '../sealing/data-keys';
+
+/** A key store over one backing store: `open` may be called again to reopen it (durability). */
+export interface DataKeyStoreFixture {
+  open(): Promise<DataKeyStore> | DataKeyStore;
+  cleanup?(): Promise<void> | void;
+}
+
+/** What every key store adapter must do (SQLite always; MongoDB when MONGODB_URI is set). */
+export const describeDataKeyStoreContract = (name: string, fixture: () => DataKeyStoreFixture): void => {
+  describe(`DataKeyStore contract: ${name}`, () => {
+    let current: DataKeyStoreFixture;
+    let store: DataKeyStore;
+    const subject = () => `subject-${randomUUID()}`;
+    beforeEach(async () => {
+      current = fixture();
+      store = await current.open();
+    });
+    afterEach(async () => {
+      await store.close();
+      await current.cleanup?.();
+    });
+
+    it('makes a 32-byte key for a new subject and gives the same key again, also after reopening', async () => {
+      const who = subject();
+      const key = await store.keyFor(who);
+      expect(key).toMatchObject({ subject: who });
+      expect(key.key).toHaveLength(32);
+      expect(await store.keyFor(who)).toEqual(key);
+      expect(await store.find(key.id)).toEqual(key);
+      await store.close();
+      store = await current.open();
+      expect(await store.find(key.id)).toEqual(key);
+      expect(await store.keyFor(who)).toEqual(key);
+    });
+
+    it('gives every subject its own key, and each concurrent request a key it can find again', async () => {
+      const [a, b] = [subject(), subject()];
+      const keys = await Promise.all([store.keyFor(a), store.keyFor(a), store.keyFor(b)]);
+      expect(keys[2]?.id).not.toBe(keys[0]?.id);
+      expect(keys[2]?.key.equals(keys[0]?.key as Buffer)).toBe(false);
+      for (const key of keys) expect(await store.find(key.id)).toEqual(key);
+    });
+
+    it('erases every key of a subject for good, and only theirs; a later key is a new one', async () => {
+      const [gone, kept] = [subject(), subject()];
+      const old = await store.keyFor(gone);
+      const other = await store.keyFor(kept);
+      expect(await store.erase(gone)).toBe(1);
+      expect(await store.find(old.id)).toBeUndefined();
+      expect(await store.find(other.id)).toEqual(other);
+      expect(await store.erase(gone)).toBe(0);
+      const fresh = await store.keyFor(gone);
+      expect(fresh.id).not.toBe(old.id);
+      await store.close();
+      store = await current.open();
+      expect(await store.find(old.id)).toBeUndefined();
+    });
+
+    it('finds nothing for an id it never made', async () => {
+      expect(await store.find(randomUUID())).toBeUndefined();
+    });
+  });
+};
