@@ -2,18 +2,22 @@ import { createHash, randomFillSync } from 'node:crypto';
 
 /**
  * Random bytes are drawn from a pool refilled 4 KiB at a time, as node's own
- * randomUUID does: one syscall per ~400 ids instead of one per id.
+ * randomUUID does: one call into the CSPRNG per ~400 ids (or ~90 data keys
+ * with their IVs) instead of one each, which cost an intake about 5 µs a call.
  */
 const pool = Buffer.alloc(4096);
 let used = pool.length;
-const randomTen = (): Buffer => {
-  if (used + 10 > pool.length) {
+const fromPool = (size: number): Buffer => {
+  if (used + size > pool.length) {
     randomFillSync(pool);
     used = 0;
   }
-  used += 10;
-  return pool.subarray(used - 10, used);
+  used += size;
+  return pool.subarray(used - size, used);
 };
+
+/** `size` (≤ 4096) cryptographically random bytes of its own (a copy: the pool is refilled in place). */
+export const randomBytes = (size: number): Buffer => Buffer.from(fromPool(size));
 
 /**
  * UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits.
@@ -25,7 +29,7 @@ const randomTen = (): Buffer => {
 export const uuidv7 = (now: number = Date.now()): string => {
   const bytes = Buffer.allocUnsafe(16);
   bytes.writeUIntBE(now, 0, 6);
-  randomTen().copy(bytes, 6);
+  fromPool(10).copy(bytes, 6);
   return formatUuid(bytes, 0x70);
 };
 

@@ -11,3 +11,4 @@ export { UNREADABLE } from './sealing/seal';
 export { SealedEventStore, type PersonalData, type PersonalDataPolicy, type SealedEventStoreOptions } from './sealing/sealed-event-store';
 export { SqliteDataKeyStore } from './sealing/sqlite-data-key-store';
 export { MongoDataKeyStore } from './sealing/mongo-data-key-store';
+export { MongoConnection } from './mongodb-connection';

@@ -93,3 +93,15 @@ export interface DocumentStore {
 export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
 }
+
+/**
+ * The read-model store cannot be reached or cannot read or write now (MongoDB
+ * unreachable, SQLite busy or failing): temporary; queries answer 503, and
+ * projections retry and catch up when it is back.
+ */
+export class DocumentStoreUnavailableError extends Error {
+  override readonly name = 'DocumentStoreUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -1,6 +1,6 @@
 import { ConflictException, type HttpException } from '@nestjs/common';
 import * as E from 'fp-ts/Either';
-import { WrongExpectedRevisionError, uuidv7, type EventStore, type JsonObject, type RecordedEvent } from '@redress/event-store';
+import { SealedEventStore, WrongExpectedRevisionError, uuidv7, type EventStore, type JsonObject, type RecordedEvent } from '@redress/event-store';
 import type { EventMetadata } from '@redress/contracts';
 import type { Clock } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
@@ -48,6 +48,13 @@ export interface DecisionRequest {
   readonly expectedRevision?: number;
 }
 
+/**
+ * What a decision reads: the log as written. Deciding needs no personal data,
+ * so a command on a case never waits for (or fails with) the key store; only
+ * appends that seal something need it.
+ */
+const logOf = (store: EventStore): EventStore => (store instanceof SealedEventStore ? store.asStored : store);
+
 /** Without If-Match a decision is re-taken on the fresh state this often before giving up. */
 const ATTEMPTS = 5;
 
@@ -71,7 +78,7 @@ export const decideAndAppend = async <State, Event extends DomainEvent, Refusal>
   const causationId = request.causationId ?? uuidv7();
   for (let attempt = 1; ; attempt += 1) {
     // `new`: the id was made for this command, so there is nothing to read (no_stream still guards the append).
-    const recorded = decision.kind === 'new' && attempt === 1 ? [] : await store.readStream(decision.stream);
+    const recorded = decision.kind === 'new' && attempt === 1 ? [] : await logOf(store).readStream(decision.stream);
     const head = recorded[recorded.length - 1];
     if ((decision.kind === 'new' || decision.kind === 'create') && head && decision.onExisting) return decision.onExisting(recorded);
     if (decision.kind === 'update' && !head) throw decision.notFound();

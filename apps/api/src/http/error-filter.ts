@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { AppendOutcomeUnknownError, EventStoreUnavailableError } from '@redress/event-store';
 import { InvalidPolicyError, PolicyConflictError } from '@redress/platform';
-import { InvalidCursorError } from '@redress/projections';
+import { DocumentStoreUnavailableError, InvalidCursorError } from '@redress/projections';
 
 /**
  * Every error leaves the api as `{ statusCode, code, message }` with a stable
@@ -37,6 +37,9 @@ export const toErrorBody = (error: unknown): ErrorBody => {
   }
   if (error instanceof AppendOutcomeUnknownError) {
     return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'STORE_OUTCOME_UNKNOWN', message: error.message };
+  }
+  if (error instanceof DocumentStoreUnavailableError) {
+    return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'READ_MODEL_UNAVAILABLE', message: `${error.message}; commands and GET /complaints/:id still work`, retryAfterSeconds: 5 };
   }
   if (error instanceof InvalidCursorError) return { statusCode: HttpStatus.BAD_REQUEST, code: 'INVALID_CURSOR', message: error.message };
   if (error instanceof InvalidPolicyError) return { statusCode: HttpStatus.UNPROCESSABLE_ENTITY, code: error.code, message: error.message, details: error.problems };

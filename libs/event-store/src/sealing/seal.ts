@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomBytes } from '../ids';
 import type { DataKey } from './data-keys';
 
 /** What a reader gets for a sealed value that does not open with its key (altered; `verify` says where). */

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { EventStoreUnavailableError } from '../errors';
-import { uuidv7 } from '../ids';
+import { randomBytes, uuidv7 } from '../ids';
 import { DATA_KEY_BYTES, type DataKey, type DataKeyStore } from './data-keys';
 import { DATA_KEYS_SCHEMA, dataKeyStatements, insertDataKeys } from './sqlite-data-keys';
 

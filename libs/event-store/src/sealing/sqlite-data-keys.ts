@@ -38,7 +38,10 @@ export const dataKeyStatements = (db: Database.Database) => {
   const bySubject = db.prepare<[string], Stored>('SELECT id, subject, key FROM data_keys WHERE subject = ? ORDER BY created_at DESC LIMIT 1');
   const byId = db.prepare<[string], Stored>('SELECT id, subject, key FROM data_keys WHERE id = ?');
   const erase = db.prepare<[string]>('DELETE FROM data_keys WHERE subject = ?');
+  const subjects = db.prepare<[], string>('SELECT subject FROM data_keys').pluck();
   return {
+    /** Every subject with a key, for a SubjectFilter (an index-only scan). */
+    subjects: (): IterableIterator<string> => subjects.iterate(),
     bySubject: (subject: string): DataKey | undefined => toKey(bySubject.get(subject)),
     byId: (id: string): DataKey | undefined => toKey(byId.get(id)),
     /**

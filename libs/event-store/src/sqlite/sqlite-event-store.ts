@@ -17,10 +17,10 @@ import { AppendOutcomeUnknownError, EventStoreUnavailableError, WrongExpectedRev
 import { followLog, type LogSignal } from '../log-follower';
 import { assertAppendable, assertReadable } from '../expected-revision';
 import { SCHEMA } from './schema';
-import { uuidv7 } from '../ids';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, uuidv7 } from '../ids';
 import { DATA_KEY_BYTES, type DataKey, type DataKeyStore } from '../sealing/data-keys';
 import { DATA_KEYS_SCHEMA, dataKeyStatements, type DataKeyRow } from '../sealing/sqlite-data-keys';
+import { SubjectFilter } from '../sealing/subject-filter';
 import { toRows, type AppendOutcome, type AppendRequest, type BatchOutcome } from './sqlite-writer';
 import { inlineWriter, threadWriter, type WriterHost } from './sqlite-writer-host';
 
@@ -117,8 +117,9 @@ export class SqliteEventStore implements EventStore {
   private readonly queue: PendingAppend[] = [];
   /** Batches sent to the writer, answered in order. */
   private readonly inFlight: SentBatch[] = [];
-  /** Data keys given out and not yet committed: every batch carries them (see dataKeys). */
+  /** Data keys given out and not yet committed, by id and by subject: every batch carries them (see dataKeys). */
   private readonly unsavedKeys = new Map<string, DataKeyRow>();
+  private readonly unsavedKeysBySubject = new Map<string, DataKeyRow>();
   private flushScheduled = false;
   /** Why appends are refused: the store is closing, or its writer is gone. */
   private refusal?: Error;
@@ -246,17 +247,18 @@ export class SqliteEventStore implements EventStore {
    * never used may be lost in a crash, harmlessly.) Closed with the log.
    */
   dataKeys(): DataKeyStore {
-    const unsaved = (subject: string): DataKey | undefined => {
-      for (const row of this.unsavedKeys.values()) if (row.subject === subject) return keyOf(row);
-      return undefined;
-    };
+    const known = new SubjectFilter(Number((this.db.prepare('SELECT COUNT(*) FROM data_keys').pluck().get() as number) ?? 0));
+    for (const subject of this.keys.subjects()) known.add(subject);
     return {
       keyFor: async (subject) => {
-        const existing = unsaved(subject) ?? this.keys.bySubject(subject);
+        const unsaved = this.unsavedKeysBySubject.get(subject);
+        const existing = unsaved ? keyOf(unsaved) : known.mightHave(subject) ? this.keys.bySubject(subject) : undefined;
         if (existing) return existing;
         if (this.refusal) throw this.refusal;
         const row: DataKeyRow = { id: uuidv7(), subject, key: randomBytes(DATA_KEY_BYTES), createdAt: new Date().toISOString() };
         this.unsavedKeys.set(row.id, row);
+        this.unsavedKeysBySubject.set(subject, row);
+        known.add(subject);
         return keyOf(row);
       },
       find: async (id) => {
@@ -264,12 +266,17 @@ export class SqliteEventStore implements EventStore {
         return row ? keyOf(row) : this.keys.byId(id);
       },
       erase: async (subject) => {
-        let erased = 0;
-        for (const [id, row] of this.unsavedKeys) if (row.subject === subject && this.unsavedKeys.delete(id)) erased += 1;
-        return erased + this.keys.erase(subject);
+        const unsaved = this.unsavedKeysBySubject.get(subject);
+        if (unsaved) this.forgetUnsaved(unsaved);
+        return (unsaved ? 1 : 0) + this.keys.erase(subject);
       },
       close: async () => undefined,
     };
+  }
+
+  private forgetUnsaved(row: DataKeyRow): void {
+    this.unsavedKeys.delete(row.id);
+    if (this.unsavedKeysBySubject.get(row.subject) === row) this.unsavedKeysBySubject.delete(row.subject);
   }
 
   /** Lets queued appends finish, ends every subscription, stops the writer, then closes the file. */
@@ -328,7 +335,7 @@ export class SqliteEventStore implements EventStore {
   private onAppended(outcome: BatchOutcome): void {
     const { appends, keys } = this.inFlight.shift() ?? { appends: [], keys: [] };
     if (settle(appends, outcome)) {
-      keys.forEach((key) => this.unsavedKeys.delete(key.id));
+      keys.forEach((key) => this.forgetUnsaved(key));
       this.commits += 1;
       this.committed.emit('commit');
     }

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, uuidv7, type RecordedEvent } from '@redress/event-store';
@@ -140,6 +141,26 @@ describe('projection engine', () => {
     expect(failures).toBe(0);
     expect(await actual(1)).toEqual(await expected());
     await projector.stop();
+  });
+
+  it('while the read-model store is locked by another process it retries, and catches up exactly once it is free', async () => {
+    await write(20);
+    const locked = new SqliteDocumentStore(join(dir, 'read-models.db'), { busyTimeoutMs: 20 });
+    const projector = runner(tally(), { batchSize: 5, retryMs: 20 }, locked);
+    await projector.start();
+    const catalog = new ProjectionCatalog(events, locked, [tally()]);
+    const other = new Database(join(dir, 'read-models.db'));
+    other.exec('BEGIN IMMEDIATE');
+    await write(30);
+    await sleep(200);
+    // Reads go on (WAL): the read model still answers, at the position it had.
+    expect((await catalog.active('tally'))?.position).toBe(20);
+    other.exec('ROLLBACK');
+    other.close();
+    expect(await catalog.reached('tally', await events.headPosition(), 5000)).toBeDefined();
+    expect(await actual(1, locked)).toEqual(await expected());
+    await projector.stop();
+    await locked.close();
   });
 
   it('records a failing event on the checkpoint and stops there until it is fixed', async () => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Collection, Document, DocumentStore, FieldCondition, Filter, FindOptions, Page, Precondition, Scalar, ScanRow, Sort, Write } from '../document-store';
+import { DocumentStoreUnavailableError, type Collection, type Document, type DocumentStore, type FieldCondition, type Filter, type FindOptions, type Page, type Precondition, type Scalar, type ScanRow, type Sort, type Write } from '../document-store';
 import { assertFieldPath, pageRequest, toPage, totalOrder } from '../cursor';
 
 type Param = string | number | null;
@@ -123,16 +123,33 @@ class Statements {
   }
 }
 
-/** A collection never written (or dropped) reads as empty, as in MongoDB; reading never creates it. */
-const orEmpty = <T>(empty: T, read: () => T): T => {
+/**
+ * A fault of the file, not of the query: locked past the busy timeout, I/O,
+ * a full disk. By its code: better-sqlite3's errors come from another realm under jest.
+ */
+const unavailable = (error: unknown): boolean => /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(String((error as { code?: unknown } | null)?.code ?? ''));
+
+/** Runs a statement; a fault of the file becomes DocumentStoreUnavailableError. */
+const reachable = <T>(use: () => T): T => {
   try {
-    return read();
+    return use();
   } catch (error) {
-    // Duck-typed: better-sqlite3's errors come from another realm under jest.
-    if (String((error as { message?: unknown }).message).startsWith('no such table')) return empty;
+    if (unavailable(error)) throw new DocumentStoreUnavailableError(`read-model store unavailable: ${(error as Error).message}`, { cause: error });
     throw error;
   }
 };
+
+/** A collection never written (or dropped) reads as empty, as in MongoDB; reading never creates it. */
+const orEmpty = <T>(empty: T, read: () => T): T =>
+  reachable(() => {
+    try {
+      return read();
+    } catch (error) {
+      // Duck-typed: better-sqlite3's errors come from another realm under jest.
+      if (String((error as { message?: unknown }).message).startsWith('no such table')) return empty;
+      throw error;
+    }
+  });
 
 class SqliteCollection<D extends Document> implements Collection<D> {
   constructor(
@@ -198,8 +215,9 @@ export class SqliteDocumentStore implements DocumentStore {
   private readonly tables = new Set<string>();
   private readonly statements: Statements;
 
-  constructor(file: string) {
-    this.db = new Database(file, { timeout: 10_000 });
+  /** `busyTimeoutMs`: how long a statement waits for another connection's lock before the store counts as unavailable. */
+  constructor(file: string, { busyTimeoutMs = 10_000 }: { readonly busyTimeoutMs?: number } = {}) {
+    this.db = new Database(file, { timeout: busyTimeoutMs });
     // 16 KiB pages hold several case documents each (about 2 KiB): fewer pages to write and index in a rebuild.
     // It takes effect on a new file only (before WAL is switched on); an existing file keeps its page size.
     this.db.pragma('page_size = 16384');
@@ -240,7 +258,7 @@ export class SqliteDocumentStore implements DocumentStore {
       return true;
     });
     // IMMEDIATE: take the write lock up front, so two processes never deadlock upgrading a read.
-    return apply.immediate();
+    return reachable(() => apply.immediate());
   }
 
   async ensureIndex(collection: string, fields: readonly string[]): Promise<void> {
