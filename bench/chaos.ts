@@ -82,6 +82,7 @@ export const chaosBenchmark = async (log: (line: string) => void): Promise<Figur
     let lost = 0;
     let split = 0;
     let breaks = 0;
+    let keyless = 0;
     let continuity: string | undefined;
     let events: RecordedEvent[] = [];
     try {
@@ -104,12 +105,18 @@ export const chaosBenchmark = async (log: (line: string) => void): Promise<Figur
         seen.add(command);
         previous.set(event.streamName, command);
       }
+      // Personal data is sealed with a key the log commits with the batch: no event may outlive its key.
+      const keys = store.dataKeys();
+      for (const event of events) {
+        const keyId = /^sealed:v1:([^:]+):/.exec(String(event.data._sealed ?? ''))?.[1];
+        if (keyId !== undefined && !(await keys.find(keyId))) keyless += 1;
+      }
       breaks = (await verifyLog(store)).firstBreak ? 1 : 0;
       continuity = store.checkContinuity();
     } finally {
       await store.close();
     }
-    log(`${acknowledged.length} acknowledged commands, ${events.length} events: ${lost} lost, ${split} split, ${breaks} chain breaks, continuity ${continuity ?? 'ok'}`);
+    log(`${acknowledged.length} acknowledged commands, ${events.length} events: ${lost} lost, ${split} split, ${breaks} chain breaks, ${keyless} sealed without their key, continuity ${continuity ?? 'ok'}`);
 
     const survivor = await startBuiltApi(dir);
     const kept = await caseViews(survivor);
@@ -128,6 +135,7 @@ export const chaosBenchmark = async (log: (line: string) => void): Promise<Figur
       figure('acknowledged commands missing or moved', lost, 'commands', '<= 0'),
       figure('commands whose events are not together', split, 'commands', '<= 0'),
       figure('hash-chain breaks', breaks, 'breaks', '<= 0'),
+      figure('events whose data key was lost (personal data unreadable)', keyless, 'events', '<= 0'),
       figure('holes in the positions', continuity === undefined ? 0 : 1, 'holes', '<= 0'),
       figure('case views differing from a rebuild', differing, 'cases', '<= 0'),
       figure('restart to healthy, p50', percentile(restarts, 50), 's', 'reference'),

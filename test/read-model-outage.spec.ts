@@ -1,13 +1,5 @@
-import { createServer } from 'node:net';
 import { startApi, type RunningApi } from './support/api';
-
-const closedPort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+import { closedPort } from './support/ports';
 
 /**
  * Issue 10, "read-model store down": the api as compose runs it (projections

@@ -1,14 +1,6 @@
-import { createServer } from 'node:net';
 import { MongoServerSelectionError } from 'mongodb';
 import { MongoConnection } from './mongodb-connection';
-
-const closedPort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+import { closedPort } from '../../../test/support/ports';
 
 class Unavailable extends Error {}
 

@@ -1,15 +1,6 @@
-import { createServer } from 'node:net';
 import { DocumentStoreUnavailableError } from '../document-store';
 import { MongoDocumentStore } from './mongo-document-store';
-
-/** A port nothing listens on: taken from the OS, then let go. */
-const closedPort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+import { closedPort } from '../../../../test/support/ports';
 
 /** The real driver against no server at all: this runs everywhere, MONGODB_URI or not. */
 describe('MongoDocumentStore with MongoDB out of reach', () => {
