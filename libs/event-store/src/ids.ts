@@ -17,7 +17,12 @@ const fromPool = (size: number): Buffer => {
 };
 
 /** `size` (≤ 4096) cryptographically random bytes of its own (a copy: the pool is refilled in place). */
-export const randomBytes = (size: number): Buffer => Buffer.from(fromPool(size));
+export const randomBytes = (size: number): Buffer => {
+  // Buffer.alloc, not Buffer.from: a small Buffer.from lands in node's shared 8 KiB pool, and a key would then carry it along.
+  const bytes = Buffer.alloc(size);
+  fromPool(size).copy(bytes);
+  return bytes;
+};
 
 /**
  * UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits.

@@ -20,12 +20,14 @@ export class MongoConnection {
   private client: MongoClient;
   /** Whether the current client ever reached a server: one that never did is closed by the driver after its first failure. */
   private reached = false;
+  private closed = false;
 
   constructor(private readonly uri: string) {
     this.client = this.open();
   }
 
   async run<T>(use: (db: Db, client: MongoClient) => Promise<T>, unavailable: (message: string, cause: unknown) => Error): Promise<T> {
+    if (this.closed) throw unavailable('the connection to MongoDB is closed', undefined);
     const client = this.client;
     try {
       const result = await use(client.db(), client);
@@ -33,7 +35,7 @@ export class MongoConnection {
       return result;
     } catch (error) {
       if (!unreachable(error)) throw error;
-      if (client === this.client && (!this.reached || /Topology is closed/.test(String((error as Error).message)))) {
+      if (!this.closed && client === this.client && (!this.reached || /Topology is closed/.test(String((error as Error).message)))) {
         this.client = this.open();
         this.reached = false;
         void client.close().catch(() => undefined);
@@ -43,6 +45,7 @@ export class MongoConnection {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     return this.client.close();
   }
 

@@ -66,6 +66,8 @@ export interface SealedEventStoreOptions {
  */
 export class SealedEventStore implements EventStore {
   private readonly keys = new Map<string, { readonly key: DataKey | undefined; readonly until: number }>();
+  /** Erasures made here: a key lookup that an erasure overtook is not cached. */
+  private erasures = 0;
   private readonly keyCacheMs: number;
   private readonly keyCacheSize: number;
 
@@ -112,6 +114,7 @@ export class SealedEventStore implements EventStore {
    * time. Returns how many keys there were.
    */
   async erase(subject: string): Promise<number> {
+    this.erasures += 1;
     const erased = await this.keyStore.erase(subject);
     for (const [id, cached] of this.keys) if (cached.key?.subject === subject) this.keys.delete(id);
     return erased;
@@ -154,7 +157,10 @@ export class SealedEventStore implements EventStore {
     const now = Date.now();
     const cached = this.keys.get(id);
     if (cached && cached.until > now) return cached.key;
+    const erasures = this.erasures;
     const key = await this.keyStore.find(id);
+    // An erasure overtook the lookup: ask again, and cache nothing.
+    if (erasures !== this.erasures) return this.keyStore.find(id);
     // Most recently used last, so the first is the one to forget.
     this.keys.delete(id);
     this.keys.set(id, { key, until: now + this.keyCacheMs });

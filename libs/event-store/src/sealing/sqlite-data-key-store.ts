@@ -51,6 +51,8 @@ export class SqliteDataKeyStore implements DataKeyStore {
   }
 
   erase(subject: string): Promise<number> {
+    // Keys made in this turn are committed first, so the delete cannot come before their insert.
+    if (this.pending.size > 0) this.commit();
     return Promise.resolve(this.statements.erase(subject));
   }
 

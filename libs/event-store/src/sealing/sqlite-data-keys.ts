@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { EventStoreUnavailableError } from '../errors';
 import type { DataKey } from './data-keys';
 
 /**
@@ -33,6 +34,28 @@ interface Stored {
 }
 const toKey = (row: Stored | undefined): DataKey | undefined => row && { id: row.id, subject: row.subject, key: row.key };
 
+/** A fault of the file (busy past the timeout, I/O, full): the store is unavailable, not broken. By code: see sqlite-writer.ts. */
+const reachable = <T>(use: () => T): T => {
+  try {
+    return use();
+  } catch (error) {
+    if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(String((error as { code?: unknown } | null)?.code ?? ''))) {
+      throw new EventStoreUnavailableError(`key store cannot erase: ${(error as Error).message}`, { cause: error });
+    }
+    throw error;
+  }
+};
+
+/** TRUNCATE checkpoints until one completes (busy: a reader elsewhere still needs the old pages), a second apart, for at most a minute. */
+const checkpointUntilDone = (db: Database.Database, attempt = 0): void => {
+  // Not waiting on the busy timeout: that would hold the event loop for seconds.
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+  db.pragma(`busy_timeout = ${timeout}`);
+  if (result?.busy && attempt < 60) setTimeout(() => db.open && checkpointUntilDone(db, attempt + 1), 1000).unref();
+};
+
 /** Reads and deletes on one connection; writes of new keys are the owner's (SqliteEventStore's writer, or SqliteDataKeyStore). */
 export const dataKeyStatements = (db: Database.Database) => {
   const bySubject = db.prepare<[string], Stored>('SELECT id, subject, key FROM data_keys WHERE subject = ? ORDER BY created_at DESC LIMIT 1');
@@ -45,14 +68,20 @@ export const dataKeyStatements = (db: Database.Database) => {
     bySubject: (subject: string): DataKey | undefined => toKey(bySubject.get(subject)),
     byId: (id: string): DataKey | undefined => toKey(byId.get(id)),
     /**
-     * Deletes the subject's keys for good: `secure_delete` overwrites the
-     * freed bytes, and a checkpoint copies the overwritten pages back and
-     * empties the WAL, which held the page as it was.
+     * Deletes the subject's keys for good: committed with a full fsync (this
+     * connection is otherwise a reader, at NORMAL), `secure_delete`
+     * overwrites the freed bytes, and a checkpoint copies the overwritten
+     * pages back and empties the WAL, which held the page as it was. A reader
+     * of an older snapshot (another process) can hold the checkpoint up: it
+     * is retried in the background until it completes.
      */
     erase: (subject: string): number => {
-      db.pragma('secure_delete = ON');
-      const erased = erase.run(subject).changes;
-      db.pragma('wal_checkpoint(TRUNCATE)');
+      const erased = reachable(() => {
+        db.pragma('synchronous = FULL');
+        db.pragma('secure_delete = ON');
+        return erase.run(subject).changes;
+      });
+      checkpointUntilDone(db);
       return erased;
     },
   };

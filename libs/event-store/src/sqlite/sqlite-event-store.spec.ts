@@ -127,6 +127,19 @@ describe('SqliteEventStore', () => {
     await reopened.close();
   });
 
+  it('erases a key that a batch on its way to the writer thread carries: the insert cannot outlive the erasure', async () => {
+    const store = new SqliteEventStore({ file, writerThread: true });
+    const keys = store.dataKeys();
+    const key = await keys.keyFor('ann');
+    const appended = store.appendToStream('s-1', [event('Sealed', { with: key.id })]);
+    // The batch (and the key with it) has gone to the writer thread before the erasure starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await keys.erase('ann')).toBe(1);
+    await appended;
+    expect(await keys.find(key.id)).toBeUndefined();
+    await store.close();
+  });
+
   it('lets the process live until close() resolves, with appends still queued on the writer thread', () => {
     // The script sets exit code 3 once close() resolves: a process that ended before then would exit 0, silently.
     const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/support/close-while-busy.ts', file], { encoding: 'utf8' });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import type {
   AppendResult,
   EventStore,
@@ -125,6 +125,8 @@ export class SqliteEventStore implements EventStore {
   private refusal?: Error;
   private closing?: Promise<void>;
   private commits = 0;
+  /** Batches the writer has answered, committed or not. */
+  private answered = 0;
   private readonly committed = new EventEmitter();
   private readonly maxBatch: number;
   private readonly pollMs: number;
@@ -268,10 +270,21 @@ export class SqliteEventStore implements EventStore {
       erase: async (subject) => {
         const unsaved = this.unsavedKeysBySubject.get(subject);
         if (unsaved) this.forgetUnsaved(unsaved);
-        return (unsaved ? 1 : 0) + this.keys.erase(subject);
+        const sent = unsaved !== undefined && this.inFlight.some((batch) => batch.keys.includes(unsaved));
+        const erased = this.keys.erase(subject);
+        if (!sent) return (unsaved ? 1 : 0) + erased;
+        // A batch on its way to the writer carries the subject's new key: once it is answered, erase that too.
+        await this.inFlightAnswered();
+        return erased + this.keys.erase(subject);
       },
       close: async () => undefined,
     };
+  }
+
+  /** Resolves once every batch now in flight has been answered (committed, refused, or given up). */
+  private async inFlightAnswered(): Promise<void> {
+    const target = this.answered + this.inFlight.length;
+    while (this.answered < target && !this.refusal) await once(this.committed, 'answered');
   }
 
   private forgetUnsaved(row: DataKeyRow): void {
@@ -334,6 +347,8 @@ export class SqliteEventStore implements EventStore {
 
   private onAppended(outcome: BatchOutcome): void {
     const { appends, keys } = this.inFlight.shift() ?? { appends: [], keys: [] };
+    this.answered += 1;
+    this.committed.emit('answered');
     if (settle(appends, outcome)) {
       keys.forEach((key) => this.forgetUnsaved(key));
       this.commits += 1;
@@ -353,6 +368,7 @@ export class SqliteEventStore implements EventStore {
     this.refusal ??= error;
     const unknown = new AppendOutcomeUnknownError(`${error.message}; the append may have been written: read the stream before retrying`, { cause: error });
     for (const { appends } of this.inFlight.splice(0)) appends.forEach((append) => append.reject(unknown));
+    this.committed.emit('answered');
     this.queue.splice(0).forEach((append) => append.reject(error));
   }
 }
