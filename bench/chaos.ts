@@ -9,7 +9,6 @@ import { figure, percentile, type Figure } from './report';
 const ROUNDS = Number(process.env.BENCH_CHAOS_ROUNDS ?? 20);
 const CLIENTS = 16;
 
-
 /** A command the api acknowledged: its stream then stood at `revision`, its last event at `position`. */
 interface Acknowledged {
   readonly stream: string;

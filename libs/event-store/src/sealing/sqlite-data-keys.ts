@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { EventStoreUnavailableError } from '../errors';
+import { isSqliteFileFault } from '../sqlite/file-fault';
 import type { DataKey } from './data-keys';
 
 /**
@@ -34,12 +35,12 @@ interface Stored {
 }
 const toKey = (row: Stored | undefined): DataKey | undefined => row && { id: row.id, subject: row.subject, key: row.key };
 
-/** A fault of the file (busy past the timeout, I/O, full): the store is unavailable, not broken. By code: see sqlite-writer.ts. */
+/** A fault of the file: the key store is unavailable (503), not broken. */
 const reachable = <T>(use: () => T): T => {
   try {
     return use();
   } catch (error) {
-    if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(String((error as { code?: unknown } | null)?.code ?? ''))) {
+    if (isSqliteFileFault(error)) {
       throw new EventStoreUnavailableError(`key store cannot erase: ${(error as Error).message}`, { cause: error });
     }
     throw error;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { EventToAppend, ExpectedRevision, Revision } from '../event-store';
 import { chainEvents, type StreamHead } from '../hash-chain';
 import { checkExpectedRevision } from '../expected-revision';
+import { isSqliteFileFault } from './file-fault';
 import { insertDataKeys, type DataKeyRow } from '../sealing/sqlite-data-keys';
 
 export interface SqliteWriterOptions {
@@ -48,13 +49,6 @@ export type BatchOutcome =
   | { readonly unavailable: string }
   | { readonly failed: string };
 
-/**
- * Disk-full and I/O faults: the write did not happen and may be retried. By
- * its code, not `instanceof`: better-sqlite3's errors come from the realm that
- * first loaded it, which under jest is another test file's (a full disk was
- * answered with a 500 that way).
- */
-const isUnavailable = (error: unknown): boolean => /^SQLITE_(FULL|IOERR|CANTOPEN|READONLY|BUSY)/.test(String((error as { code?: unknown } | null)?.code ?? ''));
 const messageOf = (error: unknown): string => String((error as { message?: unknown } | null)?.message ?? error);
 
 /**
@@ -117,7 +111,7 @@ export class SqliteWriter {
       } catch {
         // The connection undoes an unfinished transaction itself; the appends are refused either way.
       }
-      return isUnavailable(error) ? { unavailable: messageOf(error) } : { failed: messageOf(error) };
+      return isSqliteFileFault(error) ? { unavailable: messageOf(error) } : { failed: messageOf(error) };
     }
   }
 
@@ -147,7 +141,7 @@ export class SqliteWriter {
       return { ok: true, nextExpectedRevision: (head ? head.revision : -1) + rows.length, position };
     } catch (error) {
       // A fault of the file fails the batch as one; SQLite may already have rolled the whole transaction back, savepoint and all.
-      if (isUnavailable(error)) throw error;
+      if (isSqliteFileFault(error)) throw error;
       this.statements.rollbackToSavepoint.run();
       this.statements.release.run();
       return { ok: false, error: messageOf(error) };

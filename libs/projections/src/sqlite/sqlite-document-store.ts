@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { isSqliteFileFault } from '@redress/event-store';
 import { DocumentStoreUnavailableError, type Collection, type Document, type DocumentStore, type FieldCondition, type Filter, type FindOptions, type Page, type Precondition, type Scalar, type ScanRow, type Sort, type Write } from '../document-store';
 import { assertFieldPath, pageRequest, toPage, totalOrder } from '../cursor';
 
@@ -123,18 +124,12 @@ class Statements {
   }
 }
 
-/**
- * A fault of the file, not of the query: locked past the busy timeout, I/O,
- * a full disk. By its code: better-sqlite3's errors come from another realm under jest.
- */
-const unavailable = (error: unknown): boolean => /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(String((error as { code?: unknown } | null)?.code ?? ''));
-
 /** Runs a statement; a fault of the file becomes DocumentStoreUnavailableError. */
 const reachable = <T>(use: () => T): T => {
   try {
     return use();
   } catch (error) {
-    if (unavailable(error)) throw new DocumentStoreUnavailableError(`read-model store unavailable: ${(error as Error).message}`, { cause: error });
+    if (isSqliteFileFault(error)) throw new DocumentStoreUnavailableError(`read-model store unavailable: ${(error as Error).message}`, { cause: error });
     throw error;
   }
 };
