@@ -62,6 +62,7 @@ describe('authorisation matrix', () => {
     ...['/subscriptions', `/subscriptions/${NOBODY}`].map((path) => ({ name: `GET ${path}`, allowed: ['admin'], call: async (role: (typeof ROLES)[number]) => (await api.as(role).get(path)).status })),
     { name: 'POST /subscriptions/:id/resume', allowed: ['admin'], call: async (role) => (await api.as(role).post(`/subscriptions/${NOBODY}/resume`)).status },
     { name: 'GET /events', allowed: FEED_READERS, call: async (role) => (await api.as(role).get('/events?limit=1')).status },
+    { name: 'GET /events/changes', allowed: READERS, call: async (role) => (await api.as(role).get('/events/changes?limit=1')).status },
     ...['', '/history', '/state?atRevision=0', '/verify'].map((suffix) => ({
       name: `GET /complaints/:id${suffix}`,
       allowed: READERS,

@@ -151,6 +151,21 @@ describe('the event feed', () => {
     expect((await feed.get('/complaints/00000000-0000-7000-8000-000000000000')).status).toBe(403);
   });
 
+  it('tells staff what changed, live, without the data they may not read from the log', async () => {
+    const handler = api.as('handler', 'hao');
+    const page = await handler.get('/events/changes?limit=2');
+    expect(page.status).toBe(200);
+    expect(page.body.events[0]).toEqual({ id: expect.any(String), streamName: 'policy-sla', revision: 0, position: 1, type: 'SlaPolicyDefined', recordedAt: expect.any(String) });
+    const stream = await openStream(`${api.url}/events/changes?from=${page.body.headPosition}`, handler.token, 'text/event-stream');
+    const created = await receive('Watched by the console');
+    const [change] = sseEvents(await stream.until((frames) => sseEvents(frames).length === 1));
+    stream.close();
+    expect(change).toMatchObject({ id: created.position, type: 'ComplaintReceived', event: { streamName: `complaint-${created.id}` } });
+    expect(Object.keys(change?.event ?? {})).not.toContain('data');
+    expect((await handler.get('/events/changes?raw=true')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
+    expect((await api.as('integration').get('/events/changes')).status).toBe(403);
+  });
+
   it('publishes the catalogue to anyone', async () => {
     const response = await fetch(`${api.url}/events/catalogue`);
     expect(response.status).toBe(200);

@@ -6,7 +6,7 @@ import { DISPATCHERS, RECTIFICATION_ACTIONS, type RectificationAction } from '..
 import { PERIODS } from '@redress/domain';
 import { DIMENSIONS, METRICS } from '@redress/projections';
 import { FEED_READERS } from '../events/events.controller';
-import { FEED_PARAMETERS } from '../events/feed-query';
+import { CHANGES_PARAMETERS, FEED_PARAMETERS } from '../events/feed-query';
 import { SubscriptionBody } from '../webhooks/webhooks.controller';
 import { CASE_SEARCH_PARAMETERS } from '../read-models/case-search';
 import { ANALYSTS } from '../read-models/read-models.controller';
@@ -94,6 +94,13 @@ export const openApiDocument = () => ({
       get: {
         summary: `The global log in order (${roles(FEED_READERS)}): JSON {events, nextPosition, headPosition}; with Accept: text/event-stream (SSE: id = position, resume with Last-Event-ID) or application/x-ndjson, catch-up from the position, then live, with heartbeats. Data is upcast to each type's current version unless raw=true.`,
         parameters: [...queryParameters(FEED_PARAMETERS), { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
+        responses: { 200: { description: 'a page, or a stream' }, 400: error('INVALID_QUERY') },
+      },
+    },
+    '/events/changes': {
+      get: {
+        summary: `The same log as change notices {id, streamName, revision, position, type, recordedAt}, without data or metadata (${roles(READERS)}): JSON pages or a live stream as for /events, so a console knows what to fetch again from the read models.`,
+        parameters: [...queryParameters(CHANGES_PARAMETERS), { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
         responses: { 200: { description: 'a page, or a stream' }, 400: error('INVALID_QUERY') },
       },
     },

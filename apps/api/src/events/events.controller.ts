@@ -4,7 +4,8 @@ import { publishedCatalogue } from '@redress/contracts';
 import { CurrentStaff, Public, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import type { QueryParams } from '../read-models/query-params';
-import { parseFeedRequest } from './feed-query';
+import { READERS } from '../complaints/complaint-actions';
+import { parseFeedRequest, type FeedRequest } from './feed-query';
 import { FeedService, NDJSON, SSE } from './feed.service';
 
 /** Downstream services, and the auditors and admins who look at what they see. */
@@ -38,7 +39,27 @@ export class EventsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     requireRole(staff, FEED_READERS, 'reading the event feed');
-    const request = parseFeedRequest(params, lastEventId);
+    await this.serve(parseFeedRequest(params, lastEventId), accept, reply);
+  }
+
+  /**
+   * The same log as change notices (stream, revision, position, type, time;
+   * no data, no metadata) for everyone who reads cases: how the console
+   * learns what to fetch again from the read models, without reading the log.
+   */
+  @Get('changes')
+  async changes(
+    @Query() params: QueryParams,
+    @Headers('accept') accept: string | undefined,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @CurrentStaff() staff: StaffMember,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    requireRole(staff, READERS, 'following changes');
+    await this.serve(parseFeedRequest(params, lastEventId, true), accept, reply);
+  }
+
+  private async serve(request: FeedRequest, accept: string | undefined, reply: FastifyReply): Promise<void> {
     const head = await this.feed.head();
     if (request.from > head) {
       throw new HttpException({ code: 'POSITION_AHEAD', message: `position ${request.from} is past the end of the log (${head}): was the store restored from an older backup?` }, HttpStatus.UNPROCESSABLE_ENTITY);

@@ -3,6 +3,8 @@ import { booleanParam, integerParam, invalidQuery, listParam, refuseUnknown, sin
 import type { FeedQuery } from './feed';
 
 export const FEED_PARAMETERS = ['from', 'limit', 'types', 'streamPrefix', 'raw', 'heartbeatSeconds'];
+/** GET /events/changes: the same but `raw`, which a notice has no data for. */
+export const CHANGES_PARAMETERS = FEED_PARAMETERS.filter((name) => name !== 'raw');
 
 const POSITION = /^\d{1,15}$/;
 
@@ -21,11 +23,11 @@ export interface FeedRequest extends FeedQuery {
 }
 
 /**
- * GET /events parameters. A stream resumes from Last-Event-ID when it is
- * given (the SSE reconnect), else from `from`.
+ * GET /events (or, with `changes`, /events/changes) parameters. A stream
+ * resumes from Last-Event-ID when it is given (the SSE reconnect), else from `from`.
  */
-export const parseFeedRequest = (params: QueryParams, lastEventId: string | undefined): FeedRequest => {
-  refuseUnknown(params, FEED_PARAMETERS);
+export const parseFeedRequest = (params: QueryParams, lastEventId: string | undefined, changes = false): FeedRequest => {
+  refuseUnknown(params, changes ? CHANGES_PARAMETERS : FEED_PARAMETERS);
   const from = parsePosition('Last-Event-ID', lastEventId) ?? parsePosition('from', single(params, 'from')) ?? 0;
   const types = listParam(params, 'types', { allowed: EVENT_TYPES }) as string[] | undefined;
   const streamPrefix = textParam(params, 'streamPrefix', 100);
@@ -33,7 +35,7 @@ export const parseFeedRequest = (params: QueryParams, lastEventId: string | unde
     from,
     limit: integerParam(params, 'limit', 1, 1000) ?? 100,
     heartbeatSeconds: integerParam(params, 'heartbeatSeconds', 1, 60) ?? 15,
-    raw: booleanParam(params, 'raw') ?? false,
+    form: changes ? 'change' : booleanParam(params, 'raw') ? 'raw' : 'upcast',
     ...(types ? { types: new Set(types) } : {}),
     ...(streamPrefix ? { streamPrefix } : {}),
   };

@@ -55,7 +55,7 @@ describe('feed streams under backpressure', () => {
   it('a stream too far behind to follow live goes back to the store, and still gets every event once, in order', async () => {
     await append(50);
     const response = new ChokedResponse();
-    const streaming = feed.stream({ from: 0, raw: false }, NDJSON, response as unknown as ServerResponse, 60_000);
+    const streaming = feed.stream({ from: 0, form: 'upcast' }, NDJSON, response as unknown as ServerResponse, 60_000);
     await until(() => response.positions().length === 50);
     response.choked = true;
     await append(1); // the write that finds the socket full
@@ -73,7 +73,7 @@ describe('feed streams under backpressure', () => {
   it('SSE heartbeats carry the last position a filter skipped, so a reconnect does not rescan it', async () => {
     const response = new ChokedResponse();
     const from = await store.headPosition();
-    const streaming = feed.stream({ from, raw: false, types: new Set(['ComplaintClosed']) }, SSE, response as unknown as ServerResponse, 40);
+    const streaming = feed.stream({ from, form: 'upcast', types: new Set(['ComplaintClosed']) }, SSE, response as unknown as ServerResponse, 40);
     await append(3);
     await until(() => response.chunks.some((chunk) => chunk.includes(`id: ${from + 3}`)));
     expect(response.chunks.join('')).not.toContain('data:');

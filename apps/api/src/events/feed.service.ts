@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { EventStore, RecordedEvent } from '@redress/event-store';
 import { EVENT_STORE } from '../tokens';
-import { feedEvent, matches, type FeedEvent, type FeedQuery } from './feed';
+import { FEED_FORMS, feedEvent, matches, type FeedEvent, type FeedForm, type FeedQuery } from './feed';
 import { LiveLog } from './live-log';
 
 /** A page scans at most this many events, so a rare type never makes one request read the whole log. */
@@ -47,14 +47,14 @@ export const NDJSON: StreamFormat = {
  * follower hands every listener the same event object. (Events read from the
  * store while catching up are each one stream's own, and not cached.)
  */
-const framed = new WeakMap<RecordedEvent, Map<StreamFormat, [Buffer?, Buffer?]>>();
+const framed = new WeakMap<RecordedEvent, Map<StreamFormat, (Buffer | undefined)[]>>();
 /** As bytes: encoded once, then only copied into each socket. */
-const frameOf = (format: StreamFormat, raw: boolean, event: RecordedEvent): Buffer => {
+const frameOf = (format: StreamFormat, form: FeedForm, event: RecordedEvent): Buffer => {
   let byFormat = framed.get(event);
   if (!byFormat) framed.set(event, (byFormat = new Map()));
   let frames = byFormat.get(format);
   if (!frames) byFormat.set(format, (frames = []));
-  return (frames[raw ? 1 : 0] ??= Buffer.from(format.frame(feedEvent(event, raw))));
+  return (frames[FEED_FORMS.indexOf(form)] ??= Buffer.from(format.frame(feedEvent(event, form))));
 };
 
 /** Events per read of the store, and so per write while catching up. */
@@ -89,7 +89,7 @@ export class FeedService implements BeforeApplicationShutdown {
       for (const event of page) {
         after = event.position;
         scanned += 1;
-        if (matches(query, event)) events.push(feedEvent(event, query.raw));
+        if (matches(query, event)) events.push(feedEvent(event, query.form));
         if (events.length === limit || scanned === SCAN_LIMIT) break;
       }
     }
@@ -156,13 +156,13 @@ export class FeedService implements BeforeApplicationShutdown {
     };
     /** Live events' frames: each made once for every stream (frameOf). */
     const liveFrames = (events: readonly RecordedEvent[]): Buffer => {
-      const frames = events.filter(next).map((event) => frameOf(format, query.raw, event));
+      const frames = events.filter(next).map((event) => frameOf(format, query.form, event));
       return frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
     };
     /** A page read from the store: this stream's own, so one string. */
     const pageFrames = (events: readonly RecordedEvent[]): string => {
       let frames = '';
-      for (const event of events) if (next(event)) frames += format.frame(feedEvent(event, query.raw));
+      for (const event of events) if (next(event)) frames += format.frame(feedEvent(event, query.form));
       return frames;
     };
     /** Reads the store from `last` until caught up, a page per write, as fast as the socket drains. */

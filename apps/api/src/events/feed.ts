@@ -7,9 +7,17 @@ export interface FeedQuery {
   readonly from: number;
   readonly types?: ReadonlySet<string>;
   readonly streamPrefix?: string;
-  /** As stored, rather than upcast to each type's current schema version. */
-  readonly raw: boolean;
+  readonly form: FeedForm;
 }
+
+/**
+ * How the feed gives each event: `upcast` to its type's current schema
+ * version (the default), `raw` as stored, or `change`: a notice of what
+ * changed, without data or metadata, for staff who may not read the log
+ * itself (GET /events/changes; a console refetches what it shows).
+ */
+export type FeedForm = 'upcast' | 'raw' | 'change';
+export const FEED_FORMS: readonly FeedForm[] = ['upcast', 'raw', 'change'];
 
 export const matches = (query: FeedQuery, event: RecordedEvent): boolean =>
   (query.types === undefined || query.types.has(event.type)) && (query.streamPrefix === undefined || event.streamName.startsWith(query.streamPrefix));
@@ -20,18 +28,11 @@ export const matches = (query: FeedQuery, event: RecordedEvent): boolean =>
  * `storedSchemaVersion` the one it was stored in (the hash covers the stored
  * data: verify with `raw=true`).
  */
-export const feedEvent = (event: RecordedEvent, raw: boolean) => {
+export const feedEvent = (event: RecordedEvent, form: FeedForm) => {
+  const notice = { id: event.id, streamName: event.streamName, revision: event.revision, position: event.position, type: event.type, recordedAt: event.recordedAt };
+  if (form === 'change') return notice;
   const stored = storedVersion(event);
-  const { data, version } = raw ? { data: event.data, version: stored } : upcast(event.type, stored, event.data);
-  return {
-    id: event.id,
-    streamName: event.streamName,
-    revision: event.revision,
-    position: event.position,
-    type: event.type,
-    recordedAt: event.recordedAt,
-    data,
-    metadata: version === stored ? event.metadata : { ...event.metadata, schemaVersion: version, storedSchemaVersion: stored },
-  };
+  const { data, version } = form === 'raw' ? { data: event.data, version: stored } : upcast(event.type, stored, event.data);
+  return { ...notice, data, metadata: version === stored ? event.metadata : { ...event.metadata, schemaVersion: version, storedSchemaVersion: stored } };
 };
 export type FeedEvent = ReturnType<typeof feedEvent>;

@@ -118,7 +118,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       return this.documents.commit([{ collection: SUBSCRIPTIONS, upsert: next }], [{ collection: SUBSCRIPTIONS, id: next._id, field: 'epoch', equals: next.epoch }, lease.fence()]);
     };
     const deliverEvent = async (event: RecordedEvent): Promise<boolean> => {
-      const body = JSON.stringify(feedEvent(event, false));
+      const body = JSON.stringify(feedEvent(event, 'upcast'));
       for (;;) {
         const outcome = await deliver(state.url, state.secret, state._id, event, body, this.policy.timeoutMs, this.clock.now(), stopping.signal);
         if (stopping.signal.aborted) return false;

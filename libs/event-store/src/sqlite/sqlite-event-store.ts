@@ -21,7 +21,7 @@ import { randomBytes, uuidv7 } from '../ids';
 import { DATA_KEY_BYTES, type DataKey, type DataKeyStore } from '../sealing/data-keys';
 import { DATA_KEYS_SCHEMA, dataKeyStatements, type DataKeyRow } from '../sealing/sqlite-data-keys';
 import { SubjectFilter } from '../sealing/subject-filter';
-import { toRows, type AppendOutcome, type AppendRequest, type BatchOutcome } from './sqlite-writer';
+import { type AppendOutcome, type AppendRequest, type BatchOutcome } from './sqlite-writer';
 import { inlineWriter, threadWriter, type WriterHost } from './sqlite-writer-host';
 
 export interface SqliteEventStoreOptions {
@@ -129,6 +129,12 @@ export class SqliteEventStore implements EventStore {
   private answered = 0;
   private readonly committed = new EventEmitter();
   private readonly maxBatch: number;
+  /**
+   * Batches sent and not yet answered. A writer thread gets the next batch
+   * while it commits one, so it never waits for this thread to be free to
+   * send; the inline writer answers each batch as it is sent.
+   */
+  private readonly maxInFlight: number;
   private readonly pollMs: number;
   private readonly statements;
   private readonly keys;
@@ -148,6 +154,7 @@ export class SqliteEventStore implements EventStore {
       throw error;
     }
     this.maxBatch = options.maxBatch ?? 512;
+    this.maxInFlight = options.writerThread ? 2 : 1;
     this.pollMs = options.pollMs ?? 250;
     this.committed.setMaxListeners(0);
     this.statements = {
@@ -176,9 +183,8 @@ export class SqliteEventStore implements EventStore {
     assertAppendable(streamName, events, expected);
     let request: AppendRequest;
     try {
-      // Both paths chain the events as the store keeps them: as JSON, read back.
-      const json = JSON.stringify(events);
-      request = expected === 'no_stream' ? { streamName, expected, rows: toRows(streamName, undefined, JSON.parse(json) as EventToAppend[]) } : { streamName, expected, events: json };
+      // The writer chains the events as the store keeps them: as JSON, read back.
+      request = { streamName, expected, events: JSON.stringify(events) };
     } catch (error) {
       throw new TypeError(`events for ${streamName} are not JSON: ${(error as Error).message}`);
     }
@@ -327,12 +333,12 @@ export class SqliteEventStore implements EventStore {
   };
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.inFlight.length > 0) return;
+    if (this.flushScheduled || this.inFlight.length >= this.maxInFlight) return;
     this.flushScheduled = true;
     // Appends made in the same turn of the event loop go in one batch.
     setImmediate(() => {
       this.flushScheduled = false;
-      if (this.inFlight.length === 0 && this.queue.length > 0 && !this.closing) this.send(this.queue.splice(0, this.maxBatch));
+      while (this.inFlight.length < this.maxInFlight && this.queue.length > 0 && !this.closing) this.send(this.queue.splice(0, this.maxBatch));
     });
   }
 

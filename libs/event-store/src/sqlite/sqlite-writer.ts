@@ -29,14 +29,12 @@ export const toRows = (streamName: string, head: StreamHead | undefined, events:
     metadata: JSON.stringify(event.metadata),
   }));
 
-/**
- * One append as it crosses to the writer. A new stream's chain starts at
- * GENESIS, so the caller's thread chains it and the writer only inserts the
- * rows; otherwise the writer chains the events (JSON text) after the head it reads.
- */
-export type AppendRequest =
-  | { readonly streamName: string; readonly expected: 'no_stream'; readonly rows: readonly EventRow[] }
-  | { readonly streamName: string; readonly expected: ExpectedRevision; readonly events: string };
+/** One append as it crosses to the writer: the events as JSON text, which the writer chains after the head it reads. */
+export interface AppendRequest {
+  readonly streamName: string;
+  readonly expected: ExpectedRevision;
+  readonly events: string;
+}
 
 export type AppendOutcome =
   | { readonly ok: true; readonly nextExpectedRevision: Revision; readonly position: number }
@@ -131,7 +129,7 @@ export class SqliteWriter {
     if (conflict) return { ok: false, actual: conflict.actual };
     this.statements.savepoint.run();
     try {
-      const rows = 'rows' in append ? append.rows : toRows(append.streamName, head, JSON.parse(append.events) as EventToAppend[]);
+      const rows = toRows(append.streamName, head, JSON.parse(append.events) as EventToAppend[]);
       let position = 0;
       for (const row of rows) {
         const inserted = this.statements.insert.run(append.streamName, row.revision, row.id, row.type, row.data, row.metadata, recordedAt);
