@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import { registerDraining } from './draining';
+import { exemptFromDraining, registerDraining } from './draining';
 
 describe('draining', () => {
   it('refuses new requests and waits for those taken before, however many are refused meanwhile', async () => {
@@ -28,6 +28,30 @@ describe('draining', () => {
     expect((await inFlight).statusCode).toBe(200);
     await draining$;
     expect(drained).toBe(true);
+    await fastify.close();
+  });
+
+  it('does not wait for a response that lasts until the api closes, such as a feed stream', async () => {
+    const fastify = Fastify();
+    const draining = registerDraining(fastify);
+    let streaming: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (streaming = resolve));
+    fastify.get('/stream', (request, reply) => {
+      exemptFromDraining(request);
+      void reply.hijack();
+      reply.raw.writeHead(200);
+      reply.raw.write('open\n');
+      streaming();
+    });
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = fastify.server.address() as { port: number };
+    const abort = new AbortController();
+    void fetch(`http://127.0.0.1:${port}/stream`, { signal: abort.signal }).catch(() => undefined);
+    await started;
+    let drained = false;
+    await Promise.race([draining.drain(60_000).then(() => (drained = true)), new Promise((resolve) => setTimeout(resolve, 1000))]);
+    expect(drained).toBe(true);
+    abort.abort();
     await fastify.close();
   });
 });

@@ -5,6 +5,16 @@ export interface Draining {
   drain(timeoutMs: number): Promise<void>;
 }
 
+/** How to let go of a request taken before draining: set for each one as it comes in. */
+const releases = new WeakMap<object, () => void>();
+
+/**
+ * A response that lasts until the api closes (a feed stream: its service
+ * ends it then, after draining): draining does not wait for it, or every
+ * stop with a console open would wait out the whole timeout.
+ */
+export const exemptFromDraining = (request: object): void => releases.get(request)?.();
+
 /**
  * Stopping gracefully: refuse new requests (503 SHUTTING_DOWN, Connection:
  * close, so clients retry elsewhere) while the ones in flight finish.
@@ -15,9 +25,16 @@ export const registerDraining = (fastify: FastifyInstance): Draining => {
   const inFlight = new WeakSet<object>();
   let count = 0;
   let idle: (() => void) | undefined;
+  const release = (request: object): void => {
+    if (inFlight.delete(request)) {
+      count -= 1;
+      if (count === 0) idle?.();
+    }
+  };
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!draining) {
       inFlight.add(request);
+      releases.set(request, () => release(request));
       count += 1;
       done();
       return;
@@ -30,10 +47,7 @@ export const registerDraining = (fastify: FastifyInstance): Draining => {
   });
   // Answered (or its client gone, which Fastify also ends in onResponse): no longer in flight.
   fastify.addHook('onResponse', (request, _reply, done) => {
-    if (inFlight.delete(request)) {
-      count -= 1;
-      if (count === 0) idle?.();
-    }
+    release(request);
     done();
   });
   return {
