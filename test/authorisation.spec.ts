@@ -2,7 +2,7 @@ import { ROLES } from '@redress/contracts';
 import { COMPLAINT_ACTIONS, READERS, RECEIVERS } from '../apps/api/src/complaints/complaint-actions';
 import { DISPATCHERS, RECTIFICATION_ACTIONS } from '../apps/api/src/rectifications/rectification-actions';
 import { FEED_READERS } from '../apps/api/src/events/events.controller';
-import { ANALYSTS } from '../apps/api/src/read-models/read-models.controller';
+import { ANALYSTS } from '../apps/api/src/read-models/analysts';
 import { ERASERS } from '../apps/api/src/complainants/complainants.controller';
 import { startApi, type RunningApi } from './support/api';
 

@@ -10,6 +10,7 @@ import { registerCorrelationId } from './http/correlation';
 import { registerDraining, type Draining } from './http/draining';
 import { registerJsonBodyParser } from './http/json-body';
 import { installAsyncResourceBind } from './http/async-resource-bind';
+import { registerConsole } from './http/console';
 
 /** Body size limit for every request; larger bodies get 413 PAYLOAD_TOO_LARGE. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -29,6 +30,7 @@ export const createApp = async (config: Config, logger: Logger, options: Infrast
   registerJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
   registerCorrelationId(app.getHttpAdapter().getInstance());
   draining.set(app, registerDraining(app.getHttpAdapter().getInstance()));
+  registerConsole(app.getHttpAdapter().getInstance());
   return app;
 };
 

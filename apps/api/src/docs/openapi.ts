@@ -9,7 +9,7 @@ import { FEED_READERS } from '../events/events.controller';
 import { CHANGES_PARAMETERS, FEED_PARAMETERS } from '../events/feed-query';
 import { SubscriptionBody } from '../webhooks/webhooks.controller';
 import { CASE_SEARCH_PARAMETERS } from '../read-models/case-search';
-import { ANALYSTS } from '../read-models/read-models.controller';
+import { ANALYSTS } from '../read-models/analysts';
 import { ANALYTICS_PARAMETERS } from '../read-models/analytics-query';
 import { TRACKING_PARAMETERS } from '../read-models/tracking-query';
 

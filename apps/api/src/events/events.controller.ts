@@ -5,6 +5,7 @@ import { CurrentStaff, Public, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import type { QueryParams } from '../read-models/query-params';
 import { READERS } from '../complaints/complaint-actions';
+import { exemptFromDraining } from '../http/draining';
 import { parseFeedRequest, type FeedRequest } from './feed-query';
 import { FeedService, NDJSON, SSE } from './feed.service';
 
@@ -70,7 +71,8 @@ export class EventsController {
       return;
     }
     if (!this.feed.accepting) throw new HttpException({ code: 'SHUTTING_DOWN', message: 'the api is stopping; reconnect shortly' }, HttpStatus.SERVICE_UNAVAILABLE);
-    // From here the response is ours to write: Fastify steps aside.
+    // From here the response is ours to write: Fastify steps aside (and no longer tells draining when it ends).
+    exemptFromDraining(reply.request);
     void reply.hijack();
     const headers = { ...reply.getHeaders(), 'content-type': format.contentType, 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
     reply.raw.writeHead(200, headers as Record<string, string>);

@@ -51,6 +51,7 @@ const SUMMARY = [
   'sla',
   'breached',
   'slaBreaches',
+  'slaProgress',
   'outcome',
   'archiveSummary',
   'rootCauseCategory',

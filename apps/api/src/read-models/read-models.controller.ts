@@ -1,3 +1,4 @@
+import { ANALYSTS } from './analysts';
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
@@ -14,8 +15,6 @@ import { AnalyseComplaints, GetCaseView, GetProjectionStatus, ListTrackingRows, 
 import { parseMinPosition } from './read-your-writes';
 import { encodeTrackingCursor, parseTrackingQuery } from './tracking-query';
 
-/** Analysis and projection health: the roles that study figures rather than work cases. */
-export const ANALYSTS: readonly StaffMember['role'][] = ['supervisor', 'analysis', 'auditor', 'analyst', 'admin'];
 
 /** The answer, with the position it reflects as X-Projection-Position. */
 export const answer = <T>(reply: FastifyReply, { position, result }: AtPosition<T>): T => {

@@ -1,0 +1,124 @@
+import { HashRouter, NavLink, Navigate, Route, Routes } from 'react-router';
+import { LanguageProvider, messages, type Language, useLanguage, useMessages, useVocabulary } from './i18n';
+import { SessionProvider, useSession, useStaff } from './session';
+import { ANALYSTS, RECEIVERS, READERS, may } from './roles';
+import { SignIn } from './pages/sign-in';
+import { Inbox } from './pages/inbox';
+import { CasePage } from './pages/case';
+import { NewComplaint } from './pages/new-complaint';
+import { Rectifications } from './pages/rectifications';
+import { RectificationPage } from './pages/rectification';
+import { Dashboard } from './pages/dashboard';
+import { Appraisal } from './pages/appraisal';
+
+const text = messages(
+  {
+    skip: 'Skip to content',
+    inbox: 'Inbox',
+    newComplaint: 'New complaint',
+    rectifications: 'Rectification tracking',
+    analysis: 'Analysis',
+    appraisal: 'Appraisal',
+    signOut: 'Sign out',
+    language: 'Language',
+    signedInAs: 'Signed in as {user} ({role})',
+    noAccess: 'The console is for staff who handle or study complaints; your role ({role}) reads the event feed only.',
+  },
+  {
+    skip: '跳到正文',
+    inbox: '工作台',
+    newComplaint: '登记投诉',
+    rectifications: '整改跟踪表',
+    analysis: '投诉分析',
+    appraisal: '考核',
+    signOut: '退出',
+    language: '语言',
+    signedInAs: '当前用户 {user}（{role}）',
+    noAccess: '控制台供处理或分析投诉的员工使用；您的角色（{role}）只能读取事件流。',
+  },
+);
+
+const LanguageSwitch = () => {
+  const { language, setLanguage } = useLanguage();
+  const t = useMessages(text);
+  return (
+    <label className="language">
+      <span className="visually-hidden">{t('language')}</span>
+      <select value={language} onChange={(event) => setLanguage(event.target.value as Language)} aria-label={t('language')}>
+        <option value="zh">中文</option>
+        <option value="en">English</option>
+      </select>
+    </label>
+  );
+};
+
+const Shell = () => {
+  const staff = useStaff();
+  const { signOut } = useSession();
+  const t = useMessages(text);
+  const { word } = useVocabulary();
+  const links = [
+    { to: '/', label: t('inbox'), show: may(staff.role, READERS) },
+    { to: '/new', label: t('newComplaint'), show: may(staff.role, RECEIVERS) },
+    { to: '/rectifications', label: t('rectifications'), show: may(staff.role, READERS) },
+    { to: '/analysis', label: t('analysis'), show: may(staff.role, ANALYSTS) },
+    { to: '/appraisal', label: t('appraisal'), show: may(staff.role, READERS) },
+  ].filter((link) => link.show);
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('skip')}
+      </a>
+      <header className="top">
+        <span className="brand">Redress</span>
+        <nav aria-label="main">
+          {links.map((link) => (
+            <NavLink key={link.to} to={link.to} end={link.to === '/'}>
+              {link.label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="who">
+          <span>{t('signedInAs', { user: staff.user, role: word(staff.role) })}</span>
+          <LanguageSwitch />
+          <button type="button" className="secondary" onClick={() => signOut()}>
+            {t('signOut')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {may(staff.role, READERS) ? (
+          <Routes>
+            <Route path="/" element={<Inbox />} />
+            <Route path="/new" element={<NewComplaint />} />
+            <Route path="/cases/:id" element={<CasePage />} />
+            <Route path="/rectifications" element={<Rectifications />} />
+            <Route path="/rectifications/:id" element={<RectificationPage />} />
+            <Route path="/analysis" element={<Dashboard />} />
+            <Route path="/appraisal" element={<Appraisal />} />
+            <Route path="/appraisal/:userId" element={<Appraisal />} />
+            <Route path="*" element={<Navigate to="/" replace />} />
+          </Routes>
+        ) : (
+          <p className="error-notice">{t('noAccess', { role: staff.role })}</p>
+        )}
+      </main>
+    </>
+  );
+};
+
+const Gate = () => {
+  const { staff } = useSession();
+  return staff ? <Shell /> : <SignIn languageSwitch={<LanguageSwitch />} />;
+};
+
+/** Hash routes (#/cases/…): the api owns every real path, and a reload of any page still finds the console at `/`. */
+export const App = () => (
+  <LanguageProvider>
+    <SessionProvider>
+      <HashRouter>
+        <Gate />
+      </HashRouter>
+    </SessionProvider>
+  </LanguageProvider>
+);

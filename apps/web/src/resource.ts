@@ -1,0 +1,44 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type ApiError } from './api';
+
+export interface Resource<T> {
+  readonly data?: T;
+  readonly error?: ApiError;
+  readonly loading: boolean;
+  /** The log position the read model answered at (X-Projection-Position), when it says. */
+  readonly position?: number;
+  /** Fetch again; with `minPosition`, from a read model that has applied at least that position (read your writes). */
+  reload(minPosition?: number): void;
+}
+
+/**
+ * GET `path` (none while it is null), again whenever it changes or on
+ * reload. An answer to an older request never replaces a newer one.
+ */
+export const useResource = <T>(path: string | null): Resource<T> => {
+  const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean; position?: number }>({ loading: path !== null });
+  const [round, setRound] = useState<{ n: number; minPosition?: number }>({ n: 0 });
+  const latest = useRef(0);
+  useEffect(() => {
+    if (path === null) return;
+    const abort = new AbortController();
+    const ticket = (latest.current += 1);
+    setState((previous) => ({ ...previous, loading: true }));
+    api
+      .get<T>(path, { signal: abort.signal, ...(round.minPosition ? { headers: { 'x-min-position': String(round.minPosition) } } : {}) })
+      .then(
+        ({ body, headers }) => {
+          if (ticket !== latest.current) return;
+          const position = Number(headers.get('x-projection-position') ?? Number.NaN);
+          setState({ data: body, loading: false, ...(Number.isFinite(position) ? { position } : {}) });
+        },
+        (error: ApiError) => {
+          if (ticket !== latest.current || abort.signal.aborted) return;
+          setState((previous) => ({ ...previous, error, loading: false }));
+        },
+      );
+    return () => abort.abort();
+  }, [path, round]);
+  const reload = useCallback((minPosition?: number) => setRound((previous) => ({ n: previous.n + 1, ...(minPosition ? { minPosition } : {}) })), []);
+  return { ...state, reload };
+};

@@ -1,0 +1,90 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { connectSession } from './api';
+
+/** The signed-in member of staff, as the token says (the api checks the signature; the console only reads the claims). */
+export interface Staff {
+  readonly user: string;
+  readonly role: string;
+  readonly department?: string;
+  /** Epoch seconds. */
+  readonly expiresAt?: number;
+}
+
+const STORAGE_KEY = 'redress.token';
+
+const base64UrlJson = (part: string): unknown => {
+  const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return JSON.parse(new TextDecoder().decode(bytes));
+};
+
+/** The claims of a JWT, or undefined when it is not one. */
+export const staffOf = (token: string): Staff | undefined => {
+  const parts = token.trim().split('.');
+  if (parts.length !== 3 || !parts[1]) return undefined;
+  try {
+    const claims = base64UrlJson(parts[1]) as { sub?: unknown; role?: unknown; department?: unknown; exp?: unknown };
+    if (typeof claims.sub !== 'string' || typeof claims.role !== 'string') return undefined;
+    return {
+      user: claims.sub,
+      role: claims.role,
+      ...(typeof claims.department === 'string' ? { department: claims.department } : {}),
+      ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+};
+
+interface SessionState {
+  readonly staff?: Staff;
+  readonly token?: string;
+  /** Why the last session ended, when the api ended it. */
+  readonly ended?: string;
+}
+
+interface SessionContextValue extends SessionState {
+  signIn(token: string): Staff | undefined;
+  signOut(reason?: string): void;
+}
+
+const SessionContext = createContext<SessionContextValue | undefined>(undefined);
+
+const restored = (): SessionState => {
+  const token = localStorage.getItem(STORAGE_KEY) ?? undefined;
+  const staff = token ? staffOf(token) : undefined;
+  if (!token || !staff || (staff.expiresAt !== undefined && staff.expiresAt * 1000 < Date.now())) return {};
+  return { token, staff };
+};
+
+export const SessionProvider = ({ children }: { children: ReactNode }) => {
+  const [state, setState] = useState<SessionState>(restored);
+  const signOut = useCallback((reason?: string) => {
+    localStorage.removeItem(STORAGE_KEY);
+    setState(reason ? { ended: reason } : {});
+  }, []);
+  const signIn = useCallback((raw: string) => {
+    const token = raw.trim();
+    const staff = staffOf(token);
+    if (!staff) return undefined;
+    localStorage.setItem(STORAGE_KEY, token);
+    setState({ token, staff });
+    return staff;
+  }, []);
+  connectSession({ token: () => state.token, rejected: (message) => signOut(message) });
+  const value = useMemo(() => ({ ...state, signIn, signOut }), [state, signIn, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+};
+
+export const useSession = (): SessionContextValue => {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside SessionProvider');
+  return value;
+};
+
+/** The signed-in member of staff: only for pages shown after sign-in. */
+export const useStaff = (): Staff => {
+  const { staff } = useSession();
+  if (!staff) throw new Error('useStaff before sign-in');
+  return staff;
+};

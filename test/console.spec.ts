@@ -1,0 +1,272 @@
+/// <reference lib="dom" />
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { signToken } from '@redress/platform';
+import { TEST_JWT_SECRET, startApi, staffClient, type RunningApi, type StaffClient } from './support/api';
+import { ARTIFACTS, chromiumPath, launchBrowser, screenshot, signedInPage } from './support/browser';
+
+/**
+ * The web console in a real browser (Debian's Chromium): a new user's day,
+ * through the pages only. Screenshots go to test-artifacts/console.
+ */
+const executable = chromiumPath();
+const built = existsSync(join(__dirname, '..', 'dist', 'web', 'index.html'));
+if (!executable) {
+  // eslint-disable-next-line no-console
+  console.warn('SKIPPED: the console browser tests need Chromium (apt-get install chromium, or CHROMIUM_PATH); .ci/run installs it');
+}
+const describeInBrowser = executable ? describe : describe.skip;
+
+/** Opens an action's form on the case page (only the next step's is open by itself), fills it and sends it. */
+const act = async (page: Page, action: string, fill: (form: Locator) => Promise<void>): Promise<void> => {
+  const box = page.locator(`[data-action="${action}"]`);
+  if (!(await box.evaluate((element) => (element as HTMLDetailsElement).open))) await box.locator('summary').click();
+  await fill(box);
+  await box.locator('button[type=submit]').click();
+};
+
+/** The timeline shows an event of this type (the case page reloads after each action). */
+const recorded = (page: Page, type: string) => page.locator(`[data-testid=timeline] li[data-type="${type}"]`).first().waitFor();
+
+describeInBrowser('the web console', () => {
+  let api: RunningApi;
+  let browser: Browser;
+  /** A token as the CLI makes one, with a department where the role needs it. */
+  const tokenFor = (user: string, role: string, department?: string) => signToken({ sub: user, role: role as never, ...(department ? { department } : {}) }, TEST_JWT_SECRET, new Date(), 3600);
+  const client = (user: string, role: string, department?: string): StaffClient => staffClient(api.url, tokenFor(user, role, department));
+  const page = async (user: string, role: string, options: { department?: string; locale?: string; width?: number } = {}) => {
+    const { context, page: tab } = await signedInPage(browser, api.url, tokenFor(user, role, options.department), options);
+    return Object.assign(tab, { done: () => context.close() });
+  };
+
+  beforeAll(async () => {
+    if (!built) throw new Error('the console is not built: npm run build:web (npm test does it first)');
+    api = await startApi({ env: { INTAKE_RATE_LIMIT: '0' } });
+    browser = await launchBrowser(executable as string);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await api?.stop();
+  });
+
+  it('serves the console at / with a strict content security policy, and leaves the API where it was', async () => {
+    const response = await fetch(`${api.url}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await response.text()).toContain('<div id="root">');
+    expect((await fetch(`${api.url}/cases`)).status).toBe(401);
+  });
+
+  it('signs in with a token, refuses a forged one, and speaks Chinese to a Chinese browser', async () => {
+    const { context, page: tab } = await signedInPage(browser, api.url, undefined, { locale: 'zh-CN' });
+    await tab.getByRole('heading', { name: '登录 Redress' }).waitFor();
+    await tab.getByLabel('访问令牌').fill(signToken({ sub: 'mallory', role: 'admin' }, 'not-the-secret-not-the-secret-not-the', new Date(), 60));
+    await tab.getByRole('button', { name: '登录' }).click();
+    await tab.getByRole('alert').filter({ hasText: 'TOKEN_INVALID' }).waitFor();
+    await tab.getByLabel('访问令牌').fill(tokenFor('hao', 'handler'));
+    await tab.getByRole('button', { name: '登录' }).click();
+    await tab.getByRole('navigation').getByRole('link', { name: '工作台' }).waitFor();
+    await screenshot(tab, '01-signed-in-zh');
+    await tab.getByLabel('语言').first().selectOption('en');
+    await tab.getByRole('navigation').getByRole('link', { name: 'Inbox' }).waitFor();
+    await context.close();
+  });
+
+  it('takes a complaint from intake to close, with duplicates while typing and the api’s refusals on the forms', async () => {
+    await client('ines', 'intake').post('/complaints', { channel: 'phone', complainant: { name: 'Wu' }, subject: 'Parcel late for the third time', content: 'Courier never came' });
+
+    const intake = await page('ines', 'intake');
+    await intake.getByRole('link', { name: 'New complaint' }).click();
+    await intake.getByLabel('Channel').selectOption('web');
+    await intake.getByLabel('Name').fill('Li Lei');
+    await intake.getByLabel('Subject').fill('Parcel late again');
+    await intake.getByLabel('Content').fill('Ordered on Monday, nothing by Friday.');
+    await intake.getByTestId('duplicates').getByRole('link', { name: 'Parcel late for the third time' }).waitFor();
+    await screenshot(intake, '02-new-complaint-duplicates');
+    await intake.getByRole('button', { name: 'Receive the complaint' }).click();
+    await intake.waitForURL(/#\/cases\/[0-9a-f-]{36}$/);
+    const id = /#\/cases\/([0-9a-f-]{36})$/.exec(intake.url())?.[1] as string;
+    await act(intake, 'acknowledge', async () => undefined);
+    await recorded(intake, 'ComplaintAcknowledged');
+    await intake.done();
+
+    const supervisor = await page('sun', 'supervisor');
+    await supervisor.goto(`${api.url}/#/cases/${id}`);
+    // An empty form is refused in the browser, by the api's own codec: nothing is sent.
+    await act(supervisor, 'classify', async () => undefined);
+    await supervisor.locator('[data-action="classify"] .problem').first().waitFor();
+    expect((await client('sun', 'supervisor').get(`/complaints/${id}`)).body.revision).toBe(1);
+    await act(supervisor, 'classify', async (form) => {
+      await form.getByLabel('Category').selectOption('logistics');
+      await form.getByLabel('Severity').selectOption('high');
+      await form.getByLabel('Urgency').selectOption('general');
+      await form.getByLabel('Department').fill('delivery');
+    });
+    await recorded(supervisor, 'ComplaintClassified');
+    await act(supervisor, 'assign', (form) => form.getByLabel('Assignee').fill('hao'));
+    await recorded(supervisor, 'ComplaintAssigned');
+    await supervisor.done();
+
+    const handler = await page('hao', 'handler');
+    await handler.goto(`${api.url}/#/cases/${id}`);
+    // A rule of the domain, in the api's words: no closing before a resolution.
+    await act(handler, 'close', async (form) => {
+      await form.getByLabel('Outcome').selectOption('resolved');
+      await form.getByLabel('Summary').fill('Too early');
+    });
+    await handler.locator('[data-action="close"] .error-notice').waitFor();
+    expect(await handler.locator('[data-action="close"] .error-notice code').textContent()).toMatch(/^[A-Z_]+$/);
+    await act(handler, 'root-cause', async (form) => {
+      await form.getByLabel('Category').fill('courier');
+      await form.getByLabel('Description').fill('The courier skipped the street');
+      await form.getByLabel('Substantiated').check();
+    });
+    await recorded(handler, 'RootCauseIdentified');
+    await act(handler, 'resolution', async (form) => {
+      await form.getByLabel('Summary').fill('Redeliver and apologise');
+      await form.getByLabel('Type').selectOption('apology');
+    });
+    await recorded(handler, 'ResolutionProposed');
+    await act(handler, 'implement', (form) => form.getByLabel('Notified Via').fill('phone'));
+    await recorded(handler, 'ResolutionImplemented');
+    await act(handler, 'follow-up', async (form) => {
+      await form.getByLabel('Satisfaction').fill('4');
+      await form.getByLabel('Method').selectOption('phone');
+    });
+    await recorded(handler, 'FollowUpRecorded');
+    await act(handler, 'close', async (form) => {
+      await form.getByLabel('Outcome').selectOption('resolved');
+      await form.getByLabel('Summary').fill('Redelivered on Saturday');
+    });
+    await recorded(handler, 'ComplaintClosed');
+    await handler.getByTestId('verification').filter({ hasText: 'Hash chain verified' }).waitFor();
+    await screenshot(handler, '03-case-closed');
+    await handler.done();
+
+    const stored = (await client('sun', 'supervisor').get(`/complaints/${id}`)).body;
+    expect(stored).toMatchObject({ status: 'closed', assignee: 'hao', closure: { outcome: 'resolved', summary: 'Redelivered on Saturday' }, followUp: { satisfaction: 4 } });
+  });
+
+  it('updates the inbox live as complaints arrive', async () => {
+    const supervisor = await page('sun', 'supervisor');
+    await supervisor.getByTestId('case-table').waitFor();
+    await client('ines', 'intake').post('/complaints', { channel: 'email', complainant: { name: 'Han' }, subject: 'Arrived while watching', content: 'c' });
+    await supervisor.getByTestId('case-row').filter({ hasText: 'Arrived while watching' }).waitFor({ timeout: 10_000 });
+    await screenshot(supervisor, '04-inbox-live');
+    await supervisor.done();
+  });
+
+  it('walks a rectification through the five steps and exports the tracking table', async () => {
+    const source = ((await client('ines', 'intake').post('/complaints', { channel: 'app', complainant: { name: 'Qian' }, subject: 'Courier skipped our street', content: 'c' })).body as { id: string }).id;
+    const analysis = await page('ana', 'analysis');
+    await analysis.goto(`${api.url}/#/rectifications?from=${source}`);
+    await analysis.locator('#rect-dispatch-problem').fill('Couriers skip streets in the east');
+    await analysis.locator('#rect-dispatch-sourceComplaintIds').fill(source);
+    await analysis.locator('#rect-dispatch-department').fill('delivery');
+    await analysis.locator('#rect-dispatch-suggestion').fill('Retrain the couriers and audit the routes');
+    await analysis.locator('#rect-dispatch-deadline').fill('2030-01-31T12:00');
+    await analysis.locator('form:has(#rect-dispatch-problem) button[type=submit]').click();
+    await analysis.waitForURL(/#\/rectifications\/[0-9a-f-]{36}$/);
+    const item = /#\/rectifications\/([0-9a-f-]{36})$/.exec(analysis.url())?.[1] as string;
+    await analysis.locator('[data-testid=rectification-steps] li[data-step="1"][data-state="done"]').waitFor();
+
+    const department = await page('dora', 'department', { department: 'delivery' });
+    await department.goto(`${api.url}/#/rectifications/${item}`);
+    await department.locator('#rect-accept-measures').fill('Route audit every week');
+    await department.locator('#rect-accept-responsiblePerson').fill('Dora');
+    await department.locator('#rect-accept-plannedCompletion').fill('2029-12-31T12:00');
+    await department.locator('form:has(#rect-accept-measures) button[type=submit]').click();
+    await department.locator('[data-testid=rectification-steps] li[data-step="2"][data-state="done"]').waitFor();
+    await department.locator('#rect-feedback-resolved').check();
+    await department.locator('#rect-feedback-result').fill('Routes fixed, couriers retrained');
+    await department.locator('form:has(#rect-feedback-result) button[type=submit]').click();
+    await department.locator('[data-testid=rectification-steps] li[data-step="3"][data-state="done"]').waitFor();
+    await department.done();
+
+    await analysis.reload();
+    await analysis.locator('#rect-review-decision').selectOption('approved');
+    await analysis.locator('#rect-review-opinion').fill('Checked the routes');
+    await analysis.locator('form:has(#rect-review-opinion) button[type=submit]').click();
+    await analysis.locator('[data-testid=rectification-steps] li[data-step="4"][data-state="done"]').waitFor();
+    await analysis.locator('#rect-confirm-effective').check();
+    await analysis.locator('form:has(#rect-confirm-effective) button[type=submit]').click();
+    await analysis.locator('[data-testid=rectification-steps] li[data-step="5"][data-state="done"]').waitFor();
+    await screenshot(analysis, '05-rectification-confirmed');
+    expect((await client('ana', 'analysis').get(`/rectifications/${item}`)).body).toMatchObject({ status: 'confirmed', step: 5 });
+
+    await analysis.goto(`${api.url}/#/rectifications`);
+    await analysis.getByTestId('rectification-row').filter({ hasText: 'Couriers skip streets in the east' }).waitFor();
+    await screenshot(analysis, '06-tracking-table');
+    const [download] = await Promise.all([analysis.waitForEvent('download'), analysis.getByTestId('export-csv').click()]);
+    const csv = readFileSync((await download.path()) as string, 'utf8');
+    expect(csv).toContain('Couriers skip streets in the east');
+    await analysis.done();
+  });
+
+  it('opens the analysis dashboard and drills down from a figure to its cases', async () => {
+    const analyst = await page('amy', 'analyst');
+    await analyst.getByRole('link', { name: 'Analysis' }).click();
+    await analyst.locator('[data-testid=trend-chart] svg').first().waitFor();
+    await analyst.locator('[data-testid=breakdown-chart] svg').first().waitFor();
+    await screenshot(analyst, '07-dashboard');
+    const drill = analyst.getByTestId('drill-down').first();
+    await drill.evaluate((element) => element.closest('details')?.setAttribute('open', ''));
+    await drill.click();
+    await analyst.waitForURL(/#\/\?.*receivedFrom=/);
+    await analyst.getByTestId('case-row').first().waitFor();
+    await screenshot(analyst, '08-drill-down');
+    // A bar itself is a link to its cases too.
+    await analyst.goBack();
+    await analyst.locator('[data-testid=breakdown-chart] .recharts-bar-rectangle').first().click();
+    await analyst.waitForURL(/#\/\?.*receivedFrom=/);
+    await analyst.done();
+  });
+
+  it('shows the auditor every event with its actor, the chain check, and the state as of a past moment', async () => {
+    const intake = client('ines', 'intake');
+    const received = (await intake.post('/complaints', { channel: 'letter', complainant: { name: 'Zhou' }, subject: 'Audited case', content: 'c' })).body as { id: string };
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await intake.post(`/complaints/${received.id}/acknowledge`, {});
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await client('sun', 'supervisor').post(`/complaints/${received.id}/classify`, { category: 'billing', severity: 'low', urgency: 'normal', department: 'finance' });
+    const history = (await client('aud', 'auditor').get(`/complaints/${received.id}/history`)).body.events as Array<{ type: string; recordedAt: string }>;
+    const acknowledged = history.find((event) => event.type === 'ComplaintAcknowledged') as { recordedAt: string };
+
+    const view = await page('aud', 'auditor');
+    await view.goto(`${api.url}/#/cases/${received.id}`);
+    await view.getByTestId('timeline').locator('li').nth(history.length - 1).waitFor();
+    expect(await view.getByTestId('timeline').locator('li').count()).toBe(history.length);
+    await view.getByTestId('timeline').getByText('ines (Intake)').first().waitFor();
+    await view.getByTestId('verification').filter({ hasText: `Hash chain verified: ${history.length} events` }).waitFor();
+    expect(await view.locator('[data-action] button[type=submit]').count()).toBe(0);
+    // Just after the acknowledgement was recorded, before the classification: acknowledged, not yet classified.
+    const asOf = new Date(Math.ceil(Date.parse(acknowledged.recordedAt) / 1000) * 1000).toISOString().slice(0, 19);
+    await view.getByLabel('Recorded at').fill(asOf);
+    await view.getByRole('button', { name: 'Show' }).click();
+    await view.getByTestId('state-as-of').getByText('Acknowledged').waitFor();
+    expect(await view.getByTestId('state-as-of').textContent()).not.toContain('Billing');
+    await screenshot(view, '09-auditor-timeline');
+    await view.done();
+
+    const own = await page('hao', 'handler');
+    await own.getByRole('link', { name: 'Appraisal' }).click();
+    await own.getByTestId('appraisal-person').or(own.locator('.empty, .hint')).first().waitFor();
+    await own.done();
+
+    const analyst = await page('amy', 'analyst');
+    await analyst.goto(`${api.url}/#/appraisal`);
+    await analyst.getByTestId('kpi-table').waitFor();
+    await screenshot(analyst, '10-appraisal');
+    await analyst.done();
+  });
+
+  it('fits a phone', async () => {
+    const phone = await page('sun', 'supervisor', { width: 390 });
+    await phone.getByTestId('case-table').waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(phone, '11-phone-inbox');
+    await phone.done();
+    expect(existsSync(join(ARTIFACTS, '11-phone-inbox.png'))).toBe(true);
+  });
+});
