@@ -23,12 +23,28 @@ export const screenshot = async (page: Page, name: string): Promise<void> => {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 };
 
-/** A browser tab signed in with `token` (kept where the console keeps it), in `locale`, at `width` px, on UTC (times typed into forms mean the same to the test). */
-export const signedInPage = async (browser: Browser, baseUrl: string, token: string | undefined, { locale = 'en-GB', width = 1280 } = {}): Promise<{ context: BrowserContext; page: Page }> => {
-  const context = await browser.newContext({ locale, timezoneId: 'UTC', viewport: { width, height: 900 }, acceptDownloads: true });
-  if (token) await context.addInitScript((value) => window.localStorage.setItem('redress.token', value), token);
+/** A browser tab signed in with `token` (put where the console keeps it, once: signing out sticks), in `locale`, at `width` px, in `timezoneId`. Content-Security-Policy violations are recorded for cspViolations. */
+export const signedInPage = async (
+  browser: Browser,
+  baseUrl: string,
+  token: string | undefined,
+  { locale = 'en-GB', width = 1280, timezoneId = 'UTC' } = {},
+): Promise<{ context: BrowserContext; page: Page }> => {
+  const context = await browser.newContext({ locale, timezoneId, viewport: { width, height: 900 }, acceptDownloads: true });
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    Object.assign(window, { cspViolations: seen });
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   await page.goto(`${baseUrl}/`);
+  if (token) {
+    await page.evaluate((value) => window.localStorage.setItem('redress.token', value), token);
+    await page.reload();
+  }
   return { context, page };
 };
+
+/** What the page's Content-Security-Policy refused since it loaded. */
+export const cspViolations = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);

@@ -92,6 +92,35 @@ export const api = {
   },
 };
 
+/**
+ * A command on what the page shows at `revision`. If-Match makes the api
+ * refuse it (409 REVISION_CONFLICT) when someone acted first; either way the
+ * page reads what it shows again (`reread`, from the position written when
+ * there is one), so a retry decides on the current state.
+ */
+export const command = async (path: string, body: unknown, revision: number | undefined, reread: (position?: number) => void): Promise<void> => {
+  try {
+    const { body: outcome } = await api.post(path, body, revision === undefined ? {} : { headers: { 'if-match': String(revision) } });
+    reread(outcome.position);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409) reread();
+    throw error;
+  }
+};
+
+/** Hands a blob (an export) to the browser as a download. */
+export const saveFile = (blob: Blob, name: string): void => {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Some browsers read the address after click() returns: let it go once they have.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+};
+
 /** Query string from the filters that are set. */
 export const query = (params: Record<string, string | number | boolean | undefined | null>): string => {
   const search = new URLSearchParams();

@@ -1,4 +1,5 @@
-import { HashRouter, NavLink, Navigate, Route, Routes } from 'react-router';
+import { type ComponentType, type MouseEvent } from 'react';
+import { HashRouter, NavLink, Navigate, Route, Routes, useParams } from 'react-router';
 import { LanguageProvider, messages, type Language, useLanguage, useMessages, useVocabulary } from './i18n';
 import { SessionProvider, useSession, useStaff } from './session';
 import { ANALYSTS, RECEIVERS, READERS, may } from './roles';
@@ -52,6 +53,18 @@ const LanguageSwitch = () => {
   );
 };
 
+/** A page for one thing (a case, an item, a person) starts afresh for another: no form typed for one is sent to the next. */
+const PerItem = ({ page: Page }: { page: ComponentType }) => {
+  const params = useParams();
+  return <Page key={JSON.stringify(params)} />;
+};
+
+/** The skip link's target: a plain `#main` would be a route to the hash router. */
+const skipToContent = (event: MouseEvent<HTMLAnchorElement>) => {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+};
+
 const Shell = () => {
   const staff = useStaff();
   const { signOut } = useSession();
@@ -66,7 +79,7 @@ const Shell = () => {
   ].filter((link) => link.show);
   return (
     <>
-      <a className="skip-link" href="#main">
+      <a className="skip-link" href="#main" onClick={skipToContent}>
         {t('skip')}
       </a>
       <header className="top">
@@ -91,16 +104,16 @@ const Shell = () => {
           <Routes>
             <Route path="/" element={<Inbox />} />
             <Route path="/new" element={<NewComplaint />} />
-            <Route path="/cases/:id" element={<CasePage />} />
+            <Route path="/cases/:id" element={<PerItem page={CasePage} />} />
             <Route path="/rectifications" element={<Rectifications />} />
-            <Route path="/rectifications/:id" element={<RectificationPage />} />
+            <Route path="/rectifications/:id" element={<PerItem page={RectificationPage} />} />
             <Route path="/analysis" element={<Dashboard />} />
             <Route path="/appraisal" element={<Appraisal />} />
-            <Route path="/appraisal/:userId" element={<Appraisal />} />
+            <Route path="/appraisal/:userId" element={<PerItem page={Appraisal} />} />
             <Route path="*" element={<Navigate to="/" replace />} />
           </Routes>
         ) : (
-          <p className="error-notice">{t('noAccess', { role: staff.role })}</p>
+          <p className="error-notice">{t('noAccess', { role: word(staff.role) })}</p>
         )}
       </main>
     </>

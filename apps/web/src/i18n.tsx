@@ -285,3 +285,35 @@ export const useFormat = () => {
     };
   }, [language]);
 };
+
+/** The contracts' validation messages (the same codecs check forms in the browser and bodies in the api), in Chinese. */
+const PROBLEMS_ZH: ReadonlyArray<[RegExp, (match: RegExpExecArray) => string]> = [
+  [/^is required$/, () => '必填'],
+  [/^must not be empty$/, () => '不能为空'],
+  [/^must be at most (\d+) characters$/, (m) => `最多 ${m[1]} 个字符`],
+  [/^must be one of /, () => '请从列表中选择'],
+  [/^must be a whole number from (-?\d+) to (-?\d+)$/, (m) => `须为 ${m[1]} 到 ${m[2]} 的整数`],
+  [/^must be a number$/, () => '须为数字'],
+  [/^must be an amount from 0 to ([\d.]+)/, (m) => `须为 0 到 ${m[1]} 的金额，最多两位小数`],
+  [/^must be an ISO 4217 code/, () => '须为 ISO 4217 币种代码，如 CNY'],
+  [/^must be an ISO-8601 time/, () => '须为有效的日期时间'],
+  [/^must be a UUID$/, () => '须为 UUID 编号'],
+  [/^must have (\d+) to (\d+) items$/, (m) => `须有 ${m[1]} 到 ${m[2]} 项`],
+  [/^is not a known field$/, () => '不是已知字段'],
+  [/^is not valid$/, () => '无效'],
+];
+
+export const useProblemText = () => {
+  const { language } = useLanguage();
+  return useCallback(
+    (message: string): string => {
+      if (language !== 'zh') return message;
+      for (const [pattern, say] of PROBLEMS_ZH) {
+        const match = pattern.exec(message);
+        if (match) return say(match);
+      }
+      return message;
+    },
+    [language],
+  );
+};

@@ -16,29 +16,31 @@ export interface Resource<T> {
  * reload. An answer to an older request never replaces a newer one.
  */
 export const useResource = <T>(path: string | null): Resource<T> => {
-  const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean; position?: number }>({ loading: path !== null });
+  // Each answer remembers what it answers: another path's data is never shown, even for the moment before the new one loads.
+  const [state, setState] = useState<{ path: string | null; data?: T; error?: ApiError; loading: boolean; position?: number }>({ path, loading: path !== null });
   const [round, setRound] = useState<{ n: number; minPosition?: number }>({ n: 0 });
   const latest = useRef(0);
   useEffect(() => {
     if (path === null) return;
     const abort = new AbortController();
     const ticket = (latest.current += 1);
-    setState((previous) => ({ ...previous, loading: true }));
+    setState((previous) => (previous.path === path ? { ...previous, loading: true } : { path, loading: true }));
     api
       .get<T>(path, { signal: abort.signal, ...(round.minPosition ? { headers: { 'x-min-position': String(round.minPosition) } } : {}) })
       .then(
         ({ body, headers }) => {
           if (ticket !== latest.current) return;
           const position = Number(headers.get('x-projection-position') ?? Number.NaN);
-          setState({ data: body, loading: false, ...(Number.isFinite(position) ? { position } : {}) });
+          setState({ path, data: body, loading: false, ...(Number.isFinite(position) ? { position } : {}) });
         },
         (error: ApiError) => {
           if (ticket !== latest.current || abort.signal.aborted) return;
-          setState((previous) => ({ ...previous, error, loading: false }));
+          setState((previous) => ({ ...(previous.path === path ? previous : { path }), error, loading: false }));
         },
       );
     return () => abort.abort();
   }, [path, round]);
   const reload = useCallback((minPosition?: number) => setRound((previous) => ({ n: previous.n + 1, ...(minPosition ? { minPosition } : {}) })), []);
-  return { ...state, reload };
+  const { path: answered, ...answer } = state;
+  return answered === path ? { ...answer, reload } : { loading: path !== null, reload };
 };

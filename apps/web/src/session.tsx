@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { connectSession } from './api';
 
 /** The signed-in member of staff, as the token says (the api checks the signature; the console only reads the claims). */
@@ -72,6 +72,15 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
     return staff;
   }, []);
   connectSession({ token: () => state.token, rejected: (message) => signOut(message) });
+  // Signing out in one tab signs out every tab (a shared service-desk PC), and signing in elsewhere is picked up.
+  useEffect(() => {
+    const follow = (event: StorageEvent) => {
+      if (event.key !== STORAGE_KEY) return;
+      setState(restored());
+    };
+    window.addEventListener('storage', follow);
+    return () => window.removeEventListener('storage', follow);
+  }, []);
   const value = useMemo(() => ({ ...state, signIn, signOut }), [state, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 };

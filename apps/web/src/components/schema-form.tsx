@@ -3,7 +3,7 @@ import type * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
 import { fieldErrors, toJsonSchema } from '@redress/contracts';
 import { ApiError } from '../api';
-import { messages, useMessages, useVocabulary } from '../i18n';
+import { messages, useMessages, useProblemText, useVocabulary } from '../i18n';
 import { ErrorNotice } from './common';
 
 /**
@@ -29,13 +29,14 @@ interface Schema {
 type Draft = string | boolean | Draft[] | { [key: string]: Draft };
 
 const text = messages(
-  { required: 'required', onePerLine: 'one per line', add: 'Add', remove: 'Remove', choose: '— choose —', sending: 'Sending…', invalid: 'Some fields need attention' },
-  { required: '必填', onePerLine: '每行一项', add: '添加', remove: '移除', choose: '— 请选择 —', sending: '提交中…', invalid: '请检查标出的字段' },
+  { required: 'required', onePerLine: 'one per line', add: 'Add', remove: 'Remove', choose: '— choose —', sending: 'Sending…', invalid: 'Some fields need attention', yes: 'Yes', no: 'No' },
+  { required: '必填', onePerLine: '每行一项', add: '添加', remove: '移除', choose: '— 请选择 —', sending: '提交中…', invalid: '请检查标出的字段', yes: '是', no: '否' },
 );
 
 const emptyDraft = (schema: Schema): Draft => {
   if (schema.type === 'object') return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, property]) => [key, emptyDraft(property)]));
-  if (schema.type === 'boolean') return false;
+  // A required yes/no starts unanswered (a radio pair), so nobody records "no" by not looking; an optional one is a tick box.
+  if (schema.type === 'boolean') return '';
   if (schema.type === 'array' && schema.items?.type === 'object') return Array.from({ length: Math.max(1, schema.minItems ?? 0) }, () => emptyDraft(schema.items as Schema));
   return '';
 };
@@ -54,7 +55,7 @@ const bodyOf = (schema: Schema, draft: Draft, required: boolean): unknown => {
       .filter(([, value]) => value !== undefined);
     return entries.length === 0 && !required ? undefined : Object.fromEntries(entries);
   }
-  if (schema.type === 'boolean') return draft === true;
+  if (schema.type === 'boolean') return draft === 'yes' || draft === true ? true : draft === 'no' ? false : undefined;
   if (schema.type === 'array') {
     if (schema.items?.type === 'object') return (draft as Draft[]).map((item) => bodyOf(schema.items as Schema, item, true));
     const lines = String(draft)
@@ -93,10 +94,11 @@ export const SchemaForm = ({ codec, id, submitLabel, onSubmit, onDraft }: Schema
   const schema = useMemo(() => toJsonSchema(codec) as Schema, [codec]);
   const [draft, setDraft] = useState<Draft>(() => emptyDraft(schema));
   const [problems, setProblems] = useState<Record<string, string>>({});
-  const [refusal, setRefusal] = useState<ApiError | undefined>();
+  const [refusal, setRefusal] = useState<Error | undefined>();
   const [sending, setSending] = useState(false);
   const t = useMessages(text);
   const { word, field } = useVocabulary();
+  const say = useProblemText();
   useEffect(() => onDraft?.(bodyOf(schema, draft, true)), [onDraft, schema, draft]);
 
   const submit = async (event: FormEvent) => {
@@ -114,9 +116,9 @@ export const SchemaForm = ({ codec, id, submitLabel, onSubmit, onDraft }: Schema
       await onSubmit(body);
       setDraft(emptyDraft(schema));
     } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      setRefusal(error);
-      setProblems(Object.fromEntries(error.details.map(({ path, message }) => [path, message])));
+      // The api's refusal, or no answer at all (the network): either way the user reads why, beside the form.
+      setRefusal(error instanceof ApiError ? error : new Error(String((error as Error)?.message ?? error)));
+      setProblems(error instanceof ApiError ? Object.fromEntries(error.details.map(({ path, message }) => [path, message])) : {});
     } finally {
       setSending(false);
     }
@@ -140,7 +142,7 @@ export const SchemaForm = ({ codec, id, submitLabel, onSubmit, onDraft }: Schema
     const describedBy = { 'aria-required': required, ...(problem ? { 'aria-describedby': `${inputId}-problem`, 'aria-invalid': true } : {}) };
     const problemText = problem ? (
       <span id={`${inputId}-problem`} className="problem" role="alert">
-        {problem}
+        {say(problem)}
       </span>
     ) : null;
     const change = (next: Draft) => setDraft((current) => setAt(current, path, next));
@@ -176,6 +178,20 @@ export const SchemaForm = ({ codec, id, submitLabel, onSubmit, onDraft }: Schema
           <button type="button" className="secondary" onClick={() => change([...items, emptyDraft(property.items as Schema)])}>
             {t('add')}
           </button>
+          {problemText}
+        </fieldset>
+      );
+    }
+    if (property.type === 'boolean' && required) {
+      return (
+        <fieldset key={key} className="field yes-no" role="radiogroup" {...describedBy}>
+          <legend>{field(name)}</legend>
+          {(['yes', 'no'] as const).map((answer) => (
+            <span key={answer}>
+              <input id={`${inputId}-${answer}`} type="radio" name={inputId} checked={value === answer} onChange={() => change(answer)} />
+              <label htmlFor={`${inputId}-${answer}`}>{t(answer)}</label>
+            </span>
+          ))}
           {problemText}
         </fieldset>
       );

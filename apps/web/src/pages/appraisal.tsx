@@ -2,7 +2,7 @@ import { Fragment, useMemo, useState, type FormEvent, type ReactNode } from 'rea
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import type { Basis, Component, Figures, StaffTable, SubjectReport, WeightingVersion } from '@redress/appraisal';
 import type { MarkKind } from '@redress/projections';
-import { api, query, type ApiError } from '../api';
+import { api, query, saveFile, type ApiError } from '../api';
 import { useResource } from '../resource';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useStaff } from '../session';
@@ -267,16 +267,6 @@ const lastDay = (to: string): string => new Date(Date.parse(to) - 1).toISOString
 /** The minimum of cases handled for a rank, from the policy version the figures were made under. */
 const minimumOf = (versions: readonly WeightingVersion[] | undefined, version: number): number | undefined => versions?.find((v) => v.version === version)?.policy.minCasesHandledForRanking;
 
-/** Hands a blob to the browser as a download; the address is let go once the click has started it. */
-const save = (blob: Blob, name: string): void => {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-};
-
 /**
  * Analysts see the staff table and anyone's appraisal; everyone else sees
  * their own only (the api shows them nobody else's), whatever the address says.
@@ -420,7 +410,7 @@ const Ranking = ({ choice, versions }: { choice: Choice; versions: readonly Weig
     setExportError(undefined);
     try {
       // Named as the api names it (its Content-Disposition): period and policy version.
-      save(await api.csv(path), `appraisal-${data.period.label}-v${data.policy.version}.csv`);
+      saveFile(await api.csv(path), `appraisal-${data.period.label}-v${data.policy.version}.csv`);
     } catch (error) {
       setExportError(error instanceof Error ? error : new Error(String(error)));
     } finally {
@@ -595,6 +585,18 @@ const EventList = ({ events }: { events: Events }) => {
   );
 };
 
+/** A case and the events that put it in a list (handled, open at the end). */
+const caseWithEvents = (c: { readonly complaintId: string; readonly events: Events }) => (
+  <tr key={c.complaintId}>
+    <td>
+      <CaseLink id={c.complaintId} />
+    </td>
+    <td>
+      <EventList events={c.events} />
+    </td>
+  </tr>
+);
+
 /** One list of cases behind a figure, folded away: a busy handler has dozens. */
 const CaseList = ({ title, count, headings, children }: { title: string; count: number; headings: readonly string[]; children: ReactNode }) => {
   const t = useMessages(text);
@@ -633,16 +635,7 @@ const Breakdown = ({ breakdown }: { breakdown: Cases }) => {
   return (
     <>
       <CaseList title={t('handledCases')} count={breakdown.handled.length} headings={[t('case'), t('events')]}>
-        {breakdown.handled.map((c) => (
-          <tr key={c.complaintId}>
-            <td>
-              <CaseLink id={c.complaintId} />
-            </td>
-            <td>
-              <EventList events={c.events} />
-            </td>
-          </tr>
-        ))}
+        {breakdown.handled.map(caseWithEvents)}
       </CaseList>
       <CaseList title={t('closedList')} count={breakdown.closed.length} headings={[t('case'), t('firstResponse'), t('resolution'), t('breached'), t('satisfaction'), t('reopened'), t('escalated'), t('events')]}>
         {breakdown.closed.map((c) => (
@@ -663,16 +656,7 @@ const Breakdown = ({ breakdown }: { breakdown: Cases }) => {
         ))}
       </CaseList>
       <CaseList title={t('openList')} count={breakdown.openAtEnd.length} headings={[t('case'), t('events')]}>
-        {breakdown.openAtEnd.map((c) => (
-          <tr key={c.complaintId}>
-            <td>
-              <CaseLink id={c.complaintId} />
-            </td>
-            <td>
-              <EventList events={c.events} />
-            </td>
-          </tr>
-        ))}
+        {breakdown.openAtEnd.map(caseWithEvents)}
       </CaseList>
       <CaseList
         title={t('weightedList')}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { SlaStep } from '@redress/contracts';
-import { api, type ApiError } from '../api';
+import { api, command, type ApiError } from '../api';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useResource } from '../resource';
 import { useStaff } from '../session';
@@ -156,7 +156,7 @@ interface Verification {
 
 /** The actions that usually come next from each status, offered first; the rest stay one click away (the domain decides). */
 const NEXT: Readonly<Record<string, readonly string[]>> = {
-  received: ['acknowledge', 'classify', 'reject'],
+  received: ['acknowledge', 'reject', 'withdraw'],
   acknowledged: ['classify', 'contacts'],
   classified: ['assign', 'investigation-notes'],
   assigned: ['investigation-notes', 'root-cause', 'escalate'],
@@ -299,19 +299,12 @@ export const CasePage = () => {
 
   const actions = Object.entries(COMPLAINT_ACTIONS).filter(([, action]) => may(staff.role, action.roles));
   const suggested = new Set(NEXT[complaint.data?.status ?? ''] ?? []);
-  const act = (path: string) => async (body: unknown) => {
-    const headers = complaint.data ? { 'if-match': String(complaint.data.revision) } : undefined;
-    try {
-      await api.post(`/complaints/${id}/${path}`, body, headers ? { headers } : {});
-    } catch (error) {
-      // Someone else acted first: show the case as it is now, with the refusal.
-      if ((error as ApiError).status === 409) complaint.reload();
-      throw error;
-    }
-    complaint.reload();
-    history.reload();
-    verification.reload();
-  };
+  const act = (path: string) => (body: unknown) =>
+    command(`/complaints/${id}/${path}`, body, complaint.data?.revision, () => {
+      complaint.reload();
+      history.reload();
+      verification.reload();
+    });
   const actionForm = ([path, action]: [string, ComplaintAction]) => (
     <details key={path} className={`action${suggested.has(path) ? ' suggested' : ''}`} open={suggested.has(path) && path === NEXT[complaint.data?.status ?? '']?.[0]} data-action={path}>
       <summary title={action.summary}>{actionName(path as ActionPath)}</summary>

@@ -97,33 +97,49 @@ export const Inbox = () => {
   const view: View = (params.get(VIEW) as View | null) ?? (drilledDown ? 'all' : staff.role === 'handler' ? 'mine' : 'all');
   const path = casesQuery(params, view, staff.user, staff.department);
   const first = useResource<CasePage>(path);
-  const [more, setMore] = useState<{ items: CaseSummary[]; nextCursor?: string; error?: ApiError }>({ items: [] });
-  useEffect(() => setMore({ items: [] }), [first.data]);
+  /** Pages loaded after the first: kept when the first page is read again (a live update), dropped for other filters. */
+  const [more, setMore] = useState<{ path: string; items: CaseSummary[]; nextCursor?: string; error?: ApiError }>({ path, items: [] });
+  const extra = more.path === path ? more : { path, items: [] as CaseSummary[] };
+  const shownPath = useRef(path);
+  useEffect(() => {
+    shownPath.current = path;
+  }, [path]);
 
-  // A change to any complaint: read the list again once the read model has it. Bursts coalesce into one reload.
+  // A change to any complaint: read the list again once the read model has it. A burst (an import) reloads at most every 300 ms.
   const reloadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const latest = useRef(0);
   const { reload } = first;
   const onChange = useCallback(
     (change: { streamName: string; position: number }) => {
       if (!change.streamName.startsWith('complaint-')) return;
-      clearTimeout(reloadTimer.current);
-      reloadTimer.current = setTimeout(() => reload(change.position), 300);
+      latest.current = Math.max(latest.current, change.position);
+      reloadTimer.current ??= setTimeout(() => {
+        reloadTimer.current = undefined;
+        reload(latest.current);
+      }, 300);
     },
     [reload],
   );
   useEffect(() => () => clearTimeout(reloadTimer.current), []);
-  const live = useChanges(onChange);
+  const live = useChanges(onChange, first.position ?? (first.data ? 'head' : undefined));
 
-  const items = useMemo(() => [...(first.data?.items ?? []), ...more.items], [first.data, more.items]);
-  const cursor = more.items.length > 0 ? more.nextCursor : first.data?.nextCursor;
+  const items = useMemo(() => {
+    const shown = first.data?.items ?? [];
+    const ids = new Set(shown.map((item) => item.id));
+    return [...shown, ...extra.items.filter((item) => !ids.has(item.id))];
+  }, [first.data, extra.items]);
+  const cursor = extra.items.length > 0 ? extra.nextCursor : first.data?.nextCursor;
 
   const loadMore = async () => {
     if (!cursor) return;
+    const from = path;
     try {
-      const { body } = await api.get<CasePage>(`${path}&cursor=${encodeURIComponent(cursor)}`);
-      setMore((previous) => ({ items: [...previous.items, ...body.items], ...(body.nextCursor ? { nextCursor: body.nextCursor } : {}) }));
+      const { body } = await api.get<CasePage>(`${from}&cursor=${encodeURIComponent(cursor)}`);
+      // Another filter chosen meanwhile: this page is not of its list.
+      if (shownPath.current !== from) return;
+      setMore((previous) => ({ path: from, items: [...(previous.path === from ? previous.items : []), ...body.items], ...(body.nextCursor ? { nextCursor: body.nextCursor } : {}) }));
     } catch (error) {
-      setMore((previous) => ({ ...previous, error: error as ApiError }));
+      setMore({ ...extra, error: error as ApiError });
     }
   };
 
@@ -236,7 +252,7 @@ export const Inbox = () => {
           </table>
         </div>
       ) : null}
-      {more.error ? <ErrorNotice error={more.error} /> : null}
+      {extra.error ? <ErrorNotice error={extra.error} /> : null}
       {cursor ? (
         <button type="button" className="secondary" onClick={() => void loadMore()}>
           {t('more')}

@@ -77,10 +77,14 @@ export const NewComplaint = () => {
   const format = useFormat();
   const navigate = useNavigate();
   const [subject, setSubject] = useState('');
-  // One key per complaint being typed: a double click, or a retry after a lost answer, receives it once.
+  // One key per complaint as typed: a double click, or a retry after a lost answer, receives it once.
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const duplicates = usePossibleDuplicates(subject);
-  const onDraft = useCallback((body: unknown) => setSubject(String((body as { subject?: unknown }).subject ?? '')), []);
+  const onDraft = useCallback((body: unknown) => {
+    setSubject(String((body as { subject?: unknown }).subject ?? ''));
+    // Another body is another complaint to the api (IDEMPOTENCY_KEY_REUSED otherwise): a retry of the same one keeps its key.
+    setIdempotencyKey(crypto.randomUUID());
+  }, []);
   const receive = useCallback(
     async (body: unknown) => {
       const { body: outcome } = await api.post('/complaints', body, { headers: { 'idempotency-key': idempotencyKey } });

@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import type * as io from 'io-ts';
 import type { RectificationDispatched } from '@redress/contracts';
 import type { Rectification } from '@redress/domain';
-import { api } from '../api';
+import { command } from '../api';
 import { useResource } from '../resource';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useStaff, type Staff } from '../session';
@@ -299,12 +299,12 @@ export const RectificationPage = () => {
                 codec={action.body}
                 id={`rect-${path}`}
                 submitLabel={t(submit)}
-                onSubmit={async (body) => {
-                  // If-Match: a page that missed someone else's step gets 409 REVISION_CONFLICT instead of acting on stale state.
-                  const { body: outcome } = await api.post(`/rectifications/${id}/${path}`, body, { headers: { 'if-match': String(view.revision) } });
-                  item.reload(outcome.position);
-                  history.reload(outcome.position);
-                }}
+                onSubmit={(body) =>
+                  command(`/rectifications/${id}/${path}`, body, view.revision, (position) => {
+                    item.reload(position);
+                    history.reload(position);
+                  })
+                }
               />
             </Section>
           ))}

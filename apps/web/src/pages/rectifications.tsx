@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { DispatchRectificationBody, RectificationStatus } from '@redress/contracts';
 import type { TrackingRow } from '@redress/projections';
-import { api, ApiError, query } from '../api';
+import { api, ApiError, query, saveFile } from '../api';
 import { useResource } from '../resource';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useStaff } from '../session';
@@ -337,19 +337,6 @@ const TrackingTable = ({ filters }: { filters: Filters }) => {
   );
 };
 
-/** Hands the api's CSV of every matching row to the browser as a download. */
-const saveCsv = (blob: Blob): void => {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = 'rectifications.csv';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Some browsers read the URL after click() returns: free it once they have.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-};
-
 const ExportButton = ({ filters }: { filters: Filters }) => {
   const t = useMessages(text);
   const [busy, setBusy] = useState(false);
@@ -358,7 +345,7 @@ const ExportButton = ({ filters }: { filters: Filters }) => {
     setBusy(true);
     setProblem(undefined);
     try {
-      saveCsv(await api.csv(`/rectifications${query(filters)}`));
+      saveFile(await api.csv(`/rectifications${query(filters)}`), 'rectifications.csv');
     } catch (error) {
       setProblem(error instanceof ApiError ? error : new Error(String(error)));
     } finally {
