@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -28,9 +28,9 @@ export const signedInPage = async (
   browser: Browser,
   baseUrl: string,
   token: string | undefined,
-  { locale = 'en-GB', width = 1280, timezoneId = 'UTC' } = {},
+  { locale = 'en-GB', width = 1280, timezoneId = 'UTC', bypassCSP = false } = {},
 ): Promise<{ context: BrowserContext; page: Page }> => {
-  const context = await browser.newContext({ locale, timezoneId, viewport: { width, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({ locale, timezoneId, viewport: { width, height: 900 }, acceptDownloads: true, bypassCSP });
   await context.addInitScript(() => {
     const seen: string[] = [];
     Object.assign(window, { cspViolations: seen });
@@ -48,3 +48,26 @@ export const signedInPage = async (
 
 /** What the page's Content-Security-Policy refused since it loaded. */
 export const cspViolations = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly targets: string[];
+}
+
+/**
+ * axe-core's WCAG 2.1 A/AA checks of the page as it stands, the serious and
+ * critical findings only. axe is injected as an inline script, so the page's
+ * context must be made with `bypassCSP` (the console's own policy forbids it).
+ */
+export const accessibilityViolations = async (page: Page): Promise<AxeViolation[]> => {
+  await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const { violations } = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')) }));
+  });
+};
