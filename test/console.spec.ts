@@ -179,11 +179,18 @@ describeInBrowser('the web console', () => {
 
   it('updates the inbox live as complaints arrive', async () => {
     const supervisor = await page('sun', 'supervisor');
-    await supervisor.getByTestId('case-table').waitFor();
     await supervisor.locator('.live-live').waitFor();
     await client('ines', 'intake').post('/complaints', { channel: 'email', complainant: { name: 'Han' }, subject: 'Arrived while watching', content: 'c' });
-    await supervisor.getByTestId('case-row').filter({ hasText: 'Arrived while watching' }).waitFor({ timeout: 10_000 });
+    const arrived = supervisor.getByTestId('case-row').filter({ hasText: 'Arrived while watching' });
+    await arrived.waitFor({ timeout: 10_000 });
     await screenshot(supervisor, '04-inbox-live');
+    // A case page follows its own stream: what a colleague records shows up on it.
+    await arrived.getByRole('link').click();
+    await supervisor.getByTestId('timeline').locator('li').first().waitFor();
+    const id = /#\/cases\/([0-9a-f-]{36})$/.exec(supervisor.url())?.[1] as string;
+    await supervisor.locator('.live-live').waitFor();
+    await client('ines', 'intake').post(`/complaints/${id}/acknowledge`, { message: 'We have your complaint' });
+    await recorded(supervisor, 'ComplaintAcknowledged');
     await supervisor.done();
   });
 

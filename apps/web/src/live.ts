@@ -20,13 +20,14 @@ const SILENCE_MS = 2 * HEARTBEAT_SECONDS * 1000;
 /**
  * Follows the log's change notices after `from` (the position the page's data
  * was read at, so nothing written in between is missed; undefined until it is
- * known, `head` for a page with no data) and calls `onChange` for each. NDJSON over fetch, so the
+ * known, `head` for a page with no data) and calls `onChange` for each,
+ * of the streams named `streamPrefix…` only when it is given. NDJSON over fetch, so the
  * token goes in a header, which EventSource cannot send. Reconnects after a
  * drop from the last position seen; a token the api no longer takes ends the
  * session; a position past the log's end (the store was restored from an
  * older backup) starts again from the head.
  */
-export const useChanges = (onChange: (change: Change) => void, from: number | 'head' | undefined): LiveState => {
+export const useChanges = (onChange: (change: Change) => void, from: number | 'head' | undefined, streamPrefix?: string): LiveState => {
   const { token, signOut } = useSession();
   const [state, setState] = useState<LiveState>('connecting');
   const handler = useRef(onChange);
@@ -44,12 +45,13 @@ export const useChanges = (onChange: (change: Change) => void, from: number | 'h
     let failures = 0;
     const follow = async (): Promise<void> => {
       after ??= (await api.get<{ headPosition: number }>('/events/changes?limit=1', { signal: stop.signal })).body.headPosition;
+      const only = streamPrefix === undefined ? '' : `&streamPrefix=${encodeURIComponent(streamPrefix)}`;
       const connection = new AbortController();
       const abort = () => connection.abort();
       stop.signal.addEventListener('abort', abort);
       let watchdog = setTimeout(abort, SILENCE_MS);
       try {
-        const response = await fetch(`/events/changes?from=${after}&heartbeatSeconds=${HEARTBEAT_SECONDS}`, {
+        const response = await fetch(`/events/changes?from=${after}&heartbeatSeconds=${HEARTBEAT_SECONDS}${only}`, {
           headers: { accept: 'application/x-ndjson', authorization: `Bearer ${token}` },
           signal: connection.signal,
         });
@@ -93,6 +95,6 @@ export const useChanges = (onChange: (change: Change) => void, from: number | 'h
       }
     })();
     return () => stop.abort();
-  }, [token, signOut, known]);
+  }, [token, signOut, known, streamPrefix]);
   return state;
 };

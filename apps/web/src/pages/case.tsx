@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { SlaStep } from '@redress/contracts';
 import { api, command, type ApiError } from '../api';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
+import { useChanges } from '../live';
 import { useResource } from '../resource';
 import { useStaff } from '../session';
 import { COMPLAINT_ACTIONS, DISPATCHERS, may, type ComplaintAction } from '../roles';
@@ -38,6 +39,9 @@ const text = messages(
     anonymous: 'anonymous',
     escalation: 'Escalation level {n}',
     reopened: 'Reopened {n} times',
+    live: 'Live',
+    offline: 'Reconnecting…',
+    connecting: 'Connecting…',
   },
   {
     complaint: '投诉',
@@ -67,6 +71,9 @@ const text = messages(
     anonymous: '匿名',
     escalation: '升级级别 {n}',
     reopened: '重新打开 {n} 次',
+    live: '实时',
+    offline: '正在重连…',
+    connecting: '连接中…',
   },
 );
 
@@ -297,14 +304,21 @@ export const CasePage = () => {
   const history = useResource<{ events: HistoryEvent[] }>(`/complaints/${id}/history`);
   const verification = useResource<Verification>(`/complaints/${id}/verify`);
 
+  // Someone else acting on this case, or the SLA scheduler recording a breach, shows here without a reload.
+  const { reload: rereadComplaint } = complaint;
+  const { reload: rereadHistory } = history;
+  const { reload: rereadVerification } = verification;
+  const rereadAll = useCallback(() => {
+    rereadComplaint();
+    rereadHistory();
+    rereadVerification();
+  }, [rereadComplaint, rereadHistory, rereadVerification]);
+  const shownUpTo = history.data?.events.at(-1)?.position;
+  const live = useChanges(rereadAll, shownUpTo, `complaint-${id}`);
+
   const actions = Object.entries(COMPLAINT_ACTIONS).filter(([, action]) => may(staff.role, action.roles));
   const suggested = new Set(NEXT[complaint.data?.status ?? ''] ?? []);
-  const act = (path: string) => (body: unknown) =>
-    command(`/complaints/${id}/${path}`, body, complaint.data?.revision, () => {
-      complaint.reload();
-      history.reload();
-      verification.reload();
-    });
+  const act = (path: string) => (body: unknown) => command(`/complaints/${id}/${path}`, body, complaint.data?.revision, rereadAll);
   const actionForm = ([path, action]: [string, ComplaintAction]) => (
     <details key={path} className={`action${suggested.has(path) ? ' suggested' : ''}`} open={suggested.has(path) && path === NEXT[complaint.data?.status ?? '']?.[0]} data-action={path}>
       <summary title={action.summary}>{actionName(path as ActionPath)}</summary>
@@ -323,6 +337,9 @@ export const CasePage = () => {
       <div className="panel-header">
         <h1>{data.subject ?? data.id}</h1>
         <span>
+          <span className={`live live-${live}`} aria-live="polite">
+            {t(live)}
+          </span>{' '}
           <Tag value={data.status} /> {data.slaBreaches.length > 0 ? <BreachBadge /> : null}{' '}
           {verification.data ? (
             <span className={`verified tag ${verification.data.ok ? 'tag-ok' : 'tag-danger'}`} data-testid="verification">
