@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { signToken } from '@redress/platform';
+import { SlaScheduler } from '../apps/api/src/sla/sla-scheduler';
 import { TEST_JWT_SECRET, startApi, staffClient, type RunningApi, type StaffClient } from './support/api';
 import { accessibilityViolations, chromiumPath, cspViolations, launchBrowser, screenshot, signedInPage } from './support/browser';
 
@@ -175,6 +176,17 @@ describeInBrowser('the web console', () => {
     await handler.locator('[data-action="investigation-notes"] summary').click();
     expect(await handler.locator('#action-investigation-notes-note').inputValue()).toBe('');
     await handler.done();
+  });
+
+  it('marks a missed deadline on the case and in the inbox', async () => {
+    const receivedAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const { id } = (await client('ines', 'intake').post('/complaints', { channel: 'phone', complainant: { name: 'Gu' }, subject: 'Waited three days', content: 'c', receivedAt })).body as { id: string };
+    await api.app.get(SlaScheduler).tick();
+    const supervisor = await page('sun', 'supervisor');
+    await supervisor.getByTestId('case-row').filter({ hasText: 'Waited three days' }).locator('.tag-danger').first().waitFor();
+    await supervisor.goto(`${api.url}/#/cases/${id}`);
+    await supervisor.locator('[data-testid=deadlines] li[data-step="acknowledge"] .tag-danger').filter({ hasText: 'SLA breached' }).waitFor();
+    await supervisor.done();
   });
 
   it('updates the inbox live as complaints arrive', async () => {

@@ -1,6 +1,7 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { SlaStep } from '@redress/contracts';
+import type { complaintView } from '../../../api/src/complaints/complaint-view';
 import { api, command, type ApiError } from '../api';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useChanges } from '../live';
@@ -118,32 +119,8 @@ const actionNames = messages(
 );
 type ActionPath = keyof typeof actionNames.en;
 
-/** A complaint as GET /complaints/:id folds it from its stream. */
-interface Complaint {
-  readonly id: string;
-  readonly revision: number;
-  readonly status: string;
-  readonly subject?: string;
-  readonly content?: string;
-  readonly channel?: string;
-  readonly product?: string;
-  readonly region?: string;
-  readonly receivedAt?: string;
-  readonly complainant?: { readonly name?: string; readonly contact?: string; readonly customerType?: string; readonly anonymous?: boolean };
-  readonly classification?: { readonly category: string; readonly severity: string; readonly urgency: string; readonly department: string };
-  readonly assignee?: string;
-  readonly rootCause?: { readonly category: string; readonly description: string; readonly substantiated: boolean };
-  readonly resolution?: { readonly summary: string; readonly remedies: readonly { type: string }[]; readonly approved: boolean; readonly needsApproval: boolean };
-  readonly followUp?: { readonly satisfaction: number; readonly method: string; readonly comment?: string };
-  readonly closure?: { readonly outcome: string; readonly summary: string; readonly closedAt: string };
-  readonly sla?: Readonly<Record<string, string | number>>;
-  readonly slaProgress: Readonly<Record<string, string | null>>;
-  readonly slaBreaches: readonly { step: string; deadline: string }[];
-  readonly rectifications: readonly string[];
-  readonly escalationLevel: number;
-  readonly reopenCount: number;
-  readonly personalDataErased?: boolean;
-}
+/** A complaint as GET /complaints/:id folds it from its stream: the api's own view type. */
+type Complaint = ReturnType<typeof complaintView>;
 
 interface HistoryEvent {
   readonly id: string;
@@ -225,9 +202,9 @@ const Deadlines = ({ complaint }: { complaint: Complaint }) => {
         const deadline = complaint.sla?.[step];
         if (typeof deadline !== 'string') return null;
         const doneAt = complaint.slaProgress[step];
-        const breached = complaint.slaBreaches.some((breach) => breach.step === step);
+        const breached = complaint.slaBreaches.includes(step);
         return (
-          <li key={step}>
+          <li key={step} data-step={step}>
             <strong>{field(step)}</strong> {format.time(deadline)} {step in complaint.slaProgress ? <Tag value={t('done', { time: format.time(doneAt) })} tone="ok" /> : <Countdown deadline={deadline} now={now} />} {breached ? <BreachBadge /> : null}
           </li>
         );

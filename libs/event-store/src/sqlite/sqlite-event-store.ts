@@ -107,9 +107,10 @@ const settle = (batch: readonly PendingAppend[], outcome: BatchOutcome): boolean
  *
  * Reads run on the caller's thread; appends go to the writer (SqliteWriter),
  * which owns the write connection, on this thread or its own. One batch is in
- * flight at a time: appends that arrive meanwhile make up the next batch, so
- * the busier the store, the more each fsync carries. An append is
- * acknowledged only after its commit is durable.
+ * flight at a time (two with a writer thread, see maxInFlight): appends that
+ * arrive meanwhile make up the next batch, so the busier the store, the more
+ * each fsync carries. An append is acknowledged only after its commit is
+ * durable.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
