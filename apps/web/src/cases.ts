@@ -31,5 +31,3 @@ export const nextDeadline = (sla: CaseSummary['sla'], progress: CaseSummary['sla
   const deadline = step === undefined ? undefined : sla[step];
   return step === undefined || typeof deadline !== 'string' ? undefined : { step, deadline };
 };
-
-export const complaintIdOf = (streamName: string): string | undefined => (streamName.startsWith('complaint-') ? streamName.slice('complaint-'.length) : undefined);

@@ -6,7 +6,6 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
  * the domain's vocabulary and field names, which every page shows, are here.
  */
 export type Language = 'zh' | 'en';
-export const LANGUAGES: readonly Language[] = ['zh', 'en'];
 
 export interface Messages<K extends string> {
   readonly en: Readonly<Record<K, string>>;

@@ -2,12 +2,12 @@ import { Fragment, useMemo, useState, type FormEvent, type ReactNode } from 'rea
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import type { Basis, Component, Figures, StaffTable, SubjectReport, WeightingVersion } from '@redress/appraisal';
 import type { MarkKind } from '@redress/projections';
-import { api, query, saveFile, type ApiError } from '../api';
+import { query, type ApiError } from '../api';
 import { useResource } from '../resource';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useStaff } from '../session';
 import { ANALYSTS, may } from '../roles';
-import { Empty, ErrorNotice, Loading, Section } from '../components/common';
+import { Empty, ErrorNotice, ExportButton, Loading, Section } from '../components/common';
 
 const text = messages(
   {
@@ -29,8 +29,6 @@ const text = messages(
     notBegun: '{period} has not begun yet, so there is nothing to appraise.',
     nobody: 'Nobody handled a case in this period.',
     ranking: 'Ranking',
-    exportCsv: 'Export CSV',
-    exporting: 'Exporting…',
     rank: 'Rank',
     person: 'Staff',
     composite: 'Composite score',
@@ -123,8 +121,6 @@ const text = messages(
     notBegun: '{period} 尚未开始，暂无可考核的数据。',
     nobody: '此期间无人处理投诉。',
     ranking: '排名',
-    exportCsv: '导出 CSV',
-    exporting: '导出中…',
     rank: '排名',
     person: '员工',
     composite: '综合得分',
@@ -282,6 +278,9 @@ export const Appraisal = () => {
   const now = useMemo(() => new Date(), []);
   const choice: Choice = { period: params.get('period') || month(now.getTime()), policyVersion: params.get('policyVersion') ?? '', department: params.get('department') ?? '' };
   const versions = useResource<{ versions: WeightingVersion[] }>('/policies/weighting/versions').data?.versions;
+  // Suggestions for the table's department filter: the departments cases have been sent to, as analysis counts them. Read
+  // here, once, not in the form, which starts afresh with every address.
+  const departments = useResource<{ rows: Array<{ department: string | null }> }>(analyst && !subject ? '/analytics/complaints?groupBy=department&metrics=received' : null).data?.rows;
 
   return (
     <div data-testid={subject ? 'appraisal-person' : undefined}>
@@ -292,19 +291,31 @@ export const Appraisal = () => {
       ) : null}
       <h1>{subject ? t('personTitle', { subject }) : t('title')}</h1>
       {/* Keyed by the address: going back or following a link starts the form afresh from it. */}
-      <Choices key={search} choice={choice} versions={versions} periods={recentPeriods(now)} withDepartment={!subject} onChoose={(next) => setParams(new URLSearchParams(query({ ...next })))} />
+      <Choices key={search} choice={choice} versions={versions} periods={recentPeriods(now)} withDepartment={!subject} departments={departments} onChoose={(next) => setParams(new URLSearchParams(query({ ...next })))} />
       {subject ? <Person subject={subject} choice={choice} versions={versions} /> : <Ranking choice={choice} versions={versions} />}
     </div>
   );
 };
 
-const Choices = ({ choice, versions, periods, withDepartment, onChoose }: { choice: Choice; versions: readonly WeightingVersion[] | undefined; periods: readonly string[]; withDepartment: boolean; onChoose(choice: Choice): void }) => {
+const Choices = ({
+  choice,
+  versions,
+  periods,
+  withDepartment,
+  departments,
+  onChoose,
+}: {
+  choice: Choice;
+  versions: readonly WeightingVersion[] | undefined;
+  periods: readonly string[];
+  withDepartment: boolean;
+  departments: ReadonlyArray<{ department: string | null }> | undefined;
+  onChoose(choice: Choice): void;
+}) => {
   const t = useMessages(text);
   const [period, setPeriod] = useState(choice.period);
   const [policyVersion, setPolicyVersion] = useState(choice.policyVersion);
   const [department, setDepartment] = useState(choice.department);
-  // Suggestions only: the departments cases have been sent to, as analysis counts them.
-  const departments = useResource<{ rows: Array<{ department: string | null }> }>(withDepartment ? '/analytics/complaints?groupBy=department&metrics=received' : null).data?.rows;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onChoose({ period: period.trim(), policyVersion, department: department.trim() });
@@ -397,37 +408,18 @@ const Ranking = ({ choice, versions }: { choice: Choice; versions: readonly Weig
   const { search } = useLocation();
   const path = `/appraisal/staff${query({ ...choice })}`;
   const table = useResource<StaffTable>(path);
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<Error>();
   if (table.error) return <Refusal error={table.error} period={choice.period} />;
   if (!table.data) return <Loading />;
   const data = table.data;
   const minimum = minimumOf(versions, data.policy.version);
   const per = data.rows[0]?.figures.weighting.per ?? 100;
 
-  const exportCsv = async () => {
-    setExporting(true);
-    setExportError(undefined);
-    try {
-      // Named as the api names it (its Content-Disposition): period and policy version.
-      saveFile(await api.csv(path), `appraisal-${data.period.label}-v${data.policy.version}.csv`);
-    } catch (error) {
-      setExportError(error instanceof Error ? error : new Error(String(error)));
-    } finally {
-      setExporting(false);
-    }
-  };
-
   return (
     <Section
       title={t('ranking')}
-      actions={
-        <button type="button" className="secondary" onClick={() => void exportCsv()} disabled={exporting}>
-          {exporting ? t('exporting') : t('exportCsv')}
-        </button>
-      }
+      // Named as the api names it (its Content-Disposition): period and policy version.
+      actions={<ExportButton path={path} fileName={`appraisal-${data.period.label}-v${data.policy.version}.csv`} />}
     >
-      {exportError ? <ErrorNotice error={exportError} /> : null}
       <BasisNote basis={data} />
       <RankingRule minimum={minimum} />
       {data.rows.length === 0 ? (

@@ -207,7 +207,9 @@ const Analysis = () => {
   const analysis = (groupBy?: string, by?: Period) => (valid ? `/analytics/complaints${query({ groupBy, period: by, metrics: METRICS, ...range })}` : null);
   const trend = useResource<AnalyticsAnswer>(analysis(undefined, period));
   const breakdown = useResource<AnalyticsAnswer>(analysis(dimension));
-  const rootCauses = useResource<AnalyticsAnswer>(analysis('rootCause'));
+  // Broken down by root cause already: the same answer serves both sections.
+  const ownRootCauses = useResource<AnalyticsAnswer>(dimension === 'rootCause' ? null : analysis('rootCause'));
+  const rootCauses = dimension === 'rootCause' ? breakdown : ownRootCauses;
 
   const label = (value: unknown): string => (value === null || value === undefined ? t('unset') : word(String(value)));
   const byDimension = (result: AnalyticsAnswer | undefined, name: Dimension): Datum[] =>
@@ -272,7 +274,8 @@ const Analysis = () => {
       {/* Figures for another range would read as this one's. */}
       {valid ? (
         <>
-          {breakdown.data ? <Headline totals={breakdown.data.totals} /> : null}
+          {/* Totals are over every group, whatever the grouping: the root-cause answer's stay put while the breakdown changes. */}
+          {rootCauses.data ? <Headline totals={rootCauses.data.totals} /> : null}
 
           <Section title={t('trend', { period: periodName })}>
             <Figures resource={trend} empty={trendData.length === 0}>

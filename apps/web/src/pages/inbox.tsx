@@ -105,13 +105,12 @@ export const Inbox = () => {
     shownPath.current = path;
   }, [path]);
 
-  // A change to any complaint: read the list again once the read model has it. A burst (an import) reloads at most every 300 ms.
+  // A change to any complaint (the api sends no others): read the list again once the read model has it. A burst (an import) reloads at most every 300 ms.
   const reloadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef(0);
   const { reload } = first;
   const onChange = useCallback(
-    (change: { streamName: string; position: number }) => {
-      if (!change.streamName.startsWith('complaint-')) return;
+    (change: { position: number }) => {
       latest.current = Math.max(latest.current, change.position);
       reloadTimer.current ??= setTimeout(() => {
         reloadTimer.current = undefined;
@@ -121,7 +120,7 @@ export const Inbox = () => {
     [reload],
   );
   useEffect(() => () => clearTimeout(reloadTimer.current), []);
-  const live = useChanges(onChange, first.position ?? (first.data ? 'head' : undefined));
+  const live = useChanges(onChange, first.position ?? (first.data ? 'head' : undefined), 'complaint-');
 
   const items = useMemo(() => {
     const shown = first.data?.items ?? [];

@@ -2,12 +2,12 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { DispatchRectificationBody, RectificationStatus } from '@redress/contracts';
 import type { TrackingRow } from '@redress/projections';
-import { api, ApiError, query, saveFile } from '../api';
+import { api, query } from '../api';
 import { useResource } from '../resource';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useStaff } from '../session';
 import { DISPATCHERS, may } from '../roles';
-import { Empty, ErrorNotice, Loading, Section, Tag } from '../components/common';
+import { Empty, ErrorNotice, ExportButton, Loading, Section, Tag } from '../components/common';
 import { SchemaForm } from '../components/schema-form';
 
 /** The five steps' names (投诉整改五步法), shared with the item page. */
@@ -61,8 +61,6 @@ const text = messages(
     apply: 'Apply',
     clear: 'Clear',
     items: 'Items',
-    exportCsv: 'Export CSV',
-    exporting: 'Exporting…',
     colNo: 'No.',
     colProblem: 'Problem',
     colSources: 'Source complaints',
@@ -105,8 +103,6 @@ const text = messages(
     apply: '筛选',
     clear: '清除',
     items: '整改事项',
-    exportCsv: '导出 CSV',
-    exporting: '导出中…',
     colNo: '序号',
     colProblem: '问题',
     colSources: '来源投诉',
@@ -142,7 +138,21 @@ const SORTS = [
 ] as const;
 
 const PAGE_SIZE = 50;
-const COLUMNS = 11;
+/** The table's columns, in order, with the classes that align numbers and fold minor columns away on a phone. */
+const HEADINGS = [
+  ['colNo', 'number hide-narrow'],
+  ['colProblem'],
+  ['colSources', 'hide-narrow'],
+  ['colDepartment'],
+  ['colProgress'],
+  ['colStatus'],
+  ['colDeadline'],
+  ['colDispatched', 'hide-narrow'],
+  ['colResponsible', 'hide-narrow'],
+  ['colDaysOpen', 'number hide-narrow'],
+  ['colReturns', 'number hide-narrow'],
+] as const satisfies ReadonlyArray<readonly [string, string?]>;
+const COLUMNS = HEADINGS.length;
 
 /** The filters that are set, from the URL or the form. */
 const filtersOf = (source: { get(name: string): unknown }): Filters =>
@@ -304,60 +314,17 @@ const TrackingTable = ({ filters }: { filters: Filters }) => {
       <table data-testid="rectification-table">
         <thead>
           <tr>
-            <th scope="col" className="number hide-narrow">
-              {t('colNo')}
-            </th>
-            <th scope="col">{t('colProblem')}</th>
-            <th scope="col" className="hide-narrow">
-              {t('colSources')}
-            </th>
-            <th scope="col">{t('colDepartment')}</th>
-            <th scope="col">{t('colProgress')}</th>
-            <th scope="col">{t('colStatus')}</th>
-            <th scope="col">{t('colDeadline')}</th>
-            <th scope="col" className="hide-narrow">
-              {t('colDispatched')}
-            </th>
-            <th scope="col" className="hide-narrow">
-              {t('colResponsible')}
-            </th>
-            <th scope="col" className="number hide-narrow">
-              {t('colDaysOpen')}
-            </th>
-            <th scope="col" className="number hide-narrow">
-              {t('colReturns')}
-            </th>
+            {HEADINGS.map(([key, className]) => (
+              <th key={key} scope="col" className={className}>
+                {t(key)}
+              </th>
+            ))}
           </tr>
         </thead>
         {pages.map((cursor, i) => (
           <TablePage key={cursor ?? ''} filters={filters} cursor={cursor} onMore={i === pages.length - 1 ? (next) => setCursors([...cursors, next]) : undefined} />
         ))}
       </table>
-    </div>
-  );
-};
-
-const ExportButton = ({ filters }: { filters: Filters }) => {
-  const t = useMessages(text);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Error | undefined>();
-  const run = async () => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      saveFile(await api.csv(`/rectifications${query(filters)}`), 'rectifications.csv');
-    } catch (error) {
-      setProblem(error instanceof ApiError ? error : new Error(String(error)));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div>
-      <button type="button" className="secondary" data-testid="export-csv" disabled={busy} onClick={() => void run()}>
-        {busy ? t('exporting') : t('exportCsv')}
-      </button>
-      {problem ? <ErrorNotice error={problem} /> : null}
     </div>
   );
 };
@@ -486,7 +453,7 @@ export const Rectifications = () => {
       <h1>{t('title')}</h1>
       <p className="hint">{t('intro')}</p>
       {may(staff.role, DISPATCHERS) ? <DispatchPanel from={from} /> : null}
-      <Section title={t('items')} actions={<ExportButton filters={forApi} />}>
+      <Section title={t('items')} actions={<ExportButton path={`/rectifications${query(forApi)}`} fileName="rectifications.csv" />}>
         <FilterForm filters={filters} onApply={apply} />
         <TrackingTable key={query(forApi)} filters={forApi} />
       </Section>
