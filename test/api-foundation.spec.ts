@@ -56,6 +56,7 @@ describe('api request bodies', () => {
     ['an empty body', ''],
     ['a prototype key', '{"__proto__": {"admin": true}}'],
     ['a constructor key', '{"a": {"constructor": {"prototype": {}}}}'],
+    ['a prototype key spelled with escapes', '{"a": {"\\u005f_proto__": {"admin": true}}}'],
   ])('rejects %s with 400 INVALID_JSON', async (_, body) => {
     const response = await post(body);
     expect(response.status).toBe(400);

@@ -51,7 +51,7 @@ describe('cli', () => {
     const { code, out } = await run(env, 'replay', body.id);
     expect(code).toBe(0);
     expect(out).toHaveLength(6);
-    expect(out[0]).toMatch(/^#0 \S+Z ines \(intake\) ComplaintReceived channel=phone complainantId=\S+ receivedAt=\S+ language=und subject=Late$/);
+    expect(out[0]).toMatch(/^#0 \S+Z ines \(intake\) ComplaintReceived subject=Late channel=phone complainantId=\S+ receivedAt=\S+ language=und$/);
     expect(out[1]).toBe('    → status=received');
     expect(out[2]).toMatch(/^#1 \S+ ines \(intake\) ComplaintAcknowledged$/);
     expect(out[4]).toMatch(/^#2 \S+ hao \(handler\) ComplaintClassified category=logistics severity=high urgency=normal department=delivery$/);

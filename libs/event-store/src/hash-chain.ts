@@ -83,11 +83,11 @@ export const chainEvents = (
   let prevHash = head?.hash ?? GENESIS;
   let revision = head ? head.revision + 1 : 0;
   return events.map((event) => {
-    // The chain fields are the store's to set: any the writer passed are replaced.
-    const metadata: JsonObject = { ...event.metadata, prevHash };
-    if ('hash' in metadata) delete metadata.hash;
-    const hash = eventHash(prevHash, { id: event.id, streamName, revision, type: event.type, data: event.data, metadata });
-    const chained: ChainedEvent = { id: event.id, type: event.type, data: event.data, revision, metadata: { ...metadata, prevHash, hash } };
+    // The chain fields are the store's to set: any the writer passed are dropped. They are written before the
+    // spread: on Node 20 an object literal that adds fields after a spread gets a hidden class of its own at every call.
+    const { prevHash: _givenPrevHash, hash: _givenHash, ...given } = event.metadata;
+    const hash = eventHash(prevHash, { id: event.id, streamName, revision, type: event.type, data: event.data, metadata: { prevHash, ...given } });
+    const chained: ChainedEvent = { id: event.id, type: event.type, data: event.data, revision, metadata: { prevHash, hash, ...given } };
     prevHash = hash;
     revision += 1;
     return chained;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import * as E from 'fp-ts/Either';
-import { signToken, verifyToken } from './jwt';
+import { signToken, tokenVerifier, verifyToken } from './jwt';
 
 const SECRET = 's'.repeat(40);
 const NOW = new Date('2026-11-25T10:00:00.000Z');
@@ -34,5 +34,21 @@ describe('jwt', () => {
     const payload = b64({ sub: 'u-1', role: 'root', iat: 1, exp: 9_999_999_999 });
     const signed = `${header}.${payload}.${createHmac('sha256', SECRET).update(`${header}.${payload}`).digest('base64url')}`;
     expect(verifyToken(signed, SECRET, NOW)).toEqual(E.left('TOKEN_INVALID'));
+  });
+
+  it('remembers accepted tokens only: a remembered token still expires, a forgery of it is still refused', () => {
+    const verify = tokenVerifier(SECRET, 2);
+    expect(verify(token, NOW)).toEqual(verifyToken(token, SECRET, NOW));
+    expect(verify(token, NOW)).toEqual(verifyToken(token, SECRET, NOW));
+    expect(verify(token, new Date(NOW.getTime() + 3600_000))).toEqual(E.left('TOKEN_EXPIRED'));
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'AB' : 'AA'}`;
+    expect(verify(`${header}.${payload}.${flipped}`, NOW)).toEqual(E.left('TOKEN_INVALID'));
+    expect(verify(`${header}.${b64({ sub: 'u-1', role: 'admin', iat: 1, exp: 9_999_999_999 })}.${signature}`, NOW)).toEqual(E.left('TOKEN_INVALID'));
+    // Past its capacity the verifier forgets the oldest token and checks it afresh.
+    const others = ['u-2', 'u-3'].map((sub) => signToken({ sub, role: 'intake' }, SECRET, NOW, 60));
+    others.forEach((other) => expect(E.isRight(verify(other, NOW))).toBe(true));
+    expect(verify(token, NOW)).toEqual(verifyToken(token, SECRET, NOW));
+    expect(tokenVerifier('x'.repeat(40))(token, NOW)).toEqual(E.left('TOKEN_INVALID'));
   });
 });

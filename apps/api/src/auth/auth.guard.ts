@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, In
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import * as E from 'fp-ts/Either';
-import { verifyToken, type Clock } from '@redress/platform';
+import { tokenVerifier, type Clock } from '@redress/platform';
 import { CLOCK, JWT_SECRET } from '../tokens';
 import { IS_PUBLIC, type StaffMember } from './actor';
 
@@ -14,18 +14,22 @@ const MESSAGES = {
 /** Authenticates every request but the public ones: `Authorization: Bearer <HS256 JWT>`. */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly verify: ReturnType<typeof tokenVerifier>;
+
   constructor(
     private readonly reflector: Reflector,
-    @Inject(JWT_SECRET) private readonly secret: string,
+    @Inject(JWT_SECRET) secret: string,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.verify = tokenVerifier(secret);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthorizedException({ code: 'AUTHENTICATION_REQUIRED', message: 'send Authorization: Bearer <token> (npm run cli -- token)' });
-    const claims = verifyToken(match[1] as string, this.secret, this.clock.now());
+    const claims = this.verify(match[1] as string, this.clock.now());
     if (E.isLeft(claims)) throw new UnauthorizedException({ code: claims.left, message: MESSAGES[claims.left] });
     const { sub, role, department } = claims.right;
     request.staff = { user: sub, role, ...(department === undefined ? {} : { department }) };

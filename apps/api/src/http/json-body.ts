@@ -3,6 +3,21 @@ import type { FastifyInstance } from 'fastify';
 
 /** Keys that could reach an object's prototype if a body were ever merged naively. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Text that could hold a forbidden key: one spelled out, or one hidden in a
+ * \u escape (the only JSON escape that makes letters). A body without either
+ * is parsed without the key-checking reviver, which made JSON.parse several
+ * times slower.
+ */
+const MAY_HOLD_FORBIDDEN_KEY = /__proto__|constructor|prototype|\\u/;
+
+const parse = (body: string): unknown =>
+  MAY_HOLD_FORBIDDEN_KEY.test(body)
+    ? JSON.parse(body, (key, value: unknown) => {
+        if (FORBIDDEN_KEYS.has(key)) throw new SyntaxError(`the key "${key}" is not allowed`);
+        return value;
+      })
+    : JSON.parse(body);
 
 const invalid = (message: string) => new BadRequestException({ code: 'INVALID_JSON', message });
 
@@ -39,13 +54,7 @@ export const registerJsonBodyParser = (fastify: FastifyInstance, bodyLimit: numb
       return done(new BadRequestException({ code: 'JSON_TOO_DEEP', message: `the request body nests objects and arrays more than ${MAX_JSON_DEPTH} deep` }), undefined);
     }
     try {
-      done(
-        null,
-        JSON.parse(body as string, (key, value: unknown) => {
-          if (FORBIDDEN_KEYS.has(key)) throw new SyntaxError(`the key "${key}" is not allowed`);
-          return value;
-        }),
-      );
+      done(null, parse(body as string));
     } catch (error) {
       done(invalid(`the request body is not valid JSON: ${(error as Error).message}`), undefined);
     }

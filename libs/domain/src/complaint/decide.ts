@@ -89,12 +89,13 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
     const complainantId = anonymous === true ? undefined : givenId;
     return events({
       type: 'ComplaintReceived',
+      // Fields the body lacks go before its spread where they can (see chainEvents: a hidden class per intake otherwise).
       data: {
-        ...rest,
         complaintId: command.complaintId,
+        ...rest,
         complainantId: complainantId ?? ctx.newId(),
         // An anonymous complainant leaves no name or contact behind, even if one was typed in.
-        complainant: anonymous === true ? { anonymous: true, ...(details.customerType ? { customerType: details.customerType } : {}) } : { ...details, anonymous: false },
+        complainant: anonymous === true ? { anonymous: true, ...(details.customerType ? { customerType: details.customerType } : {}) } : { anonymous: false, ...details },
         receivedAt: receivedAt ?? ctx.now,
         language: rest.language ?? 'und',
         ...(ctx.sla ? { sla: slaDeadlines(ctx.sla.policy, ctx.sla.version, receivedAt ?? ctx.now, 'medium', 'normal') } : {}),

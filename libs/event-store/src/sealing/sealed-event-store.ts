@@ -38,9 +38,9 @@ const withValueAt = (data: JsonObject, [name, ...rest]: readonly string[], value
     const child = data[name];
     return child !== null && typeof child === 'object' && !Array.isArray(child) ? { ...data, [name]: withValueAt(child, rest, value) } : data;
   }
-  if (value !== undefined) return { ...data, [name]: value };
-  const { [name]: _removed, ...others } = data;
-  return others;
+  // The new value goes before the spread (see chainEvents: a hidden class per call otherwise).
+  const { [name]: _replaced, ...others } = data;
+  return value === undefined ? others : { [name]: value, ...others };
 };
 
 /** Where an event's sealed envelope is kept in its data. */
@@ -135,8 +135,8 @@ export class SealedEventStore implements EventStore {
     );
     if (!personal || Object.keys(values).length === 0) return event;
     const key = await this.keyStore.keyFor(personal.subject);
-    const data = Object.keys(values).reduce((kept, path) => withValueAt(kept, path.split('.'), undefined), event.data);
-    return { ...event, data: { ...data, [SEALED]: seal(key, values, event.id) } };
+    const { [SEALED]: _given, ...data } = Object.keys(values).reduce((kept, path) => withValueAt(kept, path.split('.'), undefined), event.data);
+    return { ...event, data: { [SEALED]: seal(key, values, event.id), ...data } };
   }
 
   private openAll(events: RecordedEvent[]): Promise<RecordedEvent[]> | RecordedEvent[] {
