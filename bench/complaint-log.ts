@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -149,11 +150,16 @@ export interface BuiltApi {
   kill(): Promise<void>;
 }
 
-/**
- * The built api (or projector) in its own process over `dir`, once it answers
- * /health (with the projections in-process, the api builds missing read
- * models before it listens).
- */
+/** Resident memory of a running process (Linux), MiB: now (VmRSS), or the most it has held so far (VmHWM). 0 once it has exited. */
+export const residentMiB = (pid: number, which: 'now' | 'peak' = 'now'): number => {
+  try {
+    const field = which === 'now' ? 'VmRSS' : 'VmHWM';
+    return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+};
+
 export interface StartOptions {
   readonly app?: 'api' | 'projector';
   readonly env?: Record<string, string>;
@@ -161,6 +167,12 @@ export interface StartOptions {
   /** How long it may take to answer /health (a projector builds the read models first). */
   readonly startSeconds?: number;
 }
+
+/**
+ * The built api (or projector) in its own process over `dir`, once it answers
+ * /health (with the projections in-process, the api builds missing read
+ * models before it listens).
+ */
 export const startBuiltApi = async (dir: string, { app = 'api', env = {}, nodeFlags = NODE_FLAGS, startSeconds = 60 }: StartOptions = {}): Promise<BuiltApi> => {
   const port = await freePort();
   const server = spawn(process.execPath, [...nodeFlags, built(app)], { env: { ...benchEnv(dir), PORT: String(port), ...env }, stdio: 'ignore' });

@@ -1,9 +1,9 @@
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CATEGORIES, DEPARTMENTS, benchEnv, built, pick } from './complaint-log';
+import { CATEGORIES, DEPARTMENTS, benchEnv, built, pick, residentMiB } from './complaint-log';
 import { figure, type Figure } from './report';
 
 const EXAMPLE_MAPPING = join(__dirname, '..', 'examples', 'legacy-mapping.json');
@@ -51,15 +51,6 @@ const writeCsv = async (file: string, rows: number): Promise<void> => {
   await new Promise((resolve) => out.end(resolve));
 };
 
-/** Peak resident memory of a running process (Linux: VmHWM), in MiB. */
-const peakRss = (pid: number): number => {
-  try {
-    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-};
-
 interface ImportRun {
   readonly rowsPerSecond: number;
   readonly peakMiB: number;
@@ -76,7 +67,7 @@ const importRows = async (rows: number, log: (line: string) => void): Promise<Im
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     let peakMiB = 0;
-    const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, peakRss(child.pid as number))), 100);
+    const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, residentMiB(child.pid as number, 'peak'))), 100);
     const [code] = (await once(child, 'exit')) as [number];
     clearInterval(sampler);
     if (code !== 0) throw new Error(`import exited ${code}: ${stdout}`);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { API_NODE_FLAGS, failures, headOf, lagAtEnd, lifecycle, rss } from './api';
-import { startBuiltApi, writeHistories, type BuiltApi } from './complaint-log';
+import { API_NODE_FLAGS, failures, headOf, lagAtEnd, lifecycle } from './api';
+import { residentMiB, startBuiltApi, writeHistories, type BuiltApi } from './complaint-log';
 import { figure, type Figure } from './report';
 
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 10);
@@ -61,7 +61,7 @@ export const soakBenchmark = async (log: (line: string) => void): Promise<Figure
         })();
         const result = await autocannon({ url: api.url, connections: CONNECTIONS, duration: 60, requests: lifecycle((stream, position) => acknowledged.push([stream, position])) });
         await restart;
-        const now: Minute = { rate: result.requests.average, p99: result.latency.p99, errors: failures(result), apiRss: rss(api.pid), projectorRss: rss(projector.pid) };
+        const now: Minute = { rate: result.requests.average, p99: result.latency.p99, errors: failures(result), apiRss: residentMiB(api.pid), projectorRss: residentMiB(projector.pid) };
         minutes.push(now);
         log(`minute ${minute}: ${Math.round(now.rate)} req/s, p99 ${now.p99} ms, ${now.errors} errors, api ${now.apiRss.toFixed(0)} MiB, projector ${now.projectorRss.toFixed(0)} MiB (restarted with ${minute % 2 === 0 ? 'SIGKILL' : 'SIGTERM'})`);
       }

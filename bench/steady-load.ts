@@ -29,13 +29,13 @@ const HEADER_END = Buffer.from('\r\n\r\n');
  */
 export const steadyLoad = async (
   url: string,
-  request: { readonly method: 'POST'; readonly headers: Record<string, string>; readonly body: string },
+  request: { readonly method: 'GET' | 'POST'; readonly headers: Record<string, string>; readonly body?: string },
   rate: number,
   seconds: number,
   connections = 64,
 ): Promise<SteadyLoadResult> => {
   const target = new URL(url);
-  const body = Buffer.from(request.body);
+  const body = Buffer.from(request.body ?? '');
   const head = [`${request.method} ${target.pathname} HTTP/1.1`, `host: ${target.host}`, ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`), `content-length: ${body.length}`];
   const wire = Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), body]);
   const total = Math.round(rate * seconds);
