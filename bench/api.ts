@@ -17,7 +17,7 @@ const TARGET_RATE = 3000;
  * The api's node flags as compose runs it: a 32 MiB young generation, and the
  * old generation let grow half its live size between full GCs rather than
  * V8's usual several times it (under load the heap sawed between ~220 and
- * ~295 MiB; with the flag the peak is ~200).
+ * ~295 MiB; with the flag the peak was 200–226).
  */
 export const API_NODE_FLAGS = ['--max-semi-space-size=32', '--heap-growing-percent=50'];
 const PURE_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 20);
@@ -157,7 +157,7 @@ export const apiBenchmark = async (log: (line: string) => void): Promise<Figure[
       log(`POST /complaints at ${TARGET_RATE}/s (autocannon): ${Math.round(atRate.requests.average)} req/s, p99 ${atRate.latency.p99} ms, ${failures(atRate)} failed`);
       const cpuBefore = mainThreadCpu(api.pid);
       const steady = await steadyLoad(createOptions.url, { method: 'POST', headers: createOptions.headers, body: COMPLAINT }, TARGET_RATE, PURE_SECONDS);
-      const cpuPerIntake = (mainThreadCpu(api.pid) - cpuBefore) / (steady.rate * PURE_SECONDS);
+      const cpuPerIntake = (mainThreadCpu(api.pid) - cpuBefore) / Math.round(TARGET_RATE * PURE_SECONDS);
       log(`POST /complaints at ${TARGET_RATE}/s (steady): ${Math.round(steady.rate)} req/s, p50 ${steady.p50.toFixed(1)} ms, p99 ${steady.p99.toFixed(1)} ms, ${steady.failed} failed, sender ${(steady.senderCpu * 100).toFixed(0)} % of a core, api thread ${cpuPerIntake.toFixed(0)} µs an intake`);
       // The same sender on the cheapest route: what HTTP, Nest and this machine add to any request at this rate.
       const floor = await steadyLoad(`${api.url}/health`, { method: 'GET', headers: {} }, TARGET_RATE, PURE_SECONDS);

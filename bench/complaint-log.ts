@@ -150,14 +150,10 @@ export interface BuiltApi {
   kill(): Promise<void>;
 }
 
-/** Resident memory of a running process (Linux), MiB: now (VmRSS), or the most it has held so far (VmHWM). 0 once it has exited. */
+/** Resident memory of a running process (Linux), MiB: now (VmRSS), or the most it has held so far (VmHWM). Throws once it has exited. */
 export const residentMiB = (pid: number, which: 'now' | 'peak' = 'now'): number => {
-  try {
-    const field = which === 'now' ? 'VmRSS' : 'VmHWM';
-    return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
+  const field = which === 'now' ? 'VmRSS' : 'VmHWM';
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 };
 
 export interface StartOptions {

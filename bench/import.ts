@@ -67,7 +67,13 @@ const importRows = async (rows: number, log: (line: string) => void): Promise<Im
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     let peakMiB = 0;
-    const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, residentMiB(child.pid as number, 'peak'))), 100);
+    const sampler = setInterval(() => {
+      try {
+        peakMiB = Math.max(peakMiB, residentMiB(child.pid as number, 'peak'));
+      } catch {
+        // It has just exited: its peak was read at the last tick.
+      }
+    }, 100);
     const [code] = (await once(child, 'exit')) as [number];
     clearInterval(sampler);
     if (code !== 0) throw new Error(`import exited ${code}: ${stdout}`);
