@@ -1,40 +1,59 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export interface Draining {
   /** From now on new requests get 503; resolves when those in flight have been answered, or after `timeoutMs`. */
   drain(timeoutMs: number): Promise<void>;
 }
 
-/** How to let go of a request taken before draining: set for each one as it comes in. */
-const releases = new WeakMap<object, () => void>();
+/** The count of requests in flight that a request was taken into (see registerDraining). */
+interface InFlight {
+  release(request: FastifyRequest): void;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The in-flight count this request is part of, until it is answered or exempted; null when it never was or no longer is. */
+    inFlight: InFlight | null;
+  }
+}
 
 /**
  * A response that lasts until the api closes (a feed stream: its service
  * ends it then, after draining): draining does not wait for it, or every
  * stop with a console open would wait out the whole timeout.
  */
-export const exemptFromDraining = (request: object): void => releases.get(request)?.();
+export const exemptFromDraining = (request: FastifyRequest): void => request.inFlight?.release(request);
 
 /**
  * Stopping gracefully: refuse new requests (503 SHUTTING_DOWN, Connection:
  * close, so clients retry elsewhere) while the ones in flight finish.
+ *
+ * A request carries its mark itself (a request decoration). It used to be
+ * listed in a WeakMap, with a closure over the request as the value, left
+ * for the collector to clear: Node 20's young-generation collector keeps
+ * such a value, and through it the request and all it reaches, so every
+ * request was promoted to the old generation. Measured at a steady 3,000
+ * POST /complaints a second: 0.94 MB promoted per scavenge and a full
+ * collection every 2.2 s before; 0.13 MB and one every 10 s after (the
+ * closing note of issue 9).
  */
 export const registerDraining = (fastify: FastifyInstance): Draining => {
   let draining = false;
   /** The requests taken before draining began: only these are waited for (a refused one is answered too, and must not count). */
-  const inFlight = new WeakSet<object>();
   let count = 0;
   let idle: (() => void) | undefined;
-  const release = (request: object): void => {
-    if (inFlight.delete(request)) {
+  const inFlight: InFlight = {
+    release: (request) => {
+      if (request.inFlight !== inFlight) return;
+      request.inFlight = null;
       count -= 1;
       if (count === 0) idle?.();
-    }
+    },
   };
+  fastify.decorateRequest('inFlight', null);
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!draining) {
-      inFlight.add(request);
-      releases.set(request, () => release(request));
+      request.inFlight = inFlight;
       count += 1;
       done();
       return;
@@ -47,7 +66,7 @@ export const registerDraining = (fastify: FastifyInstance): Draining => {
   });
   // Answered (or its client gone, which Fastify also ends in onResponse): no longer in flight.
   fastify.addHook('onResponse', (request, _reply, done) => {
-    release(request);
+    inFlight.release(request);
     done();
   });
   return {
