@@ -71,7 +71,7 @@ export class EventsController {
       return;
     }
     if (!this.feed.accepting) throw new HttpException({ code: 'SHUTTING_DOWN', message: 'the api is stopping; reconnect shortly' }, HttpStatus.SERVICE_UNAVAILABLE);
-    // From here the response is ours to write: Fastify steps aside (and no longer tells draining when it ends).
+    // From here the response is ours to write, and it lasts until the api closes: draining must not wait for it.
     exemptFromDraining(reply.request);
     void reply.hijack();
     const headers = { ...reply.getHeaders(), 'content-type': format.contentType, 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };

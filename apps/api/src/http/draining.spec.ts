@@ -31,6 +31,36 @@ describe('draining', () => {
     await fastify.close();
   });
 
+  it('does not wait for a request whose client has gone away before its answer', async () => {
+    // Closing need not wait for the aborted client's connection to time out.
+    const fastify = Fastify({ forceCloseConnections: true });
+    const draining = registerDraining(fastify);
+    let finish: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    let arrived: () => void = () => undefined;
+    const taken = new Promise<void>((resolve) => (arrived = resolve));
+    fastify.get('/slow', async () => {
+      arrived();
+      await held;
+      return { ok: true };
+    });
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = fastify.server.address() as { port: number };
+      const abort = new AbortController();
+      const gone = fetch(`http://127.0.0.1:${port}/slow`, { signal: abort.signal }).catch((error: Error) => error.name);
+      await taken;
+      abort.abort();
+      expect(await gone).toBe('AbortError');
+      let drained = false;
+      await Promise.race([draining.drain(60_000).then(() => (drained = true)), new Promise((resolve) => setTimeout(resolve, 1000))]);
+      expect(drained).toBe(true);
+    } finally {
+      finish();
+      await fastify.close();
+    }
+  });
+
   it('does not wait for a response that lasts until the api closes, such as a feed stream', async () => {
     const fastify = Fastify();
     const draining = registerDraining(fastify);

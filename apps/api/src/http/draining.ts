@@ -39,7 +39,7 @@ export const exemptFromDraining = (request: FastifyRequest): void => request.inF
  */
 export const registerDraining = (fastify: FastifyInstance): Draining => {
   let draining = false;
-  /** The requests taken before draining began: only these are waited for (a refused one is answered too, and must not count). */
+  /** Requests taken before draining began and not yet answered: only these are waited for (a refused one is answered too, and must not count). */
   let count = 0;
   let idle: (() => void) | undefined;
   const inFlight: InFlight = {
@@ -55,6 +55,10 @@ export const registerDraining = (fastify: FastifyInstance): Draining => {
     if (!draining) {
       request.inFlight = inFlight;
       count += 1;
+      // Answered, or its client gone first: no longer in flight. (Fastify's onResponse misses the second: a response
+      // whose connection closed never finishes, and every later stop waited out its whole timeout. Such a request's
+      // command may still be running: it is stored whole, or refused whole once the store closes; no one hears either.)
+      reply.raw.once('close', () => inFlight.release(request));
       done();
       return;
     }
@@ -63,11 +67,6 @@ export const registerDraining = (fastify: FastifyInstance): Draining => {
       .header('connection', 'close')
       .header('retry-after', '1')
       .send({ statusCode: 503, code: 'SHUTTING_DOWN', message: 'the api is stopping; try again shortly' });
-  });
-  // Answered (or its client gone, which Fastify also ends in onResponse): no longer in flight.
-  fastify.addHook('onResponse', (request, _reply, done) => {
-    inFlight.release(request);
-    done();
   });
   return {
     drain: async (timeoutMs) => {
