@@ -50,9 +50,10 @@ export type BatchOutcome =
 const messageOf = (error: unknown): string => String((error as { message?: unknown } | null)?.message ?? error);
 
 /**
- * The log's only write connection in this process. It runs in a worker thread
- * (sqlite-writer.worker.ts) because a durable commit waits for fsync, which
- * on the api's event loop stalled every request behind it.
+ * The log's only write connection in this process: on the caller's thread
+ * (the api), or in a worker thread (sqlite-writer.worker.ts) for a process
+ * that appends a great deal (the import), whose own thread then prepares the
+ * next appends while a batch waits for its fsync (see SqliteEventStoreOptions.writerThread).
  *
  * Group commit: the appends of one batch are written in one transaction and
  * made durable by one fsync, yet each keeps its own atomicity and its own
