@@ -105,13 +105,14 @@ export const currency = described(
   { type: 'string', pattern: '^[A-Z]{3}$' },
 );
 
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** An offset is at most 14 hours either way (real ones run from -12:00 to +14:00): Date.parse refuses +24:00 or +00:60, and decoding one would throw. */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
 /** Date.parse rolls 2026-02-31 over to March; a real instant names a day its month has. */
 const isInstant = (u: unknown): u is string => {
   const match = typeof u === 'string' ? INSTANT.exec(u) : null;
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate() && Number.isFinite(Date.parse(u as string));
 };
 
 /** An ISO-8601 instant with a time zone, normalised to UTC `...Z`. */

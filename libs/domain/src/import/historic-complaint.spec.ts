@@ -140,6 +140,8 @@ describe('historicComplaint (one row as a complaint history)', () => {
     expect(problems(row({ Opened: '2027-01-01T00:00:00Z', Result: '', Closed: '' }))).toEqual(['receivedAt (column "Opened"): 2027-01-01T00:00:00.000Z is in the future']);
     expect(problems(row({ Title: 'x'.repeat(301) }))).toEqual(['subject (column "Title"): must be at most 300 characters']);
     expect(problems(row({ Result: '', Note: '' }))).toEqual(['outcome (column "Result"): missing, and the row has a closing date']);
+    // An offset no clock has once stopped the whole import (decoding threw): it is a bad date like any other.
+    expect(problems(row({ Opened: '2024-03-01T09:15:00+24:00', Result: '', Closed: '' }))).toEqual([expect.stringMatching(/^receivedAt \(column "Opened"\): "2024-03-01T09:15:00\+24:00" is not a date/)]);
   });
 
   it('takes a closing written as a day only, on the day of receipt, as closed at receipt', () => {
