@@ -264,6 +264,18 @@ describe('complaint decider', () => {
       given([...closed, { type: 'ComplaintReopened', data: { reason: 'x' } }])
         .when(command('ProposeResolution', { summary: 'replace', remedies: [{ type: 'exchange' }] }))
         .then([{ type: 'ResolutionProposed', data: { summary: 'replace', remedies: [{ type: 'exchange' }], proposedBy: 'handler-1', needsApproval: false } }]));
+    // The authority is per case (DOMAIN.md section 7): reopening once let a handler pay 500 again without approval.
+    const reopened: ComplaintEvent[] = [...closed, { type: 'ComplaintReopened', data: { reason: 'x' } }];
+    it('counts what the case already granted (200) against the handler’s authority', () => {
+      given(reopened)
+        .when(command('ProposeResolution', { summary: 's', remedies: [refund(300)] }))
+        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(300)], proposedBy: 'handler-1', needsApproval: false } }]);
+      given(reopened)
+        .when(command('ProposeResolution', { summary: 's', remedies: [refund(300.01)] }))
+        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(300.01)], proposedBy: 'handler-1', needsApproval: true } }]);
+    });
+    it('keeps a case’s amounts in one currency', () =>
+      given(reopened).when(command('ProposeResolution', { summary: 's', remedies: [{ ...refund(10), currency: 'EUR' }] })).thenFails('MIXED_CURRENCIES'));
   });
 
   describe('SLA breaches', () => {

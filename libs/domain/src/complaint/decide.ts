@@ -5,7 +5,7 @@ import { dueBreaches, slaDeadlines } from '../sla/sla';
 import type { ComplaintCommand } from './command';
 import { complaintError, type ComplaintError } from './errors';
 import type { ComplaintPolicy } from './policy';
-import type { Complaint, ComplaintStatus } from './state';
+import { moneyOf, type Complaint, type ComplaintStatus, type Money } from './state';
 
 /** Who is deciding: the authenticated member of staff. */
 export interface DecidingStaff {
@@ -64,13 +64,18 @@ const BEFORE_RESOLUTION: readonly ComplaintStatus[] = ['received', 'acknowledged
 const MONEY_REMEDIES: ReadonlySet<Remedy['type']> = new Set(['refund', 'compensation']);
 
 /** Money remedies need an amount and currency, all in one currency; returns the total or the refusal. */
-const remedyTotal = (remedies: readonly Remedy[]): E.Either<ComplaintError, number> => {
+/** What the case will have granted once this resolution is implemented: the handler's authority is per case, not per resolution. */
+const caseTotal = (remedies: readonly Remedy[], granted: Money | undefined): E.Either<ComplaintError, number> => {
   const missing = remedies.find((r) => MONEY_REMEDIES.has(r.type) && (r.amount === undefined || r.currency === undefined));
   if (missing) return E.left(complaintError('REMEDY_AMOUNT_REQUIRED', `a ${missing.type} needs an amount and a currency`));
   const priced = remedies.filter((r) => r.amount !== undefined);
   if (priced.some((r) => r.currency === undefined)) return E.left(complaintError('REMEDY_AMOUNT_REQUIRED', 'an amount needs a currency'));
   if (new Set(priced.map((r) => r.currency)).size > 1) return E.left(complaintError('MIXED_CURRENCIES', 'all amounts of one resolution must be in one currency'));
-  return E.right(Math.round(priced.reduce((sum, r) => sum + (r.amount ?? 0), 0) * 100) / 100);
+  const money = moneyOf(priced);
+  if (money && granted && money.currency !== granted.currency) {
+    return E.left(complaintError('MIXED_CURRENCIES', `this case has already granted ${granted.amount} ${granted.currency}: all its amounts must be in ${granted.currency}`));
+  }
+  return E.right(Math.round(((money?.amount ?? 0) + (granted?.amount ?? 0)) * 100) / 100);
 };
 
 /**
@@ -172,7 +177,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
       if (state.status !== 'investigating') return refuse('RESOLUTION_PENDING', 'a resolution has already been proposed');
       return E.map((total: number): ComplaintEvent[] => [
         { type: 'ResolutionProposed', data: { ...command.body, proposedBy: ctx.actor.user, needsApproval: total > ctx.policy.handlerAuthorityLimit } },
-      ])(remedyTotal(command.body.remedies));
+      ])(caseTotal(command.body.remedies, state.granted));
     }
 
     case 'ApproveResolution':

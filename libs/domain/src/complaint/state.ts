@@ -25,6 +25,12 @@ export interface Complaint {
   readonly investigationNotes: number;
   readonly rootCause?: Of<typeof C.RootCauseIdentified>;
   readonly resolution?: Of<typeof C.ResolutionProposed> & { readonly approved: boolean };
+  /**
+   * Money the case's implemented resolutions granted, in its one currency. A
+   * handler's authority is per case (DOMAIN.md section 7), and a reopened
+   * case's resolution is gone from `resolution` but not from what was paid.
+   */
+  readonly granted?: Money;
   readonly followUp?: Of<typeof C.FollowUpBody>;
   readonly contacts: number;
   readonly escalationLevel: number;
@@ -40,6 +46,18 @@ export interface Complaint {
   /** The complainant's personal data was erased (PersonalDataErased). */
   readonly personalDataErased?: true;
 }
+
+export interface Money {
+  readonly amount: number;
+  readonly currency: string;
+}
+
+/** What a resolution's remedies add up to, to the cent, in their currency (undefined when none has an amount). */
+export const moneyOf = (remedies: readonly Of<typeof C.Remedy>[]): Money | undefined => {
+  const priced = remedies.filter((remedy) => remedy.amount !== undefined && remedy.currency !== undefined);
+  const currency = priced[0]?.currency;
+  return currency === undefined ? undefined : { amount: Math.round(priced.reduce((sum, remedy) => sum + (remedy.amount ?? 0), 0) * 100) / 100, currency };
+};
 
 /** Closed, rejected or withdrawn: nothing more is due from it until (for a closed case) it is reopened. */
 export const isFinished = (status: Complaint['status']): boolean => status === 'closed' || status === 'rejected' || status === 'withdrawn';

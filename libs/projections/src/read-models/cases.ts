@@ -122,8 +122,8 @@ export type CaseFact = keyof typeof CASE_FACTS;
 
 export const casesProjection: Projection<CaseDocument, FoldedCase> = {
   name: 'cases',
-  // 2: complainantId indexed, for erasure.
-  version: 2,
+  // 2: complainantId indexed, for erasure. 3: the state carries what the case has granted (`granted`).
+  version: 3,
   collection: 'cases',
   // _position: analysis refreshes its cached facts with the cases changed since it last looked.
   indexes: [['receivedAt'], ['status', 'receivedAt'], ['department', 'receivedAt'], ['assignee', 'receivedAt'], ['_position'], ['complainantId']],
