@@ -20,24 +20,24 @@ const DAY = 86_400;
  * closes in November and J arrives in November.
  */
 const TRAILS: CaseTrail[] = [
-  trail('A', ['10-01T00:00:00', 'received'], ['10-01T02:00:00', 'acknowledged'], ['10-01T03:00:00', 'classified', 'billing', 'high', 'finance'], ['10-01T04:00:00', 'assigned', 'h-1', null],
+  trail('A', ['10-01T00:00:00', 'received'], ['10-01T02:00:00', 'acknowledged'], ['10-01T03:00:00', 'classified', 'billing', 'high', 'finance', true], ['10-01T04:00:00', 'assigned', 'h-1', null],
     ['10-02T00:00:00', 'finding', true, ['h-1'], null], ['10-03T00:00:00', 'followUp', 2], ['10-04T00:00:00', 'closed', 'resolved']),
-  trail('B', ['09-20T00:00:00', 'received'], ['09-20T01:00:00', 'acknowledged'], ['09-20T02:00:00', 'classified', 'logistics', 'medium', 'delivery'], ['09-21T00:00:00', 'assigned', 'h-1', null],
+  trail('B', ['09-20T00:00:00', 'received'], ['09-20T01:00:00', 'acknowledged'], ['09-20T02:00:00', 'classified', 'logistics', 'medium', 'delivery', true], ['09-21T00:00:00', 'assigned', 'h-1', null],
     ['10-10T00:00:00', 'assigned', 'h-2', null], ['10-12T00:00:00', 'finding', true, ['h-2'], 'delivery'], ['10-14T00:00:00', 'followUp', 5], ['10-15T00:00:00', 'closed', 'resolved']),
-  trail('C', ['10-05T00:00:00', 'received'], ['10-05T01:00:00', 'acknowledged'], ['10-05T02:00:00', 'classified', 'service_attitude', 'critical', 'service'], ['10-05T03:00:00', 'assigned', 'h-2', null],
+  trail('C', ['10-05T00:00:00', 'received'], ['10-05T01:00:00', 'acknowledged'], ['10-05T02:00:00', 'classified', 'service_attitude', 'critical', 'service', true], ['10-05T03:00:00', 'assigned', 'h-2', null],
     ['10-06T00:00:00', 'breached'], ['10-07T00:00:00', 'finding', true, ['h-1'], 'training'], ['10-19T00:00:00', 'followUp', 3], ['10-20T00:00:00', 'closed', 'unresolved']),
-  trail('D', ['10-02T00:00:00', 'received'], ['10-02T01:00:00', 'acknowledged'], ['10-02T02:00:00', 'classified', 'privacy', 'critical', 'it'], ['10-02T03:00:00', 'assigned', 'h-1', null],
+  trail('D', ['10-02T00:00:00', 'received'], ['10-02T01:00:00', 'acknowledged'], ['10-02T02:00:00', 'classified', 'privacy', 'critical', 'it', true], ['10-02T03:00:00', 'assigned', 'h-1', null],
     ['10-03T00:00:00', 'finding', false, ['h-1'], 'it'], ['10-08T00:00:00', 'closed', 'resolved']),
-  trail('E', ['10-03T00:00:00', 'received'], ['10-03T01:00:00', 'acknowledged'], ['10-03T02:00:00', 'classified', 'privacy', 'high', 'it'], ['10-03T03:00:00', 'assigned', 'h-1', null],
+  trail('E', ['10-03T00:00:00', 'received'], ['10-03T01:00:00', 'acknowledged'], ['10-03T02:00:00', 'classified', 'privacy', 'high', 'it', true], ['10-03T03:00:00', 'assigned', 'h-1', null],
     ['10-04T00:00:00', 'finding', true, ['h-1'], 'it'], ['10-09T00:00:00', 'ended', 'withdrawn']),
-  trail('F', ['10-03T00:00:00', 'received'], ['10-03T00:30:00', 'acknowledged'], ['10-03T00:40:00', 'classified', 'billing', 'critical', 'finance'], ['10-03T01:00:00', 'assigned', 'h-2', null],
+  trail('F', ['10-03T00:00:00', 'received'], ['10-03T00:30:00', 'acknowledged'], ['10-03T00:40:00', 'classified', 'billing', 'critical', 'finance', true], ['10-03T01:00:00', 'assigned', 'h-2', null],
     ['10-03T12:00:00', 'finding', true, ['h-2'], 'finance'], ['10-04T00:00:00', 'ended', 'rejected']),
-  trail('G', ['10-25T00:00:00', 'received'], ['10-25T01:00:00', 'acknowledged'], ['10-25T02:00:00', 'classified', 'billing', 'low', 'finance'], ['10-25T03:00:00', 'assigned', 'h-1', null], ['10-26T00:00:00', 'escalated']),
-  trail('H', ['09-01T00:00:00', 'received'], ['09-01T00:30:00', 'acknowledged'], ['09-01T01:00:00', 'classified', 'product_quality', 'medium', 'quality'], ['09-01T02:00:00', 'assigned', 'h-1', null],
+  trail('G', ['10-25T00:00:00', 'received'], ['10-25T01:00:00', 'acknowledged'], ['10-25T02:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-25T03:00:00', 'assigned', 'h-1', null], ['10-26T00:00:00', 'escalated']),
+  trail('H', ['09-01T00:00:00', 'received'], ['09-01T00:30:00', 'acknowledged'], ['09-01T01:00:00', 'classified', 'product_quality', 'medium', 'quality', true], ['09-01T02:00:00', 'assigned', 'h-1', null],
     ['09-02T00:00:00', 'finding', true, ['h-1'], null], ['09-03T00:00:00', 'followUp', 1], ['09-04T00:00:00', 'closed', 'resolved'], ['10-05T00:00:00', 'reopened'], ['10-06T00:00:00', 'followUp', 4], ['10-07T00:00:00', 'closed', 'partially_resolved']),
-  trail('I', ['10-28T00:00:00', 'received'], ['10-28T01:00:00', 'acknowledged'], ['10-28T02:00:00', 'classified', 'privacy', 'critical', 'it'], ['10-28T03:00:00', 'assigned', 'h-1', null],
+  trail('I', ['10-28T00:00:00', 'received'], ['10-28T01:00:00', 'acknowledged'], ['10-28T02:00:00', 'classified', 'privacy', 'critical', 'it', true], ['10-28T03:00:00', 'assigned', 'h-1', null],
     ['11-01T00:00:00', 'finding', true, ['h-1'], null], ['11-02T00:00:00', 'closed', 'resolved'], ['11-03T00:00:00', 'reopened']),
-  trail('J', ['11-02T00:00:00', 'received'], ['11-02T01:00:00', 'acknowledged'], ['11-02T02:00:00', 'classified', 'privacy', 'critical', 'it'], ['11-02T03:00:00', 'assigned', 'h-1', null]),
+  trail('J', ['11-02T00:00:00', 'received'], ['11-02T01:00:00', 'acknowledged'], ['11-02T02:00:00', 'classified', 'privacy', 'critical', 'it', true], ['11-02T03:00:00', 'assigned', 'h-1', null]),
 ];
 
 const appraise = (kind: SubjectKind, subject: string, policy: WeightingPolicy = DEFAULT_WEIGHTING_POLICY, trails = TRAILS) => {
@@ -114,7 +114,7 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
   });
 
   it('charges breaches and escalations to whoever held the case then, and a reopen to whoever made the closing it undid', () => {
-    const handedOver = trail('K', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'acknowledged'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance'], ['10-01T03:00:00', 'assigned', 'h-1', null],
+    const handedOver = trail('K', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'acknowledged'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T03:00:00', 'assigned', 'h-1', null],
       ['10-02T00:00:00', 'escalated'], ['10-02T06:00:00', 'breached'], ['10-03T00:00:00', 'assigned', 'h-2', null], ['10-04T00:00:00', 'closed', 'resolved'],
       ['10-05T00:00:00', 'reopened'], ['10-06T00:00:00', 'assigned', 'h-3', null], ['10-07T00:00:00', 'closed', 'resolved']);
     const closed = (subject: string) => appraise('staff', subject, DEFAULT_WEIGHTING_POLICY, [handedOver]).breakdown.closed;
@@ -123,7 +123,7 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
     // h-2 closed it: no breach or escalation of theirs, but their closing was reopened.
     expect(closed('h-2')).toMatchObject([{ complaintId: 'K', breached: false, escalated: false, reopened: true }]);
     expect(closed('h-3')).toMatchObject([{ complaintId: 'K', breached: false, escalated: false, reopened: false }]);
-    const held = trail('L', ['10-01T00:00:00', 'received'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance'], ['10-01T03:00:00', 'assigned', 'h-1', null],
+    const held = trail('L', ['10-01T00:00:00', 'received'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T03:00:00', 'assigned', 'h-1', null],
       ['10-02T00:00:00', 'escalated'], ['10-02T06:00:00', 'breached'], ['10-04T00:00:00', 'closed', 'resolved']);
     expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [held]).figures.quality).toEqual({ satisfaction: null, reopenRate: 0, escalationRate: 1 });
     expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [held]).figures.timeliness.slaCompliance).toBe(0);
@@ -131,13 +131,25 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
 
   it('a breach counts from its deadline, even when the scheduler records it after the period', () => {
     // Closed 5 s after a deadline, seconds before midnight; the scheduler recorded the breach in November, after another event.
-    const late = trail('M', ['10-30T00:00:00', 'received'], ['10-30T01:00:00', 'classified', 'billing', 'low', 'finance'], ['10-30T02:00:00', 'assigned', 'h-1', null],
+    const late = trail('M', ['10-30T00:00:00', 'received'], ['10-30T01:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-30T02:00:00', 'assigned', 'h-1', null],
       ['10-31T23:59:55', 'closed', 'resolved'], ['11-01T00:00:30', 'followUp', 5], ['10-31T23:59:50', 'breached']);
     expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [late]).figures.timeliness.slaCompliance).toBe(0);
   });
 
+  it('measures SLA compliance only over cases held to deadlines: an imported case is neither compliant nor in breach', () => {
+    const imported = trail('N', ['10-01T00:00:00', 'received'], ['10-01T00:00:00', 'classified', 'billing', 'low', 'finance', false], ['10-01T00:00:00', 'assigned', 'h-1', null], ['10-02T00:00:00', 'closed', 'resolved']);
+    const live = trail('O', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T02:00:00', 'assigned', 'h-1', null],
+      ['10-02T00:00:00', 'breached'], ['10-03T00:00:00', 'closed', 'resolved']);
+    const onlyImported = appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [imported]);
+    expect(onlyImported.figures.timeliness.slaCompliance).toBeNull();
+    expect(onlyImported.composite.components.find((c) => c.name === 'timeliness')).toMatchObject({ value: null, contribution: 0 });
+    expect(onlyImported.breakdown.closed).toMatchObject([{ complaintId: 'N', breached: null }]);
+    // Before: the imported case counted as compliant, so h-1's breach showed as 50 %.
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [imported, live]).figures.timeliness.slaCompliance).toBe(0);
+  });
+
   it('counts a complaint once: not again when closed again later, and not at all when withdrawn or rejected after a reopen', () => {
-    const base: Array<[string, ...unknown[]]> = [['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'classified', 'billing', 'high', 'finance'], ['10-01T02:00:00', 'assigned', 'h-1', null],
+    const base: Array<[string, ...unknown[]]> = [['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'classified', 'billing', 'high', 'finance', true], ['10-01T02:00:00', 'assigned', 'h-1', null],
       ['10-02T00:00:00', 'finding', true, ['h-1'], null], ['10-03T00:00:00', 'closed', 'resolved'], ['10-04T00:00:00', 'reopened']];
     const weights = (trails: CaseTrail[], period = october) => {
       const found = tally(trails, period, 'staff', DEFAULT_WEIGHTING_POLICY).bySubject.get('h-1');

@@ -55,6 +55,8 @@ interface ClosedCase {
   readonly closing: MarkOf<'closed'>;
   /** The follow-up in force at the closing (a reopen voids the earlier one). */
   readonly followUp: MarkOf<'followUp'> | null;
+  /** Held to Redress's deadlines when it was closed: imported cases never were, so SLA compliance leaves them out. */
+  readonly deadlines: boolean;
   /** The first breach, and the first escalation, while the subject held the case. */
   readonly breach: MarkOf<'breached'> | null;
   readonly escalation: MarkOf<'escalated'> | null;
@@ -228,14 +230,14 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       of(atEnd.who).openAtEnd.set(id, atEnd.since);
     }
     let reopenBy: Map<string, MarkOf<'reopened'>> | undefined;
-    for (const { holder: by, department: departmentThen, closing, followUp: atClosing, reopen } of closings) {
+    for (const { holder: by, department: departmentThen, closing, followUp: atClosing, classification: classificationThen, reopen } of closings) {
       if (!by) continue;
       // The closer handled it, whatever the timing; their last closing in the period is the one measured.
       const subject = of(by.who);
       subject.handled.set(id, by.since);
       if (departmentThen !== null) subject.departments.add(departmentThen);
       if (reopen && !reopenBy?.has(by.who)) (reopenBy ??= new Map()).set(by.who, reopen);
-      subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, breach: breachBy?.get(by.who) ?? null, escalation: escalationBy?.get(by.who) ?? null, reopen: reopenBy?.get(by.who) ?? null });
+      subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, deadlines: classificationThen?.[6] === true, breach: breachBy?.get(by.who) ?? null, escalation: escalationBy?.get(by.who) ?? null, reopen: reopenBy?.get(by.who) ?? null });
     }
     // Counted once: in the period of its first counting closing, as the period's last closing left it, unless it has ended since.
     const last = closings[closings.length - 1];
@@ -267,7 +269,7 @@ export interface Figures {
   readonly timeliness: {
     readonly firstResponseSeconds: { readonly median: number | null; readonly p90: number | null };
     readonly resolutionSeconds: { readonly median: number | null; readonly p90: number | null };
-    /** Share of the closed cases without a breached deadline, 0..1. */
+    /** Share of the closed cases held to deadlines (not imported ones) without a breached deadline, 0..1; null with none. */
     readonly slaCompliance: number | null;
   };
   readonly quality: { readonly satisfaction: number | null; readonly reopenRate: number | null; readonly escalationRate: number | null };
@@ -300,7 +302,8 @@ export const appraisal = (subject: string, t: Tally, period: AppraisalPeriod, po
   const handled = t.handled.size;
   const scores = closed.flatMap((c) => (c.followUp ? [c.followUp[3]] : []));
   const satisfaction = ratio(scores.reduce((sum, score) => sum + score, 0), scores.length);
-  const slaCompliance = ratio(closed.filter((c) => !c.breach).length, closed.length);
+  const held = closed.filter((c) => c.deadlines);
+  const slaCompliance = ratio(held.filter((c) => !c.breach).length, held.length);
   // Summed in case order: the same cases always give the same bits.
   const score = byId(t.weighted).reduce((sum, [, w]) => sum + w.weight, 0);
   const normalised = handled === 0 ? null : (score * policy.normalisePer) / handled;
@@ -363,7 +366,7 @@ export const breakdown = (t: Tally) => ({
     complaintId,
     firstResponseSeconds: c.acknowledged ? seconds(c.received, c.acknowledged) : null,
     resolutionSeconds: seconds(c.received, c.closing),
-    breached: c.breach !== null,
+    breached: c.deadlines ? c.breach !== null : null,
     satisfaction: c.followUp ? c.followUp[3] : null,
     reopened: c.reopen !== null,
     escalated: c.escalation !== null,

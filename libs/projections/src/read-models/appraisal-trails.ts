@@ -12,7 +12,8 @@ import type { Projection } from '../engine/projection';
 export type Mark =
   | readonly [revision: number, at: number, kind: 'received']
   | readonly [revision: number, at: number, kind: 'acknowledged']
-  | readonly [revision: number, at: number, kind: 'classified', category: string, severity: string, department: string]
+  /** `deadlines`: the case is held to Redress's SLA (an imported one never was, and has no compliance to measure). */
+  | readonly [revision: number, at: number, kind: 'classified', category: string, severity: string, department: string, deadlines: boolean]
   | readonly [revision: number, at: number, kind: 'assigned', assignee: string, department: string | null]
   | readonly [revision: number, at: number, kind: 'finding', substantiated: boolean, staff: readonly string[], department: string | null]
   | readonly [revision: number, at: number, kind: 'followUp', satisfaction: number]
@@ -40,7 +41,7 @@ const MARKERS: { readonly [K in ComplaintEventType]?: Marker<K> } = {
   // Receipt counts from when the complaint was received, which intake may give (never later than it was recorded, so marks stay in order).
   ComplaintReceived: (data, revision, at) => [revision, Math.min(Date.parse(data.receivedAt), at), 'received'],
   ComplaintAcknowledged: (_, revision, at) => [revision, at, 'acknowledged'],
-  ComplaintClassified: (data, revision, at) => [revision, at, 'classified', data.category, data.severity, data.department],
+  ComplaintClassified: (data, revision, at) => [revision, at, 'classified', data.category, data.severity, data.department, data.sla !== undefined],
   ComplaintAssigned: (data, revision, at) => [revision, at, 'assigned', data.assignee, data.department ?? null],
   ComplaintReassigned: (data, revision, at) => [revision, at, 'assigned', data.assignee, data.department ?? null],
   RootCauseIdentified: (data, revision, at) => [revision, at, 'finding', data.substantiated, data.attributedTo?.staff ?? [], data.attributedTo?.department ?? null],
@@ -61,7 +62,8 @@ const markOf = (event: RecordedEvent): Mark => {
 
 export const appraisalTrailsProjection: Projection<AppraisalTrail, readonly Mark[]> = {
   name: 'appraisal',
-  version: 1,
+  // 2: a classification says whether the case has deadlines.
+  version: 2,
   collection: 'appraisal_trails',
   // _position: appraisal refreshes its cached trails with the cases changed since it last looked.
   indexes: [['_position']],
