@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, parseConfig } from '@redress/platform';
@@ -16,7 +17,7 @@ interface ProjectorHealth {
   readonly projections: Array<{ name: string; state: string; position: number }>;
 }
 
-const WORK = ['projection:appraisal', 'projection:cases', 'projection:rectifications', 'sla-scheduler'];
+const UNITS = ['projection:appraisal', 'projection:cases', 'projection:rectifications', 'sla-scheduler'];
 const T0 = Date.parse('2026-11-02T08:00:00.000Z');
 
 /**
@@ -29,6 +30,15 @@ describe('api with separate projectors', () => {
   const clock = new FakeClock(T0);
   let api: RunningApi;
   const projectors: Projector[] = [];
+  /** A webhook receiver that takes everything: the subscription is a unit of work too. */
+  const deliveries: string[] = [];
+  const receiver = createServer((request, response) => {
+    request.resume().on('end', () => {
+      deliveries.push(String(request.headers['x-redress-event-id']));
+      response.writeHead(204).end();
+    });
+  });
+  let work: string[];
   const projector = async () => {
     const parsed = parseConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET });
     if (parsed._tag === 'Left') throw new Error(parsed.left.join('; '));
@@ -61,29 +71,41 @@ describe('api with separate projectors', () => {
 
   beforeAll(async () => {
     api = await startApi({ dataDir, clock, env: { PROJECTOR: 'separate' } });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   });
   afterAll(async () => {
     await Promise.all(projectors.map((p) => p.stop()));
     await api.stop();
+    await new Promise((resolve) => receiver.close(resolve));
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('the api alone builds no read model and records no breach; /projections says so', async () => {
+  it('the api alone builds no read model, records no breach and delivers no webhook; /projections says so', async () => {
+    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    const subscribed = await api.as('admin').post('/subscriptions', { url, secret: 'whsec-0123456789abcdef', types: ['ComplaintReceived'], from: 0 });
+    expect(subscribed.status).toBe(201);
+    work = [...UNITS, `webhook:${subscribed.body.id as string}`].sort();
     const { id } = await openCase('before any projector');
     const projections = await api.as('admin').get('/projections');
     expect(projections.body.projections.map((p: { state: string }) => p.state)).toEqual(['not_built', 'not_built', 'not_built']);
     clock.advanceHours(1000);
     await api.app.get(SlaScheduler).tick();
     expect(await types(id)).not.toContain('SlaBreached');
+    // Subscribing used to start delivery in the api, whose lease then kept the projectors off the subscription.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(deliveries).toEqual([]);
   });
 
   it('two projectors split the work: each unit held by exactly one; the read models catch up', async () => {
     const [a, b] = await Promise.all([projector(), projector()]);
     await until(async () => {
       const holds = [...(await health(a!)).holds, ...(await health(b!)).holds].sort();
-      return JSON.stringify(holds) === JSON.stringify(WORK);
+      return JSON.stringify(holds) === JSON.stringify(work);
     });
+    // The projector holding the subscription delivers what came before it started, then what comes next.
+    await until(async () => deliveries.length === 1);
     const { id, position } = await openCase('split work');
+    await until(async () => deliveries.length === 2);
     expect(await listed('split work', position)).toBe(1);
     expect(await listed('before any projector', position)).toBe(1);
     // Only the projector holding the scheduler's lease records breaches (counted at each one's command bus), each step once.
@@ -112,7 +134,7 @@ describe('api with separate projectors', () => {
     const staying = leaving === a ? b : a;
     await leaving.stop();
     projectors.splice(projectors.indexOf(leaving), 1);
-    await until(async () => JSON.stringify((await health(staying)).holds.sort()) === JSON.stringify(WORK), 5000);
+    await until(async () => JSON.stringify((await health(staying)).holds.sort()) === JSON.stringify(work), 5000);
     const { position } = await openCase('after handover');
     expect(await listed('after handover', position)).toBe(1);
     expect((await health(staying)).projections.map((p) => p.state)).toEqual(['live', 'live', 'live']);

@@ -83,8 +83,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.workers.clear();
   }
 
-  /** Starts a worker for each active subscription and stops those of paused, changed or deleted ones. */
+  /**
+   * Starts a worker for each active subscription and stops those of paused,
+   * changed or deleted ones. The admin routes call it after every change; an
+   * api with a separate projector leaves delivery, and its leases, to them.
+   */
   refresh(): Promise<void> {
+    if (!this.runsBackgroundWork) return this.refreshing;
     this.refreshing = this.refreshing.then(async () => {
       const { items } = await this.documents.collection<WebhookSubscription>(SUBSCRIPTIONS).find({}, { limit: 10_000 });
       const active = new Map(items.filter((s) => s.status === 'active').map((s) => [s._id, s]));
