@@ -9,7 +9,10 @@ import { ConfigError } from './config';
 export const stopOnSignals = (logger: Logger, what: string, stop: () => Promise<void>): void => {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.info({ signal }, `${what} already stopping`);
+      return;
+    }
     stopping = true;
     logger.info({ signal }, `${what} stopping`);
     stop().then(
@@ -23,8 +26,9 @@ export const stopOnSignals = (logger: Logger, what: string, stop: () => Promise<
       },
     );
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  // Not `once`: a repeat (Ctrl-C under npm reaches node twice) would meet Node's default and kill the stop half way.
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 };
 
 /** A process entry point's last resort: a configuration problem as its message, anything else with its stack. */
