@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MIN_SECRET_LENGTH, type Config } from './config';
@@ -13,12 +13,18 @@ export const resolveJwtSecret = (config: Pick<Config, 'jwtSecret' | 'dataDir'>, 
   const file = join(config.dataDir, 'jwt-secret');
   if (!existsSync(file)) {
     mkdirSync(config.dataDir, { recursive: true });
+    // Written whole under a name of its own, then linked into place: a process starting beside this one (a
+    // projector, `cli token`) sees no file or the whole secret, never an empty or half-written one.
+    const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+    writeFileSync(draft, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
     try {
-      writeFileSync(file, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+      linkSync(draft, file);
       logger?.warn({ file }, 'JWT_SECRET is not set: generated a signing secret for embedded mode; set JWT_SECRET to choose your own');
     } catch (error) {
       // Another process created it first: use theirs.
       if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
     }
   }
   const secret = readFileSync(file, 'utf8').trim();
