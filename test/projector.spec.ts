@@ -145,4 +145,13 @@ describe('api with separate projectors', () => {
     expect(reply.status).toBe(404);
     expect(await reply.json()).toEqual({ code: 'NOT_FOUND', message: 'the projector serves GET /health only' });
   });
+
+  it('with no projector running, a read asking for a later position waits, then answers 503 PROJECTION_BEHIND', async () => {
+    await Promise.all(projectors.splice(0).map((p) => p.stop()));
+    const { position } = await openCase('nobody projects this');
+    const reply = await api.as('supervisor').get('/cases?limit=1', { 'x-min-position': position });
+    expect(reply.status).toBe(503);
+    expect(reply.body).toMatchObject({ code: 'PROJECTION_BEHIND' });
+    expect(reply.headers.get('retry-after')).toBe('1');
+  }, 20_000);
 });

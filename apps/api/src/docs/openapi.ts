@@ -21,6 +21,7 @@ const queryParameters = (names: readonly string[]) => names.map((name) => ({ nam
 const minPosition = { name: 'X-Min-Position', in: 'header', required: false, schema: { type: 'integer' }, description: 'wait (up to 5 s) until the read model has applied this log position: read-your-writes' };
 const READ_ERRORS = {
   400: error('INVALID_QUERY (unknown parameter or value), INVALID_CURSOR, INVALID_MIN_POSITION'),
+  422: error('POSITION_AHEAD (X-Min-Position past the end of the log)'),
   503: error('PROJECTION_BEHIND (X-Min-Position not reached in time), PROJECTION_NOT_READY; with Retry-After'),
 };
 const COMMON_ERRORS = {

@@ -14,10 +14,19 @@ export const parseMinPosition = (header: string | undefined): number | undefined
 /**
  * The projection's active generation, once it has applied `minPosition`
  * (read-your-writes). 503 with Retry-After while it has never been built, or
- * when it has not reached the position within the wait.
+ * when it has not reached the position within the wait; 422 for a position
+ * past the end of the log, which no wait would reach.
  */
 export const readable = async (catalog: ProjectionCatalog, projection: string, minPosition: number | undefined): Promise<ActiveGeneration> => {
-  const active = await catalog.reached(projection, minPosition ?? 0, minPosition === undefined ? 0 : MIN_POSITION_WAIT_MS);
+  const now = await catalog.reached(projection, minPosition ?? 0, 0);
+  if (now) return now;
+  if (minPosition !== undefined) {
+    const head = await catalog.headPosition();
+    if (minPosition > head) {
+      throw new HttpException({ code: 'POSITION_AHEAD', message: `X-Min-Position ${minPosition} is past the end of the log (${head}): not a position a command of this log returned` }, HttpStatus.UNPROCESSABLE_ENTITY);
+    }
+  }
+  const active = minPosition === undefined ? undefined : await catalog.reached(projection, minPosition, MIN_POSITION_WAIT_MS);
   if (active) return active;
   const current = await catalog.active(projection);
   throw new HttpException(

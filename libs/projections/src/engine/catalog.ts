@@ -84,6 +84,11 @@ export class ProjectionCatalog {
     }
   }
 
+  /** The log's last position: no projection can reach past it. */
+  headPosition(): Promise<number> {
+    return this.events.headPosition();
+  }
+
   async status(): Promise<ProjectionStatus[]> {
     const headPosition = await this.events.headPosition();
     return Promise.all(this.names.map((name) => this.statusOf(name, headPosition)));
