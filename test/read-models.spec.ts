@@ -277,7 +277,7 @@ describe('read models: case search, analysis, rebuild', () => {
 
     expect((await analyst.get('/cases/0190a5f0-0000-7000-8000-0000000000aa')).body).toMatchObject({ statusCode: 404, code: 'CASE_NOT_FOUND' });
     expect((await analyst.get('/cases/nope')).body).toMatchObject({ statusCode: 400, code: 'INVALID_COMPLAINT_ID' });
-    for (const query of ['status=lost', 'breached=maybe', 'sort=subject', 'limit=0', 'limit=1000', 'receivedFrom=11/01/2026', 'categroy=billing', 'status=', 'product=%22unclosed']) {
+    for (const query of ['status=lost', 'breached=maybe', 'sort=subject', 'limit=0', 'limit=1000', 'receivedFrom=11/01/2026', 'receivedFrom=2026-02-30', 'receivedTo=2026-04-31T10:00:00Z', 'categroy=billing', 'status=', 'product=%22unclosed']) {
       const bad = await analyst.get(`/cases?${query}`);
       expect({ query, status: bad.status, code: bad.body.code }).toEqual({ query, status: 400, code: 'INVALID_QUERY' });
     }

@@ -1,4 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
+import * as E from 'fp-ts/Either';
+import { day, instant } from '@redress/contracts';
 import { parseListValues, type Filter, type Scalar } from '@redress/projections';
 
 /** A query string as Fastify hands it over: repeated parameters become arrays. */
@@ -50,9 +52,10 @@ export const listParam = (params: QueryParams, name: string, rules: ListRules = 
 export const instantParam = (params: QueryParams, name: string): string | undefined => {
   const value = single(params, name);
   if (value === undefined) return undefined;
-  const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) && !Number.isNaN(Date.parse(value));
-  if (!ok) throw invalidQuery(`${name} must be a date (2026-11-01) or an ISO-8601 time with a zone (2026-11-01T08:00:00Z)`);
-  return new Date(value).toISOString();
+  // The body codecs' rules: Date.parse would roll 2026-02-30 over to 2 March and filter by that.
+  const at = instant.decode(day.is(value) ? `${value}T00:00:00Z` : value);
+  if (E.isLeft(at)) throw invalidQuery(`${name} must be a date (2026-11-01) or an ISO-8601 time with a zone (2026-11-01T08:00:00Z)`);
+  return at.right;
 };
 
 export const booleanParam = (params: QueryParams, name: string): boolean | undefined => {
