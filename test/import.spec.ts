@@ -81,7 +81,7 @@ describe('bulk import of historic complaints', () => {
       breached: null,
       content: '上门装机人员迟到两小时,\n态度恶劣',
     });
-    expect(await imported('HD-2023-0006')).toMatchObject({ status: 'received', category: 'billing', closedAt: null });
+    expect(await imported('HD-2023-0006')).toMatchObject({ status: 'assigned', category: 'billing', assignee: 'zhao.lei', closedAt: null });
     expect(await imported('HD-2023-0009')).toMatchObject({ status: 'received', category: null, complainantId: externalRefComplaintId('HD-2023-0009') });
 
     const analytics = await api.as('analyst').get('/analytics/complaints?groupBy=category&metrics=received,closed,slaCompliance', { 'x-min-position': String(await head()) });

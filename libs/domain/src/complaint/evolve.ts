@@ -50,7 +50,8 @@ export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint 
         sla,
         slaProgress: done(state, 'classify', event.at),
         department: event.data.department,
-        status: state.status === 'acknowledged' ? 'classified' : state.status,
+        // From `received` only in an imported history: the old system classified it, and no acknowledgement is invented for it.
+        status: state.status === 'acknowledged' || state.status === 'received' ? 'classified' : state.status,
       };
     }
     case 'ComplaintAssigned':

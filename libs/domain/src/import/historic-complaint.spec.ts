@@ -115,6 +115,14 @@ describe('historicComplaint (one row as a complaint history)', () => {
     expect(state).toMatchObject({ status: 'closed', sla: undefined, assignee: 'li.na', department: 'finance', externalRef: 'T-1' });
   });
 
+  it('an open case the old system classified and assigned is assigned here too, and an owner needs a category', () => {
+    const open = historicComplaint(plan(), row({ Result: '', Closed: '', Note: '' }), NOW, idOf);
+    const state = E.isRight(open) ? open.right.events.reduce((s, e, i) => evolve(s, { type: e.type, data: e.data, at: e.occurredAt, revision: i } as never), initialState) : initialState;
+    // It was never acknowledged here (that would invent a first response); it used to fold to `received`.
+    expect(state).toMatchObject({ status: 'assigned', acknowledged: false, assignee: 'li.na', classification: { category: 'billing' } });
+    expect(problems(row({ Kind: '', Result: '', Closed: '', Note: '' }))).toEqual(['assignee (column "Owner"): the row has no category, and a case is classified before it is assigned']);
+  });
+
   it('writes only what the row says: an open, unclassified case with defaults and translations found regardless of case', () => {
     const result = historicComplaint(plan(), row({ Via: '电话', Kind: '', Prio: '', Dept: '', Owner: '', Result: '', Closed: '', Note: '', Text: '' }), NOW, idOf);
     expect(E.isRight(result) && result.right.events.map((e) => e.type)).toEqual(['ComplaintReceived']);

@@ -187,6 +187,7 @@ export const historicComplaint = (plan: ImportPlan, record: SourceRecord, now: s
   const department = raw('department') ?? defaults.department;
   if (category !== undefined && severity === undefined) problems.push(`${named('severity')}: missing, and defaults.severity is not set (a classified case needs one)`);
   if (category !== undefined && department === undefined) problems.push(`${named('department')}: missing, and defaults.department is not set (a classified case needs one)`);
+  if (raw('assignee') !== undefined && category === undefined && raw('category') === undefined) problems.push(`${named('assignee')}: the row has no category, and a case is classified before it is assigned`);
   if (outcome !== undefined && closedAt === undefined && raw('closedAt') === undefined) problems.push(`${named('closedAt')}: missing, and the row has an outcome (a closed case needs its closing date)`);
   if (outcome === undefined && raw('closedAt') !== undefined && raw('outcome') === undefined) problems.push(`${named('outcome')}: missing, and the row has a closing date`);
   if (closedAt !== undefined && receivedAt !== undefined && closedAt < receivedAt) problems.push(`${named('closedAt')}: ${closedAt} is before the complaint was received (${receivedAt})`);
