@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { UnterminatedQuoteError, csvRows } from './records';
+import { UnterminatedQuoteError, csvRows, sourceRows, type SourceRow } from './records';
 
 const collect = async (chunks: string[]) => {
   const rows: string[][] = [];
@@ -19,7 +22,7 @@ const cut = (text: string, at: number[]) => {
 describe('csvRows (streaming CSV)', () => {
   it('reads back whatever RFC 4180 wrote, however the text is cut into chunks', async () => {
     const field = fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r\n', '中', '😀') });
-    // A row of one empty field is a blank line, which carries no row: each row has at least one non-empty field.
+    // A row of one empty field is written as a blank line, which reads back as a row without fields: each row here has a non-empty field.
     const row = fc.array(field, { minLength: 1, maxLength: 5 }).filter((r) => r.some((f) => f !== ''));
     await fc.assert(
       fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 8 }), fc.constantFrom('\n', '\r\n'), fc.array(fc.nat(), { maxLength: 6 }), async (rows, eol, at) => {
@@ -28,10 +31,12 @@ describe('csvRows (streaming CSV)', () => {
     );
   });
 
-  it('drops a byte-order mark and blank lines, and keeps a last row without a line break and empty fields', async () => {
+  it('drops a byte-order mark, gives a blank line as a row without fields, and keeps a last row without a line break and empty fields', async () => {
     expect(await collect(['\uFEFFa,b\r\n', '\r\n', '1,\n\n', ',"x""y"\n', '"last', ' row",'])).toEqual([
       ['a', 'b'],
+      [],
       ['1', ''],
+      [],
       ['', 'x"y'],
       ['last row', ''],
     ]);
@@ -43,5 +48,23 @@ describe('csvRows (streaming CSV)', () => {
       ['x"y"', 'z'],
     ]);
     await expect(collect(['a,"never closed\n', 'b,c\n'])).rejects.toThrow(UnterminatedQuoteError);
+  });
+
+  it('numbers records as a spreadsheet shows them: blank lines and the header count, a line break inside quotes does not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redress-records-'));
+    try {
+      const file = join(dir, 'export.csv');
+      writeFileSync(file, 'Ref,Text\nT-1,"two\nlines"\n\nT-2,x\nT-3\n');
+      const rows: SourceRow[] = [];
+      for await (const row of sourceRows(file, 'csv').rows) rows.push(row);
+      // Before: T-2 was numbered 3, one above where the spreadsheet shows it.
+      expect(rows).toEqual([
+        { row: 2, record: { Ref: 'T-1', Text: 'two\nlines' } },
+        { row: 4, record: { Ref: 'T-2', Text: 'x' } },
+        { row: 5, problem: 'has 1 fields where the header has 2' },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

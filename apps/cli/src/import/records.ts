@@ -24,7 +24,8 @@ export class UnterminatedQuoteError extends Error {
  * line breaks inside quotes, CRLF or LF) into rows of fields, as the text
  * arrives: memory holds one row, whatever the file's size. A quote opens a
  * quoted field only at the field's start; anywhere else (`5" screen`) it is
- * a character of the value, as spreadsheets read it.
+ * a character of the value, as spreadsheets read it. A blank line is a row
+ * without fields: a spreadsheet numbers it too.
  */
 export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<string[]> {
   let row: string[] = [];
@@ -37,6 +38,8 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<st
   /** Something of this row has been read (so an empty last field still counts). */
   let started = false;
   let first = true;
+  /** The last chunk ended a row on \r: a \n opening the next one is the rest of that CRLF, not a blank line. */
+  let lineFeedDue = false;
   const special = /[",\r\n]/g;
   for await (let chunk of chunks) {
     if (first) {
@@ -44,6 +47,10 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<st
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
     let i = 0;
+    if (lineFeedDue && chunk.length > 0) {
+      lineFeedDue = false;
+      if (chunk[0] === '\n') i = 1;
+    }
     while (i < chunk.length) {
       if (quoteSeen) {
         quoteSeen = false;
@@ -88,12 +95,11 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<st
         started = true;
         fieldStart = true;
       } else {
-        // \r\n, \n or a lone \r ends the row; a blank line yields nothing.
+        // \r\n, \n or a lone \r ends the row; a blank line is a row without fields.
         if (char === '\r' && chunk[i] === '\n') i += 1;
-        if (started || row.length > 0) {
-          row.push(field);
-          yield row;
-        }
+        else if (char === '\r' && i === chunk.length) lineFeedDue = true;
+        if (started || row.length > 0) row.push(field);
+        yield row;
         row = [];
         field = '';
         started = false;
@@ -108,16 +114,17 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<st
   }
 }
 
-/** CSV records keyed by the header row's column names. */
+/** CSV records keyed by the header row's column names, numbered as a spreadsheet shows them (blank lines count). */
 async function* csvRecords(stream: AsyncIterable<string>): AsyncGenerator<SourceRow> {
   let header: string[] | undefined;
-  let row = 1;
+  let row = 0;
   for await (const fields of csvRows(stream)) {
+    row += 1;
+    if (fields.length === 0) continue;
     if (header === undefined) {
       header = fields.map((name) => name.trim());
       continue;
     }
-    row += 1;
     if (fields.length !== header.length) {
       yield { row, problem: `has ${fields.length} fields where the header has ${header.length}` };
       continue;
