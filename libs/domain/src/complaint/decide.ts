@@ -5,7 +5,7 @@ import { dueBreaches, slaDeadlines } from '../sla/sla';
 import type { ComplaintCommand } from './command';
 import { complaintError, type ComplaintError } from './errors';
 import type { ComplaintPolicy } from './policy';
-import { moneyOf, type Complaint, type ComplaintStatus, type Money } from './state';
+import { addMoney, moneyOf, type Complaint, type ComplaintStatus, type Money } from './state';
 
 /** Who is deciding: the authenticated member of staff. */
 export interface DecidingStaff {
@@ -63,8 +63,11 @@ const owner = (state: Complaint, actor: DecidingStaff): ComplaintError | undefin
 const BEFORE_RESOLUTION: readonly ComplaintStatus[] = ['received', 'acknowledged', 'classified', 'assigned', 'investigating'];
 const MONEY_REMEDIES: ReadonlySet<Remedy['type']> = new Set(['refund', 'compensation']);
 
-/** Money remedies need an amount and currency, all in one currency; returns the total or the refusal. */
-/** What the case will have granted once this resolution is implemented: the handler's authority is per case, not per resolution. */
+/**
+ * What the case will have granted once this resolution is implemented (the
+ * handler's authority is per case, not per resolution), or the refusal: money
+ * remedies need an amount and a currency, and a case's amounts are all in one.
+ */
 const caseTotal = (remedies: readonly Remedy[], granted: Money | undefined): E.Either<ComplaintError, number> => {
   const missing = remedies.find((r) => MONEY_REMEDIES.has(r.type) && (r.amount === undefined || r.currency === undefined));
   if (missing) return E.left(complaintError('REMEDY_AMOUNT_REQUIRED', `a ${missing.type} needs an amount and a currency`));
@@ -75,7 +78,7 @@ const caseTotal = (remedies: readonly Remedy[], granted: Money | undefined): E.E
   if (money && granted && money.currency !== granted.currency) {
     return E.left(complaintError('MIXED_CURRENCIES', `this case has already granted ${granted.amount} ${granted.currency}: all its amounts must be in ${granted.currency}`));
   }
-  return E.right(Math.round(((money?.amount ?? 0) + (granted?.amount ?? 0)) * 100) / 100);
+  return E.right(addMoney(granted, money)?.amount ?? 0);
 };
 
 /**

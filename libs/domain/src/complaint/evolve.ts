@@ -1,5 +1,5 @@
 import { ERASED, type SlaStep } from '@redress/contracts';
-import { moneyOf, type Complaint, type Money, type TimedComplaintEvent } from './state';
+import { addMoney, moneyOf, type Complaint, type TimedComplaintEvent } from './state';
 
 /** Marks an SLA step done at the event's time, the first time only. */
 const done = (state: Complaint, step: SlaStep, at: string | undefined): Complaint['slaProgress'] =>
@@ -14,10 +14,6 @@ const ended = (state: Complaint, at: string | undefined): Complaint['slaProgress
   const progress = done(state, 'final_response', at);
   return { acknowledge: null, classify: null, resolution_proposed: null, ...progress };
 };
-
-/** What the case has granted with a resolution's money added (decide keeps a case to one currency). */
-const granted = (before: Money | undefined, added: Money | undefined): Money | undefined =>
-  added === undefined ? before : { amount: Math.round(((before?.amount ?? 0) + added.amount) * 100) / 100, currency: added.currency };
 
 /** The personal fields PersonalDataErased blanks: what the complainant gave at intake (contracts' personalDataOf). */
 const erased = (state: Complaint): Complaint => {
@@ -75,7 +71,7 @@ export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint 
       return { ...rest, status: 'investigating' };
     }
     case 'ResolutionImplemented':
-      return { ...state, granted: granted(state.granted, state.resolution ? moneyOf(state.resolution.remedies) : undefined), status: 'implemented' };
+      return { ...state, granted: addMoney(state.granted, state.resolution ? moneyOf(state.resolution.remedies) : undefined), status: 'implemented' };
     case 'ContactRecorded':
       return { ...state, contacts: state.contacts + 1 };
     case 'FollowUpRecorded':

@@ -59,6 +59,10 @@ export const moneyOf = (remedies: readonly Of<typeof C.Remedy>[]): Money | undef
   return currency === undefined ? undefined : { amount: Math.round(priced.reduce((sum, remedy) => sum + (remedy.amount ?? 0), 0) * 100) / 100, currency };
 };
 
+/** `before` with `added` on top, to the cent (a case's money is all in one currency: decide sees to it). */
+export const addMoney = (before: Money | undefined, added: Money | undefined): Money | undefined =>
+  added === undefined ? before : { amount: Math.round(((before?.amount ?? 0) + added.amount) * 100) / 100, currency: added.currency };
+
 /** Closed, rejected or withdrawn: nothing more is due from it until (for a closed case) it is reopened. */
 export const isFinished = (status: Complaint['status']): boolean => status === 'closed' || status === 'rejected' || status === 'withdrawn';
 
