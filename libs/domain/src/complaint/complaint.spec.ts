@@ -274,6 +274,20 @@ describe('complaint decider', () => {
         .when(command('ProposeResolution', { summary: 's', remedies: [refund(300.01)] }))
         .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(300.01)], proposedBy: 'handler-1', needsApproval: true } }]);
     });
+    it('asks no approval for a resolution without money, whatever the case granted before (550, approved)', () => {
+      const paidBeyond: ComplaintEvent[] = [
+        ...approved,
+        { type: 'ResolutionImplemented', data: { notifiedVia: 'phone' } },
+        { type: 'ComplaintClosed', data: { outcome: 'resolved', summary: 'Paid', closedAt: NOW } },
+        { type: 'ComplaintReopened', data: { reason: 'x' } },
+      ];
+      given(paidBeyond)
+        .when(command('ProposeResolution', { summary: 's', remedies: [apology] }))
+        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [apology], proposedBy: 'handler-1', needsApproval: false } }]);
+      given(paidBeyond)
+        .when(command('ProposeResolution', { summary: 's', remedies: [refund(1)] }))
+        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(1)], proposedBy: 'handler-1', needsApproval: true } }]);
+    });
     it('keeps a case’s amounts in one currency', () =>
       given(reopened).when(command('ProposeResolution', { summary: 's', remedies: [{ ...refund(10), currency: 'EUR' }] })).thenFails('MIXED_CURRENCIES'));
   });

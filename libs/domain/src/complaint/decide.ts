@@ -78,7 +78,8 @@ const caseTotal = (remedies: readonly Remedy[], granted: Money | undefined): E.E
   if (money && granted && money.currency !== granted.currency) {
     return E.left(complaintError('MIXED_CURRENCIES', `this case has already granted ${granted.amount} ${granted.currency}: all its amounts must be in ${granted.currency}`));
   }
-  return E.right(addMoney(granted, money)?.amount ?? 0);
+  // A resolution without money needs no approval, whatever the case granted before.
+  return E.right(money === undefined ? 0 : (addMoney(granted, money)?.amount ?? 0));
 };
 
 /**
