@@ -618,7 +618,8 @@ const CaseList = ({ title, count, headings, children }: { title: string; count: 
   );
 };
 
-const yesNo = (t: Translate, value: boolean): string => (value ? t('yes') : t('no'));
+/** Null: not a question for this case (an imported case has no deadlines to breach). */
+const yesNo = (t: Translate, value: boolean | null): string => (value === null ? '—' : value ? t('yes') : t('no'));
 
 const Breakdown = ({ breakdown }: { breakdown: Cases }) => {
   const t = useMessages(text);
