@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { uuidv7, type EventStore } from '@redress/event-store';
 import { SlaScheduler } from '../apps/api/src/sla/sla-scheduler';
 import { EVENT_STORE } from '../apps/api/src/tokens';
+import { CommandBus } from '@nestjs/cqrs';
 import { startApi, type RunningApi } from './support/api';
+import { captureLogs } from './support/logs';
 import { FakeClock } from './support/clock';
 
 
@@ -156,6 +158,29 @@ describe('SLA policy, deadlines and the scheduler', () => {
     await tick();
     const links = (await events(`/complaints/${first}`)).filter((e) => e.type === 'RectificationLinked' && e.data.rectificationId === rectificationId);
     expect(links).toHaveLength(1);
+  });
+
+  it('says when it cannot record what is due, and records it at the next tick', async () => {
+    const logs = captureLogs();
+    const dir = mkdtempSync(join(tmpdir(), 'redress-sla-fault-'));
+    const own = await startApi({ clock, dataDir: dir, env: { LOG_LEVEL: 'info' }, logs: logs.stream });
+    try {
+      const { body } = await own.as('intake').post('/complaints', { channel: 'phone', complainant: { name: 'C' }, subject: 'due soon', content: 'c' });
+      clock.advanceHours(72);
+      const bus = own.app.get(CommandBus);
+      const execute = bus.execute.bind(bus);
+      bus.execute = (() => Promise.reject(new Error('disk I/O error'))) as typeof bus.execute;
+      await own.app.get(SlaScheduler).tick();
+      // It used to be logged at debug, like a refusal: a store outage went unseen at the default level.
+      expect(logs.text()).toContain('SLA scheduler could not record what is due; the next tick tries again');
+      bus.execute = execute;
+      await own.app.get(SlaScheduler).tick();
+      const history = (await own.as('auditor').get(`/complaints/${body.id as string}/history`)).body.events as Events;
+      expect(history.filter((e) => e.type === 'SlaBreached').length).toBeGreaterThan(0);
+    } finally {
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('catches up after a restart with deadlines that passed while it was down, still once', async () => {

@@ -1,4 +1,4 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, HttpException, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { SLA_STEPS, complaintEvent, complaintIdOf, rectificationIdOf, rectificationEvent, dueBreaches, evolve, evolveRectification, initialRectification, initialState, isFinished, isOverdueNow, type Complaint, type Rectification } from '@redress/domain';
@@ -194,12 +194,17 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     await this.caughtUp();
   }
 
-  /** A refusal here means someone else already recorded it (another instance, a race): nothing to do. */
+  /**
+   * A refusal here means someone else already recorded it (another instance,
+   * a race): nothing to do. Anything else (the store down, a bug) is said, and
+   * the next tick tries again.
+   */
   private async run(command: HandleComplaintCommand | HandleRectificationCommand): Promise<void> {
     try {
       await this.commands.execute(command);
     } catch (error) {
-      this.logger.debug({ err: error }, 'SLA scheduler: nothing recorded');
+      if (error instanceof HttpException && error.getStatus() < 500) this.logger.debug({ err: error }, 'SLA scheduler: nothing recorded');
+      else this.logger.warn({ err: error, command: command.command.type }, 'SLA scheduler could not record what is due; the next tick tries again');
     }
   }
 }
