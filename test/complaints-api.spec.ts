@@ -250,6 +250,12 @@ describe('complaints api', () => {
       const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
       const none = staffClient(api.url, `${b64({ alg: 'none' })}.${b64({ sub: 'x', role: 'admin', iat: 1, exp: 9e9 })}.`);
       expect((await none.get('/complaints/00000000-0000-7000-8000-000000000000')).status).toBe(401);
+      // The scheme is case-insensitive; anything but a bearer token is not one.
+      const token = signToken({ sub: 'x', role: 'supervisor' }, TEST_JWT_SECRET, new Date(), 60);
+      const lower = await fetch(`${api.url}/complaints/00000000-0000-7000-8000-000000000000`, { headers: { authorization: `bearer ${token}` } });
+      expect(await lower.json()).toMatchObject({ statusCode: 404, code: 'COMPLAINT_NOT_FOUND' });
+      const basic = await fetch(`${api.url}/complaints/00000000-0000-7000-8000-000000000000`, { headers: { authorization: `Basic ${token}` } });
+      expect(await basic.json()).toMatchObject({ statusCode: 401, code: 'AUTHENTICATION_REQUIRED' });
     });
 
     it('403: a role that may not act, and nothing is stored', async () => {

@@ -27,7 +27,8 @@ export class AuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
+    // The scheme's name is case-insensitive (RFC 9110 section 11.1): `bearer` is as good as `Bearer`.
+    const match = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthorizedException({ code: 'AUTHENTICATION_REQUIRED', message: 'send Authorization: Bearer <token> (npm run cli -- token)' });
     const claims = this.verify(match[1] as string, this.clock.now());
     if (E.isLeft(claims)) throw new UnauthorizedException({ code: claims.left, message: MESSAGES[claims.left] });
