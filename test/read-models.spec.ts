@@ -106,6 +106,8 @@ const figures = (cases: RawCase[]) => {
   const everClosed = cases.filter((c) => c.status === 'closed' || c.reopened);
   const firstResponse = defined(cases.map((c) => seconds(c.receivedAt, c.acknowledgedAt)));
   const resolution = defined(cases.map((c) => seconds(c.receivedAt, c.closedAt)));
+  // The default policy counts calendar time: closed by midnight UTC ending the third day after the day of receipt.
+  const summaries = cases.filter((c) => c.status === 'closed' && c.closedAt !== undefined && Date.parse(c.closedAt) <= Date.parse(c.receivedAt.slice(0, 10)) + 4 * 86_400_000);
   return {
     received: cases.length,
     open: count('open'),
@@ -117,6 +119,8 @@ const figures = (cases: RawCase[]) => {
     firstResponseP90: nearestRank(firstResponse, 90),
     resolutionP50: nearestRank(resolution, 50),
     resolutionP90: nearestRank(resolution, 90),
+    summaryResolutions: summaries.length,
+    summaryResolutionRate: count('closed') === 0 ? null : summaries.length / count('closed'),
     slaCompliance: cases.length === 0 ? null : cases.filter((c) => !c.breached).length / cases.length,
     satisfactionAvg: mean(defined(cases.map((c) => c.satisfaction))),
     reopenRate: everClosed.length === 0 ? null : everClosed.filter((c) => c.reopened).length / everClosed.length,
@@ -196,6 +200,8 @@ describe('read models: case search, analysis, rebuild', () => {
     expect(figures(cases).reopenRate).toBeGreaterThan(0);
     expect(figures(cases).escalations).toBeGreaterThan(0);
     expect(figures(cases).slaCompliance).toBeLessThan(1);
+    expect(figures(cases).summaryResolutions).toBeGreaterThan(0);
+    expect(figures(cases).summaryResolutionRate).toBeLessThan(1);
   });
 
   it('sets each handler against the team average of the same quarter', async () => {

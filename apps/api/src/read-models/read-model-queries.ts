@@ -4,6 +4,7 @@ import {
   FACT_FIELDS,
   ScanCache,
   analyse,
+  caseFact,
   feedbackDueBy,
   trackingRow,
   type AnalyticsQuery,
@@ -17,10 +18,11 @@ import {
   type Sort,
   type TrackingRow,
 } from '@redress/projections';
-import type { Clock } from '@redress/platform';
-import { SLA_STEPS } from '@redress/domain';
+import type { SlaPolicy } from '@redress/contracts';
+import type { Clock, VersionedPolicies } from '@redress/platform';
+import { SLA_STEPS, summaryResolutionDeadlines } from '@redress/domain';
 import type { EventStore } from '@redress/event-store';
-import { CLOCK, EVENT_STORE, PROJECTION_CATALOG } from '../tokens';
+import { CLOCK, EVENT_STORE, PROJECTION_CATALOG, SLA_POLICIES } from '../tokens';
 import type { CaseSearch } from './case-search';
 import { readable } from './read-your-writes';
 
@@ -181,11 +183,18 @@ export class AnalyseComplaints {
 }
 @QueryHandler(AnalyseComplaints)
 export class AnalyseComplaintsHandler implements IQueryHandler<AnalyseComplaints> {
-  private readonly facts = new ScanCache(FACT_FIELDS, (row) => row);
-  constructor(@Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog) {}
+  private readonly facts = new ScanCache(FACT_FIELDS, caseFact);
+  /** Summary-resolution deadlines under the SLA policy in force (the business calendar is the policy's), kept while it is. */
+  private summaries?: { readonly version: number; readonly deadline: (receivedAt: number) => number };
+  constructor(
+    @Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog,
+    @Inject(SLA_POLICIES) private readonly slaPolicies: VersionedPolicies<SlaPolicy>,
+  ) {}
   async execute({ query, minPosition }: AnalyseComplaints): Promise<AtPosition<AnalyticsResult>> {
     const active = await readable(this.catalog, 'cases', minPosition);
-    return { position: active.position, result: analyse(query, await this.facts.rows(active)) };
+    const { version, policy } = await this.slaPolicies.current();
+    if (this.summaries?.version !== version) this.summaries = { version, deadline: summaryResolutionDeadlines(policy) };
+    return { position: active.position, result: analyse(query, await this.facts.rows(active), this.summaries.deadline) };
   }
 }
 

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { DEFAULT_SLA_POLICY, addServiceHours, dueBreaches, effectiveSeverity, slaDeadlines, validateSlaPolicy } from './sla';
+import { DEFAULT_SLA_POLICY, addServiceHours, dueBreaches, effectiveSeverity, slaDeadlines, summaryResolutionDeadlines, validateSlaPolicy } from './sla';
 
 const business = {
   ...DEFAULT_SLA_POLICY,
@@ -22,6 +22,19 @@ describe('SLA deadlines', () => {
   it('skips holidays', () => {
     // Wednesday 2026-09-30 18:00 +08 → Thursday and Friday are holidays → Monday 2026-10-05 09:00 + 2 h.
     expect(addServiceHours(business, '2026-09-30T10:00:00.000Z', 2)).toBe('2026-10-05T03:00:00.000Z');
+  });
+
+  it('puts the summary-resolution deadline at the close of the third business day after the day of receipt', () => {
+    const iso = (deadline: (receivedAt: number) => number, receivedAt: string) => new Date(deadline(Date.parse(receivedAt))).toISOString();
+    // Calendar targets: the end of the third day after receipt, UTC.
+    expect(iso(summaryResolutionDeadlines(DEFAULT_SLA_POLICY), '2026-11-02T08:00:00.000Z')).toBe('2026-11-06T00:00:00.000Z');
+    const fast = summaryResolutionDeadlines(business);
+    // Received Friday 2026-11-27 at 23:30 +08 (15:30Z): Monday, Tuesday, Wednesday → Wednesday 18:00 +08.
+    expect(iso(fast, '2026-11-27T15:30:00.000Z')).toBe('2026-12-02T10:00:00.000Z');
+    // The same local Friday, earlier: the same deadline (remembered by day).
+    expect(iso(fast, '2026-11-27T01:00:00.000Z')).toBe('2026-12-02T10:00:00.000Z');
+    // Received Wednesday 2026-09-30: Thursday and Friday are holidays → Monday, Tuesday, Wednesday.
+    expect(iso(fast, '2026-09-30T02:00:00.000Z')).toBe('2026-10-07T10:00:00.000Z');
   });
 
   it('gives urgent cases the targets of the next severity up', () => {

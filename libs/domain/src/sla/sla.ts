@@ -25,6 +25,12 @@ export const effectiveSeverity = (severity: Severity, urgency: string): Severity
 const MINUTE = 60_000;
 const minutesOf = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 
+type BusinessHours = NonNullable<SlaPolicy['businessHours']>;
+
+/** Whether the local day starting at `midnight` (ms, in the office's offset) is a working day that is not a holiday. */
+const isWorkingDay = (business: BusinessHours, holidays: ReadonlySet<string>, midnight: number): boolean =>
+  business.days.includes(((new Date(midnight).getUTCDay() + 6) % 7) + 1) && !holidays.has(new Date(midnight).toISOString().slice(0, 10));
+
 /**
  * `from` plus `hours` of service time: calendar hours, or only the business
  * hours of working days that are not holidays, in the office's UTC offset.
@@ -41,8 +47,7 @@ export const addServiceHours = (policy: SlaPolicy, from: string, hours: number):
   for (let days = 0; remaining > 0; days += 1) {
     if (days > 3660) throw new Error('the SLA policy leaves no working time within ten years');
     const midnight = Math.floor(local / DAY_MS) * DAY_MS;
-    const weekday = ((new Date(midnight).getUTCDay() + 6) % 7) + 1;
-    const working = business.days.includes(weekday) && !holidays.has(new Date(midnight).toISOString().slice(0, 10));
+    const working = isWorkingDay(business, holidays, midnight);
     if (!working || local >= midnight + close) {
       local = midnight + DAY_MS;
       continue;
@@ -58,6 +63,41 @@ export const addServiceHours = (policy: SlaPolicy, from: string, hours: number):
     }
   }
   return new Date(local - offset).toISOString();
+};
+
+/** Business days after the day of receipt within which a closed case is a summary resolution (DOMAIN.md section 3). */
+export const SUMMARY_RESOLUTION_DAYS = 3;
+
+/**
+ * When a case received at a time must be closed by to count as a summary
+ * resolution (the FCA's fast track, DOMAIN.md section 3): the close of business
+ * on the third business day after the day of receipt, by the policy's business
+ * calendar (working days, holidays, closing time, offset); with calendar-hour
+ * targets, midnight UTC three days after. Times are ms since the epoch.
+ * Deadlines depend only on the day of receipt, so the returned function
+ * remembers one per day (analysis asks for one per case).
+ */
+export const summaryResolutionDeadlines = (policy: SlaPolicy): ((receivedAt: number) => number) => {
+  const business = policy.businessHours;
+  const offset = (business?.utcOffsetMinutes ?? 0) * MINUTE;
+  const close = business ? minutesOf(business.end) * MINUTE : DAY_MS;
+  const holidays = new Set(policy.holidays ?? []);
+  const byDay = new Map<number, number>();
+  return (receivedAt) => {
+    const received = Math.floor((receivedAt + offset) / DAY_MS) * DAY_MS;
+    let deadline = byDay.get(received);
+    if (deadline === undefined) {
+      let midnight = received;
+      for (let counted = 0; counted < SUMMARY_RESOLUTION_DAYS; ) {
+        midnight += DAY_MS;
+        if (midnight - received > 3660 * DAY_MS) throw new Error('the SLA policy leaves no working day within ten years');
+        if (!business || isWorkingDay(business, holidays, midnight)) counted += 1;
+      }
+      deadline = midnight + close - offset;
+      byDay.set(received, deadline);
+    }
+    return deadline;
+  };
 };
 
 /** The four deadlines of a case, counted from receipt under one policy version. */

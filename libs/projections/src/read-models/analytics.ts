@@ -21,6 +21,8 @@ export const METRICS = [
   'firstResponseP90',
   'resolutionP50',
   'resolutionP90',
+  'summaryResolutions',
+  'summaryResolutionRate',
   'slaCompliance',
   'satisfactionAvg',
   'reopenRate',
@@ -55,6 +57,11 @@ const SATISFACTION = at('satisfaction');
 const REOPENS = at('reopenCount');
 const ESCALATIONS = at('escalations');
 const HANDLER = at('handler');
+/** Where a fact keeps its receipt in ms, parsed once when it is loaded (see caseFact), not per case per query. */
+const RECEIVED_MS = FACTS.length;
+
+/** A scanned case-view row (FACT_FIELDS) as analyse reads it: the facts, then the receipt in ms. */
+export const caseFact = (row: ScanRow): ScanRow => [...row, row[RECEIVED] === null ? null : Date.parse(row[RECEIVED] as string)];
 
 class Cell {
   received = 0;
@@ -66,6 +73,8 @@ class Cell {
   /** Collected as plain arrays, sorted once as typed arrays (a numeric sort without a comparator). */
   firstResponse: number[] | Float64Array = [];
   resolution: number[] | Float64Array = [];
+  /** Closed cases closed within the summary-resolution deadline of their receipt. */
+  summary = 0;
   /** Cases held to SLA deadlines (all but imported ones), and those of them in breach. */
   slaTracked = 0;
   breached = 0;
@@ -80,8 +89,9 @@ class Cell {
 
   constructor(private readonly countsHandlers = false) {}
 
-  add(fact: ScanRow): void {
+  add(fact: ScanRow, summary: boolean): void {
     this.received += 1;
+    if (summary) this.summary += 1;
     const status = fact[STATUS];
     if (status === 'closed') this.closed += 1;
     else if (status === 'rejected') this.rejected += 1;
@@ -113,7 +123,7 @@ class Cell {
 
   /** Adds another cell's cases: totals are the sum of the groups, not a second pass over every fact. */
   merge(other: Cell): void {
-    for (const counter of ['received', 'closed', 'rejected', 'withdrawn', 'substantiated', 'rootCaused', 'slaTracked', 'breached', 'satisfactionSum', 'satisfied', 'reopened', 'everClosed', 'escalations'] as const) {
+    for (const counter of ['received', 'summary', 'closed', 'rejected', 'withdrawn', 'substantiated', 'rootCaused', 'slaTracked', 'breached', 'satisfactionSum', 'satisfied', 'reopened', 'everClosed', 'escalations'] as const) {
       this[counter] += other[counter];
     }
     for (const value of other.firstResponse) (this.firstResponse as number[]).push(value);
@@ -153,6 +163,10 @@ const figure = (cell: Cell, metric: Metric): number | null => {
       return percentile(cell.resolution, 0.5);
     case 'resolutionP90':
       return percentile(cell.resolution, 0.9);
+    case 'summaryResolutions':
+      return cell.summary;
+    case 'summaryResolutionRate':
+      return ratio(cell.summary, cell.closed);
     case 'slaCompliance':
       return ratio(cell.slaTracked - cell.breached, cell.slaTracked);
     case 'satisfactionAvg':
@@ -217,12 +231,20 @@ interface Group {
 }
 
 /**
- * The figures for each group of case facts (scanned as FACT_FIELDS), rows
+ * The figures for each group of case facts (scanned as FACT_FIELDS, read by caseFact), rows
  * ordered by period then dimensions. With `handler` among the dimensions each
  * row also carries its team's figures (same other dimensions), to set a
- * person's efficiency against the team average.
+ * person's efficiency against the team average. `summaryDeadline`: by when a
+ * case received at a time must be closed to be a summary resolution (the
+ * domain's summaryResolutionDeadlines under the SLA policy in force).
  */
-export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>): AnalyticsResult => {
+export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summaryDeadline: (receivedAt: number) => number): AnalyticsResult => {
+  const countsSummaries = query.metrics.includes('summaryResolutions') || query.metrics.includes('summaryResolutionRate');
+  const isSummary = (fact: ScanRow): boolean => {
+    if (!countsSummaries || fact[STATUS] !== 'closed' || fact[RESOLUTION] === null) return false;
+    const at = fact[RECEIVED_MS] as number;
+    return at + (fact[RESOLUTION] as number) * 1000 <= summaryDeadline(at);
+  };
   const dimensions = query.groupBy.map(at);
   const filters = Object.entries(query.filters).map(([dimension, values]) => [at(dimension as Dimension), new Set(values)] as const);
   const handlerAt = query.groupBy.indexOf('handler');
@@ -253,8 +275,9 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>): Analyt
     if (received === null || (query.from !== undefined && received < query.from) || (query.to !== undefined && received >= query.to)) continue;
     if (filters.length > 0 && !filters.every(([i, allowed]) => allowed.has(fact[i] as string | null))) continue;
     const period = periodOfFact(received);
-    groupOf(groups, keyOf(period, fact, dimensions), () => ({ period, values: dimensions.map((i) => fact[i] as Scalar), cell: new Cell() })).cell.add(fact);
-    if (handlerAt >= 0) groupOf(teams, keyOf(period, fact, dimensions, handlerAt), () => new Cell(true)).add(fact);
+    const summary = isSummary(fact);
+    groupOf(groups, keyOf(period, fact, dimensions), () => ({ period, values: dimensions.map((i) => fact[i] as Scalar), cell: new Cell() })).cell.add(fact, summary);
+    if (handlerAt >= 0) groupOf(teams, keyOf(period, fact, dimensions, handlerAt), () => new Cell(true)).add(fact, summary);
   }
   for (const { cell } of groups.values()) totals.merge(cell);
   totals.sorted();
