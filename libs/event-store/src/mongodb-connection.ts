@@ -50,6 +50,7 @@ export class MongoConnection {
   }
 
   private open(): MongoClient {
-    return new MongoClient(this.uri, /[?&]serverSelectionTimeoutMS=/i.test(this.uri) ? {} : { serverSelectionTimeoutMS: 5000 });
+    // ignoreUndefined: an undefined field is not stored, as the port says and SQLite's JSON does (the driver's default stores null).
+    return new MongoClient(this.uri, { ignoreUndefined: true, ...(/[?&]serverSelectionTimeoutMS=/i.test(this.uri) ? {} : { serverSelectionTimeoutMS: 5000 }) });
   }
 }

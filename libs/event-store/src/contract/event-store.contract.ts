@@ -215,6 +215,15 @@ export const describeEventStoreContract = (adapter: string, target: ContractTarg
         }
         expect(await store.headPosition()).toBe(ours[3]!.position);
       });
+
+      it('reads a long run in one call with each event once (an adapter reading in pages must not repeat where they meet)', async () => {
+        const start = await store.headPosition();
+        const stream = uniqueStream('long');
+        for (let batch = 0; batch < 12; batch += 1) await store.appendToStream(stream, Array.from({ length: 100 }, (_, i) => event(`E${batch * 100 + i}`)));
+        const read = (await store.readAll({ after: start, maxCount: 1200 })).filter((e) => e.streamName === stream);
+        expect(read.map((e) => e.type)).toEqual(Array.from({ length: 1200 }, (_, i) => `E${i}`));
+        expect(new Set(read.map((e) => e.id)).size).toBe(1200);
+      });
     });
 
     describe('subscribeToAll', () => {

@@ -7,6 +7,7 @@ import {
   NO_STREAM,
   START as ESDB_START,
   NotLeaderError,
+  StreamDeletedError,
   StreamNotFoundError,
   TimeoutError,
   UnavailableError,
@@ -32,7 +33,7 @@ import type {
   Subscription,
 } from '../event-store';
 import { START } from '../event-store';
-import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
+import { AppendOutcomeUnknownError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import { chainEvents, type StreamHead } from '../hash-chain';
 import { assertAppendable, assertReadable, checkExpectedRevision } from '../expected-revision';
 
@@ -111,6 +112,11 @@ export class EventStoreDbEventStore implements EventStore {
         )
         .catch((error: unknown) => {
           if (error instanceof WrongExpectedVersionError) return undefined;
+          // The server may have written it: a deadline does not cancel the write, and a broken batch stream fails every
+          // append waiting on it. A retry of `any` would write a second copy, so the caller must read the stream first.
+          if (error instanceof DeadlineExceededError || error instanceof UnavailableError || error instanceof TimeoutError) {
+            throw new AppendOutcomeUnknownError(`EventStoreDB did not confirm the append to ${streamName}: ${error.message}; read the stream before retrying`, { cause: error });
+          }
           throw error;
         });
       // undefined or success=false (throwOnAppendFailure=false in the connection string): another writer got there first.
@@ -137,7 +143,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (resolved.event) recorded.push(toRecorded(resolved.event));
       }
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
+      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
       throw unavailable(error);
     }
     return recorded;
@@ -150,8 +156,9 @@ export class EventStoreDbEventStore implements EventStore {
     // $all also holds system events, which the port does not show: read pages until maxCount user events or the end.
     for (let after = options.after ?? START; recorded.length < maxCount; ) {
       const page = await this.readAllPage(after, 'forwards');
+      // A forward read includes the event at its start, which ended the page before: after, not at.
       for (const event of page) {
-        if (recorded.length < maxCount && !isSystem(event) && toPosition(event) > (options.after ?? START)) recorded.push(toRecorded(event));
+        if (recorded.length < maxCount && !isSystem(event) && toPosition(event) > after) recorded.push(toRecorded(event));
       }
       const last = page[page.length - 1];
       if (page.length < ALL_PAGE || !last) break;

@@ -29,6 +29,9 @@ const toMongoFilter = (filter: Filter): MongoFilter<MongoDocument> => {
   return out as MongoFilter<MongoDocument>;
 };
 
+/** The fence counter (see commit) is the adapter's, not the document's: reads leave it out. */
+const UNFENCED = { _fence: 0 } as const;
+
 /** Booleans as 1/0, missing as null, arrays and objects as JSON text: what the SQLite adapter's scan gives. */
 const scanValue = (document: Document, path: string): Scalar => {
   const value = valueAt(document, path);
@@ -53,14 +56,14 @@ class MongoCollection<D extends Document> implements Collection<D> {
   }
 
   get(id: string): Promise<D | undefined> {
-    return this.reachable(async (collection) => ((await collection.findOne({ _id: id as never })) ?? undefined) as D | undefined);
+    return this.reachable(async (collection) => ((await collection.findOne({ _id: id as never }, { projection: UNFENCED })) ?? undefined) as D | undefined);
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<Page<D>> {
     const { sort, limit, after } = pageRequest(options);
     const where = after ? { $and: [filter, after] } : filter;
     const order: MongoSort = Object.fromEntries(totalOrder(sort).map(([field, direction]) => [field, direction]));
-    return toPage((await this.reachable((collection) => collection.find(toMongoFilter(where)).sort(order).limit(limit + 1).toArray())) as unknown as D[], limit, sort);
+    return toPage((await this.reachable((collection) => collection.find(toMongoFilter(where), { projection: UNFENCED }).sort(order).limit(limit + 1).toArray())) as unknown as D[], limit, sort);
   }
 
   count(filter: Filter = {}): Promise<number> {
