@@ -99,6 +99,16 @@ const seconds = (from: string, to: string | undefined) => (to === undefined ? un
 const defined = <T>(values: Array<T | undefined>): T[] => values.filter((v): v is T => v !== undefined);
 const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
 
+/** The default policy has no business hours: closed by midnight UTC ending the third weekday after the day of receipt. */
+const summaryDeadline = (receivedAt: string): number => {
+  let day = Date.parse(receivedAt.slice(0, 10));
+  for (let weekdays = 0; weekdays < 3; ) {
+    day += 86_400_000;
+    if (![0, 6].includes(new Date(day).getUTCDay())) weekdays += 1;
+  }
+  return day + 86_400_000;
+};
+
 /** Every metric of a cell, by its definition in the README. */
 const figures = (cases: RawCase[]) => {
   const count = (status: RawCase['status']) => cases.filter((c) => c.status === status).length;
@@ -106,8 +116,7 @@ const figures = (cases: RawCase[]) => {
   const everClosed = cases.filter((c) => c.status === 'closed' || c.reopened);
   const firstResponse = defined(cases.map((c) => seconds(c.receivedAt, c.acknowledgedAt)));
   const resolution = defined(cases.map((c) => seconds(c.receivedAt, c.closedAt)));
-  // The default policy counts calendar time: closed by midnight UTC ending the third day after the day of receipt.
-  const summaries = cases.filter((c) => c.status === 'closed' && c.closedAt !== undefined && Date.parse(c.closedAt) <= Date.parse(c.receivedAt.slice(0, 10)) + 4 * 86_400_000);
+  const summaries = cases.filter((c) => c.status === 'closed' && c.closedAt !== undefined && Date.parse(c.closedAt) <= summaryDeadline(c.receivedAt));
   return {
     received: cases.length,
     open: count('open'),

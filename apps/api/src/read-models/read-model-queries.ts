@@ -5,6 +5,7 @@ import {
   ScanCache,
   analyse,
   caseFact,
+  countsSummaries,
   feedbackDueBy,
   trackingRow,
   type AnalyticsQuery,
@@ -192,9 +193,15 @@ export class AnalyseComplaintsHandler implements IQueryHandler<AnalyseComplaints
   ) {}
   async execute({ query, minPosition }: AnalyseComplaints): Promise<AtPosition<AnalyticsResult>> {
     const active = await readable(this.catalog, 'cases', minPosition);
+    // Only summary resolutions need the policy (read from the log): every other figure comes from the read model alone.
+    const deadline = countsSummaries(query) ? await this.summaryDeadlines() : undefined;
+    return { position: active.position, result: analyse(query, await this.facts.rows(active), deadline) };
+  }
+
+  private async summaryDeadlines(): Promise<(receivedAt: number) => number> {
     const { version, policy } = await this.slaPolicies.current();
     if (this.summaries?.version !== version) this.summaries = { version, deadline: summaryResolutionDeadlines(policy) };
-    return { position: active.position, result: analyse(query, await this.facts.rows(active), this.summaries.deadline) };
+    return this.summaries.deadline;
   }
 }
 

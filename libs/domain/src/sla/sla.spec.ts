@@ -26,8 +26,9 @@ describe('SLA deadlines', () => {
 
   it('puts the summary-resolution deadline at the close of the third business day after the day of receipt', () => {
     const iso = (deadline: (receivedAt: number) => number, receivedAt: string) => new Date(deadline(Date.parse(receivedAt))).toISOString();
-    // Calendar targets: the end of the third day after receipt, UTC.
+    // Calendar targets: the end of the third weekday after receipt, UTC (Monday → Thursday; Friday → Wednesday).
     expect(iso(summaryResolutionDeadlines(DEFAULT_SLA_POLICY), '2026-11-02T08:00:00.000Z')).toBe('2026-11-06T00:00:00.000Z');
+    expect(iso(summaryResolutionDeadlines(DEFAULT_SLA_POLICY), '2026-11-27T08:00:00.000Z')).toBe('2026-12-03T00:00:00.000Z');
     const fast = summaryResolutionDeadlines(business);
     // Received Friday 2026-11-27 at 23:30 +08 (15:30Z): Monday, Tuesday, Wednesday → Wednesday 18:00 +08.
     expect(iso(fast, '2026-11-27T15:30:00.000Z')).toBe('2026-12-02T10:00:00.000Z');

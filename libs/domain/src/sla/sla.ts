@@ -25,11 +25,12 @@ export const effectiveSeverity = (severity: Severity, urgency: string): Severity
 const MINUTE = 60_000;
 const minutesOf = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 
-type BusinessHours = NonNullable<SlaPolicy['businessHours']>;
+/** Whether the local day starting at `midnight` (ms, in the office's offset) is one of `days` (1 Monday … 7 Sunday) and not a holiday. */
+const isWorkingDay = (days: readonly number[], holidays: ReadonlySet<string>, midnight: number): boolean =>
+  days.includes(((new Date(midnight).getUTCDay() + 6) % 7) + 1) && !holidays.has(new Date(midnight).toISOString().slice(0, 10));
 
-/** Whether the local day starting at `midnight` (ms, in the office's offset) is a working day that is not a holiday. */
-const isWorkingDay = (business: BusinessHours, holidays: ReadonlySet<string>, midnight: number): boolean =>
-  business.days.includes(((new Date(midnight).getUTCDay() + 6) % 7) + 1) && !holidays.has(new Date(midnight).toISOString().slice(0, 10));
+/** Business days where the policy names none (its targets in calendar hours): Monday to Friday. */
+const WEEKDAYS: readonly number[] = [1, 2, 3, 4, 5];
 
 /**
  * `from` plus `hours` of service time: calendar hours, or only the business
@@ -47,7 +48,7 @@ export const addServiceHours = (policy: SlaPolicy, from: string, hours: number):
   for (let days = 0; remaining > 0; days += 1) {
     if (days > 3660) throw new Error('the SLA policy leaves no working time within ten years');
     const midnight = Math.floor(local / DAY_MS) * DAY_MS;
-    const working = isWorkingDay(business, holidays, midnight);
+    const working = isWorkingDay(business.days, holidays, midnight);
     if (!working || local >= midnight + close) {
       local = midnight + DAY_MS;
       continue;
@@ -73,7 +74,8 @@ export const SUMMARY_RESOLUTION_DAYS = 3;
  * resolution (the FCA's fast track, DOMAIN.md section 3): the close of business
  * on the third business day after the day of receipt, by the policy's business
  * calendar (working days, holidays, closing time, offset); with calendar-hour
- * targets, midnight UTC three days after. Times are ms since the epoch.
+ * targets, the end (midnight UTC) of the third weekday after that is not one
+ * of the policy's holidays. Times are ms since the epoch.
  * Deadlines depend only on the day of receipt, so the returned function
  * remembers one per day (analysis asks for one per case).
  */
@@ -81,6 +83,7 @@ export const summaryResolutionDeadlines = (policy: SlaPolicy): ((receivedAt: num
   const business = policy.businessHours;
   const offset = (business?.utcOffsetMinutes ?? 0) * MINUTE;
   const close = business ? minutesOf(business.end) * MINUTE : DAY_MS;
+  const days = business?.days ?? WEEKDAYS;
   const holidays = new Set(policy.holidays ?? []);
   const byDay = new Map<number, number>();
   return (receivedAt) => {
@@ -91,7 +94,7 @@ export const summaryResolutionDeadlines = (policy: SlaPolicy): ((receivedAt: num
       for (let counted = 0; counted < SUMMARY_RESOLUTION_DAYS; ) {
         midnight += DAY_MS;
         if (midnight - received > 3660 * DAY_MS) throw new Error('the SLA policy leaves no working day within ten years');
-        if (!business || isWorkingDay(business, holidays, midnight)) counted += 1;
+        if (isWorkingDay(days, holidays, midnight)) counted += 1;
       }
       deadline = midnight + close - offset;
       byDay.set(received, deadline);

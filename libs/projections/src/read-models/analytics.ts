@@ -230,18 +230,22 @@ interface Group {
   readonly cell: Cell;
 }
 
+/** Whether the query asks for summary resolutions, which need the business calendar (the SLA policy) to count. */
+export const countsSummaries = (query: AnalyticsQuery): boolean => query.metrics.includes('summaryResolutions') || query.metrics.includes('summaryResolutionRate');
+
 /**
  * The figures for each group of case facts (scanned as FACT_FIELDS, read by caseFact), rows
  * ordered by period then dimensions. With `handler` among the dimensions each
  * row also carries its team's figures (same other dimensions), to set a
  * person's efficiency against the team average. `summaryDeadline`: by when a
  * case received at a time must be closed to be a summary resolution (the
- * domain's summaryResolutionDeadlines under the SLA policy in force).
+ * domain's summaryResolutionDeadlines under the SLA policy in force), needed
+ * only when the query counts them.
  */
-export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summaryDeadline: (receivedAt: number) => number): AnalyticsResult => {
-  const countsSummaries = query.metrics.includes('summaryResolutions') || query.metrics.includes('summaryResolutionRate');
+export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summaryDeadline?: (receivedAt: number) => number): AnalyticsResult => {
+  if (countsSummaries(query) && summaryDeadline === undefined) throw new Error('summary resolutions need their deadlines (summaryResolutionDeadlines)');
   const isSummary = (fact: ScanRow): boolean => {
-    if (!countsSummaries || fact[STATUS] !== 'closed' || fact[RESOLUTION] === null) return false;
+    if (summaryDeadline === undefined || fact[STATUS] !== 'closed' || fact[RESOLUTION] === null) return false;
     const at = fact[RECEIVED_MS] as number;
     return at + (fact[RESOLUTION] as number) * 1000 <= summaryDeadline(at);
   };
