@@ -4,6 +4,15 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MIN_SECRET_LENGTH, type Config } from './config';
 
+/** Creates `file` holding `text` unless it exists (then another process's secret is kept). */
+const writeInPlace = (file: string, text: string): void => {
+  try {
+    writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
+  }
+};
+
 /**
  * The token signing secret: JWT_SECRET, or in embedded mode one generated
  * into DATA_DIR on first start (and kept, so tokens survive restarts).
@@ -21,8 +30,10 @@ export const resolveJwtSecret = (config: Pick<Config, 'jwtSecret' | 'dataDir'>, 
       linkSync(draft, file);
       logger?.warn({ file }, 'JWT_SECRET is not set: generated a signing secret for embedded mode; set JWT_SECRET to choose your own');
     } catch (error) {
-      // Another process created it first: use theirs.
-      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      const code = (error as { code?: string }).code;
+      // Another process created it first: use theirs. A filesystem without hard links (some network shares) gets it written in place.
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV') writeInPlace(file, readFileSync(draft, 'utf8'));
+      else if (code !== 'EEXIST') throw error;
     } finally {
       unlinkSync(draft);
     }
