@@ -78,7 +78,7 @@ export const ResolutionProposed = struct('ResolutionProposed', {
   /** Who proposed it: nobody approves their own proposal. */
   proposedBy: id,
   remedies: list(Remedy, 1, 20, 'Remedies'),
-  /** Decided when proposed: the remedy's money exceeds the handler's authority. */
+  /** Decided when proposed: with this remedy's money, what the case has granted exceeds the handler's authority (per case). */
   needsApproval: bool,
 });
 export const ResolutionApproved = ApproveResolutionBody;

@@ -285,6 +285,9 @@ describe('complaint decider', () => {
         .when(command('ProposeResolution', { summary: 's', remedies: [apology] }))
         .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [apology], proposedBy: 'handler-1', needsApproval: false } }]);
       given(paidBeyond)
+        .when(command('ProposeResolution', { summary: 's', remedies: [refund(0)] }))
+        .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(0)], proposedBy: 'handler-1', needsApproval: false } }]);
+      given(paidBeyond)
         .when(command('ProposeResolution', { summary: 's', remedies: [refund(1)] }))
         .then([{ type: 'ResolutionProposed', data: { summary: 's', remedies: [refund(1)], proposedBy: 'handler-1', needsApproval: true } }]);
     });

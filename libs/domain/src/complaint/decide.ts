@@ -78,8 +78,8 @@ const caseTotal = (remedies: readonly Remedy[], granted: Money | undefined): E.E
   if (money && granted && money.currency !== granted.currency) {
     return E.left(complaintError('MIXED_CURRENCIES', `this case has already granted ${granted.amount} ${granted.currency}: all its amounts must be in ${granted.currency}`));
   }
-  // A resolution without money needs no approval, whatever the case granted before.
-  return E.right(money === undefined ? 0 : (addMoney(granted, money)?.amount ?? 0));
+  // A resolution that grants no money needs no approval, whatever the case granted before.
+  return E.right(money === undefined || money.amount === 0 ? 0 : (addMoney(granted, money)?.amount ?? 0));
 };
 
 /**
@@ -201,7 +201,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
         return refuse('NO_RESOLUTION_PROPOSED', 'there is no resolution ready to implement');
       }
       if (state.resolution.needsApproval && !state.resolution.approved) {
-        return refuse('RESOLUTION_NEEDS_APPROVAL', `the remedy exceeds the handler's authority of ${ctx.policy.handlerAuthorityLimit}; a supervisor must approve it first`);
+        return refuse('RESOLUTION_NEEDS_APPROVAL', `with this remedy the case's money exceeds the handler's authority of ${ctx.policy.handlerAuthorityLimit}; a supervisor must approve it first`);
       }
       return events({ type: 'ResolutionImplemented', data: command.body });
 

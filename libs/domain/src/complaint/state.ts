@@ -59,9 +59,13 @@ export const moneyOf = (remedies: readonly Of<typeof C.Remedy>[]): Money | undef
   return currency === undefined ? undefined : { amount: Math.round(priced.reduce((sum, remedy) => sum + (remedy.amount ?? 0), 0) * 100) / 100, currency };
 };
 
-/** `before` with `added` on top, to the cent (a case's money is all in one currency: decide sees to it). */
+/**
+ * `before` with `added` on top, to the cent, in the case's first currency:
+ * decide refuses a second currency, so only a history written before that
+ * rule could sum two (it keeps the first one's name).
+ */
 export const addMoney = (before: Money | undefined, added: Money | undefined): Money | undefined =>
-  added === undefined ? before : { amount: Math.round(((before?.amount ?? 0) + added.amount) * 100) / 100, currency: added.currency };
+  added === undefined ? before : { amount: Math.round(((before?.amount ?? 0) + added.amount) * 100) / 100, currency: before?.currency ?? added.currency };
 
 /** Closed, rejected or withdrawn: nothing more is due from it until (for a closed case) it is reopened. */
 export const isFinished = (status: Complaint['status']): boolean => status === 'closed' || status === 'rejected' || status === 'withdrawn';

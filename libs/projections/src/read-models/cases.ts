@@ -122,7 +122,8 @@ export type CaseFact = keyof typeof CASE_FACTS;
 
 export const casesProjection: Projection<CaseDocument, FoldedCase> = {
   name: 'cases',
-  // 2: complainantId indexed, for erasure. 3: the state carries what the case has granted (`granted`).
+  // 2: complainantId indexed, for erasure. 3: the state carries what the case has granted (`granted`), and an
+  // imported open case classified (and assigned) by its old system folds to that status instead of `received`.
   version: 3,
   collection: 'cases',
   // _position: analysis refreshes its cached facts with the cases changed since it last looked.
