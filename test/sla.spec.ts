@@ -163,10 +163,12 @@ describe('SLA policy, deadlines and the scheduler', () => {
   it('says when it cannot record what is due, and records it at the next tick', async () => {
     const logs = captureLogs();
     const dir = mkdtempSync(join(tmpdir(), 'redress-sla-fault-'));
-    const own = await startApi({ clock, dataDir: dir, env: { LOG_LEVEL: 'info' }, logs: logs.stream });
+    // A clock of its own: the other tests' clock stays where they left it.
+    const ownClock = new FakeClock(T0);
+    const own = await startApi({ clock: ownClock, dataDir: dir, env: { LOG_LEVEL: 'info' }, logs: logs.stream });
     try {
       const { body } = await own.as('intake').post('/complaints', { channel: 'phone', complainant: { name: 'C' }, subject: 'due soon', content: 'c' });
-      clock.advanceHours(72);
+      ownClock.advanceHours(72);
       const bus = own.app.get(CommandBus);
       const execute = bus.execute.bind(bus);
       bus.execute = (() => Promise.reject(new Error('disk I/O error'))) as typeof bus.execute;
