@@ -361,4 +361,14 @@ describe('read models: case search, analysis, rebuild', () => {
     expect(await snapshot()).toEqual(before);
     expect(await runCli(['rebuild', 'nonsense'], env, { out: () => undefined, err: (line) => out.push(line) })).toBe(2);
   }, 60_000);
+
+  it('counts summary resolutions by the policy each case was classified under: a later policy recounts nothing', async () => {
+    const cases = rawCases(log);
+    const before = (await analyst.get('/analytics/complaints?metrics=summaryResolutions,summaryResolutionRate')).body.totals;
+    expect(before).toMatchObject({ summaryResolutions: figures(cases).summaryResolutions });
+    // Business days on Mondays only would make far more of them summary resolutions.
+    const current = (await api.as('admin').get('/policies/sla')).body.policy;
+    expect((await api.as('admin').put('/policies/sla', { ...current, businessHours: { start: '09:00', end: '18:00', days: [1], utcOffsetMinutes: 0 } })).status).toBe(200);
+    expect((await analyst.get('/analytics/complaints?metrics=summaryResolutions,summaryResolutionRate')).body.totals).toEqual(before);
+  });
 });

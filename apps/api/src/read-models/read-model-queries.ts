@@ -6,6 +6,7 @@ import {
   analyse,
   caseFact,
   countsSummaries,
+  type SummaryDeadline,
   feedbackDueBy,
   trackingRow,
   type AnalyticsQuery,
@@ -185,8 +186,12 @@ export class AnalyseComplaints {
 @QueryHandler(AnalyseComplaints)
 export class AnalyseComplaintsHandler implements IQueryHandler<AnalyseComplaints> {
   private readonly facts = new ScanCache(FACT_FIELDS, caseFact);
-  /** Summary-resolution deadlines under the SLA policy in force (the business calendar is the policy's), kept while it is. */
-  private summaries?: { readonly version: number; readonly deadline: (receivedAt: number) => number };
+  /**
+   * Summary-resolution deadlines by SLA policy version (the business calendar is the policy's): each case's under
+   * the version it was classified under, so a later policy does not recount it; an imported case's under the one
+   * in force. Rebuilt when a new version comes into force.
+   */
+  private summaries?: { readonly current: number; readonly deadline: SummaryDeadline };
   constructor(
     @Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog,
     @Inject(SLA_POLICIES) private readonly slaPolicies: VersionedPolicies<SlaPolicy>,
@@ -198,9 +203,13 @@ export class AnalyseComplaintsHandler implements IQueryHandler<AnalyseComplaints
     return { position: active.position, result: analyse(query, await this.facts.rows(active), deadline) };
   }
 
-  private async summaryDeadlines(): Promise<(receivedAt: number) => number> {
-    const { version, policy } = await this.slaPolicies.current();
-    if (this.summaries?.version !== version) this.summaries = { version, deadline: summaryResolutionDeadlines(policy) };
+  private async summaryDeadlines(): Promise<SummaryDeadline> {
+    const { version: current } = await this.slaPolicies.current();
+    if (this.summaries?.current !== current) {
+      const byVersion = new Map((await this.slaPolicies.versions()).map(({ version, policy }) => [version, summaryResolutionDeadlines(policy)]));
+      const inForce = byVersion.get(current) as (receivedAt: number) => number;
+      this.summaries = { current, deadline: (receivedAt, version) => (byVersion.get(version ?? current) ?? inForce)(receivedAt) };
+    }
     return this.summaries.deadline;
   }
 }

@@ -57,6 +57,7 @@ const SATISFACTION = at('satisfaction');
 const REOPENS = at('reopenCount');
 const ESCALATIONS = at('escalations');
 const HANDLER = at('handler');
+const SLA_POLICY_VERSION = at('slaPolicyVersion');
 /** Where a fact keeps its receipt in ms, parsed once when it is loaded (see caseFact), not per case per query. */
 const RECEIVED_MS = FACTS.length;
 
@@ -230,6 +231,13 @@ interface Group {
   readonly cell: Cell;
 }
 
+/**
+ * By when a case received at a time (ms) must be closed to be a summary
+ * resolution, under the SLA policy version it was classified under (null for
+ * a case never held to deadlines: an imported one).
+ */
+export type SummaryDeadline = (receivedAt: number, policyVersion: number | null) => number;
+
 /** Whether the query asks for summary resolutions, which need the business calendar (the SLA policy) to count. */
 export const countsSummaries = (query: AnalyticsQuery): boolean => query.metrics.includes('summaryResolutions') || query.metrics.includes('summaryResolutionRate');
 
@@ -237,17 +245,15 @@ export const countsSummaries = (query: AnalyticsQuery): boolean => query.metrics
  * The figures for each group of case facts (scanned as FACT_FIELDS, read by caseFact), rows
  * ordered by period then dimensions. With `handler` among the dimensions each
  * row also carries its team's figures (same other dimensions), to set a
- * person's efficiency against the team average. `summaryDeadline`: by when a
- * case received at a time must be closed to be a summary resolution (the
- * domain's summaryResolutionDeadlines under the SLA policy in force), needed
- * only when the query counts them.
+ * person's efficiency against the team average. `summaryDeadline` is needed
+ * only when the query counts summary resolutions.
  */
-export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summaryDeadline?: (receivedAt: number) => number): AnalyticsResult => {
+export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summaryDeadline?: SummaryDeadline): AnalyticsResult => {
   if (countsSummaries(query) && summaryDeadline === undefined) throw new Error('summary resolutions need their deadlines (summaryResolutionDeadlines)');
   const isSummary = (fact: ScanRow): boolean => {
     if (summaryDeadline === undefined || fact[STATUS] !== 'closed' || fact[RESOLUTION] === null) return false;
     const at = fact[RECEIVED_MS] as number;
-    return at + (fact[RESOLUTION] as number) * 1000 <= summaryDeadline(at);
+    return at + (fact[RESOLUTION] as number) * 1000 <= summaryDeadline(at, fact[SLA_POLICY_VERSION] as number | null);
   };
   const dimensions = query.groupBy.map(at);
   const filters = Object.entries(query.filters).map(([dimension, values]) => [at(dimension as Dimension), new Set(values)] as const);

@@ -117,6 +117,8 @@ export const CASE_FACTS = {
   satisfaction: 'satisfaction',
   reopenCount: 'reopenCount',
   escalations: 'timeline.escalations',
+  /** The SLA policy version the case was classified under (none for an imported case): its business calendar. */
+  slaPolicyVersion: 'sla.policyVersion',
 } as const;
 export type CaseFact = keyof typeof CASE_FACTS;
 
