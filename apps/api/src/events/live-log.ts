@@ -19,30 +19,38 @@ const LINGER_MS = 20;
  * new event is read from the store once and handed to every listener, in
  * order, however many consumers are connected. It starts at the head when
  * the first listener comes; a listener closes any gap before that itself
- * (FeedService reads the store after registering). If the follower fails
- * (the store went away), every listener is told and the next listen() starts
- * a new one.
+ * (FeedService reads the store after registering). If the follower ends or
+ * fails (the store went away), every listener is told and the next listen()
+ * starts a new one.
  */
 export class LiveLog {
   private readonly listeners = new Set<Listener>();
   private started?: Promise<{ subscription: Subscription; following: Promise<void> }>;
+  /** Which follower is current: one that ends after close() or a newer one started must not end anyone else's listeners. */
+  private generation = 0;
 
   constructor(private readonly store: EventStore) {}
 
   /** Calls `listener` with every event from (at latest) now on; the returned function stops it. */
   async listen(listener: Listener): Promise<() => void> {
-    this.started ??= this.start();
-    try {
-      await this.started;
-    } catch (error) {
-      this.started = undefined;
-      throw error;
+    for (;;) {
+      this.started ??= this.start();
+      const started = this.started;
+      try {
+        await started;
+      } catch (error) {
+        if (this.started === started) this.started = undefined;
+        throw error;
+      }
+      // The follower may have ended while this waited for it: a listener added then would never hear of it.
+      if (this.started !== started) continue;
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
     }
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   async close(): Promise<void> {
+    this.generation += 1;
     const started = await this.started?.catch(() => undefined);
     this.started = undefined;
     this.endAll();
@@ -57,7 +65,13 @@ export class LiveLog {
   }
 
   private async start() {
+    const generation = ++this.generation;
     const subscription = this.store.subscribeToAll({ after: await this.store.headPosition() });
+    const ended = (error?: unknown): void => {
+      if (this.generation !== generation) return;
+      this.started = undefined;
+      this.endAll(error);
+    };
     let pending: RecordedEvent[] = [];
     let timer: NodeJS.Timeout | undefined;
     let handedOutAt = 0;
@@ -85,10 +99,8 @@ export class LiveLog {
         else timer = setTimeout(handOut, wait);
       }
     })()
-      .catch((error: unknown) => {
-        this.started = undefined;
-        this.endAll(error);
-      })
+      // Ended without an error too (the store closed the subscription): the listeners catch up from the store themselves.
+      .then(() => ended(), ended)
       .finally(() => clearTimeout(timer));
     return { subscription, following };
   }
