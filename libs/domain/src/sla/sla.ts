@@ -67,17 +67,17 @@ export const addServiceHours = (policy: SlaPolicy, from: string, hours: number):
 };
 
 /** Business days after the day of receipt within which a closed case is a summary resolution (DOMAIN.md section 3). */
-export const SUMMARY_RESOLUTION_DAYS = 3;
+const SUMMARY_RESOLUTION_DAYS = 3;
 
 /**
  * When a case received at a time must be closed by to count as a summary
  * resolution (the FCA's fast track, DOMAIN.md section 3): the close of business
  * on the third business day after the day of receipt, by the policy's business
- * calendar (working days, holidays, closing time, offset); with calendar-hour
- * targets, the end (midnight UTC) of the third weekday after that is not one
- * of the policy's holidays. Times are ms since the epoch.
- * Deadlines depend only on the day of receipt, so the returned function
- * remembers one per day (analysis asks for one per case).
+ * calendar (working days, holidays, closing time, offset). A policy with
+ * calendar-hour targets has no business hours: its business days are Monday
+ * to Friday but its holidays, each ending at midnight UTC. Times are ms since
+ * the epoch. Deadlines depend only on the day of receipt, so the returned
+ * function remembers one per day (analysis asks for one per case).
  */
 export const summaryResolutionDeadlines = (policy: SlaPolicy): ((receivedAt: number) => number) => {
   const business = policy.businessHours;
