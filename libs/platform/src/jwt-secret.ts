@@ -25,14 +25,15 @@ export const resolveJwtSecret = (config: Pick<Config, 'jwtSecret' | 'dataDir'>, 
     // Written whole under a name of its own, then linked into place: a process starting beside this one (a
     // projector, `cli token`) sees no file or the whole secret, never an empty or half-written one.
     const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
-    writeFileSync(draft, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    const generated = `${randomBytes(48).toString('base64url')}\n`;
+    writeFileSync(draft, generated, { mode: 0o600, flag: 'wx' });
     try {
       linkSync(draft, file);
       logger?.warn({ file }, 'JWT_SECRET is not set: generated a signing secret for embedded mode; set JWT_SECRET to choose your own');
     } catch (error) {
       const code = (error as { code?: string }).code;
       // Another process created it first: use theirs. A filesystem without hard links (some network shares) gets it written in place.
-      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV') writeInPlace(file, readFileSync(draft, 'utf8'));
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV') writeInPlace(file, generated);
       else if (code !== 'EEXIST') throw error;
     } finally {
       unlinkSync(draft);
