@@ -53,15 +53,28 @@ export interface SqliteEventStoreOptions {
   readonly writerThread?: boolean;
 }
 
-interface PendingAppend {
-  readonly request: AppendRequest;
+/** What settling an append needs once its events are the writer's: whom to tell, and what an error names. */
+interface Waiter {
+  readonly streamName: string;
+  readonly expected: ExpectedRevision;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
 
-/** A batch sent to the writer: its appends, and the keys it carries. */
+/** An append not yet sent to the writer. */
+interface PendingAppend {
+  readonly request: AppendRequest;
+  readonly waiter: Waiter;
+}
+
+/**
+ * A batch sent to the writer: who waits for it, and the keys it carries. Not
+ * its events: their text is the writer's once posted, and keeping it here
+ * until the commit would carry every append in flight through this thread's
+ * young-generation collections into its old generation.
+ */
 interface SentBatch {
-  readonly appends: readonly PendingAppend[];
+  readonly waiters: readonly Waiter[];
   readonly keys: readonly DataKeyRow[];
 }
 
@@ -82,21 +95,21 @@ const toRecorded = (row: Row): RecordedEvent => ({
 
 const COLUMNS = 'position, stream, revision, id, type, data, metadata, recorded_at';
 
-const settle = (batch: readonly PendingAppend[], outcome: BatchOutcome): boolean => {
+const settle = (batch: readonly Waiter[], outcome: BatchOutcome): boolean => {
   if ('unavailable' in outcome) {
     const failure = new EventStoreUnavailableError(`event store cannot write: ${outcome.unavailable}`);
-    batch.forEach((append) => append.reject(failure));
+    batch.forEach((waiter) => waiter.reject(failure));
     return false;
   }
   if ('failed' in outcome) {
-    batch.forEach((append) => append.reject(new Error(`event store cannot write: ${outcome.failed}`)));
+    batch.forEach((waiter) => waiter.reject(new Error(`event store cannot write: ${outcome.failed}`)));
     return false;
   }
-  batch.forEach(({ request, resolve, reject }, i) => {
+  batch.forEach(({ streamName, expected, resolve, reject }, i) => {
     const result = outcome.outcomes[i] as AppendOutcome;
     if (result.ok) resolve({ nextExpectedRevision: result.nextExpectedRevision, position: result.position });
-    else if ('actual' in result) reject(new WrongExpectedRevisionError(request.streamName, request.expected, result.actual));
-    else reject(new Error(`events for ${request.streamName} could not be stored: ${result.error}`));
+    else if ('actual' in result) reject(new WrongExpectedRevisionError(streamName, expected, result.actual));
+    else reject(new Error(`events for ${streamName} could not be stored: ${result.error}`));
   });
   return true;
 };
@@ -191,7 +204,7 @@ export class SqliteEventStore implements EventStore {
     }
     if (this.refusal) throw this.refusal;
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+      this.queue.push({ request, waiter: { streamName, expected, resolve, reject } });
       this.scheduleFlush();
     });
   }
@@ -345,7 +358,7 @@ export class SqliteEventStore implements EventStore {
 
   private send(appends: PendingAppend[]): void {
     const keys = [...this.unsavedKeys.values()];
-    this.inFlight.push({ appends, keys });
+    this.inFlight.push({ waiters: appends.map((append) => append.waiter), keys });
     this.writer.post(
       appends.map((append) => append.request),
       keys,
@@ -353,10 +366,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   private onAppended(outcome: BatchOutcome): void {
-    const { appends, keys } = this.inFlight.shift() ?? { appends: [], keys: [] };
+    const { waiters, keys } = this.inFlight.shift() ?? { waiters: [], keys: [] };
     this.answered += 1;
     this.committed.emit('answered');
-    if (settle(appends, outcome)) {
+    if (settle(waiters, outcome)) {
       keys.forEach((key) => this.forgetUnsaved(key));
       this.commits += 1;
       this.committed.emit('commit');
@@ -374,8 +387,8 @@ export class SqliteEventStore implements EventStore {
   private refuse(error: Error): void {
     this.refusal ??= error;
     const unknown = new AppendOutcomeUnknownError(`${error.message}; the append may have been written: read the stream before retrying`, { cause: error });
-    for (const { appends } of this.inFlight.splice(0)) appends.forEach((append) => append.reject(unknown));
+    for (const { waiters } of this.inFlight.splice(0)) waiters.forEach((waiter) => waiter.reject(unknown));
     this.committed.emit('answered');
-    this.queue.splice(0).forEach((append) => append.reject(error));
+    this.queue.splice(0).forEach((append) => append.waiter.reject(error));
   }
 }
