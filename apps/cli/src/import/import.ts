@@ -4,7 +4,7 @@ import * as E from 'fp-ts/Either';
 import { ImportMapping, eventTypeEntry, fieldErrors, type EventMetadata } from '@redress/contracts';
 import { complaintStream, historicComplaint, planImport, type HistoricComplaint, type ImportPlan } from '@redress/domain';
 import { WrongExpectedRevisionError, uuidv7, type EventStore } from '@redress/event-store';
-import { externalRefComplaintId, type Clock } from '@redress/platform';
+import { BULK_BATCH, externalRefComplaintId, type Clock } from '@redress/platform';
 import { UsageError, type CliIo, type ExitCode } from '../cli-io';
 import { formatOf, sourceRows, type SourceFormat } from './records';
 
@@ -30,8 +30,8 @@ export interface ImportSummary {
   rejected: number;
 }
 
-/** Appends in flight at once: enough for the store's group commit to write many rows per transaction. */
-const WINDOW = 1024;
+/** Appends in flight at once: two of the bulk store's batches, one committing while the next waits ready. */
+const WINDOW = 2 * BULK_BATCH;
 
 const SYSTEM_ACTOR = { user: 'import', role: 'system' };
 
