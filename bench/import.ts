@@ -71,30 +71,38 @@ const importRows = async (rows: number, log: (line: string) => void): Promise<Im
     await writeCsv(file, rows);
     const child = spawn(process.execPath, [built('cli'), 'import', '--file', file, '--mapping', EXAMPLE_MAPPING], { env: benchEnv(join(dir, 'data')), stdio: ['ignore', 'pipe', 'pipe'] });
     const pid = child.pid as number;
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    // Its progress lines (stderr, one every five seconds) say how much of the file it has read.
-    let percentRead = 0;
-    child.stderr.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      process.stderr.write(text);
-      for (const match of text.matchAll(/\((\d+)% of the file\)/g)) percentRead = Number(match[1]);
-    });
+    child.stdout.on('data', (text: string) => (stdout += text));
     let peakMiB = 0;
     const floors = { second: Number.POSITIVE_INFINITY, last: Number.POSITIVE_INFINITY };
+    // Its progress lines (stderr, one every five seconds) say how much of the file it has read. The RSS samples
+    // between two lines count for the part of the file the first one names, once the second shows it was still
+    // reading: after its last line it drains, closes and checkpoints, and its RSS falls.
+    let sinceLine = { percent: 0, least: Number.POSITIVE_INFINITY };
+    const countSinceLine = (): void => {
+      if (sinceLine.percent >= 25 && sinceLine.percent < 50) floors.second = Math.min(floors.second, sinceLine.least);
+      if (sinceLine.percent >= 75) floors.last = Math.min(floors.last, sinceLine.least);
+    };
+    child.stderr.on('data', (text: string) => {
+      process.stderr.write(text);
+      for (const match of text.matchAll(/\((\d+)% of the file\)/g)) {
+        countSinceLine();
+        sinceLine = { percent: Number(match[1]), least: Number.POSITIVE_INFINITY };
+      }
+    });
     const sampler = setInterval(() => {
       try {
         peakMiB = Math.max(peakMiB, residentMiB(pid, 'peak'));
         const now = residentMiB(pid, 'now');
         // An exited process not yet reaped has no resident set to read.
-        if (now === 0) return;
-        if (percentRead >= 25 && percentRead < 50) floors.second = Math.min(floors.second, now);
-        if (percentRead >= 75) floors.last = Math.min(floors.last, now);
+        if (now > 0) sinceLine.least = Math.min(sinceLine.least, now);
       } catch {
         // It has just exited: its peak was read at the last tick.
       }
     }, 100);
-    const [code] = (await once(child, 'exit')) as [number];
+    const [code] = (await once(child, 'close')) as [number];
     clearInterval(sampler);
     if (code !== 0) throw new Error(`import exited ${code}: ${stdout}`);
     const imported = Number(/imported: (\d+) complaints/.exec(stdout)?.[1]);

@@ -10,9 +10,9 @@ const BULK_WAL_PAGES = 40_000;
 /**
  * Appends a bulk load commits together. Small enough that a batch, and what
  * its writer thread derives from it, dies young in both threads: at 512 they
- * outlived young-generation collections in both, which cost the import 15 %
- * of its CPU in copying and marking (bench/HISTORY.md). Large enough that the
- * fsyncs stay few: 64 wrote more and ran no faster.
+ * outlived young-generation collections in both, and the import spent a
+ * fifth more CPU copying and marking them (bench/HISTORY.md). Large enough
+ * that the fsyncs stay few: 64 wrote more and ran no faster.
  */
 export const BULK_BATCH = 128;
 

@@ -30,7 +30,11 @@ export interface ImportSummary {
   rejected: number;
 }
 
-/** Appends in flight at once: two of the bulk store's batches, one committing while the next waits ready. */
+/**
+ * Appends in flight at once: two of the embedded bulk store's batches, one
+ * committing while the next waits ready. (EventStoreDB takes each append on
+ * its own; there the window only bounds the memory held.)
+ */
 const WINDOW = 2 * BULK_BATCH;
 
 const SYSTEM_ACTOR = { user: 'import', role: 'system' };
@@ -134,7 +138,7 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
 
   const write = async (history: HistoricComplaint, row: number): Promise<void> => {
     // What settling needs of the history, taken now: the history itself can die before its append is answered,
-    // so a thousand appends in flight do not carry a thousand histories through every young-generation collection.
+    // so the appends in flight do not carry their histories through the young-generation collections meanwhile.
     const { complaintId } = history;
     const eventCount = history.events.length;
     const earlier = inFlight.get(complaintId);
