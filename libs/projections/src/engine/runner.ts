@@ -134,8 +134,14 @@ export class ProjectionRunner {
           continue;
         }
         generation = registry.generation;
-        const checkpoint = await readCheckpoint(this.documents, this.projection.name, generation);
-        await this.followGeneration(generation, checkpoint?.position ?? 0);
+        const position = (await readCheckpoint(this.documents, this.projection.name, generation))?.position ?? 0;
+        if (position > (await this.events.headPosition())) {
+          // The log ends before the read model does: it was restored from an older copy, or lost its tail. Following
+          // from here would skip the next appends, which take the positions it once had; built anew, it matches the log.
+          await this.rebuild(`the log ends before position ${position}, which the read model was built to`);
+          continue;
+        }
+        await this.followGeneration(generation, position);
       } catch (error) {
         await this.recordFailure(error, generation);
         await sleep(this.retryMs);
