@@ -105,11 +105,25 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         if (!(await lease.ensure())) continue;
         // Read again under the lease: the last holder may have moved its checkpoint, or paused it, since the list was read.
         const current = await this.documents.collection<WebhookSubscription>(SUBSCRIPTIONS).get(id);
-        if (current?.status === 'active') this.workers.set(id, this.start(current, lease));
+        if (current?.status === 'active') this.workers.set(id, this.start(await this.withinLog(current, lease), lease));
         else await lease.release();
       }
     }).catch((error: unknown) => this.logger.error({ err: error }, 'webhook subscriptions could not be refreshed'));
     return this.refreshing;
+  }
+
+  /**
+   * A cursor past the end of the log (the log restored from an older copy, or
+   * its tail lost) would skip the next appends, which take the positions it
+   * once passed: it goes back to the log's head, and says so.
+   */
+  private async withinLog(subscription: WebhookSubscription, lease: Lease): Promise<WebhookSubscription> {
+    const head = await this.store.headPosition();
+    if (subscription.position <= head) return subscription;
+    this.logger.warn({ component: 'webhooks', subscription: subscription._id, position: subscription.position, head }, 'webhook cursor is past the end of the log (restored from an older copy?): delivering from its head');
+    const moved = { ...subscription, position: head };
+    await this.documents.commit([{ collection: SUBSCRIPTIONS, upsert: moved }], [{ collection: SUBSCRIPTIONS, id: moved._id, field: 'epoch', equals: moved.epoch }, lease.fence()]);
+    return moved;
   }
 
   private start(initial: WebhookSubscription, lease: Lease): Worker {
