@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
@@ -30,6 +30,31 @@ describe('cli', () => {
     const wrong = await run(env, 'token', '--user', 'x', '--role', 'root');
     expect(wrong.code).toBe(2);
     expect(wrong.err.join('\n')).toContain('--role must be one of intake, handler, supervisor, department, analysis, auditor, analyst, admin');
+  });
+
+  it('refuses, with exit 2, what it would otherwise quietly do wrong', async () => {
+    const refusal = async (...args: string[]) => {
+      const { code, err } = await run(env, ...args);
+      expect(code).toBe(2);
+      return err.join('\n');
+    };
+    expect(await refusal('token', '--user', 'a', '--role', 'admin', '--role', 'intake')).toContain('--role is given twice');
+    for (const hours of ['0x10', '1e2', ' 8', '0.0001', '0', '721']) expect(await refusal('token', '--user', 'a', '--role', 'admin', '--hours', hours)).toContain('--hours must be');
+    for (const department of ['', '   ', 'd'.repeat(201)]) expect(await refusal('token', '--user', 'a', '--role', 'admin', '--department', department)).toContain('--department must be');
+    expect(await refusal('appraisal', '--period', '2026-13')).toContain('--period "2026-13" is not a period');
+    expect(await refusal('appraisal', '--period', '2999-Q4')).toContain('has not begun');
+    // No command: the usage, on stderr.
+    const bare = await run(env);
+    expect(bare).toMatchObject({ code: 2, out: [] });
+    expect(bare.err.join('\n')).toContain('usage: npm run cli');
+    // A DATA_DIR with no log: nothing is created, nothing is reported as if it were the store.
+    const nowhere = join(mkdtempSync(join(tmpdir(), 'redress-cli-')), 'nope');
+    for (const args of [['replay', '0190a5f0-0000-7000-8000-00000000beef'], ['rebuild'], ['appraisal', '--period', '2026-10'], ['verify']]) {
+      const { code, err } = await run({ DATA_DIR: nowhere, JWT_SECRET: TEST_JWT_SECRET }, ...(args as [string, ...string[]]));
+      expect({ args, code, err: err.join('\n') }).toMatchObject({ code: 2, err: expect.stringContaining('no event store at') });
+    }
+    expect((await run({ DATA_DIR: nowhere, JWT_SECRET: TEST_JWT_SECRET }, 'import')).code).toBe(2);
+    expect(existsSync(nowhere)).toBe(false);
   });
 
   it('token signs with the secret generated for embedded mode when JWT_SECRET is unset', async () => {

@@ -24,8 +24,9 @@ const aligned = (header: readonly string[], rows: ReadonlyArray<ReadonlyArray<st
  * ranking table from the appraisal read model, as GET /appraisal/staff gives it.
  */
 export const appraisal = async (events: EventStore, documents: DocumentStore, options: AppraisalOptions, clock: Clock, io: CliIo): Promise<ExitCode> => {
-  const period = options.period === undefined ? undefined : parsePeriod(options.period);
-  if (!period) throw new UsageError(`appraisal needs --period: ${PERIOD_FORMS}`);
+  if (options.period === undefined) throw new UsageError(`appraisal needs --period: ${PERIOD_FORMS}`);
+  const period = parsePeriod(options.period);
+  if (!period) throw new UsageError(`--period ${JSON.stringify(options.period)} is not a period: ${PERIOD_FORMS}`);
   const asked = options['policy-version'];
   if (asked !== undefined && !/^[1-9]\d{0,5}$/.test(asked)) throw new UsageError('--policy-version is a version number');
   const active = await new ProjectionCatalog(events, documents, PROJECTIONS).active('appraisal');
@@ -36,8 +37,9 @@ export const appraisal = async (events: EventStore, documents: DocumentStore, op
   const policies = new VersionedPolicies(WEIGHTING_POLICY, events, clock);
   const table = await new Appraiser(() => policies.versions(), () => events.headPosition()).staffTable(active, period, options.department, asked === undefined ? undefined : Number(asked), clock.now());
   if (E.isLeft(table)) {
+    // A period not yet begun, a policy version or department that is not there: what was asked for, not a failed check.
     io.err(table.left.message);
-    return 1;
+    return 2;
   }
   const { policy, rows } = table.right;
   const head = await events.headPosition();

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { EventStore } from '@redress/event-store';
-import { loadConfig, openDocumentStore, openEventLog, openEventStore, systemClock, type Env } from '@redress/platform';
+import { loadConfig, openDocumentStore, openEventLog, openEventStore, systemClock, type Config, type Env } from '@redress/platform';
 import type { DocumentStore } from '@redress/projections';
 import { writeFileSync } from 'node:fs';
 import { publishedCatalogue, renderCatalogue } from '@redress/contracts';
@@ -40,11 +40,43 @@ commands:
 
 The store is chosen by the same environment as the api (EVENT_STORE, DATA_DIR, ...).`;
 
+/** The command's options and positionals; an option given twice is refused rather than the last one silently kept. */
+const parse = <O extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: O, allowPositionals = false) => {
+  const parsed = parseArgs({ args: [...args], options, allowPositionals, strict: true, tokens: true });
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given twice`);
+    seen.add(token.name);
+  }
+  return parsed;
+};
+
+/**
+ * Refuses to run on an embedded log that is not there: opening a missing
+ * SQLite file would create an empty one, and the command would then report on
+ * (or build read models from) nothing, as if that were the store.
+ */
+const missingLog = (config: Config, io: CliIo): ExitCode | undefined => {
+  const file = join(config.dataDir, 'events.db');
+  if (config.eventStore.kind !== 'sqlite' || existsSync(file)) return undefined;
+  io.err(`no event store at ${file} (check DATA_DIR)`);
+  return 2;
+};
+
 /** Opens the event store and the read-model store the environment names, runs `use`, closes both. */
-const withStores = async (env: Env, use: (events: EventStore, documents: DocumentStore) => Promise<ExitCode>): Promise<ExitCode> => {
+const withStores = async (env: Env, io: CliIo, use: (events: EventStore, documents: DocumentStore) => Promise<ExitCode>): Promise<ExitCode> => {
   const config = loadConfig(env);
+  const missing = missingLog(config, io);
+  if (missing !== undefined) return missing;
   const events = openEventStore(config);
-  const documents = await openDocumentStore(config);
+  let documents: DocumentStore;
+  try {
+    documents = await openDocumentStore(config);
+  } catch (error) {
+    await events.close();
+    throw error;
+  }
   try {
     return await use(events, documents);
   } finally {
@@ -59,13 +91,10 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
   try {
     switch (command) {
       case 'verify': {
-        const { values } = parseArgs({ args: [...rest], options: { stream: { type: 'string' } }, strict: true });
+        const { values } = parse(rest, { stream: { type: 'string' } });
         const config = loadConfig(env);
-        // Opening a missing SQLite file would create it, and verify would then vouch for an empty log.
-        if (config.eventStore.kind === 'sqlite' && !existsSync(join(config.dataDir, 'events.db'))) {
-          io.err(`no event store at ${join(config.dataDir, 'events.db')} (check DATA_DIR)`);
-          return 2;
-        }
+        const missing = missingLog(config, io);
+        if (missing !== undefined) return missing;
         // The log as written: the chains cover personal data as sealed.
         const store = openEventLog(config);
         try {
@@ -75,17 +104,16 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         }
       }
       case 'token': {
-        const { values } = parseArgs({
-          args: [...rest],
-          options: { user: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, hours: { type: 'string' } },
-          strict: true,
-        });
+        const { values } = parse(rest, { user: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, hours: { type: 'string' } });
         return token(values, loadConfig(env), systemClock, io);
       }
       case 'replay': {
-        const { positionals } = parseArgs({ args: [...rest], options: {}, allowPositionals: true, strict: true });
+        const { positionals } = parse(rest, {}, true);
         if (positionals.length !== 1) throw new UsageError('replay takes one complaint id');
-        const store = openEventStore(loadConfig(env));
+        const config = loadConfig(env);
+        const missing = missingLog(config, io);
+        if (missing !== undefined) return missing;
+        const store = openEventStore(config);
         try {
           return await replay(store, positionals[0] as string, io);
         } finally {
@@ -93,23 +121,21 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         }
       }
       case 'rebuild': {
-        const { positionals } = parseArgs({ args: [...rest], options: {}, allowPositionals: true, strict: true });
+        const { positionals } = parse(rest, {}, true);
         if (positionals.length > 1) throw new UsageError('rebuild takes at most one projection name');
-        return await withStores(env, (events, documents) => rebuild(events, documents, positionals[0], io));
+        return await withStores(env, io, (events, documents) => rebuild(events, documents, positionals[0], io));
       }
       case 'catalogue': {
-        const { values } = parseArgs({ args: [...rest], options: { out: { type: 'string' } }, strict: true });
+        const { values } = parse(rest, { out: { type: 'string' } });
         const markdown = renderCatalogue(publishedCatalogue());
         if (values.out === undefined) io.out(markdown.trimEnd());
         else writeFileSync(values.out, markdown);
         return 0;
       }
       case 'import': {
-        const { values } = parseArgs({
-          args: [...rest],
-          options: { file: { type: 'string' }, mapping: { type: 'string' }, 'dry-run': { type: 'boolean' }, rejects: { type: 'string' } },
-          strict: true,
-        });
+        const { values } = parse(rest, { file: { type: 'string' }, mapping: { type: 'string' }, 'dry-run': { type: 'boolean' }, rejects: { type: 'string' } });
+        // The import may create the store, but not for a command it refuses.
+        if (values.file === undefined || values.mapping === undefined) throw new UsageError('import needs --file and --mapping');
         const store = openEventStore(loadConfig(env), { bulk: true });
         try {
           return await importComplaints(store, values, systemClock, io, process.stderr.isTTY ? terminalProgress(process.stderr) : plainProgress(io));
@@ -118,14 +144,17 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         }
       }
       case 'appraisal': {
-        const { values } = parseArgs({ args: [...rest], options: { period: { type: 'string' }, department: { type: 'string' }, 'policy-version': { type: 'string' } }, strict: true });
-        return await withStores(env, (events, documents) => appraisal(events, documents, values, systemClock, io));
+        const { values } = parse(rest, { period: { type: 'string' }, department: { type: 'string' }, 'policy-version': { type: 'string' } });
+        return await withStores(env, io, (events, documents) => appraisal(events, documents, values, systemClock, io));
       }
       case undefined:
+        // Usage as an answer to a mistake goes where mistakes go.
+        io.err(USAGE);
+        return 2;
       case 'help':
       case '--help':
         io.out(USAGE);
-        return command === undefined ? 2 : 0;
+        return 0;
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }

@@ -1,5 +1,19 @@
-import { ConfigError } from '@redress/platform';
+import { EventStoreUnavailableError } from '@redress/event-store';
+import { ConfigError, JwtSecretError } from '@redress/platform';
+import { DocumentStoreUnavailableError } from '@redress/projections';
 import { runCli } from './cli';
+
+/**
+ * Failures of the machine or its files rather than of this code: their message
+ * says what to fix (a path, a store that cannot be reached, a corrupt file), so
+ * the stack is left out. Anything else is a bug, and keeps its stack.
+ */
+const expected = (error: unknown): boolean => {
+  if (error instanceof ConfigError || error instanceof JwtSecretError || error instanceof EventStoreUnavailableError || error instanceof DocumentStoreUnavailableError) return true;
+  // SQLite's own errors (a corrupt or locked file), and the system's (ENOENT, EACCES, EEXIST... from a path given).
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' || (typeof code === 'string' && /^E[A-Z]+$/.test(code));
+};
 
 runCli(process.argv.slice(2), process.env, {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -9,6 +23,6 @@ runCli(process.argv.slice(2), process.env, {
     process.exitCode = code;
   })
   .catch((error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
+    process.stderr.write(`${expected(error) ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
     process.exitCode = 1;
   });

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { ROLES, Role } from '@redress/contracts';
-import { resolveJwtSecret, signToken, type Clock, type Config } from '@redress/platform';
+import { TokenClaims, resolveJwtSecret, signToken, type Clock, type Config } from '@redress/platform';
 import { UsageError, type CliIo, type ExitCode } from './cli-io';
 
 export interface TokenRequest {
@@ -15,10 +15,16 @@ export const token = (request: TokenRequest, config: Config, clock: Clock, io: C
   if (!request.user || !/^[\w.@:-]{1,100}$/.test(request.user)) throw new UsageError('--user is required: 1–100 letters, digits or . _ @ : -');
   const role = Role.decode(request.role);
   if (E.isLeft(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-  const hours = request.hours === undefined ? 8 : Number(request.hours);
-  if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30) throw new UsageError('--hours must be a number of hours from 0 to 720');
-  const claims = { sub: request.user, role: role.right, ...(request.department ? { department: request.department } : {}) };
+  // Plain decimals only (Number() also takes hex, exponents and spaces), and at least a minute: a shorter token is spent before it is used.
+  const hours = request.hours === undefined ? 8 : /^\d+(\.\d+)?$/.test(request.hours) ? Number(request.hours) : Number.NaN;
+  if (!(hours * 60 >= 1 && hours <= 24 * 30)) throw new UsageError('--hours must be a number of hours from 1/60 (a minute) to 720');
+  if (request.department !== undefined && !E.isRight(TokenClaims.types[1].decode({ department: request.department }))) {
+    throw new UsageError('--department must be 1–200 characters, not only spaces');
+  }
+  const claims = { sub: request.user, role: role.right, ...(request.department === undefined ? {} : { department: request.department }) };
+  // The secret first: a store whose secret is unusable says so before anything is announced.
+  const secret = resolveJwtSecret(config);
   io.err(`token for ${request.user} (${role.right}), valid ${hours} h`);
-  io.out(signToken(claims, resolveJwtSecret(config), clock.now(), Math.round(hours * 3600)));
+  io.out(signToken(claims, secret, clock.now(), Math.round(hours * 3600)));
   return 0;
 };

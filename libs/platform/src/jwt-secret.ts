@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MIN_SECRET_LENGTH, type Config } from './config';
 
+/** The signing secret on disk cannot be used: its message says what to do about it. */
+export class JwtSecretError extends Error {
+  override readonly name = 'JwtSecretError';
+}
+
 /** Creates `file` holding `text` unless it exists (then another process's secret is kept). */
 const writeInPlace = (file: string, text: string): void => {
   try {
@@ -41,6 +46,6 @@ export const resolveJwtSecret = (config: Pick<Config, 'jwtSecret' | 'dataDir'>, 
   }
   const secret = readFileSync(file, 'utf8').trim();
   // An empty or truncated file would make every token forgeable.
-  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`${file} holds no usable secret (under ${MIN_SECRET_LENGTH} characters): delete it to generate a new one, or set JWT_SECRET`);
+  if (secret.length < MIN_SECRET_LENGTH) throw new JwtSecretError(`${file} holds no usable secret (under ${MIN_SECRET_LENGTH} characters): delete it to generate a new one, or set JWT_SECRET`);
   return secret;
 };
