@@ -290,6 +290,6 @@ describe('appraisal over HTTP', () => {
     const rows = out.filter((line) => /^\s*\d+\s+(ann|bob)\b/.test(line)).map((line) => line.trim().split(/\s+/).slice(0, 5));
     expect(rows).toEqual([['1', 'bob', '60.4839', '2', '1'], ['2', 'ann', '39.4355', '8', '4']]);
     expect(await runCli(['appraisal', '--period', 'October'], env, { out: () => undefined, err: (l) => err.push(l) })).toBe(2);
-    expect(err[0]).toContain('appraisal needs --period');
+    expect(err[0]).toContain('--period "October" is not a period');
   });
 });
