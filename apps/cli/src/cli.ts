@@ -138,7 +138,7 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         if (values.file === undefined || values.mapping === undefined) throw new UsageError('import needs --file and --mapping');
         const store = openEventStore(loadConfig(env), { bulk: true });
         try {
-          return await importComplaints(store, values, systemClock, io, process.stderr.isTTY ? terminalProgress(process.stderr) : plainProgress(io));
+          return await importComplaints(store, { ...values, file: values.file, mapping: values.mapping }, systemClock, io, process.stderr.isTTY ? terminalProgress(process.stderr) : plainProgress(io));
         } finally {
           await store.close();
         }

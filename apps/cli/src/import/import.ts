@@ -8,9 +8,10 @@ import { BULK_BATCH, externalRefComplaintId, type Clock } from '@redress/platfor
 import { UsageError, type CliIo, type ExitCode } from '../cli-io';
 import { formatOf, sourceRows, type SourceFormat } from './records';
 
+/** The command's options; the CLI refuses it without a file and a mapping before it opens a store. */
 export interface ImportOptions {
-  readonly file?: string;
-  readonly mapping?: string;
+  readonly file: string;
+  readonly mapping: string;
   readonly 'dry-run'?: boolean;
   readonly rejects?: string;
 }
@@ -109,7 +110,6 @@ class Rejects {
  * rejects file and the import goes on.
  */
 export const importComplaints = async (store: EventStore, options: ImportOptions, clock: Clock, io: CliIo, progress: ImportProgress): Promise<ExitCode> => {
-  if (options.file === undefined || options.mapping === undefined) throw new UsageError('import needs --file and --mapping');
   if (!existsSync(options.file)) throw new UsageError(`no file ${options.file}`);
   const format: SourceFormat | undefined = formatOf(options.file);
   if (format === undefined) throw new UsageError(`${options.file}: the file name must end in .csv, .ndjson or .jsonl`);
