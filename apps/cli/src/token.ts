@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { ROLES, Role } from '@redress/contracts';
-import { TokenClaims, resolveJwtSecret, signToken, type Clock, type Config } from '@redress/platform';
+import { Department, resolveJwtSecret, signToken, type Clock, type Config } from '@redress/platform';
 import { UsageError, type CliIo, type ExitCode } from './cli-io';
 
 export interface TokenRequest {
@@ -18,7 +18,7 @@ export const token = (request: TokenRequest, config: Config, clock: Clock, io: C
   // Plain decimals only (Number() also takes hex, exponents and spaces), and at least a minute: a shorter token is spent before it is used.
   const hours = request.hours === undefined ? 8 : /^\d+(\.\d+)?$/.test(request.hours) ? Number(request.hours) : Number.NaN;
   if (!(hours * 60 >= 1 && hours <= 24 * 30)) throw new UsageError('--hours must be a number of hours from 1/60 (a minute) to 720');
-  if (request.department !== undefined && !E.isRight(TokenClaims.types[1].decode({ department: request.department }))) {
+  if (request.department !== undefined && E.isLeft(Department.decode(request.department))) {
     throw new UsageError('--department must be 1–200 characters, not only spaces');
   }
   const claims = { sub: request.user, role: role.right, ...(request.department === undefined ? {} : { department: request.department }) };

@@ -8,10 +8,10 @@ import { Role, text } from '@redress/contracts';
  * plain to see: the algorithm is pinned (no `none`, no RS/HS confusion), the
  * signature is compared in constant time, and `exp` is required.
  */
-export const TokenClaims = t.intersection([
-  t.type({ sub: text(100, 'UserId'), role: Role, iat: t.number, exp: t.number }),
-  t.partial({ department: text(200, 'Department') }),
-]);
+/** A staff member's department, as a token names it. */
+export const Department = text(200, 'Department');
+
+export const TokenClaims = t.intersection([t.type({ sub: text(100, 'UserId'), role: Role, iat: t.number, exp: t.number }), t.partial({ department: Department })]);
 export type TokenClaims = t.TypeOf<typeof TokenClaims>;
 
 export type TokenProblem = 'TOKEN_INVALID' | 'TOKEN_EXPIRED';
