@@ -5,7 +5,8 @@ import { uuidv7, type EventStore } from '@redress/event-store';
 import { SlaScheduler } from '../apps/api/src/sla/sla-scheduler';
 import { EVENT_STORE } from '../apps/api/src/tokens';
 import { CommandBus } from '@nestjs/cqrs';
-import { startApi, type RunningApi } from './support/api';
+import { signToken } from '@redress/platform';
+import { startApi, staffClient, TEST_JWT_SECRET, type RunningApi } from './support/api';
 import { captureLogs } from './support/logs';
 import { FakeClock } from './support/clock';
 
@@ -109,6 +110,21 @@ describe('SLA policy, deadlines and the scheduler', () => {
     expect((await api.as('auditor').get(`/rectifications/${body.id}`)).body).toMatchObject({ overdue: true, status: 'dispatched' });
   });
 
+  it('names the system, not the department, on an item found overdue when its late feedback arrives', async () => {
+    const { body } = await api.as('analysis').post('/rectifications', { problem: 'Late refunds', sourceComplaintIds: [first], department: 'finance', suggestion: 'Automate', deadline: hoursAfterT0(80) });
+    const finance = staffClient(api.url, signToken({ sub: 'fay', role: 'department', department: 'finance' }, TEST_JWT_SECRET, clock.now(), 3600 * 24 * 365));
+    expect((await finance.post(`/rectifications/${body.id}/accept`, { measures: 'm', responsiblePerson: 'Fay', plannedCompletion: hoursAfterT0(79) })).status).toBe(200);
+    // The deadline passes with no tick in between: the feedback itself finds the item overdue.
+    clock.advanceHours(10);
+    expect((await finance.post(`/rectifications/${body.id}/feedback`, { resolved: true, result: 'Automated' })).status).toBe(200);
+    const recorded = (await events(`/rectifications/${body.id}`)).slice(-2);
+    expect(recorded.map((e) => [e.type, e.metadata.actor])).toEqual([
+      ['RectificationOverdue', { user: 'sla-scheduler', role: 'system' }],
+      ['RectificationFeedbackSubmitted', { user: 'fay', role: 'department' }],
+    ]);
+    clock.advanceHours(-10);
+  });
+
   it('lists what is due soon or breached', async () => {
     const board = await api.as('analyst').get('/sla/at-risk?within=P7D');
     const items = board.body.items as Array<{ kind: string; id: string; step: string; breached: boolean }>;
@@ -141,6 +157,19 @@ describe('SLA policy, deadlines and the scheduler', () => {
     const board = (await api.as('analyst').get('/sla/at-risk?within=P365D')).body.items as Array<{ id: string }>;
     expect(board.some((item) => item.id === withdrawn)).toBe(false);
     clock.advanceHours(-100);
+  });
+
+  it('records a deadline that passed unrecorded before the case was withdrawn', async () => {
+    const late = await openCase('critical');
+    // The scheduler does not run while the resolution deadline (24 h) passes; then the complainant withdraws.
+    clock.advanceHours(30);
+    expect((await api.as('intake').post(`/complaints/${late}/withdraw`, { reason: 'Gave up waiting' })).status).toBe(200);
+    await tick();
+    await tick();
+    const [breach, ...more] = await breaches(late);
+    expect(more).toEqual([]);
+    expect(breach).toMatchObject({ step: 'resolution_proposed' });
+    clock.advanceHours(-30);
   });
 
   it('writes a rectification link that a crash left unwritten', async () => {

@@ -24,10 +24,18 @@ export interface CasePage {
   readonly nextCursor?: string;
 }
 
-/** The step the case must reach next and by when, from its SLA deadlines and the steps done; none once finished or never held to deadlines. */
-export const nextDeadline = (sla: CaseSummary['sla'], progress: CaseSummary['slaProgress']): { step: string; deadline: string } | undefined => {
-  if (!sla) return undefined;
-  const step = SlaStep.values.find((candidate) => !(candidate in (progress ?? {})));
+const FINISHED: ReadonlySet<string> = new Set(['closed', 'rejected', 'withdrawn']);
+/** A case in one of these statuses has nothing more due (the domain's isFinished). */
+export const isFinished = (status: string): boolean => FINISHED.has(status);
+
+/**
+ * The step the case must reach next and by when, from its SLA deadlines and
+ * the steps done; none once finished (a case that ended past a deadline keeps
+ * that step undone, breached) or never held to deadlines.
+ */
+export const nextDeadline = ({ status, sla, slaProgress }: Pick<CaseSummary, 'status' | 'sla' | 'slaProgress'>): { step: string; deadline: string } | undefined => {
+  if (!sla || isFinished(status)) return undefined;
+  const step = SlaStep.values.find((candidate) => !(candidate in (slaProgress ?? {})));
   const deadline = step === undefined ? undefined : sla[step];
   return step === undefined || typeof deadline !== 'string' ? undefined : { step, deadline };
 };

@@ -11,6 +11,9 @@ export interface StaffMember {
   readonly department?: string;
 }
 
+/** The system as an actor: who records deadlines passing (SYSTEM_RECORDED_EVENTS), whichever command found them. */
+export const SLA_SCHEDULER: StaffMember = { user: 'sla-scheduler', role: 'system' };
+
 declare module 'fastify' {
   interface FastifyRequest {
     staff?: StaffMember;

@@ -3,7 +3,8 @@ import * as E from 'fp-ts/Either';
 import { SealedEventStore, WrongExpectedRevisionError, uuidv7, type EventStore, type JsonObject, type RecordedEvent } from '@redress/event-store';
 import type { EventMetadata } from '@redress/contracts';
 import type { Clock } from '@redress/platform';
-import type { StaffMember } from '../auth/actor';
+import { SYSTEM_RECORDED_EVENTS } from '@redress/domain';
+import { SLA_SCHEDULER, type StaffMember } from '../auth/actor';
 
 /** What a command returns over HTTP. */
 export interface CommandOutcome {
@@ -66,7 +67,7 @@ const KEPT_CHANGING = 'the item kept changing while this command was decided; tr
 /**
  * The one command path of every aggregate: read stream → fold → decide →
  * append with the expected revision. Every event gets the actor from the
- * token, the decision time, the correlation id and the command's id as
+ * token (the system for SYSTEM_RECORDED_EVENTS), the decision time, the correlation id and the command's id as
  * causation; a refusal appends nothing.
  */
 export const decideAndAppend = async <State, Event extends DomainEvent, Refusal>(
@@ -90,7 +91,7 @@ export const decideAndAppend = async <State, Event extends DomainEvent, Refusal>
     if (decided.right.length === 0 && head) return { id: decision.id, revision: head.revision, position: head.position, created: false };
     const events = decided.right.map((event) => {
       const metadata: EventMetadata = {
-        actor: { user: request.staff.user, role: request.staff.role },
+        actor: SYSTEM_RECORDED_EVENTS.has(event.type) ? { user: SLA_SCHEDULER.user, role: SLA_SCHEDULER.role } : { user: request.staff.user, role: request.staff.role },
         occurredAt: now,
         correlationId: request.correlationId,
         causationId,

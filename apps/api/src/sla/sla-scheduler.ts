@@ -5,12 +5,10 @@ import { SLA_STEPS, complaintEvent, complaintIdOf, rectificationIdOf, rectificat
 import { START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
 import { Lease, type DocumentStore } from '@redress/projections';
-import type { StaffMember } from '../auth/actor';
+import { SLA_SCHEDULER } from '../auth/actor';
 import { HandleComplaintCommand } from '../complaints/complaint-command';
 import { HandleRectificationCommand } from '../rectifications/rectification-command';
 import { CLOCK, DOCUMENT_STORE, EVENT_STORE, LEASE_HOLDER, LOGGER, RUNS_BACKGROUND_WORK, SLA_TICK_MS } from '../tokens';
-
-const SCHEDULER: StaffMember = { user: 'sla-scheduler', role: 'system' };
 
 /** Wait after losing the log before following it again. */
 const FOLLOW_RETRY_MS = 1000;
@@ -34,15 +32,17 @@ const slaWatch = (state: Complaint): Complaint => ({
 });
 
 /**
- * Nothing is left to record: every SLA step is done (or no longer due) and
- * nothing late is unrecorded, or the case finished without ever having
- * deadlines (imported from another system). The scheduler only prompts; the
- * decider, on the case's real state, decides what is due.
+ * Nothing is left to record: the case is finished, or every SLA step is done
+ * (or no longer due), and nothing late is unrecorded. (A finished case may
+ * keep a step undone whose deadline passed before it ended; once that breach
+ * is recorded it is settled too. A case imported without deadlines has none
+ * to record.) The scheduler only prompts; the decider, on the case's real
+ * state, decides what is due.
  */
 const settled = (state: Complaint): boolean =>
   state.status === 'none' ||
-  (state.sla === undefined && isFinished(state.status)) ||
-  (SLA_STEPS.every((step) => step in state.slaProgress) && dueBreaches(state.sla, state.slaProgress, state.slaBreaches, '9999-12-31T00:00:00.000Z').length === 0);
+  ((isFinished(state.status) || SLA_STEPS.every((step) => step in state.slaProgress)) &&
+    dueBreaches(state.sla, state.slaProgress, state.slaBreaches, '9999-12-31T00:00:00.000Z').length === 0);
 
 /**
  * Acts when time passes (DOMAIN.md section 3): follows the log from the
@@ -180,15 +180,15 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     for (const [id, state] of this.complaints) {
       if (!goOn()) return;
       if (dueBreaches(state.sla, state.slaProgress, state.slaBreaches, iso).length === 0) continue;
-      await this.run(new HandleComplaintCommand(id, { type: 'RecordSlaBreaches' }, SCHEDULER, correlationId));
+      await this.run(new HandleComplaintCommand(id, { type: 'RecordSlaBreaches' }, SLA_SCHEDULER, correlationId));
     }
     for (const [id, item] of this.rectifications) {
       if (!goOn()) return;
-      if (isOverdueNow(item, iso)) await this.run(new HandleRectificationCommand(id, { type: 'MarkRectificationOverdue' }, SCHEDULER, correlationId));
+      if (isOverdueNow(item, iso)) await this.run(new HandleRectificationCommand(id, { type: 'MarkRectificationOverdue' }, SLA_SCHEDULER, correlationId));
       for (const complaintId of item.dispatch?.sourceComplaintIds ?? []) {
         if (this.links.has(`${complaintId} ${id}`)) continue;
         const link = { type: 'LinkRectification' as const, body: { rectificationId: id, problem: item.dispatch?.problem as string } };
-        await this.run(new HandleComplaintCommand(complaintId, link, SCHEDULER, correlationId));
+        await this.run(new HandleComplaintCommand(complaintId, link, SLA_SCHEDULER, correlationId));
       }
     }
     await this.caughtUp();

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { SlaStep } from '@redress/contracts';
 import type { complaintView } from '../../../api/src/complaints/complaint-view';
 import { api, command, type ApiError } from '../api';
+import { isFinished } from '../cases';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useChanges } from '../live';
 import { useResource } from '../resource';
@@ -29,6 +30,8 @@ const text = messages(
     show: 'Show',
     asOfTitle: 'As recorded at {time}',
     done: 'done {time}',
+    notDue: 'no longer due',
+    neverDone: 'never done',
     by: 'by {actor}',
     occurred: 'occurred {time}',
     recorded: 'recorded {time}',
@@ -61,6 +64,8 @@ const text = messages(
     show: '查看',
     asOfTitle: '截至 {time} 的记录',
     done: '已于 {time} 完成',
+    notDue: '无需再办',
+    neverDone: '未完成',
     by: '操作人 {actor}',
     occurred: '发生于 {time}',
     recorded: '记录于 {time}',
@@ -196,6 +201,7 @@ const Deadlines = ({ complaint }: { complaint: Complaint }) => {
   const format = useFormat();
   const now = useNow();
   if (!complaint.sla) return null;
+  const finished = isFinished(complaint.status);
   return (
     <ul className="deadlines" data-testid="deadlines">
       {SlaStep.values.map((step) => {
@@ -203,9 +209,20 @@ const Deadlines = ({ complaint }: { complaint: Complaint }) => {
         if (typeof deadline !== 'string') return null;
         const doneAt = complaint.slaProgress[step];
         const breached = complaint.slaBreaches.includes(step);
+        // Done at a time; null: no longer due (the case ended first); absent: still to do, or never done if the case ended past its deadline.
+        const progress =
+          typeof doneAt === 'string' ? (
+            <Tag value={t('done', { time: format.time(doneAt) })} tone="ok" />
+          ) : doneAt === null ? (
+            <Tag value={t('notDue')} tone="muted" />
+          ) : finished ? (
+            <Tag value={t('neverDone')} tone="muted" />
+          ) : (
+            <Countdown deadline={deadline} now={now} />
+          );
         return (
           <li key={step} data-step={step}>
-            <strong>{field(step)}</strong> {format.time(deadline)} {step in complaint.slaProgress ? <Tag value={t('done', { time: format.time(doneAt) })} tone="ok" /> : <Countdown deadline={deadline} now={now} />} {breached ? <BreachBadge /> : null}
+            <strong>{field(step)}</strong> {format.time(deadline)} {progress} {breached ? <BreachBadge /> : null}
           </li>
         );
       })}

@@ -226,7 +226,7 @@ export const Inbox = () => {
             </thead>
             <tbody>
               {items.map((item) => {
-                const due = nextDeadline(item.sla, item.slaProgress);
+                const due = nextDeadline(item);
                 return (
                   <tr key={item.id} data-testid="case-row" className={item.breached ? 'overdue' : ''}>
                     <td>

@@ -311,6 +311,14 @@ describe('complaint decider', () => {
       const withdrawnLater = [...classifiedAt(assigned, NOW), { type: 'ComplaintWithdrawn' as const, data: {}, at: NOW }];
       givenAt('2027-06-01T00:00:00.000Z')(withdrawnLater).when({ type: 'RecordSlaBreaches' }).then([]);
     });
+    it('still records a deadline that had passed, unrecorded, when the case was withdrawn or rejected', () => {
+      // Acknowledged and classified in time; the resolution deadline (2026-12-02T08:00) passed before the case ended.
+      const endedLate = (end: ComplaintEvent) => [...classifiedAt(assigned, NOW), { ...end, at: '2026-12-03T00:00:00.000Z' }];
+      const missed = [{ type: 'SlaBreached', data: { step: 'resolution_proposed', deadline: '2026-12-02T08:00:00.000Z' } }] as ComplaintEvent[];
+      givenAt('2027-06-01T00:00:00.000Z')(endedLate({ type: 'ComplaintWithdrawn', data: {} })).when({ type: 'RecordSlaBreaches' }).then(missed);
+      givenAt('2027-06-01T00:00:00.000Z')(endedLate({ type: 'ComplaintRejected', data: { reason: 'abusive', explanation: 'Threats' } })).when({ type: 'RecordSlaBreaches' }).then(missed);
+      givenAt('2027-06-01T00:00:00.000Z')([...endedLate({ type: 'ComplaintWithdrawn', data: {} }), ...missed]).when({ type: 'RecordSlaBreaches' }).then([]);
+    });
     it('holds an unanswered case to the provisional deadlines set at receipt', () => {
       const provisional = { policyVersion: 1, acknowledge: '2026-11-26T08:00:00.000Z', classify: '2026-11-27T08:00:00.000Z', resolution_proposed: '2026-12-02T08:00:00.000Z', final_response: '2026-12-23T08:00:00.000Z' };
       const unanswered: ComplaintEvent[] = [{ ...received[0]!, data: { ...(received[0]!.data as object), sla: provisional } } as ComplaintEvent];

@@ -8,11 +8,17 @@ const done = (state: Complaint, step: SlaStep, at: string | undefined): Complain
 /**
  * A case rejected or withdrawn answers the complainant then and there: its
  * final response is done, and the steps it never reached are no longer due
- * (null: not a deadline anyone can miss).
+ * (null: not a deadline anyone can miss) — unless their deadline had already
+ * passed. Those stay undone: a missed deadline that is recorded as a breach
+ * whether or not the scheduler got to it before the case ended.
  */
 const ended = (state: Complaint, at: string | undefined): Complaint['slaProgress'] => {
-  const progress = done(state, 'final_response', at);
-  return { acknowledge: null, classify: null, resolution_proposed: null, ...progress };
+  const progress = { ...done(state, 'final_response', at) };
+  for (const step of ['acknowledge', 'classify', 'resolution_proposed'] as const) {
+    const missed = state.sla !== undefined && at !== undefined && Date.parse(at) > Date.parse(state.sla[step]);
+    if (!(step in progress) && !missed) progress[step] = null;
+  }
+  return progress;
 };
 
 /** The personal fields PersonalDataErased blanks: what the complainant gave at intake (contracts' personalDataOf). */

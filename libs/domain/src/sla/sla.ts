@@ -157,6 +157,14 @@ export const validateSlaPolicy = (policy: SlaPolicy): E.Either<string[], SlaPoli
 export type SlaProgress = Partial<Record<SlaStep, string | null>>;
 
 /**
+ * Events only the system records (DOMAIN.md: a deadline passing is recorded
+ * by the system as an event of its own, and system events name the system),
+ * even when a member of staff's command is what finds the deadline passed
+ * (feedback handed in after a rectification's deadline).
+ */
+export const SYSTEM_RECORDED_EVENTS: ReadonlySet<string> = new Set(['SlaBreached', 'RectificationOverdue']);
+
+/**
  * The breaches to record now: steps whose deadline passed undone, or that
  * were done after it, and are not recorded yet.
  */
