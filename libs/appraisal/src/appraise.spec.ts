@@ -136,6 +136,17 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
     expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [late]).figures.timeliness.slaCompliance).toBe(0);
   });
 
+  it('charges a breach the scheduler recorded late to whoever held the case at the deadline, not when it was recorded', () => {
+    // h-1 held it past the deadline (10-02T06:00); it went to h-2 before the scheduler recorded the breach; h-2 closed it.
+    const handedOn = trail('P', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'acknowledged'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T03:00:00', 'assigned', 'h-1', null],
+      ['10-03T00:00:00', 'assigned', 'h-2', null], ['10-02T06:00:00', 'breached'], ['10-04T00:00:00', 'closed', 'resolved']);
+    expect(appraise('staff', 'h-2', DEFAULT_WEIGHTING_POLICY, [handedOn]).breakdown.closed).toMatchObject([{ complaintId: 'P', breached: false }]);
+    // Before anyone held it, a missed deadline is nobody's on the staff side.
+    const unheld = trail('Q', ['10-01T00:00:00', 'received'], ['10-03T00:00:00', 'acknowledged'], ['10-03T01:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-03T02:00:00', 'assigned', 'h-2', null],
+      ['10-02T00:00:00', 'breached'], ['10-04T00:00:00', 'closed', 'resolved']);
+    expect(appraise('staff', 'h-2', DEFAULT_WEIGHTING_POLICY, [unheld]).breakdown.closed).toMatchObject([{ complaintId: 'Q', breached: false }]);
+  });
+
   it('measures SLA compliance only over cases held to deadlines: an imported case is neither compliant nor in breach', () => {
     const imported = trail('N', ['10-01T00:00:00', 'received'], ['10-01T00:00:00', 'classified', 'billing', 'low', 'finance', false], ['10-01T00:00:00', 'assigned', 'h-1', null], ['10-02T00:00:00', 'closed', 'resolved']);
     const live = trail('O', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T02:00:00', 'assigned', 'h-1', null],

@@ -153,6 +153,12 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
     const closings: Closing[] = [];
     let unreopened: Closing | null = null;
     const holder = () => (kind === 'staff' ? assignee : department);
+    /** Everyone who has held the case so far, in order: a breach recorded late is still charged to whoever held it at the deadline. */
+    const holders: Holder[] = [];
+    const holderAt = (at: number): Holder | null => {
+      for (let i = holders.length - 1; i >= 0; i -= 1) if ((holders[i] as Holder).since[1] <= at) return holders[i] as Holder;
+      return null;
+    };
     const handledBy = (by: Holder, departmentThen: string | null) => {
       const subject = of(by.who);
       if (!subject.handled.has(id)) subject.handled.set(id, by.since);
@@ -163,7 +169,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       const at = mark[1];
       // A breach is timed at its deadline, which may come before marks recorded ahead of it; it changes no holder.
       if (mark[2] === 'breached') {
-        const current = holder();
+        const current = holderAt(at);
         if (at < period.to) breach ??= mark;
         if (at < period.to && current && !breachBy?.has(current.who)) (breachBy ??= new Map()).set(current.who, mark);
         continue;
@@ -221,6 +227,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       }
       const now = holder();
       if (now) known.add(now.who);
+      if (now && now !== holders[holders.length - 1]) holders.push(now);
     }
     if (!received) continue;
 
