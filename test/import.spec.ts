@@ -95,6 +95,10 @@ describe('bulk import of historic complaints', () => {
     for (const event of history.body.events) expect(event.metadata).toMatchObject({ actor: { user: 'import', role: 'system' }, import: { source: 'legacy-helpdesk', row: 2 } });
     expect(history.body.events.map((e: { metadata: { occurredAt: string } }) => e.metadata.occurredAt)).toEqual(['2023-03-01T01:15:00.000Z', '2023-03-01T01:15:00.000Z', '2023-03-01T01:15:00.000Z', '2023-03-06T09:00:00.000Z']);
     expect((await run(env, 'verify')).code).toBe(0);
+    // The CLI's timeline tells the auditor the same: when it happened there, and that it was recorded here later.
+    const { out } = await run(env, 'replay', externalRefComplaintId('HD-2023-0001'));
+    expect(out[0]).toMatch(/^#0 2023-03-01T01:15:00\.000Z \(recorded 20\S+Z\) import \(system\) ComplaintReceived /);
+    expect(out[6]).toMatch(/^#3 2023-03-06T09:00:00\.000Z \(recorded \S+\) import \(system\) ComplaintClosed /);
   });
 
   it('records no SLA breach for an imported case: it was never held to Redress deadlines', async () => {

@@ -1,5 +1,5 @@
 import { complaintEvent, foldComplaint, type Complaint } from '@redress/domain';
-import type { EventStore, JsonObject } from '@redress/event-store';
+import type { EventStore, JsonObject, RecordedEvent } from '@redress/event-store';
 import type { CliIo, ExitCode } from './cli-io';
 
 /** The few fields that say what an event did, for one line of the timeline. */
@@ -21,7 +21,16 @@ const stateLine = (state: Complaint): string =>
     .filter(Boolean)
     .join(' ');
 
-/** `replay <complaintId>`: the case's timeline, each event followed by the state it left. */
+/** More than this between an event happening and its recording is worth an auditor's note (an import, a back-dated entry). */
+const RECORDED_LATER_MS = 60_000;
+
+/** When the event happened, and when it was recorded if that was noticeably later. */
+const timeOf = (event: RecordedEvent): string => {
+  const occurredAt = typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.recordedAt;
+  return Date.parse(event.recordedAt) - Date.parse(occurredAt) > RECORDED_LATER_MS ? `${occurredAt} (recorded ${event.recordedAt})` : occurredAt;
+};
+
+/** `replay <complaintId>`: the case's timeline (when each event happened), each event followed by the state it left. */
 export const replay = async (store: EventStore, complaintId: string, io: CliIo): Promise<ExitCode> => {
   const recorded = await store.readStream(`complaint-${complaintId}`);
   if (recorded.length === 0) {
@@ -31,7 +40,7 @@ export const replay = async (store: EventStore, complaintId: string, io: CliIo):
   let state: Complaint = foldComplaint([]);
   for (const event of recorded) {
     const actor = event.metadata.actor as { user?: string; role?: string } | undefined;
-    io.out(`#${event.revision} ${event.recordedAt} ${actor?.user ?? '?'} (${actor?.role ?? '?'}) ${event.type} ${keyFields(event.data)}`.trimEnd());
+    io.out(`#${event.revision} ${timeOf(event)} ${actor?.user ?? '?'} (${actor?.role ?? '?'}) ${event.type} ${keyFields(event.data)}`.trimEnd());
     const complaint = complaintEvent(event);
     if (complaint) state = foldComplaint([complaint], state);
     io.out(`    → ${stateLine(state)}`);
