@@ -103,7 +103,7 @@ describe('rectification tracking table', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes.slice(3)).split('\r\n');
     expect(lines[0]).toBe(
-      '序号 No.,问题 Problem,来源投诉 Source complaints,责任部门 Responsible department,分派日期 Dispatched,整改建议 Suggestion,整改期限 Deadline,整改措施 Measures,责任人 Responsible person,计划完成 Planned completion,解决情况反馈 Feedback,审核意见 Review opinion,确认 Confirmation,当前步骤 Current step,状态 Status,是否逾期 Overdue,已开天数 Days open,编号 Id',
+      '序号 No.,问题 Problem,来源投诉 Source complaints,责任部门 Responsible department,分派日期 Dispatched,整改建议 Suggestion,整改期限 Deadline,整改措施 Measures,责任人 Responsible person,计划完成 Planned completion,解决情况反馈 Feedback,是否解决 Resolved,审核意见 Review opinion,确认 Confirmation,当前步骤 Current step,状态 Status,是否逾期 Overdue,已开天数 Days open,编号 Id',
     );
     expect(lines).toHaveLength(4);
     expect(lines[1]).toMatch(/^1,"包裹被雨淋湿, ""again""",[0-9a-f-]{36},delivery,2026-11-02T01:00:00.000Z,"'=HYPERLINK\(""http:\/\/evil""\)",/);

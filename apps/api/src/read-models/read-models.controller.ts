@@ -73,7 +73,7 @@ export class ReadModelsController {
   }
 }
 
-/** The tracking table's columns, DOMAIN.md section 2, titled in Chinese and English. */
+/** The tracking table's columns, DOMAIN.md section 2 (and whether the feedback says resolved, to filter on), titled in Chinese and English. */
 const TRACKING_COLUMNS: ReadonlyArray<readonly [keyof TrackingRow, string]> = [
   ['no', '序号 No.'],
   ['problem', '问题 Problem'],
@@ -86,6 +86,7 @@ const TRACKING_COLUMNS: ReadonlyArray<readonly [keyof TrackingRow, string]> = [
   ['responsiblePerson', '责任人 Responsible person'],
   ['plannedCompletion', '计划完成 Planned completion'],
   ['feedback', '解决情况反馈 Feedback'],
+  ['resolved', '是否解决 Resolved'],
   ['reviewOpinion', '审核意见 Review opinion'],
   ['confirmation', '确认 Confirmation'],
   ['stepName', '当前步骤 Current step'],
