@@ -126,7 +126,8 @@ export const casesProjection: Projection<CaseDocument, FoldedCase> = {
   name: 'cases',
   // 2: complainantId indexed, for erasure. 3: the state carries what the case has granted (`granted`), and an
   // imported open case classified (and assigned) by its old system folds to that status instead of `received`.
-  version: 3,
+  // 4: a case withdrawn or rejected past a deadline keeps that step undone (it was null, no longer due).
+  version: 4,
   collection: 'cases',
   // _position: analysis refreshes its cached facts with the cases changed since it last looked.
   indexes: [['receivedAt'], ['status', 'receivedAt'], ['department', 'receivedAt'], ['assignee', 'receivedAt'], ['_position'], ['complainantId']],
