@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { externalRefComplaintId } from '@redress/platform';
@@ -44,7 +44,8 @@ describe('bulk import of historic complaints', () => {
     expect(out).toEqual([
       'dry run: nothing written. examples/legacy-complaints.csv (source legacy-helpdesk): 15 rows read',
       '  would import: 11 complaints',
-      '  already present: 0 (imported before, or repeated in the file)',
+      '  already present: 0 (imported before)',
+      // A dry run cannot tell that row 16 repeats row 2's ticket: that takes the first one written.
       '  rejected: 4',
       expect.stringMatching(/^ {2}\d+\.\d s, \d+ rows\/s$/),
     ]);
@@ -54,13 +55,15 @@ describe('bulk import of historic complaints', () => {
   it('imports the example while the api runs: each good row a case in /cases and /analytics, bad rows in the rejects file with their reasons', async () => {
     const { code, out } = await run(env, 'import', ...example, '--rejects', rejects);
     expect(code).toBe(0);
-    expect(out.slice(1, 4)).toEqual(['  imported: 10 complaints (34 events)', '  already present: 1 (imported before, or repeated in the file)', `  rejected: 4 (reasons in ${rejects})`]);
+    expect(out.slice(1, 4)).toEqual(['  imported: 10 complaints (34 events)', '  already present: 0 (imported before)', `  rejected: 5 (reasons in ${rejects})`]);
     const rejected = readFileSync(rejects, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { row: number; reasons: string[]; record: Record<string, string> });
     expect(rejected.map(({ row, reasons }) => [row, reasons])).toEqual([
       [11, ['channel (column "Source"): "Fax" is not a known channel (map it under values.channel, or use one of phone, email, web, chat, social, in_store, app, letter, referral)']],
       [12, ['receivedAt (column "Opened"): "2023-02-30 10:00" is not a date in ISO 8601 or YYYY-MM-DD HH:mm or DD/MM/YYYY']],
       [13, ['subject (column "Title"): missing']],
       [14, ['closedAt (column "Closed"): 2023-03-19T02:00:00.000Z is before the complaint was received (2023-03-20T07:00:00.000Z)']],
+      // A reused ticket number: the first row is the case, the second is said, not dropped.
+      [16, ['external reference "HD-2023-0001" was already imported from row 2 of this source: this row is not written']],
     ]);
     expect(rejected[0]?.record['Ticket No']).toBe('HD-2023-0010');
 
@@ -111,7 +114,7 @@ describe('bulk import of historic complaints', () => {
     const before = await head();
     const { code, out } = await run(env, 'import', ...example, '--rejects', rejects);
     expect(code).toBe(0);
-    expect(out.slice(1, 3)).toEqual(['  imported: 0 complaints (0 events)', '  already present: 11 (imported before, or repeated in the file)']);
+    expect(out.slice(1, 4)).toEqual(['  imported: 0 complaints (0 events)', '  already present: 10 (imported before)', `  rejected: 5 (reasons in ${rejects})`]);
     expect(await head()).toBe(before);
     expect(await cases()).toHaveLength(10);
   });
@@ -136,7 +139,7 @@ describe('bulk import of historic complaints', () => {
     );
     const { code, out } = await run(env, 'import', '--file', file, '--mapping', 'examples/legacy-mapping.json', '--rejects', rejects);
     expect(code).toBe(0);
-    expect(out.slice(1, 4)).toEqual(['  imported: 1 complaints (2 events)', '  already present: 0 (imported before, or repeated in the file)', `  rejected: 2 (reasons in ${rejects})`]);
+    expect(out.slice(1, 4)).toEqual(['  imported: 1 complaints (2 events)', '  already present: 0 (imported before)', `  rejected: 2 (reasons in ${rejects})`]);
     expect(readFileSync(rejects, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { row: number }).row)).toEqual([2, 3]);
     expect(await imported('HD-2024-0001')).toMatchObject({ channel: 'web', category: 'billing', severity: 'low', department: 'customer_service', language: 'zh' });
   });
@@ -157,10 +160,27 @@ describe('bulk import of historic complaints', () => {
     expect((await run(env, 'import', '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('import needs --file and --mapping');
     expect((await run(env, 'import', '--file', join(work, 'missing.csv'), '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('no file');
     expect((await run(env, 'import', '--file', 'README.md', '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('must end in .csv, .ndjson or .jsonl');
+    // A column the mapping names but the file lacks would leave its field empty in every row: refused, naming it.
+    const renamed = join(work, 'renamed.csv');
+    writeFileSync(renamed, readFileSync('examples/legacy-complaints.csv', 'utf8').replace('Closed,', 'Closed Date,'));
+    const misnamed = await run(env, 'import', '--file', renamed, '--mapping', 'examples/legacy-mapping.json');
+    expect(misnamed.code).toBe(2);
+    expect(misnamed.err[0]).toMatch(/^.*renamed\.csv: the header has no column "Closed" \(mapped to closedAt\); its columns are "Ticket No", /);
+    const overwrite = await run(env, 'import', '--file', renamed, '--mapping', 'examples/legacy-mapping.json', '--rejects', renamed);
+    expect(overwrite.err[0]).toContain("is the import's own file: writing the rejects there would erase it");
+    expect(readFileSync(renamed, 'utf8')).toContain('Closed Date,');
     const unwritable = await run(env, 'import', ...example, '--rejects', join(work, 'no-such-dir', 'rejects.ndjson'));
     expect(unwritable.code).toBe(2);
     expect(unwritable.err[0]).toContain('cannot write the rejects file');
     expect(await head()).toBe(before);
+  });
+
+  it('stops with a message, not a crash, when the rejects file cannot be written', async () => {
+    // /dev/full opens, then refuses every write with ENOSPC, as a full disk would.
+    if (!existsSync('/dev/full')) return;
+    const { code, err } = await run(env, 'import', ...example, '--rejects', '/dev/full');
+    expect(code).toBe(1);
+    expect(err.join('\n')).toMatch(/import stopped: cannot write the rejects file: .*ENOSPC/);
   });
 
   it('stops at a quote that is never closed, keeping the rows before it and saying why', async () => {
@@ -170,7 +190,7 @@ describe('bulk import of historic complaints', () => {
     const { code, out, err } = await run(env, 'import', '--file', file, '--mapping', 'examples/legacy-mapping.json');
     expect(code).toBe(1);
     expect(out[1]).toBe('  imported: 1 complaints (1 events)');
-    expect(err.join('\n')).toContain('the file ends inside a quoted field');
+    expect(err.join('\n')).toContain('the file ends inside a quoted field: a quote opened in the row starting on line 3 is never closed. Rows written so far stay; mend the file, then run the same import again');
     expect(await imported('HD-2025-0001')).toMatchObject({ subject: 'Title' });
   });
 });

@@ -1,4 +1,5 @@
-import { createWriteStream, existsSync, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, realpathSync, statSync, type WriteStream } from 'node:fs';
+import { resolve } from 'node:path';
 import { once } from 'node:events';
 import * as E from 'fp-ts/Either';
 import { ImportMapping, eventTypeEntry, fieldErrors, type EventMetadata } from '@redress/contracts';
@@ -6,7 +7,7 @@ import { complaintStream, historicComplaint, planImport, type HistoricComplaint,
 import { WrongExpectedRevisionError, uuidv7, type EventStore } from '@redress/event-store';
 import { BULK_BATCH, externalRefComplaintId, type Clock } from '@redress/platform';
 import { UsageError, type CliIo, type ExitCode } from '../cli-io';
-import { formatOf, sourceRows, type SourceFormat } from './records';
+import { SourceFileError, csvHeader, formatOf, sourceRows, type SourceFormat } from './records';
 
 /** The command's options; the CLI refuses it without a file and a mapping before it opens a store. */
 export interface ImportOptions {
@@ -26,7 +27,7 @@ export interface ImportSummary {
   rows: number;
   imported: number;
   events: number;
-  /** Already in the store: imported before, or repeated in the file (the same external reference). */
+  /** Already in the store: imported before from the same row (a second run), or made by intake with the same external reference. */
   present: number;
   rejected: number;
 }
@@ -68,12 +69,35 @@ const readMapping = (path: string): ImportPlan => {
   return plan.right;
 };
 
+/** Every column the mapping reads must be in a CSV's header: a misspelt one would leave its field empty in every row, unseen. */
+const checkHeader = async (file: string, plan: ImportPlan): Promise<void> => {
+  let header: string[];
+  try {
+    header = await csvHeader(file);
+  } catch (error) {
+    if (error instanceof SourceFileError) throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  }
+  const missing = [...plan.columns].filter(([, column]) => !header.includes(column));
+  if (missing.length > 0) {
+    const named = missing.map(([field, column]) => `${JSON.stringify(column)} (mapped to ${field})`).join(', ');
+    throw new UsageError(`${file}: the header has no column ${named}; its columns are ${header.map((column) => JSON.stringify(column)).join(', ')}`);
+  }
+};
+
+const samePath = (a: string, b: string): boolean => resolve(a) === resolve(b) || (existsSync(a) && existsSync(b) && realpathSync(a) === realpathSync(b));
+
 /** Rejected rows, one JSON object per line: the row number, every reason, and the row as read. */
 class Rejects {
+  /** Why the file can no longer be written (a full disk): the import stops at the next reject. */
+  private broken?: Error;
+
   private constructor(
     private readonly out: WriteStream | undefined,
     private readonly io: CliIo,
-  ) {}
+  ) {
+    out?.on('error', (error) => (this.broken ??= error));
+  }
 
   /** Opens the rejects file before any row is read: a path that cannot be written stops the import at once. */
   static async open(path: string | undefined, io: CliIo): Promise<Rejects> {
@@ -92,14 +116,23 @@ class Rejects {
       this.io.err(`row ${row} rejected: ${reasons.join('; ')}`);
       return;
     }
+    if (this.broken) throw new Error(`cannot write the rejects file: ${this.broken.message}`);
     if (!this.out.write(`${JSON.stringify({ row, reasons, record })}\n`)) await once(this.out, 'drain');
   }
 
   async close(): Promise<void> {
     const out = this.out;
-    if (out) await new Promise((resolve) => out.end(resolve));
+    if (!out || out.destroyed) return;
+    await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())));
   }
 }
+
+/** Where a case's first event says it was imported from, if it was. */
+const importedFrom = async (store: EventStore, stream: string): Promise<{ readonly source?: unknown; readonly row?: unknown } | undefined> => {
+  const [first] = await store.readStream(stream, { maxCount: 1 });
+  const from = first?.metadata.import;
+  return typeof from === 'object' && from !== null && !Array.isArray(from) ? from : undefined;
+};
 
 /**
  * `import --file F --mapping M [--dry-run] [--rejects R]`: writes each row of
@@ -113,7 +146,12 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
   if (!existsSync(options.file)) throw new UsageError(`no file ${options.file}`);
   const format: SourceFormat | undefined = formatOf(options.file);
   if (format === undefined) throw new UsageError(`${options.file}: the file name must end in .csv, .ndjson or .jsonl`);
+  const rejectsPath = options.rejects;
+  if (rejectsPath !== undefined && (samePath(rejectsPath, options.file) || samePath(rejectsPath, options.mapping))) {
+    throw new UsageError(`--rejects ${rejectsPath} is the import's own ${samePath(rejectsPath, options.file) ? 'file' : 'mapping'}: writing the rejects there would erase it`);
+  }
   const plan = readMapping(options.mapping);
+  if (format === 'csv') await checkHeader(options.file, plan);
   const dryRun = options['dry-run'] === true;
   const source = plan.mapping.source;
   const runId = `import-${uuidv7()}`;
@@ -139,33 +177,37 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
   const write = async (history: HistoricComplaint, row: number): Promise<void> => {
     // What settling needs of the history, taken now: the history itself can die before its append is answered,
     // so the appends in flight do not carry their histories through the young-generation collections meanwhile.
-    const { complaintId } = history;
+    const { complaintId, externalRef } = history;
     const eventCount = history.events.length;
     const earlier = inFlight.get(complaintId);
     if (earlier) await earlier;
     const stream = complaintStream(complaintId);
-    // True when the history is (or, in a dry run, would be) written; false when its case is already there.
-    const fresh = dryRun
-      ? store.readStream(stream, { maxCount: 1 }).then((existing) => existing.length === 0)
+    // Written (or, in a dry run, would be); already there; or already imported from another row of this source:
+    // a reused ticket number, whose second row would otherwise vanish without a trace.
+    const fate: Promise<'written' | 'present' | { repeats: unknown }> = dryRun
+      ? store.readStream(stream, { maxCount: 1 }).then((existing) => (existing.length === 0 ? 'written' : 'present'))
       : store.appendToStream(stream, toAppend(history, source, row, runId), 'no_stream').then(
-          () => true,
-          (error: unknown) => {
-            if (error instanceof WrongExpectedRevisionError) return false;
-            throw error;
+          () => 'written' as const,
+          async (error: unknown) => {
+            if (!(error instanceof WrongExpectedRevisionError)) throw error;
+            const from = await importedFrom(store, stream);
+            return from?.source === source && from.row !== row ? { repeats: from.row } : ('present' as const);
           },
         );
-    const written = fresh.then(
-      (isFresh) => {
-        if (!isFresh) summary.present += 1;
-        else {
+    const written = fate.then(
+      async (outcome) => {
+        if (outcome === 'present') summary.present += 1;
+        else if (outcome === 'written') {
           summary.imported += 1;
           summary.events += eventCount;
+        } else {
+          summary.rejected += 1;
+          await rejects.add(row, [`external reference ${JSON.stringify(externalRef)} was already imported from row ${String(outcome.repeats)} of this source: this row is not written`], null);
         }
       },
-      (error: unknown) => {
-        failure ??= error;
-      },
-    );
+    ).catch((error: unknown) => {
+      failure ??= error;
+    });
     const tracked = written.finally(() => {
       if (inFlight.get(complaintId) === tracked) inFlight.delete(complaintId);
       const wake = wakeReader;
@@ -206,18 +248,21 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
   } finally {
     // Every append in flight finishes before the store can close.
     while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
-    await rejects.close();
+    await rejects.close().catch((error: unknown) => {
+      failure ??= new Error(`cannot write the rejects file: ${(error as Error).message}`);
+    });
     progress.done();
   }
   const seconds = (performance.now() - started) / 1000;
   const verb = dryRun ? 'would import' : 'imported';
   io.out(`${dryRun ? 'dry run: nothing written. ' : ''}${options.file} (source ${source}): ${summary.rows} rows read`);
   io.out(`  ${verb}: ${summary.imported} complaints${dryRun ? '' : ` (${summary.events} events)`}`);
-  io.out(`  already present: ${summary.present} (imported before, or repeated in the file)`);
+  io.out(`  already present: ${summary.present} (imported before)`);
   io.out(`  rejected: ${summary.rejected}${summary.rejected > 0 && options.rejects ? ` (reasons in ${options.rejects})` : ''}`);
   io.out(`  ${seconds.toFixed(1)} s, ${Math.round(summary.rows / Math.max(seconds, 1e-3))} rows/s`);
   if (failure !== undefined) {
-    io.err(`import stopped: ${(failure as Error).message ?? String(failure)}. Rows written so far stay; run the same import again to go on (nothing is written twice).`);
+    const then = failure instanceof SourceFileError ? 'mend the file, then run the same import again' : 'run the same import again to go on';
+    io.err(`import stopped: ${(failure as Error).message ?? String(failure)}. Rows written so far stay; ${then} (nothing is written twice).`);
     return 1;
   }
   return 0;

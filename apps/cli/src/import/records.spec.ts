@@ -2,13 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { UnterminatedQuoteError, csvRows, sourceRows, type SourceRow } from './records';
+import { SourceFileError, UnterminatedQuoteError, csvHeader, csvRows, sourceRows, type SourceRow } from './records';
 
 const collect = async (chunks: string[]) => {
   const rows: string[][] = [];
   for await (const row of csvRows((async function* () {
     yield* chunks;
-  })())) rows.push(row);
+  })())) {
+    // What RFC 4180 writes is never malformed.
+    expect(row.malformed).toBeUndefined();
+    rows.push(row.fields);
+  }
   return rows;
 };
 /** RFC 4180 writing: quote a field that holds a quote, a comma or a line break, doubling its quotes. */
@@ -50,6 +54,20 @@ describe('csvRows (streaming CSV)', () => {
     await expect(collect(['a,"never closed\n', 'b,c\n'])).rejects.toThrow(UnterminatedQuoteError);
   });
 
+  it('marks a row whose closing quote has text after it, instead of joining the lines up to the next quote into one field', async () => {
+    const rows = [];
+    for await (const row of csvRows((async function* () {
+      yield 'a,b\n1,"x\n2,y\n3,5" z\n';
+      yield '4,w\n"ok"\n';
+    })())) rows.push(row);
+    expect(rows).toEqual([
+      { fields: ['a', 'b'], line: 1 },
+      { fields: ['1', 'x\n2,y\n3,5 z'], line: 2, malformed: 'has text after the closing quote of field 2: a quote is stray or missing (the row runs over lines 2–4 of the file)' },
+      { fields: ['4', 'w'], line: 5 },
+      { fields: ['ok'], line: 6 },
+    ]);
+  });
+
   it('numbers records as a spreadsheet shows them: blank lines and the header count, a line break inside quotes does not', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'redress-records-'));
     try {
@@ -63,6 +81,28 @@ describe('csvRows (streaming CSV)', () => {
         { row: 4, record: { Ref: 'T-2', Text: 'x' } },
         { row: 5, problem: 'has 1 fields where the header has 2' },
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a malformed row, skips rows of empty fields, reads a column named like an Object member, and refuses a header naming a column twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redress-records-'));
+    try {
+      const file = join(dir, 'export.csv');
+      writeFileSync(file, 'Ref,constructor\nT-1,"a" b\n,,\nT-2,x\n');
+      const rows: SourceRow[] = [];
+      for await (const row of sourceRows(file, 'csv').rows) rows.push(row);
+      expect(rows).toEqual([
+        { row: 2, problem: expect.stringMatching(/^has text after the closing quote of field 2/) },
+        { row: 4, record: Object.assign(Object.create(null), { Ref: 'T-2', constructor: 'x' }) },
+      ]);
+      expect(await csvHeader(file)).toEqual(['Ref', 'constructor']);
+      writeFileSync(file, '\n Ref ,Date,Date\nT-1,x,y\n');
+      await expect(csvHeader(file)).rejects.toThrow(new SourceFileError('the header names "Date" more than once'));
+      await expect((async () => {
+        for await (const row of sourceRows(file, 'csv').rows) void row;
+      })()).rejects.toThrow(SourceFileError);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -14,21 +14,51 @@ export const formatOf = (file: string): SourceFormat | undefined => {
   return undefined;
 };
 
+/** The file itself must be mended before it can be imported (its header, or a quote never closed). */
+export class SourceFileError extends Error {
+  override readonly name: string = 'SourceFileError';
+}
+
 /** The file ended inside a quoted field: everything after its opening quote would be one value. */
-export class UnterminatedQuoteError extends Error {
+export class UnterminatedQuoteError extends SourceFileError {
   override readonly name = 'UnterminatedQuoteError';
 }
+
+/** One row of CSV: its fields, the file line it starts on, and why it cannot be trusted, if it cannot. */
+export interface CsvRow {
+  readonly fields: string[];
+  readonly line: number;
+  /**
+   * Text followed a quoted field's closing quote (`"x" y`): a quote is stray
+   * or missing, and the quoted field may have swallowed the lines after it.
+   */
+  readonly malformed?: string;
+}
+
+const lineFeedsIn = (text: string): number => {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count += 1;
+  return count;
+};
 
 /**
  * Splits CSV text (RFC 4180: quoted fields with doubled quotes, commas and
  * line breaks inside quotes, CRLF or LF) into rows of fields, as the text
  * arrives: memory holds one row, whatever the file's size. A quote opens a
  * quoted field only at the field's start; anywhere else (`5" screen`) it is
- * a character of the value, as spreadsheets read it. A blank line is a row
- * without fields: a spreadsheet numbers it too.
+ * a character of the value, as spreadsheets read it. After a closing quote
+ * only a comma or the end of the line may follow; anything else marks the row
+ * malformed (read on to the end of its line), since a stray quote would
+ * otherwise join the lines up to the next quote into one field. A blank line
+ * is a row without fields: a spreadsheet numbers it too.
  */
-export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<string[]> {
+export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<CsvRow> {
   let row: string[] = [];
+  /** The file line being read, and the one the current row started on. */
+  let line = 1;
+  let rowLine = 1;
+  /** The field (1-based) whose closing quote had text after it. */
+  let strayAfterField: number | undefined;
   let field = '';
   let quoted = false;
   /** A quote inside a quoted field: the end of it, or the first of a doubled pair (the next character tells). */
@@ -60,14 +90,16 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<st
           continue;
         }
         quoted = false;
+        if (chunk[i] !== ',' && chunk[i] !== '\r' && chunk[i] !== '\n') strayAfterField ??= row.length + 1;
       }
       if (quoted) {
         const close = chunk.indexOf('"', i);
+        const text = close === -1 ? chunk.slice(i) : chunk.slice(i, close);
+        field += text;
+        line += lineFeedsIn(text);
         if (close === -1) {
-          field += chunk.slice(i);
           i = chunk.length;
         } else {
-          field += chunk.slice(i, close);
           quoteSeen = true;
           i = close + 1;
         }
@@ -99,7 +131,10 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<st
         if (char === '\r' && chunk[i] === '\n') i += 1;
         else if (char === '\r' && i === chunk.length) lineFeedDue = true;
         if (started || row.length > 0) row.push(field);
-        yield row;
+        yield rowOf(row, rowLine, line, strayAfterField);
+        line += 1;
+        rowLine = line;
+        strayAfterField = undefined;
         row = [];
         field = '';
         started = false;
@@ -107,29 +142,65 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<st
       }
     }
   }
-  if (quoted && !quoteSeen) throw new UnterminatedQuoteError('the file ends inside a quoted field: a quote opened in its last row is never closed');
+  if (quoted && !quoteSeen) throw new UnterminatedQuoteError(`the file ends inside a quoted field: a quote opened in the row starting on line ${rowLine} is never closed`);
   if (started || row.length > 0) {
     row.push(field);
-    yield row;
+    yield rowOf(row, rowLine, line, strayAfterField);
   }
 }
+
+const rowOf = (fields: string[], line: number, lastLine: number, strayAfterField: number | undefined): CsvRow =>
+  strayAfterField === undefined
+    ? { fields, line }
+    : {
+        fields,
+        line,
+        malformed: `has text after the closing quote of field ${strayAfterField}: a quote is stray or missing (the row runs over ${lastLine === line ? `line ${line}` : `lines ${line}–${lastLine}`} of the file)`,
+      };
+
+/** A row of nothing but empty fields (`,,,`, as spreadsheets export trailing rows): skipped like a blank line. */
+const isEmpty = (fields: readonly string[]): boolean => fields.every((field) => field.trim() === '');
+
+/** The header row's column names, trimmed; a name given twice is refused (which column would a field map to?). */
+const columnsOf = (fields: readonly string[]): string[] => {
+  const columns = fields.map((name) => name.trim());
+  const twice = columns.filter((name, i) => columns.indexOf(name) !== i);
+  if (twice.length > 0) throw new SourceFileError(`the header names ${[...new Set(twice)].map((name) => JSON.stringify(name)).join(', ')} more than once`);
+  return columns;
+};
+
+/** The header of a CSV file: its column names, read from the file's start. */
+export const csvHeader = async (file: string): Promise<string[]> => {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 });
+  try {
+    for await (const { fields } of csvRows(stream)) if (!isEmpty(fields)) return columnsOf(fields);
+    return [];
+  } finally {
+    stream.destroy();
+  }
+};
 
 /** CSV records keyed by the header row's column names, numbered as a spreadsheet shows them (blank lines count). */
 async function* csvRecords(stream: AsyncIterable<string>): AsyncGenerator<SourceRow> {
   let header: string[] | undefined;
   let row = 0;
-  for await (const fields of csvRows(stream)) {
+  for await (const { fields, malformed } of csvRows(stream)) {
     row += 1;
-    if (fields.length === 0) continue;
+    if (isEmpty(fields)) continue;
     if (header === undefined) {
-      header = fields.map((name) => name.trim());
+      header = columnsOf(fields);
+      continue;
+    }
+    if (malformed !== undefined) {
+      yield { row, problem: malformed };
       continue;
     }
     if (fields.length !== header.length) {
       yield { row, problem: `has ${fields.length} fields where the header has ${header.length}` };
       continue;
     }
-    const record: Record<string, string> = {};
+    // No prototype: a column named like an Object member (`constructor`) is a column like any other.
+    const record: Record<string, string> = Object.create(null) as Record<string, string>;
     for (let i = 0; i < header.length; i += 1) record[header[i] as string] = fields[i] as string;
     yield { row, record };
   }
@@ -153,7 +224,7 @@ async function* ndjsonRecords(stream: ReadStream): AsyncGenerator<SourceRow> {
       yield { row, problem: 'is not a JSON object' };
       continue;
     }
-    const record: Record<string, string> = {};
+    const record: Record<string, string> = Object.create(null) as Record<string, string>;
     const nested: string[] = [];
     const imprecise: string[] = [];
     for (const [key, value] of Object.entries(parsed)) {

@@ -157,6 +157,15 @@ describe('historicComplaint (one row as a complaint history)', () => {
     expect(E.isRight(result) && result.right.events[3]?.data.closedAt).toBe('2024-03-01T01:15:00.000Z');
   });
 
+  it('tries the next date pattern when one matches the shape but not a real date, trims the mapping’s value keys, and says a missing channel is missing', () => {
+    const planned = planImport({ ...mapping, dates: { formats: ['MM/DD/YYYY', 'DD/MM/YYYY'], utcOffset: '+00:00' }, values: { ...mapping.values, channel: { 'Phone ': 'phone' } } });
+    if (E.isLeft(planned)) throw new Error(planned.left.join('; '));
+    const result = historicComplaint(planned.right, row({ Opened: '25/03/2024', Result: '', Closed: '' }), NOW, idOf);
+    expect(E.isRight(result) && [result.right.events[0]?.occurredAt, result.right.events[0]?.data.channel]).toEqual(['2024-03-25T00:00:00.000Z', 'phone']);
+    // Before, the row was rejected with no reason at all.
+    expect(problems(row({ Via: '' }))).toEqual(['channel (column "Via"): missing, and defaults.channel is not set']);
+  });
+
   it('reads ISO 8601 with its own zone whatever the mapping says', () => {
     const result = historicComplaint(plan(), row({ Opened: '2024-03-01T09:15:00+01:00', Result: '', Closed: '' }), NOW, idOf);
     expect(E.isRight(result) && result.right.events[0]?.occurredAt).toBe('2024-03-01T08:15:00.000Z');

@@ -121,8 +121,9 @@ const parseDate = (plan: ImportPlan, value: string): SourceDate | undefined => {
     const local = Date.UTC(year, month - 1, day, hour, minute, second);
     const back = new Date(local);
     // Date.UTC rolls 31 April over to 1 May, and 25:00 into the next day: a real date reads back the same.
+    // One that does not may be a real date in the next pattern (25/03 is no MM/DD, but is a DD/MM).
     if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || back.getUTCHours() !== hour || back.getUTCMinutes() !== minute || back.getUTCSeconds() !== second) {
-      return undefined;
+      continue;
     }
     return { iso: new Date(local - plan.offsetMinutes * 60_000).toISOString(), dayOnly: !parts.includes('HH') };
   }
@@ -159,7 +160,8 @@ export const historicComplaint = (plan: ImportPlan, record: SourceRecord, now: s
     if (value === undefined) return fallback;
     const translations = plan.mapping.values?.[field] ?? {};
     const vocabulary = IMPORT_VOCABULARIES[field].values as readonly string[];
-    const translated = translations[value] ?? Object.entries(translations).find(([from]) => from.toLowerCase() === value.toLowerCase())?.[1] ?? value.toLowerCase();
+    // The value is trimmed, and so is a key when it is matched: `"Phone "` in a mapping still matches.
+    const translated = translations[value] ?? Object.entries(translations).find(([from]) => from.trim().toLowerCase() === value.toLowerCase())?.[1] ?? value.toLowerCase();
     if (vocabulary.includes(translated)) return translated;
     problems.push(`${named(field)}: ${JSON.stringify(value)} is not a known ${field} (map it under values.${field}, or use one of ${vocabulary.join(', ')})`);
     return undefined;
@@ -178,6 +180,7 @@ export const historicComplaint = (plan: ImportPlan, record: SourceRecord, now: s
   const receivedAt = date('receivedAt')?.iso;
   if (raw('receivedAt') === undefined) problems.push(`${named('receivedAt')}: missing`);
   const channel = word('channel', defaults.channel);
+  if (raw('channel') === undefined && defaults.channel === undefined) problems.push(`${named('channel')}: missing, and defaults.channel is not set`);
   const customerType = word('complainant.customerType');
   const category = word('category');
   const severity = word('severity', defaults.severity);
