@@ -17,6 +17,8 @@ export const SLA_SCHEDULER: StaffMember = { user: 'sla-scheduler', role: 'system
 declare module 'fastify' {
   interface FastifyRequest {
     staff?: StaffMember;
+    /** When the request's bearer token expires, epoch ms (a stream ends then). */
+    tokenExpiresAt?: number;
     correlationId: string;
   }
 }
@@ -25,6 +27,13 @@ export const CurrentStaff = createParamDecorator((_: unknown, context: Execution
   const staff = context.switchToHttp().getRequest<FastifyRequest>().staff;
   if (!staff) throw new Error('CurrentStaff used on a public route');
   return staff;
+});
+
+/** When the bearer token of the request expires, epoch ms. */
+export const TokenExpiresAt = createParamDecorator((_: unknown, context: ExecutionContext): number => {
+  const expiresAt = context.switchToHttp().getRequest<FastifyRequest>().tokenExpiresAt;
+  if (expiresAt === undefined) throw new Error('TokenExpiresAt used on a public route');
+  return expiresAt;
 });
 
 export const CorrelationId = createParamDecorator((_: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<FastifyRequest>().correlationId);

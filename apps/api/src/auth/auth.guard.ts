@@ -34,6 +34,7 @@ export class AuthGuard implements CanActivate {
     if (E.isLeft(claims)) throw new UnauthorizedException({ code: claims.left, message: MESSAGES[claims.left] });
     const { sub, role, department } = claims.right;
     request.staff = { user: sub, role, ...(department === undefined ? {} : { department }) };
+    request.tokenExpiresAt = claims.right.exp * 1000;
     return true;
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, HttpException, HttpStatus, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { publishedCatalogue } from '@redress/contracts';
-import { CurrentStaff, Public, type StaffMember } from '../auth/actor';
+import { CurrentStaff, Public, TokenExpiresAt, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import type { QueryParams } from '../read-models/query-params';
 import { READERS } from '../complaints/complaint-actions';
@@ -37,10 +37,11 @@ export class EventsController {
     @Headers('accept') accept: string | undefined,
     @Headers('last-event-id') lastEventId: string | undefined,
     @CurrentStaff() staff: StaffMember,
+    @TokenExpiresAt() tokenExpiresAt: number,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     requireRole(staff, FEED_READERS, 'reading the event feed');
-    await this.serve(parseFeedRequest(params, lastEventId), accept, reply);
+    await this.serve(parseFeedRequest(params, lastEventId), accept, reply, tokenExpiresAt);
   }
 
   /**
@@ -54,13 +55,14 @@ export class EventsController {
     @Headers('accept') accept: string | undefined,
     @Headers('last-event-id') lastEventId: string | undefined,
     @CurrentStaff() staff: StaffMember,
+    @TokenExpiresAt() tokenExpiresAt: number,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     requireRole(staff, READERS, 'following changes');
-    await this.serve(parseFeedRequest(params, lastEventId, true), accept, reply);
+    await this.serve(parseFeedRequest(params, lastEventId, true), accept, reply, tokenExpiresAt);
   }
 
-  private async serve(request: FeedRequest, accept: string | undefined, reply: FastifyReply): Promise<void> {
+  private async serve(request: FeedRequest, accept: string | undefined, reply: FastifyReply, tokenExpiresAt: number): Promise<void> {
     const head = await this.feed.head();
     if (request.from > head) {
       throw new HttpException({ code: 'POSITION_AHEAD', message: `position ${request.from} is past the end of the log (${head}): was the store restored from an older backup?` }, HttpStatus.UNPROCESSABLE_ENTITY);
@@ -78,6 +80,6 @@ export class EventsController {
     reply.raw.writeHead(200, headers as Record<string, string>);
     // Node holds the headers back until the first write, and a filtered stream may have nothing to write for a while.
     reply.raw.flushHeaders();
-    await this.feed.stream(request, format, reply.raw, request.heartbeatSeconds * 1000);
+    await this.feed.stream(request, format, reply.raw, request.heartbeatSeconds * 1000, tokenExpiresAt);
   }
 }

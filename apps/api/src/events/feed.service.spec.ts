@@ -39,7 +39,10 @@ const until = async (done: () => boolean, ms = 20_000) => {
 describe('feed streams under backpressure', () => {
   const dir = mkdtempSync(join(tmpdir(), 'redress-feed-'));
   const store = new SqliteEventStore({ file: join(dir, 'events.db') });
-  const feed = new FeedService(store);
+  let now = Date.parse('2026-11-26T00:00:00Z');
+  const feed = new FeedService(store, { now: () => new Date(now) });
+  /** Streams here are opened with a token good for a day. */
+  const DAY = 86_400_000;
   const append = async (count: number) => {
     for (let done = 0; done < count; done += 100) {
       const n = Math.min(100, count - done);
@@ -55,7 +58,7 @@ describe('feed streams under backpressure', () => {
   it('a stream too far behind to follow live goes back to the store, and still gets every event once, in order', async () => {
     await append(50);
     const response = new ChokedResponse();
-    const streaming = feed.stream({ from: 0, form: 'upcast' }, NDJSON, response as unknown as ServerResponse, 60_000);
+    const streaming = feed.stream({ from: 0, form: 'upcast' }, NDJSON, response as unknown as ServerResponse, 60_000, now + DAY);
     await until(() => response.positions().length === 50);
     response.choked = true;
     await append(1); // the write that finds the socket full
@@ -73,11 +76,21 @@ describe('feed streams under backpressure', () => {
   it('SSE heartbeats carry the last position a filter skipped, so a reconnect does not rescan it', async () => {
     const response = new ChokedResponse();
     const from = await store.headPosition();
-    const streaming = feed.stream({ from, form: 'upcast', types: new Set(['ComplaintClosed']) }, SSE, response as unknown as ServerResponse, 40);
+    const streaming = feed.stream({ from, form: 'upcast', types: new Set(['ComplaintClosed']) }, SSE, response as unknown as ServerResponse, 40, now + DAY);
     await append(3);
     await until(() => response.chunks.some((chunk) => chunk.includes(`id: ${from + 3}`)));
     expect(response.chunks.join('')).not.toContain('data:');
     response.end();
+    await streaming;
+  });
+
+  it('ends a stream when the token it was opened with expires', async () => {
+    const response = new ChokedResponse();
+    const streaming = feed.stream({ from: await store.headPosition(), form: 'upcast' }, NDJSON, response as unknown as ServerResponse, 40, now + 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(response.destroyed).toBe(false);
+    now += 60_000;
+    await until(() => response.destroyed, 2000);
     await streaming;
   });
 });

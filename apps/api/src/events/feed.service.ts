@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { EventStore, RecordedEvent } from '@redress/event-store';
-import { EVENT_STORE } from '../tokens';
+import type { Clock } from '@redress/platform';
+import { CLOCK, EVENT_STORE } from '../tokens';
 import { FEED_FORMS, feedEvent, matches, type FeedEvent, type FeedForm, type FeedQuery } from './feed';
 import { LiveLog } from './live-log';
 
@@ -76,7 +77,10 @@ export class FeedService implements BeforeApplicationShutdown {
   private readonly live: LiveLog;
   private shuttingDown = false;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
     this.live = new LiveLog(store);
   }
 
@@ -105,8 +109,14 @@ export class FeedService implements BeforeApplicationShutdown {
     return !this.shuttingDown;
   }
 
-  /** Streams the matching events after `query.from` to `response` until the client goes away or the api stops. */
-  async stream(query: FeedQuery, format: StreamFormat, response: ServerResponse, heartbeatMs: number): Promise<void> {
+  /**
+   * Streams the matching events after `query.from` to `response` until the
+   * client goes away, the api stops, or the token it was opened with expires
+   * (checked with each heartbeat's timer): a token is checked when a request
+   * comes, and a stream is one request that could otherwise outlive it by days.
+   * The client reconnects with a fresh token and Last-Event-ID.
+   */
+  async stream(query: FeedQuery, format: StreamFormat, response: ServerResponse, heartbeatMs: number, tokenExpiresAt: number): Promise<void> {
     let closed = response.destroyed;
     /** The socket's buffer is full: nothing more is written until it drains. */
     let blocked = false;
@@ -142,6 +152,7 @@ export class FeedService implements BeforeApplicationShutdown {
     let last = query.from;
     let framedUpTo = query.from;
     const heartbeat = setInterval(() => {
+      if (this.clock.now().getTime() >= tokenExpiresAt) return void close();
       if (blocked || Date.now() - lastWrite < heartbeatMs) return;
       send(format.heartbeat(last > framedUpTo ? last : undefined));
       framedUpTo = last;

@@ -103,10 +103,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         if (this.workers.has(id)) continue;
         const lease = new Lease(this.documents, `webhook:${id}`, this.holder);
         if (!(await lease.ensure())) continue;
-        // Read again under the lease: the last holder may have moved its checkpoint, or paused it, since the list was read.
-        const current = await this.documents.collection<WebhookSubscription>(SUBSCRIPTIONS).get(id);
-        if (current?.status === 'active') this.workers.set(id, this.start(await this.withinLog(current, lease), lease));
-        else await lease.release();
+        try {
+          // Read again under the lease: the last holder may have moved its checkpoint, or paused it, since the list was read.
+          const current = await this.documents.collection<WebhookSubscription>(SUBSCRIPTIONS).get(id);
+          if (current?.status === 'active') this.workers.set(id, this.start(await this.withinLog(current, lease), lease));
+          else await lease.release();
+        } catch (error) {
+          // Not left renewing a lease nobody works under (no other process could take the subscription), nor stopping the others.
+          this.logger.error({ err: error, subscription: id }, 'webhook delivery could not start; the next refresh tries again');
+          await lease.release().catch(() => undefined);
+        }
       }
     }).catch((error: unknown) => this.logger.error({ err: error }, 'webhook subscriptions could not be refreshed'));
     return this.refreshing;
@@ -156,7 +162,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           const timer = setTimeout(() => (stopping.signal.removeEventListener('abort', stopped), resolve()), retryDelay(this.policy, failures));
           stopping.signal.addEventListener('abort', stopped, { once: true });
         });
-        if (stopping.signal.aborted) return false;
+        // A lease lost during the wait (a pause, the store unreachable) may already be another process's, which has
+        // delivered past this event since: sending it again now would reach the receiver out of order.
+        if (stopping.signal.aborted || !lease.held()) return false;
       }
     };
     let ended = false;
