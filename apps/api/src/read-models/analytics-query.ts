@@ -1,5 +1,6 @@
 import { PERIODS, type Period } from '@redress/domain';
 import { DIMENSIONS, METRICS, type AnalyticsQuery, type Dimension, type Metric } from '@redress/projections';
+import { VOCABULARIES } from './case-search';
 import { instantParam, invalidQuery, listParam, refuseUnknown, type QueryParams } from './query-params';
 
 export const ANALYTICS_PARAMETERS = ['groupBy', 'period', 'from', 'to', 'metrics', ...DIMENSIONS];
@@ -16,7 +17,9 @@ export const parseAnalyticsQuery = (params: QueryParams): AnalyticsQuery => {
   const to = instantParam(params, 'to');
   if (from && to && from >= to) throw invalidQuery('from must be before to');
   const filters = Object.fromEntries(DIMENSIONS.flatMap((dimension) => {
-    const values = listParam(params, dimension, { missing: true });
+    // A word outside a closed vocabulary (`category=Billing`) is refused, as /cases refuses it, not answered with nothing.
+    const vocabulary = VOCABULARIES[dimension];
+    const values = listParam(params, dimension, { ...(vocabulary ? { allowed: vocabulary } : {}), missing: true });
     return values ? [[dimension, values]] : [];
   }));
   return { groupBy, metrics, filters, ...(period ? { period: period[0] as Period } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };

@@ -2,14 +2,24 @@ import { Category, Channel, ComplaintStatus, CustomerType, Severity, Urgency } f
 import type { Filter, Sort } from '@redress/projections';
 import { booleanParam, inFilter, instantParam, integerParam, listParam, rangeFilter, refuseUnknown, sortParam, textParam, type QueryParams } from './query-params';
 
+/** The case view's fields with a closed vocabulary: a filter on one (here, or in analysis) takes only its words. */
+export const VOCABULARIES: Readonly<Partial<Record<string, readonly string[]>>> = {
+  status: ComplaintStatus.values,
+  category: Category.values,
+  severity: Severity.values,
+  urgency: Urgency.values,
+  channel: Channel.values,
+  customerType: CustomerType.values,
+};
+
 /** Filters of GET /cases that match a field of the case view, with their vocabularies where closed. */
 const FIELD_FILTERS: ReadonlyArray<readonly [param: string, vocabulary?: readonly string[], field?: string]> = [
-  ['status', ComplaintStatus.values],
-  ['category', Category.values],
-  ['severity', Severity.values],
-  ['urgency', Urgency.values],
-  ['channel', Channel.values],
-  ['customerType', CustomerType.values],
+  ['status', VOCABULARIES.status],
+  ['category', VOCABULARIES.category],
+  ['severity', VOCABULARIES.severity],
+  ['urgency', VOCABULARIES.urgency],
+  ['channel', VOCABULARIES.channel],
+  ['customerType', VOCABULARIES.customerType],
   ['department'],
   ['assignee'],
   ['product'],

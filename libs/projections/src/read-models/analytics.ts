@@ -84,7 +84,7 @@ class Cell {
   reopened = 0;
   everClosed = 0;
   escalations = 0;
-  /** Counted for teams only (the handler comparison): the handlers, and the closed cases that had one. */
+  /** Counted for teams only (the handler comparison, over handled cases): the handlers, and their closed cases. */
   readonly handlers = new Set<string>();
   handledClosed = 0;
 
@@ -116,7 +116,7 @@ class Cell {
     if (reopened) this.reopened += 1;
     if (reopened || status === 'closed') this.everClosed += 1;
     this.escalations += fact[ESCALATIONS] as number;
-    if (this.countsHandlers && fact[HANDLER] !== null) {
+    if (this.countsHandlers) {
       this.handlers.add(fact[HANDLER] as string);
       if (status === 'closed') this.handledClosed += 1;
     }
@@ -256,8 +256,15 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summary
     return at + (fact[RESOLUTION] as number) * 1000 <= summaryDeadline(at, fact[SLA_POLICY_VERSION] as number | null);
   };
   const dimensions = query.groupBy.map(at);
-  const filters = Object.entries(query.filters).map(([dimension, values]) => [at(dimension as Dimension), new Set(values)] as const);
   const handlerAt = query.groupBy.indexOf('handler');
+  // A handler's team is every handler under the same other filters: a filter on handler picks the rows, not the team.
+  const filtersOf = (only: (dimension: string) => boolean) =>
+    Object.entries(query.filters)
+      .filter(([dimension]) => only(dimension))
+      .map(([dimension, values]) => [at(dimension as Dimension), new Set(values)] as const);
+  const filters = filtersOf((dimension) => dimension !== 'handler' || handlerAt < 0);
+  const handlerFilter = handlerAt < 0 ? [] : filtersOf((dimension) => dimension === 'handler');
+  const passes = (fact: ScanRow, some: ReturnType<typeof filtersOf>) => some.every(([i, allowed]) => allowed.has(fact[i] as string | null));
   const periods = new Map<string, string>();
   const periodOfFact = (received: string): string => {
     if (!query.period) return '';
@@ -283,11 +290,13 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summary
   for (const fact of facts) {
     const received = fact[RECEIVED] as string | null;
     if (received === null || (query.from !== undefined && received < query.from) || (query.to !== undefined && received >= query.to)) continue;
-    if (filters.length > 0 && !filters.every(([i, allowed]) => allowed.has(fact[i] as string | null))) continue;
+    if (filters.length > 0 && !passes(fact, filters)) continue;
     const period = periodOfFact(received);
     const summary = isSummary(fact);
+    // The team: cases someone handled (an unassigned backlog is nobody's to be compared with).
+    if (handlerAt >= 0 && fact[HANDLER] !== null) groupOf(teams, keyOf(period, fact, dimensions, handlerAt), () => new Cell(true)).add(fact, summary);
+    if (handlerFilter.length > 0 && !passes(fact, handlerFilter)) continue;
     groupOf(groups, keyOf(period, fact, dimensions), () => ({ period, values: dimensions.map((i) => fact[i] as Scalar), cell: new Cell() })).cell.add(fact, summary);
-    if (handlerAt >= 0) groupOf(teams, keyOf(period, fact, dimensions, handlerAt), () => new Cell(true)).add(fact, summary);
   }
   for (const { cell } of groups.values()) totals.merge(cell);
   totals.sorted();
