@@ -88,10 +88,15 @@ describe('rectification tracking table', () => {
     expect(await ids('overdue=true')).toEqual([items.bills]);
     expect(await ids('overdue=false')).toEqual([items.rain, items.late]);
     expect(await ids('sort=-deadline')).toEqual([items.late, items.rain, items.bills]);
-    for (const query of ['step=6', 'status=lost', 'overdue=yes', 'colour=red', 'limit=0', 'cursor=xyz', 'sort=problem']) {
+    for (const query of ['step=6', 'status=lost', 'overdue=yes', 'colour=red', 'limit=0', 'sort=problem']) {
       const bad = await reader.get(`/rectifications?${query}`);
       expect({ query, status: bad.status, code: bad.body.code }).toEqual({ query, status: 400, code: 'INVALID_QUERY' });
     }
+    // A cursor of another table is an INVALID_CURSOR, as one the store cannot read is.
+    expect((await reader.get('/rectifications?cursor=xyz')).body).toMatchObject({ statusCode: 400, code: 'INVALID_CURSOR' });
+    // The CSV has every row: a page's limit or cursor there is refused, not ignored.
+    const paged = await fetch(`${api.url}/rectifications?limit=2`, { headers: { authorization: `Bearer ${reader.token}`, accept: 'text/csv' } });
+    expect([paged.status, ((await paged.json()) as { code: string }).code]).toEqual([400, 'INVALID_QUERY']);
   });
 
   it('exports every matching row as CSV that Excel opens as UTF-8, with formulas defused', async () => {

@@ -1,5 +1,5 @@
 import { RectificationStatus } from '@redress/contracts';
-import { overdueFilter, type Filter } from '@redress/projections';
+import { InvalidCursorError, overdueFilter, type Filter } from '@redress/projections';
 import { booleanParam, inFilter, instantParam, integerParam, invalidQuery, listParam, rangeFilter, refuseUnknown, sortParam, textParam, type QueryParams } from './query-params';
 import type { TrackingQuery } from './read-model-queries';
 
@@ -16,7 +16,8 @@ const decodeTrackingCursor = (cursor: string): { cursor: string; offset: number 
   } catch {
     // fall through to the one error below
   }
-  throw invalidQuery('the cursor does not belong to this table; start again without it');
+  // The same refusal as a cursor the store cannot read (INVALID_CURSOR), whichever of the two notices.
+  throw new InvalidCursorError('the cursor does not belong to this table; start again without it');
 };
 
 /** GET /rectifications parameters as a read-model query; every row (`all`) for the CSV export. */
@@ -36,6 +37,7 @@ export const parseTrackingQuery = (params: QueryParams, all: boolean): TrackingQ
   const { field, direction } = sortParam(params, Object.keys(TRACKING_SORTS), 'dispatchedAt');
   const limit = integerParam(params, 'limit', 1, 500) ?? 100;
   const cursor = textParam(params, 'cursor', 2000);
+  if (all && (params.limit !== undefined || cursor !== undefined)) throw invalidQuery('the CSV export has every matching row: limit and cursor page the JSON table');
   return {
     filter: (now) => ({ $and: [...conditions, ...(overdue === undefined ? [] : [overdueFilter(overdue, now)])] }),
     sort: [[TRACKING_SORTS[field] as string, direction]],
