@@ -52,6 +52,8 @@ describe('csvRows (streaming CSV)', () => {
       ['x"y"', 'z'],
     ]);
     await expect(collect(['a,"never closed\n', 'b,c\n'])).rejects.toThrow(UnterminatedQuoteError);
+    // Nor does one never closed gather the rest of a large file into memory: it stops past a million characters.
+    await expect(collect(['a,"never closed\n', ...Array.from({ length: 20 }, () => `${'x'.repeat(99_999)}\n`)])).rejects.toThrow(/runs over 1,000,000 characters \(to line 12\)/);
   });
 
   it('marks a row whose closing quote has text after it, instead of joining the lines up to the next quote into one field', async () => {

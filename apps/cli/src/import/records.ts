@@ -35,6 +35,9 @@ export interface CsvRow {
   readonly malformed?: string;
 }
 
+/** Longer than any complaint's text (the longest field Redress takes is 20,000 characters): a quote left open. */
+const MAX_QUOTED_FIELD = 1_000_000;
+
 const lineFeedsIn = (text: string): number => {
   let count = 0;
   for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count += 1;
@@ -97,6 +100,8 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<Cs
         const text = close === -1 ? chunk.slice(i) : chunk.slice(i, close);
         field += text;
         line += lineFeedsIn(text);
+        // A quote never closed would otherwise gather the rest of a large file into one string, until V8 gives up.
+        if (field.length > MAX_QUOTED_FIELD) throw new UnterminatedQuoteError(`a quoted field opened in the row starting on line ${rowLine} runs over ${MAX_QUOTED_FIELD.toLocaleString('en')} characters (to line ${line}): is its closing quote missing?`);
         if (close === -1) {
           i = chunk.length;
         } else {
