@@ -90,10 +90,14 @@ describeInBrowser('the web console', () => {
 
     const intake = await page('ines', 'intake');
     await intake.getByRole('link', { name: 'New complaint' }).click();
-    await intake.getByLabel('Channel').selectOption('web');
-    await intake.getByLabel('Name').fill('Li Lei');
-    await intake.getByLabel('Subject').fill('Parcel late again');
-    await intake.getByLabel('Content').fill('Ordered on Monday, nothing by Friday.');
+    // The router commits a new page in a transition: until then the inbox is still there, with a Channel filter of its own
+    // (selecting `web` in it once navigated back to the inbox and left this test waiting for a Name field).
+    await intake.getByRole('heading', { name: 'New complaint' }).waitFor();
+    const form = intake.locator('form.schema-form');
+    await form.getByLabel('Channel').selectOption('web');
+    await form.getByLabel('Name').fill('Li Lei');
+    await form.getByLabel('Subject').fill('Parcel late again');
+    await form.getByLabel('Content').fill('Ordered on Monday, nothing by Friday.');
     await intake.getByTestId('duplicates').getByRole('link', { name: 'Parcel late for the third time' }).waitFor();
     await screenshot(intake, '02-new-complaint-duplicates');
     await intake.getByRole('button', { name: 'Receive the complaint' }).click();
@@ -175,6 +179,33 @@ describeInBrowser('the web console', () => {
     await handler.getByRole('heading', { name: 'Second of two' }).waitFor();
     await handler.locator('[data-action="investigation-notes"] summary').click();
     expect(await handler.locator('#action-investigation-notes-note').inputValue()).toBe('');
+    await handler.done();
+  });
+
+  it('keeps what is typed in a form when the case moves on under it, and empties every form when someone else signs in', async () => {
+    const { id } = (await client('ines', 'intake').post('/complaints', { channel: 'web', complainant: { name: 'Fu' }, subject: 'Moves on while typed', content: 'c' })).body as { id: string };
+    await client('ines', 'intake').post(`/complaints/${id}/acknowledge`, {});
+    await client('sun', 'supervisor').post(`/complaints/${id}/classify`, { category: 'billing', severity: 'low', urgency: 'normal', department: 'finance' });
+    await client('sun', 'supervisor').post(`/complaints/${id}/assign`, { assignee: 'hao' });
+    const handler = await page('hao', 'handler');
+    await handler.goto(`${api.url}/#/cases/${id}`);
+    const resolution = handler.locator('[data-action="resolution"]');
+    await resolution.locator('summary').click();
+    await resolution.getByLabel('Summary').fill('Refund the fee');
+    // A colleague's note moves the case to investigating, where proposing a resolution is a suggested step.
+    await client('hao', 'handler').post(`/complaints/${id}/investigation-notes`, { note: 'Checked the invoice' });
+    await handler.locator('[data-action="resolution"].suggested').waitFor();
+    expect(await resolution.getByLabel('Summary').inputValue()).toBe('Refund the fee');
+
+    // Another member of staff signs in, in another tab of the same browser: nothing typed under hao stays.
+    const other = await handler.context().newPage();
+    await other.goto(`${api.url}/`);
+    await other.evaluate((value) => window.localStorage.setItem('redress.token', value), tokenFor('hal', 'handler'));
+    await handler.getByText('Signed in as hal').waitFor();
+    await handler.locator('[data-action="resolution"] summary').first().waitFor();
+    const summaryField = handler.locator('[data-action="resolution"]').getByLabel('Summary');
+    if (!(await summaryField.isVisible())) await handler.locator('[data-action="resolution"] summary').click();
+    expect(await summaryField.inputValue()).toBe('');
     await handler.done();
   });
 

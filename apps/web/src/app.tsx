@@ -21,6 +21,7 @@ const text = messages(
     analysis: 'Analysis',
     appraisal: 'Appraisal',
     signOut: 'Sign out',
+    mainNav: 'Main',
     language: 'Language',
     signedInAs: 'Signed in as {user} ({role})',
     noAccess: 'The console is for staff who handle or study complaints; your role ({role}) reads the event feed only.',
@@ -33,6 +34,7 @@ const text = messages(
     analysis: '投诉分析',
     appraisal: '考核',
     signOut: '退出',
+    mainNav: '主导航',
     language: '语言',
     signedInAs: '当前用户 {user}（{role}）',
     noAccess: '控制台供处理或分析投诉的员工使用；您的角色（{role}）只能读取事件流。',
@@ -84,7 +86,7 @@ const Shell = () => {
       </a>
       <header className="top">
         <span className="brand">Redress</span>
-        <nav aria-label="main">
+        <nav aria-label={t('mainNav')}>
           {links.map((link) => (
             <NavLink key={link.to} to={link.to} end={link.to === '/'}>
               {link.label}
@@ -122,7 +124,8 @@ const Shell = () => {
 
 const Gate = () => {
   const { staff } = useSession();
-  return staff ? <Shell /> : <SignIn languageSwitch={<LanguageSwitch />} />;
+  // Keyed by who is signed in: someone else signing in (in another tab of a shared PC) starts with empty forms, not A's drafts.
+  return staff ? <Shell key={`${staff.user}/${staff.role}`} /> : <SignIn languageSwitch={<LanguageSwitch />} />;
 };
 
 /** Hash routes (#/cases/…): the api owns every real path, and a reload of any page still finds the console at `/`. */

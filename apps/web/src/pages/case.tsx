@@ -210,13 +210,14 @@ const Deadlines = ({ complaint }: { complaint: Complaint }) => {
         const doneAt = complaint.slaProgress[step];
         const breached = complaint.slaBreaches.includes(step);
         // Done at a time; null: no longer due (the case ended first); absent: still to do, or never done if the case ended past its deadline.
+        // Plain tags: Tag would look these sentences up as vocabulary words.
         const progress =
           typeof doneAt === 'string' ? (
-            <Tag value={t('done', { time: format.time(doneAt) })} tone="ok" />
+            <span className="tag tag-ok">{t('done', { time: format.time(doneAt) })}</span>
           ) : doneAt === null ? (
-            <Tag value={t('notDue')} tone="muted" />
+            <span className="tag tag-muted">{t('notDue')}</span>
           ) : finished ? (
-            <Tag value={t('neverDone')} tone="muted" />
+            <span className="tag tag-muted">{t('neverDone')}</span>
           ) : (
             <Countdown deadline={deadline} now={now} />
           );
@@ -320,9 +321,12 @@ export const CasePage = () => {
     </details>
   );
 
-  if (complaint.error) return <ErrorNotice error={complaint.error} />;
-  if (!complaint.data) return <Loading />;
+  // A reread that fails keeps the case on screen, and the forms with what was typed in them, under the error.
+  if (!complaint.data) return complaint.error ? <ErrorNotice error={complaint.error} /> : <Loading />;
   const data = complaint.data;
+  // One keyed list, suggested first: a form the next status suggests moves up with its draft instead of starting afresh.
+  const ordered = [...actions.filter(([path]) => suggested.has(path)), ...actions.filter(([path]) => !suggested.has(path))];
+  const firstOther = ordered.findIndex(([path]) => !suggested.has(path));
   return (
     <>
       <p>
@@ -342,6 +346,7 @@ export const CasePage = () => {
           ) : null}
         </span>
       </div>
+      {complaint.error ? <ErrorNotice error={complaint.error} /> : null}
       {data.personalDataErased ? <p className="hint">{t('erased')}</p> : null}
       <div className="columns">
         <div>
@@ -362,9 +367,7 @@ export const CasePage = () => {
           </Section>
           <Section title={t('actions')}>
             {actions.length === 0 ? <p className="hint">{t('noActions')}</p> : null}
-            {actions.filter(([path]) => suggested.has(path)).map(actionForm)}
-            {actions.some(([path]) => !suggested.has(path)) ? <h3>{t('moreActions')}</h3> : null}
-            {actions.filter(([path]) => !suggested.has(path)).map(actionForm)}
+            {ordered.flatMap((entry, i) => (i === firstOther ? [<h3 key="more-actions">{t('moreActions')}</h3>, actionForm(entry)] : [actionForm(entry)]))}
           </Section>
           <Section title={t('rectifications')}>
             {data.rectifications.length === 0 ? <p className="hint">{t('noRectifications')}</p> : null}
