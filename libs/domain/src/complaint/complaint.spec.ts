@@ -97,8 +97,8 @@ describe('complaint decider', () => {
               content: 'Charged twice for one order',
               receivedAt: NOW,
               language: 'und',
-              // Provisional, until classification: the medium targets (24 h, 48 h, 7 d, 28 d).
-              sla: { policyVersion: 3, acknowledge: '2026-11-26T10:00:00.000Z', classify: '2026-11-27T10:00:00.000Z', resolution_proposed: '2026-12-02T10:00:00.000Z', final_response: '2026-12-23T10:00:00.000Z' },
+              // Provisional, until classification: the most lenient targets, low's (2 d, 3 d, 14 d, 8 weeks).
+              sla: { policyVersion: 3, acknowledge: '2026-11-27T10:00:00.000Z', classify: '2026-11-28T10:00:00.000Z', resolution_proposed: '2026-12-09T10:00:00.000Z', final_response: '2027-01-20T10:00:00.000Z' },
             },
           },
         ]));
@@ -118,7 +118,7 @@ describe('complaint decider', () => {
               content: 'Charged twice for one order',
               receivedAt: '2026-11-20T00:00:00.000Z',
               language: 'und',
-              sla: { policyVersion: 3, acknowledge: '2026-11-21T00:00:00.000Z', classify: '2026-11-22T00:00:00.000Z', resolution_proposed: '2026-11-27T00:00:00.000Z', final_response: '2026-12-18T00:00:00.000Z' },
+              sla: { policyVersion: 3, acknowledge: '2026-11-22T00:00:00.000Z', classify: '2026-11-23T00:00:00.000Z', resolution_proposed: '2026-12-04T00:00:00.000Z', final_response: '2027-01-15T00:00:00.000Z' },
             },
           },
         ]));

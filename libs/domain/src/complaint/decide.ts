@@ -107,7 +107,10 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
         complainant: anonymous === true ? { anonymous: true, ...(details.customerType ? { customerType: details.customerType } : {}) } : { anonymous: false, ...details },
         receivedAt: receivedAt ?? ctx.now,
         language: rest.language ?? 'und',
-        ...(ctx.sla ? { sla: slaDeadlines(ctx.sla.policy, ctx.sla.version, receivedAt ?? ctx.now, 'medium', 'normal') } : {}),
+        // Provisional deadlines, until classification sets the real ones: the most lenient targets (low, normal; the
+        // policy's validation keeps every other severity's at or inside them), so a breach of one is a breach whatever
+        // the case turns out to be, and a stricter real deadline missed is found once it is classified.
+        ...(ctx.sla ? { sla: slaDeadlines(ctx.sla.policy, ctx.sla.version, receivedAt ?? ctx.now, 'low', 'normal') } : {}),
       },
     });
   }
