@@ -200,13 +200,20 @@ describeInBrowser('the web console', () => {
     // Another member of staff signs in, in another tab of the same browser: nothing typed under hao stays.
     const other = await handler.context().newPage();
     await other.goto(`${api.url}/`);
-    await other.evaluate((value) => window.localStorage.setItem('redress.token', value), tokenFor('hal', 'handler'));
-    await handler.getByText('Signed in as hal').waitFor();
+    await other.evaluate((value) => window.localStorage.setItem('redress.token', value), tokenFor('sun', 'supervisor'));
+    await handler.getByText('Signed in as sun').waitFor();
     await handler.locator('[data-action="resolution"] summary').first().waitFor();
     const summaryField = handler.locator('[data-action="resolution"]').getByLabel('Summary');
     if (!(await summaryField.isVisible())) await handler.locator('[data-action="resolution"] summary').click();
     expect(await summaryField.inputValue()).toBe('');
     await handler.done();
+
+    // Another handler is not offered forms the api would refuse on hao's case, and is told why.
+    const colleague = await page('hal', 'handler');
+    await colleague.goto(`${api.url}/#/cases/${id}`);
+    await colleague.getByText('Assigned to hao: handlers act on their own cases').waitFor();
+    expect(await colleague.locator('[data-action]').count()).toBe(0);
+    await colleague.done();
   });
 
   it('marks a missed deadline on the case and in the inbox', async () => {

@@ -19,6 +19,8 @@ const text = messages(
     actions: 'Actions',
     moreActions: 'Other actions',
     noActions: 'Your role takes no action on complaints.',
+    notYours: 'Assigned to {assignee}: handlers act on their own cases (a supervisor can reassign it).',
+    otherDepartment: 'This case is for department {department}: department staff act on their own department’s cases.',
     timeline: 'Timeline',
     rectifications: 'Rectifications',
     noRectifications: 'No rectification item names this complaint.',
@@ -53,6 +55,8 @@ const text = messages(
     actions: '操作',
     moreActions: '其他操作',
     noActions: '您的角色不处理投诉。',
+    notYours: '本案件已指派给 {assignee}：处理人只处理自己的案件（主管可重新指派）。',
+    otherDepartment: '本案件属于部门 {department}：部门人员只处理本部门的案件。',
     timeline: '时间线',
     rectifications: '整改',
     noRectifications: '尚无整改项关联此投诉。',
@@ -311,7 +315,11 @@ export const CasePage = () => {
   const shownUpTo = history.data?.events.at(-1)?.position;
   const live = useChanges(rereadAll, shownUpTo, `complaint-${id}`);
 
-  const actions = Object.entries(COMPLAINT_ACTIONS).filter(([, action]) => may(staff.role, action.roles));
+  // The domain's owner rule: a handler works the cases assigned to them, department staff their department's; the api
+  // refuses every action on anyone else's, so the forms are not offered there.
+  const assignedElsewhere = staff.role === 'handler' && typeof complaint.data?.assignee === 'string' && complaint.data.assignee !== staff.user;
+  const otherDepartment = staff.role === 'department' && complaint.data !== undefined && complaint.data.department !== staff.department;
+  const actions = assignedElsewhere || otherDepartment ? [] : Object.entries(COMPLAINT_ACTIONS).filter(([, action]) => may(staff.role, action.roles));
   const suggested = new Set(NEXT[complaint.data?.status ?? ''] ?? []);
   const act = (path: string) => (body: unknown) => command(`/complaints/${id}/${path}`, body, complaint.data?.revision, rereadAll);
   const actionForm = ([path, action]: [string, ComplaintAction]) => (
@@ -366,7 +374,13 @@ export const CasePage = () => {
             <Deadlines complaint={data} />
           </Section>
           <Section title={t('actions')}>
-            {actions.length === 0 ? <p className="hint">{t('noActions')}</p> : null}
+            {assignedElsewhere ? (
+              <p className="hint">{t('notYours', { assignee: data.assignee ?? '' })}</p>
+            ) : otherDepartment ? (
+              <p className="hint">{t('otherDepartment', { department: data.department ?? '—' })}</p>
+            ) : actions.length === 0 ? (
+              <p className="hint">{t('noActions')}</p>
+            ) : null}
             {ordered.flatMap((entry, i) => (i === firstOther ? [<h3 key="more-actions">{t('moreActions')}</h3>, actionForm(entry)] : [actionForm(entry)]))}
           </Section>
           <Section title={t('rectifications')}>
