@@ -44,7 +44,7 @@ describe('bulk import of historic complaints', () => {
     expect(out).toEqual([
       'dry run: nothing written. examples/legacy-complaints.csv (source legacy-helpdesk): 15 rows read',
       '  would import: 11 complaints',
-      '  already present: 0 (imported before)',
+      '  already present: 0 (imported before, or received with the same external reference)',
       // A dry run cannot tell that row 16 repeats row 2's ticket: that takes the first one written.
       '  rejected: 4',
       expect.stringMatching(/^ {2}\d+\.\d s, \d+ rows\/s$/),
@@ -55,7 +55,7 @@ describe('bulk import of historic complaints', () => {
   it('imports the example while the api runs: each good row a case in /cases and /analytics, bad rows in the rejects file with their reasons', async () => {
     const { code, out } = await run(env, 'import', ...example, '--rejects', rejects);
     expect(code).toBe(0);
-    expect(out.slice(1, 4)).toEqual(['  imported: 10 complaints (34 events)', '  already present: 0 (imported before)', `  rejected: 5 (reasons in ${rejects})`]);
+    expect(out.slice(1, 4)).toEqual(['  imported: 10 complaints (34 events)', '  already present: 0 (imported before, or received with the same external reference)', `  rejected: 5 (reasons in ${rejects})`]);
     const rejected = readFileSync(rejects, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { row: number; reasons: string[]; record: Record<string, string> });
     expect(rejected.map(({ row, reasons }) => [row, reasons])).toEqual([
       [11, ['channel (column "Source"): "Fax" is not a known channel (map it under values.channel, or use one of phone, email, web, chat, social, in_store, app, letter, referral)']],
@@ -63,7 +63,7 @@ describe('bulk import of historic complaints', () => {
       [13, ['subject (column "Title"): missing']],
       [14, ['closedAt (column "Closed"): 2023-03-19T02:00:00.000Z is before the complaint was received (2023-03-20T07:00:00.000Z)']],
       // A reused ticket number: the first row is the case, the second is said, not dropped.
-      [16, ['external reference "HD-2023-0001" was already imported from row 2 of this source: this row is not written']],
+      [16, ['external reference "HD-2023-0001" was imported from row 2 of this file: this row is not written']],
     ]);
     expect(rejected[0]?.record['Ticket No']).toBe('HD-2023-0010');
 
@@ -114,7 +114,8 @@ describe('bulk import of historic complaints', () => {
     const before = await head();
     const { code, out } = await run(env, 'import', ...example, '--rejects', rejects);
     expect(code).toBe(0);
-    expect(out.slice(1, 4)).toEqual(['  imported: 0 complaints (0 events)', '  already present: 10 (imported before)', `  rejected: 5 (reasons in ${rejects})`]);
+    // The reused ticket number's second row is present now too: it is only a repeat within the run that wrote the first.
+    expect(out.slice(1, 4)).toEqual(['  imported: 0 complaints (0 events)', '  already present: 11 (imported before, or received with the same external reference)', `  rejected: 4 (reasons in ${rejects})`]);
     expect(await head()).toBe(before);
     expect(await cases()).toHaveLength(10);
   });
@@ -139,7 +140,7 @@ describe('bulk import of historic complaints', () => {
     );
     const { code, out } = await run(env, 'import', '--file', file, '--mapping', 'examples/legacy-mapping.json', '--rejects', rejects);
     expect(code).toBe(0);
-    expect(out.slice(1, 4)).toEqual(['  imported: 1 complaints (2 events)', '  already present: 0 (imported before)', `  rejected: 2 (reasons in ${rejects})`]);
+    expect(out.slice(1, 4)).toEqual(['  imported: 1 complaints (2 events)', '  already present: 0 (imported before, or received with the same external reference)', `  rejected: 2 (reasons in ${rejects})`]);
     expect(readFileSync(rejects, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { row: number }).row)).toEqual([2, 3]);
     expect(await imported('HD-2024-0001')).toMatchObject({ channel: 'web', category: 'billing', severity: 'low', department: 'customer_service', language: 'zh' });
   });
@@ -181,6 +182,12 @@ describe('bulk import of historic complaints', () => {
     const { code, err } = await run(env, 'import', ...example, '--rejects', '/dev/full');
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(/import stopped: cannot write the rejects file: .*ENOSPC/);
+    // Also when the only reject is the last thing written: its failure comes after the write has returned.
+    const one = join(work, 'one-bad.ndjson');
+    writeFileSync(one, '{"Ticket No": "HD-2026-0001", oops\n');
+    const alone = await run(env, 'import', '--file', one, '--mapping', 'examples/legacy-mapping.json', '--rejects', '/dev/full');
+    expect(alone.code).toBe(1);
+    expect(alone.err.join('\n')).toMatch(/cannot write the rejects file: .*ENOSPC/);
   });
 
   it('stops at a quote that is never closed, keeping the rows before it and saying why', async () => {

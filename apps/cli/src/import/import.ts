@@ -27,7 +27,7 @@ export interface ImportSummary {
   rows: number;
   imported: number;
   events: number;
-  /** Already in the store: imported before from the same row (a second run), or made by intake with the same external reference. */
+  /** Already in the store: imported by an earlier run, or made by intake with the same external reference. */
   present: number;
   rejected: number;
 }
@@ -122,16 +122,23 @@ class Rejects {
 
   async close(): Promise<void> {
     const out = this.out;
+    // A write fails after write() has returned (the disk is full): the last rejects may be lost even with no reject after them.
+    if (this.broken) throw this.broken;
     if (!out || out.destroyed) return;
     await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())));
   }
 }
 
-/** Where a case's first event says it was imported from, if it was. */
-const importedFrom = async (store: EventStore, stream: string): Promise<{ readonly source?: unknown; readonly row?: unknown } | undefined> => {
+/**
+ * The row of this very run that wrote a case, if one did: a later row of the
+ * file with the same external reference repeats it. (Not a row of an earlier
+ * run: a mended or re-exported file numbers its rows differently, and its rows
+ * are then present, not repeats.)
+ */
+const writtenByThisRun = async (store: EventStore, stream: string, runId: string): Promise<unknown> => {
   const [first] = await store.readStream(stream, { maxCount: 1 });
   const from = first?.metadata.import;
-  return typeof from === 'object' && from !== null && !Array.isArray(from) ? from : undefined;
+  return first?.metadata.correlationId === runId && typeof from === 'object' && from !== null && !Array.isArray(from) ? from.row : undefined;
 };
 
 /**
@@ -190,8 +197,8 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
           () => 'written' as const,
           async (error: unknown) => {
             if (!(error instanceof WrongExpectedRevisionError)) throw error;
-            const from = await importedFrom(store, stream);
-            return from?.source === source && from.row !== row ? { repeats: from.row } : ('present' as const);
+            const repeated = await writtenByThisRun(store, stream, runId);
+            return repeated === undefined ? ('present' as const) : { repeats: repeated };
           },
         );
     const written = fate.then(
@@ -202,7 +209,7 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
           summary.events += eventCount;
         } else {
           summary.rejected += 1;
-          await rejects.add(row, [`external reference ${JSON.stringify(externalRef)} was already imported from row ${String(outcome.repeats)} of this source: this row is not written`], null);
+          await rejects.add(row, [`external reference ${JSON.stringify(externalRef)} was imported from row ${String(outcome.repeats)} of this file: this row is not written`], null);
         }
       },
     ).catch((error: unknown) => {
@@ -257,7 +264,7 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
   const verb = dryRun ? 'would import' : 'imported';
   io.out(`${dryRun ? 'dry run: nothing written. ' : ''}${options.file} (source ${source}): ${summary.rows} rows read`);
   io.out(`  ${verb}: ${summary.imported} complaints${dryRun ? '' : ` (${summary.events} events)`}`);
-  io.out(`  already present: ${summary.present} (imported before)`);
+  io.out(`  already present: ${summary.present} (imported before, or received with the same external reference)`);
   io.out(`  rejected: ${summary.rejected}${summary.rejected > 0 && options.rejects ? ` (reasons in ${options.rejects})` : ''}`);
   io.out(`  ${seconds.toFixed(1)} s, ${Math.round(summary.rows / Math.max(seconds, 1e-3))} rows/s`);
   if (failure !== undefined) {

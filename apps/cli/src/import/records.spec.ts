@@ -100,6 +100,9 @@ describe('csvRows (streaming CSV)', () => {
         { row: 4, record: Object.assign(Object.create(null), { Ref: 'T-2', constructor: 'x' }) },
       ]);
       expect(await csvHeader(file)).toEqual(['Ref', 'constructor']);
+      // Columns without a name, as spreadsheets export them at the end, are not a name given twice.
+      writeFileSync(file, 'Ref,Text,,\nT-1,x,,\n');
+      expect(await csvHeader(file)).toEqual(['Ref', 'Text', '', '']);
       writeFileSync(file, '\n Ref ,Date,Date\nT-1,x,y\n');
       await expect(csvHeader(file)).rejects.toThrow(new SourceFileError('the header names "Date" more than once'));
       await expect((async () => {

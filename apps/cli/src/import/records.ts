@@ -166,10 +166,14 @@ const rowOf = (fields: string[], line: number, lastLine: number, strayAfterField
 /** A row of nothing but empty fields (`,,,`, as spreadsheets export trailing rows): skipped like a blank line. */
 const isEmpty = (fields: readonly string[]): boolean => fields.every((field) => field.trim() === '');
 
-/** The header row's column names, trimmed; a name given twice is refused (which column would a field map to?). */
+/**
+ * The header row's column names, trimmed; a name given twice is refused
+ * (which column would a field map to?), but not empty ones: spreadsheets
+ * export trailing columns without a name, which nothing maps.
+ */
 const columnsOf = (fields: readonly string[]): string[] => {
   const columns = fields.map((name) => name.trim());
-  const twice = columns.filter((name, i) => columns.indexOf(name) !== i);
+  const twice = columns.filter((name, i) => name !== '' && columns.indexOf(name) !== i);
   if (twice.length > 0) throw new SourceFileError(`the header names ${[...new Set(twice)].map((name) => JSON.stringify(name)).join(', ')} more than once`);
   return columns;
 };

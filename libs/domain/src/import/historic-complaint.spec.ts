@@ -157,11 +157,13 @@ describe('historicComplaint (one row as a complaint history)', () => {
     expect(E.isRight(result) && result.right.events[3]?.data.closedAt).toBe('2024-03-01T01:15:00.000Z');
   });
 
-  it('tries the next date pattern when one matches the shape but not a real date, trims the mapping’s value keys, and says a missing channel is missing', () => {
-    const planned = planImport({ ...mapping, dates: { formats: ['MM/DD/YYYY', 'DD/MM/YYYY'], utcOffset: '+00:00' }, values: { ...mapping.values, channel: { 'Phone ': 'phone' } } });
+  it('tries the next date pattern when one fits the text but not as a real date, refuses two patterns that read the same dates two ways, trims the mapping’s value keys, and says a missing channel is missing', () => {
+    const planned = planImport({ ...mapping, dates: { formats: ['MMDDYYYY', 'YYYYMMDD'], utcOffset: '+00:00' }, values: { ...mapping.values, channel: { 'Phone ': 'phone' } } });
     if (E.isLeft(planned)) throw new Error(planned.left.join('; '));
-    const result = historicComplaint(planned.right, row({ Opened: '25/03/2024', Result: '', Closed: '' }), NOW, idOf);
-    expect(E.isRight(result) && [result.right.events[0]?.occurredAt, result.right.events[0]?.data.channel]).toEqual(['2024-03-25T00:00:00.000Z', 'phone']);
+    // 20240312 fits MMDDYYYY as month 20: no date, so YYYYMMDD reads it.
+    const result = historicComplaint(planned.right, row({ Opened: '20240312', Result: '', Closed: '' }), NOW, idOf);
+    expect(E.isRight(result) && [result.right.events[0]?.occurredAt, result.right.events[0]?.data.channel]).toEqual(['2024-03-12T00:00:00.000Z', 'phone']);
+    expect(planImport({ ...mapping, dates: { formats: ['MM/DD/YYYY', 'DD/MM/YYYY'] } })).toEqual(E.left(['dates.formats: "MM/DD/YYYY" and "DD/MM/YYYY" fit the same dates, read two ways: keep the one the source writes']));
     // Before, the row was rejected with no reason at all.
     expect(problems(row({ Via: '' }))).toEqual(['channel (column "Via"): missing, and defaults.channel is not set']);
   });

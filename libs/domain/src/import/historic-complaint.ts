@@ -92,10 +92,18 @@ export const planImport = (mapping: ImportMapping): E.Either<string[], ImportPla
     }
   }
   const patterns: DatePattern[] = [];
+  const formatOfShape = new Map<string, string>();
   for (const format of mapping.dates?.formats ?? []) {
     const pattern = compilePattern(format);
-    if (pattern) patterns.push(pattern);
-    else problems.push(`dates.formats: ${JSON.stringify(format)} needs YYYY, MM and DD once each (and may have HH, mm, ss)`);
+    if (!pattern) {
+      problems.push(`dates.formats: ${JSON.stringify(format)} needs YYYY, MM and DD once each (and may have HH, mm, ss)`);
+      continue;
+    }
+    // MM/DD/YYYY and DD/MM/YYYY would read 03/04 one way and 25/03 the other, in the same file, without a word.
+    const same = formatOfShape.get(pattern.regex.source);
+    if (same !== undefined) problems.push(`dates.formats: ${JSON.stringify(same)} and ${JSON.stringify(format)} fit the same dates, read two ways: keep the one the source writes`);
+    else formatOfShape.set(pattern.regex.source, format);
+    patterns.push(pattern);
   }
   const offset = OFFSET.exec(mapping.dates?.utcOffset ?? '+00:00');
   if (!offset || Number(offset[2]) > 14 || Number(offset[3]) > 59) problems.push(`dates.utcOffset: ${JSON.stringify(mapping.dates?.utcOffset)} is not an offset like +08:00`);
