@@ -1,4 +1,5 @@
 import { SlaStep } from '@redress/contracts';
+import { isFinished, type Complaint } from '../../../libs/domain/src/complaint/state';
 
 /** A case as GET /cases lists it (the api's case summary). */
 export interface CaseSummary {
@@ -24,9 +25,6 @@ export interface CasePage {
   readonly nextCursor?: string;
 }
 
-const FINISHED: ReadonlySet<string> = new Set(['closed', 'rejected', 'withdrawn']);
-/** A case in one of these statuses has nothing more due (the domain's isFinished). */
-export const isFinished = (status: string): boolean => FINISHED.has(status);
 
 /**
  * The step the case must reach next and by when, from its SLA deadlines and
@@ -34,7 +32,7 @@ export const isFinished = (status: string): boolean => FINISHED.has(status);
  * that step undone, breached) or never held to deadlines.
  */
 export const nextDeadline = ({ status, sla, slaProgress }: Pick<CaseSummary, 'status' | 'sla' | 'slaProgress'>): { step: string; deadline: string } | undefined => {
-  if (!sla || isFinished(status)) return undefined;
+  if (!sla || isFinished(status as Complaint['status'])) return undefined;
   const step = SlaStep.values.find((candidate) => !(candidate in (slaProgress ?? {})));
   const deadline = step === undefined ? undefined : sla[step];
   return step === undefined || typeof deadline !== 'string' ? undefined : { step, deadline };

@@ -141,6 +141,10 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
     const handedOn = trail('P', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'acknowledged'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T03:00:00', 'assigned', 'h-1', null],
       ['10-03T00:00:00', 'assigned', 'h-2', null], ['10-02T06:00:00', 'breached'], ['10-04T00:00:00', 'closed', 'resolved']);
     expect(appraise('staff', 'h-2', DEFAULT_WEIGHTING_POLICY, [handedOn]).breakdown.closed).toMatchObject([{ complaintId: 'P', breached: false }]);
+    // And it is h-1's: back with h-1, who closes it, the breach recorded while h-2 held it is h-1's.
+    const handedBack = trail('R', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'acknowledged'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T03:00:00', 'assigned', 'h-1', null],
+      ['10-03T00:00:00', 'assigned', 'h-2', null], ['10-02T06:00:00', 'breached'], ['10-03T12:00:00', 'assigned', 'h-1', null], ['10-04T00:00:00', 'closed', 'resolved']);
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [handedBack]).breakdown.closed).toMatchObject([{ complaintId: 'R', breached: true }]);
     // Before anyone held it, a missed deadline is nobody's on the staff side.
     const unheld = trail('Q', ['10-01T00:00:00', 'received'], ['10-03T00:00:00', 'acknowledged'], ['10-03T01:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-03T02:00:00', 'assigned', 'h-2', null],
       ['10-02T00:00:00', 'breached'], ['10-04T00:00:00', 'closed', 'resolved']);

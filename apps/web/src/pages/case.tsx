@@ -3,7 +3,8 @@ import { Link, useParams } from 'react-router';
 import { SlaStep } from '@redress/contracts';
 import type { complaintView } from '../../../api/src/complaints/complaint-view';
 import { api, command, type ApiError } from '../api';
-import { isFinished } from '../cases';
+import { ownershipRefusal } from '../../../../libs/domain/src/complaint/decide';
+import { isFinished } from '../../../../libs/domain/src/complaint/state';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useChanges } from '../live';
 import { useResource } from '../resource';
@@ -315,11 +316,10 @@ export const CasePage = () => {
   const shownUpTo = history.data?.events.at(-1)?.position;
   const live = useChanges(rereadAll, shownUpTo, `complaint-${id}`);
 
-  // The domain's owner rule: a handler works the cases assigned to them, department staff their department's; the api
+  // The domain's own rule: a handler works the cases assigned to them, department staff their department's; the api
   // refuses every action on anyone else's, so the forms are not offered there.
-  const assignedElsewhere = staff.role === 'handler' && typeof complaint.data?.assignee === 'string' && complaint.data.assignee !== staff.user;
-  const otherDepartment = staff.role === 'department' && complaint.data !== undefined && complaint.data.department !== staff.department;
-  const actions = assignedElsewhere || otherDepartment ? [] : Object.entries(COMPLAINT_ACTIONS).filter(([, action]) => may(staff.role, action.roles));
+  const notTheirs = complaint.data ? ownershipRefusal(complaint.data, staff)?.code : undefined;
+  const actions = notTheirs ? [] : Object.entries(COMPLAINT_ACTIONS).filter(([, action]) => may(staff.role, action.roles));
   const suggested = new Set(NEXT[complaint.data?.status ?? ''] ?? []);
   const act = (path: string) => (body: unknown) => command(`/complaints/${id}/${path}`, body, complaint.data?.revision, rereadAll);
   const actionForm = ([path, action]: [string, ComplaintAction]) => (
@@ -374,9 +374,9 @@ export const CasePage = () => {
             <Deadlines complaint={data} />
           </Section>
           <Section title={t('actions')}>
-            {assignedElsewhere ? (
+            {notTheirs === 'NOT_CASE_OWNER' ? (
               <p className="hint">{t('notYours', { assignee: data.assignee ?? '' })}</p>
-            ) : otherDepartment ? (
+            ) : notTheirs === 'NOT_CASE_DEPARTMENT' ? (
               <p className="hint">{t('otherDepartment', { department: data.department ?? '—' })}</p>
             ) : actions.length === 0 ? (
               <p className="hint">{t('noActions')}</p>

@@ -43,7 +43,7 @@ export const ComplaintReceived = struct(
     product: name,
     region: name,
     externalRef: text(200, 'ExternalRef'),
-    /** Provisional deadlines until classification sets the real ones: the policy's medium targets, so an unanswered case still breaches. */
+    /** Provisional deadlines until classification sets the real ones (the policy's most lenient targets, low's), so an unanswered case still breaches. */
     sla: SlaDeadlines,
   },
 );

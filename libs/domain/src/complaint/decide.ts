@@ -49,8 +49,9 @@ const open = (state: Complaint): ComplaintError | undefined => {
 /**
  * Handlers work the cases assigned to them; department staff the cases of
  * their department. Supervisors (and roles the api lets act) are not bound.
+ * (The console asks it too, so as not to offer forms the api would refuse.)
  */
-const owner = (state: Complaint, actor: DecidingStaff): ComplaintError | undefined => {
+export const ownershipRefusal = (state: Pick<Complaint, 'assignee' | 'department'>, actor: DecidingStaff): ComplaintError | undefined => {
   if (actor.role === 'handler' && state.assignee !== undefined && state.assignee !== actor.user) {
     return complaintError('NOT_CASE_OWNER', `the complaint is assigned to ${state.assignee}; handlers work their own cases`);
   }
@@ -139,12 +140,12 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
     if (Date.parse(ctx.now) > deadline) {
       return refuse('REOPEN_WINDOW_EXPIRED', `a complaint can be reopened within ${ctx.policy.reopenWindowDays} days of closing; that window ended ${new Date(deadline).toISOString()}`);
     }
-    const notOwner = owner(state, ctx.actor);
+    const notOwner = ownershipRefusal(state, ctx.actor);
     if (notOwner) return E.left(notOwner);
     return events({ type: 'ComplaintReopened', data: command.body });
   }
 
-  const closed = open(state) ?? owner(state, ctx.actor);
+  const closed = open(state) ?? ownershipRefusal(state, ctx.actor);
   if (closed) return E.left(closed);
 
   switch (command.type) {
