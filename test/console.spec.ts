@@ -216,6 +216,23 @@ describeInBrowser('the web console', () => {
     await colleague.done();
   });
 
+  it('asks a read model again by itself after a 503, as its Retry-After says', async () => {
+    await client('ines', 'intake').post('/complaints', { channel: 'web', complainant: { name: 'Ye' }, subject: 'Behind a busy read model', content: 'c' });
+    const supervisor = await page('sun', 'supervisor');
+    let refused = 0;
+    // Only the inbox filtered by channel: the page's earlier reads (and live rereads) go through untouched.
+    await supervisor.route(/\/cases\?.*channel=web/, async (route) => {
+      if (refused > 0) return route.continue();
+      refused += 1;
+      await route.fulfill({ status: 503, headers: { 'retry-after': '1' }, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, code: 'READ_MODEL_UNAVAILABLE', message: 'the read-model store is not answering' }) });
+    });
+    await supervisor.goto(`${api.url}/#/?channel=web`);
+    await supervisor.getByRole('alert').filter({ hasText: 'READ_MODEL_UNAVAILABLE' }).first().waitFor();
+    await supervisor.getByTestId('case-row').filter({ hasText: 'Behind a busy read model' }).waitFor();
+    expect(refused).toBe(1);
+    await supervisor.done();
+  });
+
   it('marks a missed deadline on the case and in the inbox', async () => {
     const receivedAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
     const { id } = (await client('ines', 'intake').post('/complaints', { channel: 'phone', complainant: { name: 'Gu' }, subject: 'Waited three days', content: 'c', receivedAt })).body as { id: string };

@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: readonly FieldProblem[] = [],
+    /** The api's Retry-After, on a 503: a read model catching up or briefly out, worth asking again then. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -64,7 +66,8 @@ const refusal = async (response: Response, options: CallOptions): Promise<ApiErr
   } catch {
     // Not the api's JSON (a proxy's page): the status says enough.
   }
-  const error = new ApiError(response.status, problem.code ?? `HTTP_${response.status}`, problem.message ?? response.statusText, problem.details ?? []);
+  const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+  const error = new ApiError(response.status, problem.code ?? `HTTP_${response.status}`, problem.message ?? response.statusText, problem.details ?? [], Number.isFinite(retryAfter) ? retryAfter : undefined);
   if (response.status === 401 && options.headers?.authorization === undefined) session.rejected(error.message);
   return error;
 };

@@ -13,7 +13,9 @@ export interface Resource<T> {
 
 /**
  * GET `path` (none while it is null), again whenever it changes or on
- * reload. An answer to an older request never replaces a newer one.
+ * reload, and by itself after a 503's Retry-After (a read model catching up
+ * or briefly out: otherwise the page would stay stale, with the error, until
+ * the next change came). An answer to an older request never replaces a newer one.
  */
 export const useResource = <T>(path: string | null): Resource<T> => {
   // Each answer remembers what it answers: another path's data is never shown, even for the moment before the new one loads.
@@ -23,6 +25,7 @@ export const useResource = <T>(path: string | null): Resource<T> => {
   useEffect(() => {
     if (path === null) return;
     const abort = new AbortController();
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const ticket = (latest.current += 1);
     setState((previous) => (previous.path === path ? { ...previous, loading: true } : { path, loading: true }));
     api
@@ -36,9 +39,16 @@ export const useResource = <T>(path: string | null): Resource<T> => {
         (error: ApiError) => {
           if (ticket !== latest.current || abort.signal.aborted) return;
           setState((previous) => ({ ...(previous.path === path ? previous : { path }), error, loading: false }));
+          if (error.status === 503) {
+            const seconds = Math.min(60, Math.max(1, error.retryAfterSeconds ?? 5));
+            retry = setTimeout(() => setRound((previous) => ({ ...previous, n: previous.n + 1 })), seconds * 1000);
+          }
         },
       );
-    return () => abort.abort();
+    return () => {
+      abort.abort();
+      clearTimeout(retry);
+    };
   }, [path, round]);
   const reload = useCallback((minPosition?: number) => setRound((previous) => ({ n: previous.n + 1, ...(minPosition ? { minPosition } : {}) })), []);
   const { path: answered, ...answer } = state;
