@@ -50,6 +50,11 @@ describe('bulk import of historic complaints', () => {
       expect.stringMatching(/^ {2}\d+\.\d s, \d+ rows\/s$/),
     ]);
     expect(await head()).toBe(start);
+    // Nor does it make a store where there is none.
+    const nowhere = join(work, 'no-store-here');
+    const fresh = await run({ ...env, DATA_DIR: nowhere }, 'import', ...example, '--dry-run');
+    expect(fresh.out[1]).toBe('  would import: 11 complaints');
+    expect(existsSync(nowhere)).toBe(false);
   });
 
   it('imports the example while the api runs: each good row a case in /cases and /analytics, bad rows in the rejects file with their reasons', async () => {

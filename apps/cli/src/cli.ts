@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { EventStore } from '@redress/event-store';
 import { loadConfig, openDocumentStore, openEventLog, openEventStore, systemClock, type Config, type Env } from '@redress/platform';
 import type { DocumentStore } from '@redress/projections';
-import { writeFileSync } from 'node:fs';
 import { publishedCatalogue, renderCatalogue } from '@redress/contracts';
 import { appraisal } from './appraisal';
 import { importComplaints, plainProgress, terminalProgress } from './import/import';
@@ -57,10 +57,12 @@ const parse = <O extends NonNullable<ParseArgsConfig['options']>>(args: readonly
  * SQLite file would create an empty one, and the command would then report on
  * (or build read models from) nothing, as if that were the store.
  */
+/** An embedded store configured where no log exists (a mistyped DATA_DIR, or nothing written yet). */
+const noLogAt = (config: Config): boolean => config.eventStore.kind === 'sqlite' && !existsSync(join(config.dataDir, 'events.db'));
+
 const missingLog = (config: Config, io: CliIo): ExitCode | undefined => {
-  const file = join(config.dataDir, 'events.db');
-  if (config.eventStore.kind !== 'sqlite' || existsSync(file)) return undefined;
-  io.err(`no event store at ${file} (check DATA_DIR)`);
+  if (!noLogAt(config)) return undefined;
+  io.err(`no event store at ${join(config.dataDir, 'events.db')} (check DATA_DIR)`);
   return 2;
 };
 
@@ -136,11 +138,15 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         const { values } = parse(rest, { file: { type: 'string' }, mapping: { type: 'string' }, 'dry-run': { type: 'boolean' }, rejects: { type: 'string' } });
         // The import may create the store, but not for a command it refuses.
         if (values.file === undefined || values.mapping === undefined) throw new UsageError('import needs --file and --mapping');
-        const store = openEventStore(loadConfig(env), { bulk: true });
+        const config = loadConfig(env);
+        // A dry run writes nothing: where there is no log yet it checks against an empty one of its own, not one made at DATA_DIR.
+        const scratch = values['dry-run'] === true && noLogAt(config) ? mkdtempSync(join(tmpdir(), 'redress-dry-run-')) : undefined;
+        const store = openEventStore(scratch === undefined ? config : { ...config, dataDir: scratch }, { bulk: true });
         try {
           return await importComplaints(store, { ...values, file: values.file, mapping: values.mapping }, systemClock, io, process.stderr.isTTY ? terminalProgress(process.stderr) : plainProgress(io));
         } finally {
           await store.close();
+          if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
         }
       }
       case 'appraisal': {
