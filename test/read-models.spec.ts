@@ -246,6 +246,27 @@ describe('read models: case search, analysis, rebuild', () => {
     expect(reply.body.rows.some((r: { handler: string | null }) => r.handler === null)).toBe(true);
   });
 
+  it('counts periods in the zone asked for, and drills down to the cases each counted', async () => {
+    // New York: the scenario's cases come at 02:00 and 14:00 UTC, so some fall on the day before there.
+    const reply = await analyst.get('/analytics/complaints?period=day&utcOffset=-05:00&metrics=received');
+    expect(reply.status).toBe(200);
+    const localDay = (iso: string) => new Date(Date.parse(iso) - 5 * 3_600_000).toISOString().slice(0, 10);
+    const cases = rawCases(log);
+    // Some cases fall on another day there than in UTC, or the comparison below would prove nothing.
+    expect(cases.some((c) => localDay(c.receivedAt) !== c.receivedAt.slice(0, 10))).toBe(true);
+    const byDay = new Map<string, number>();
+    for (const c of cases) byDay.set(localDay(c.receivedAt), (byDay.get(localDay(c.receivedAt)) ?? 0) + 1);
+    expect(reply.body.rows.map((row: { period: string; received: number }) => [row.period, row.received])).toEqual([...byDay].sort(([a], [b]) => (a < b ? -1 : 1)));
+    for (const row of reply.body.rows.slice(0, 5) as Array<{ period: string; drillDown: { count: number; href: string } }>) {
+      // The day's local midnights, as instants.
+      expect(row.drillDown.href).toContain(`receivedFrom=${encodeURIComponent(new Date(Date.parse(`${row.period}T00:00:00-05:00`)).toISOString())}`);
+      expect((await all(analyst, row.drillDown.href)).length).toBe(row.drillDown.count);
+    }
+    for (const bad of ['8', '+8:00', '+15:00', 'Z']) {
+      expect((await analyst.get(`/analytics/complaints?utcOffset=${encodeURIComponent(bad)}`)).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
+    }
+  });
+
   it('filters the analysis and refuses what it cannot mean', async () => {
     const filtered = await analyst.get('/analytics/complaints?department=finance,delivery&from=2026-10-01&to=2026-11-01&metrics=received');
     const expected = rawCases(log).filter((c) => ['finance', 'delivery'].includes(c.department as string) && c.receivedAt >= '2026-10-01' && c.receivedAt < '2026-11-01');

@@ -85,7 +85,7 @@ export const openApiDocument = () => ({
     },
     '/analytics/complaints': {
       get: {
-        summary: `Complaint analysis (投诉分析) over cases received in [from, to): groupBy up to 4 of ${DIMENSIONS.join(', ')}; period ${PERIODS.join(' | ')} (UTC); metrics any of ${METRICS.join(', ')} (times in seconds, rates 0..1); dimension filters by name. Rows carry drillDown {count, href} to /cases; with groupBy=handler each row carries its team's figures. ${roles(ANALYSTS)}`,
+        summary: `Complaint analysis (投诉分析) over cases received in [from, to): groupBy up to 4 of ${DIMENSIONS.join(', ')}; period ${PERIODS.join(' | ')} (in UTC, or in the zone utcOffset=+08:00 names); metrics any of ${METRICS.join(', ')} (times in seconds, rates 0..1); dimension filters by name. Rows carry drillDown {count, href} to /cases; with groupBy=handler each row carries its team's figures. ${roles(ANALYSTS)}`,
         parameters: [...queryParameters(ANALYTICS_PARAMETERS), minPosition],
         responses: { 200: { description: '{rows, totals}' }, ...READ_ERRORS },
       },

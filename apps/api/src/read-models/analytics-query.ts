@@ -3,7 +3,18 @@ import { DIMENSIONS, METRICS, type AnalyticsQuery, type Dimension, type Metric }
 import { VOCABULARIES } from './case-search';
 import { instantParam, invalidQuery, listParam, refuseUnknown, type QueryParams } from './query-params';
 
-export const ANALYTICS_PARAMETERS = ['groupBy', 'period', 'from', 'to', 'metrics', ...DIMENSIONS];
+export const ANALYTICS_PARAMETERS = ['groupBy', 'period', 'from', 'to', 'metrics', 'utcOffset', ...DIMENSIONS];
+
+const OFFSET = /^([+-])(\d{2}):(\d{2})$/;
+
+/** `utcOffset=+08:00`: the zone days, weeks, months and quarters are counted in (UTC by default), minutes east. */
+const offsetParam = (params: QueryParams): number | undefined => {
+  const raw = params.utcOffset;
+  if (raw === undefined) return undefined;
+  const match = typeof raw === 'string' ? OFFSET.exec(raw) : null;
+  if (!match || Number(match[2]) > 14 || Number(match[3]) > 59) throw invalidQuery('utcOffset is an offset like +08:00 or -05:00');
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+};
 
 /** GET /analytics/complaints parameters as an analysis query. */
 export const parseAnalyticsQuery = (params: QueryParams): AnalyticsQuery => {
@@ -22,5 +33,6 @@ export const parseAnalyticsQuery = (params: QueryParams): AnalyticsQuery => {
     const values = listParam(params, dimension, { ...(vocabulary ? { allowed: vocabulary } : {}), missing: true });
     return values ? [[dimension, values]] : [];
   }));
-  return { groupBy, metrics, filters, ...(period ? { period: period[0] as Period } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  const offsetMinutes = offsetParam(params);
+  return { groupBy, metrics, filters, ...(period ? { period: period[0] as Period } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(offsetMinutes ? { offsetMinutes } : {}) };
 };

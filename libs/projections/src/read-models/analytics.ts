@@ -41,6 +41,8 @@ export interface AnalyticsQuery {
   readonly to?: string;
   /** Only cases whose dimension is one of these values (null: missing). */
   readonly filters: Partial<Record<Dimension, readonly (string | null)[]>>;
+  /** The zone periods are counted in, minutes east of UTC (an office at +08:00: 480); UTC when absent. */
+  readonly offsetMinutes?: number;
 }
 
 /** The facts in scan order, and the case-view fields to scan for them. */
@@ -186,6 +188,10 @@ const later = (a: string | undefined, b: string | undefined) => (a === undefined
 const earlier = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined || a < b ? a : b);
 
 /** The `/cases` query that lists exactly a cell's cases. */
+/** A period's bounds (UTC midnights) as the instants they are in a zone `offsetMs` east of UTC: its local midnights. */
+const zoned = (bounds: { start: string; end: string }, offsetMs: number): { start: string; end: string } =>
+  offsetMs === 0 ? bounds : { start: new Date(Date.parse(bounds.start) - offsetMs).toISOString(), end: new Date(Date.parse(bounds.end) - offsetMs).toISOString() };
+
 const drillDownHref = (query: AnalyticsQuery, values: Partial<Record<Dimension, string | null>>, bounds?: { start: string; end: string }): string => {
   const params = new URLSearchParams();
   const from = later(query.from, bounds?.start);
@@ -266,9 +272,11 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summary
   const handlerFilter = handlerAt < 0 ? [] : filtersOf((dimension) => dimension === 'handler');
   const passes = (fact: ScanRow, some: ReturnType<typeof filtersOf>) => some.every(([i, allowed]) => allowed.has(fact[i] as string | null));
   const periods = new Map<string, string>();
-  const periodOfFact = (received: string): string => {
+  const offsetMs = (query.offsetMinutes ?? 0) * 60_000;
+  const periodOfFact = (fact: ScanRow): string => {
     if (!query.period) return '';
-    const day = received.slice(0, 10);
+    // The day the case was received on in the query's zone (the stored instant is UTC).
+    const day = offsetMs === 0 ? (fact[RECEIVED] as string).slice(0, 10) : new Date((fact[RECEIVED_MS] as number) + offsetMs).toISOString().slice(0, 10);
     let label = periods.get(day);
     if (label === undefined) {
       label = periodOf(query.period, day);
@@ -291,7 +299,7 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summary
     const received = fact[RECEIVED] as string | null;
     if (received === null || (query.from !== undefined && received < query.from) || (query.to !== undefined && received >= query.to)) continue;
     if (filters.length > 0 && !passes(fact, filters)) continue;
-    const period = periodOfFact(received);
+    const period = periodOfFact(fact);
     const summary = isSummary(fact);
     // The team: cases someone handled (an unassigned backlog is nobody's to be compared with).
     if (handlerAt >= 0 && fact[HANDLER] !== null) groupOf(teams, keyOf(period, fact, dimensions, handlerAt), () => new Cell(true)).add(fact, summary);
@@ -308,7 +316,7 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summary
     .map(({ period, values, cell }): AnalyticsRow => {
       cell.sorted();
       const named = Object.fromEntries(query.groupBy.map((dimension, i) => [dimension, values[i] as string | null]));
-      const bounds = query.period ? periodBounds(query.period, period) : undefined;
+      const bounds = query.period ? zoned(periodBounds(query.period, period), offsetMs) : undefined;
       const team = handlerAt >= 0 ? teams.get(teamKey(period, values, handlerAt)) : undefined;
       return {
         ...(query.period ? { period } : {}),
