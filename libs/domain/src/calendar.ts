@@ -4,6 +4,13 @@
  */
 export const DAY_MS = 86_400_000;
 
+/** `+08:00` or `-05:00` as minutes east of UTC; undefined for anything else (no `Z`, no hour past 14). */
+export const utcOffsetMinutes = (text: string): number | undefined => {
+  const match = /^([+-])(\d{2}):(\d{2})$/.exec(text);
+  if (!match || Number(match[2]) > 14 || Number(match[3]) > 59) return undefined;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+};
+
 export const PERIODS = ['day', 'week', 'month', 'quarter'] as const;
 export type Period = (typeof PERIODS)[number];
 

@@ -1,19 +1,17 @@
-import { PERIODS, type Period } from '@redress/domain';
+import { PERIODS, utcOffsetMinutes, type Period } from '@redress/domain';
 import { DIMENSIONS, METRICS, type AnalyticsQuery, type Dimension, type Metric } from '@redress/projections';
 import { VOCABULARIES } from './case-search';
 import { instantParam, invalidQuery, listParam, refuseUnknown, type QueryParams } from './query-params';
 
 export const ANALYTICS_PARAMETERS = ['groupBy', 'period', 'from', 'to', 'metrics', 'utcOffset', ...DIMENSIONS];
 
-const OFFSET = /^([+-])(\d{2}):(\d{2})$/;
-
 /** `utcOffset=+08:00`: the zone days, weeks, months and quarters are counted in (UTC by default), minutes east. */
 const offsetParam = (params: QueryParams): number | undefined => {
   const raw = params.utcOffset;
   if (raw === undefined) return undefined;
-  const match = typeof raw === 'string' ? OFFSET.exec(raw) : null;
-  if (!match || Number(match[2]) > 14 || Number(match[3]) > 59) throw invalidQuery('utcOffset is an offset like +08:00 or -05:00');
-  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+  const minutes = typeof raw === 'string' ? utcOffsetMinutes(raw) : undefined;
+  if (minutes === undefined) throw invalidQuery('utcOffset is an offset like +08:00 or -05:00');
+  return minutes;
 };
 
 /** GET /analytics/complaints parameters as an analysis query. */

@@ -11,6 +11,7 @@ import {
   type ImportMapping,
   type VocabularyField,
 } from '@redress/contracts';
+import { utcOffsetMinutes } from '../calendar';
 
 /** One row of the source file: column → value as written (an empty string is a missing value). */
 export type SourceRecord = Readonly<Record<string, string>>;
@@ -67,8 +68,6 @@ const compilePattern = (format: string): DatePattern | undefined => {
   return ['YYYY', 'MM', 'DD'].every((part) => parts.includes(part as DatePart)) ? { regex: new RegExp(`^${source}$`), parts } : undefined;
 };
 
-const OFFSET = /^([+-])(\d{2}):(\d{2})$/;
-
 /**
  * Checks a mapping and compiles it, or says everything wrong with it at once:
  * required fields unmapped, a field fed by two columns, translations into
@@ -105,10 +104,9 @@ export const planImport = (mapping: ImportMapping): E.Either<string[], ImportPla
     else formatOfShape.set(pattern.regex.source, format);
     patterns.push(pattern);
   }
-  const offset = OFFSET.exec(mapping.dates?.utcOffset ?? '+00:00');
-  if (!offset || Number(offset[2]) > 14 || Number(offset[3]) > 59) problems.push(`dates.utcOffset: ${JSON.stringify(mapping.dates?.utcOffset)} is not an offset like +08:00`);
-  const offsetMinutes = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) : 0;
-  return problems.length > 0 ? E.left(problems) : E.right({ mapping, columns, patterns, offsetMinutes });
+  const offsetMinutes = utcOffsetMinutes(mapping.dates?.utcOffset ?? '+00:00');
+  if (offsetMinutes === undefined) problems.push(`dates.utcOffset: ${JSON.stringify(mapping.dates?.utcOffset)} is not an offset like +08:00`);
+  return problems.length > 0 ? E.left(problems) : E.right({ mapping, columns, patterns, offsetMinutes: offsetMinutes ?? 0 });
 };
 
 interface SourceDate {
