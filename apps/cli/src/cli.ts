@@ -52,14 +52,14 @@ const parse = <O extends NonNullable<ParseArgsConfig['options']>>(args: readonly
   return parsed;
 };
 
+/** An embedded store configured where no log exists (a mistyped DATA_DIR, or nothing written yet). */
+const noLogAt = (config: Config): boolean => config.eventStore.kind === 'sqlite' && !existsSync(join(config.dataDir, 'events.db'));
+
 /**
  * Refuses to run on an embedded log that is not there: opening a missing
  * SQLite file would create an empty one, and the command would then report on
  * (or build read models from) nothing, as if that were the store.
  */
-/** An embedded store configured where no log exists (a mistyped DATA_DIR, or nothing written yet). */
-const noLogAt = (config: Config): boolean => config.eventStore.kind === 'sqlite' && !existsSync(join(config.dataDir, 'events.db'));
-
 const missingLog = (config: Config, io: CliIo): ExitCode | undefined => {
   if (!noLogAt(config)) return undefined;
   io.err(`no event store at ${join(config.dataDir, 'events.db')} (check DATA_DIR)`);

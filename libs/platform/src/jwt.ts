@@ -3,14 +3,14 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { Role, text } from '@redress/contracts';
 
+/** A staff member's department, as a token names it. */
+export const Department = text(200, 'Department');
+
 /**
  * HS256 JSON Web Tokens, written out rather than pulled in so the rules are
  * plain to see: the algorithm is pinned (no `none`, no RS/HS confusion), the
  * signature is compared in constant time, and `exp` is required.
  */
-/** A staff member's department, as a token names it. */
-export const Department = text(200, 'Department');
-
 export const TokenClaims = t.intersection([t.type({ sub: text(100, 'UserId'), role: Role, iat: t.number, exp: t.number }), t.partial({ department: Department })]);
 export type TokenClaims = t.TypeOf<typeof TokenClaims>;
 
