@@ -1,4 +1,4 @@
-import { periodBounds, periodOf, type Period } from '@redress/domain';
+import { DAY_MS, periodBounds, periodOf, type Period } from '@redress/domain';
 import type { Scalar, ScanRow } from '../document-store';
 import { CASE_FACTS, type CaseFact } from './cases';
 import { formatListValues } from './list-values';
@@ -187,11 +187,11 @@ const CASE_PARAM: Record<Dimension, string> = { ...(Object.fromEntries(DIMENSION
 const later = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined || a > b ? a : b);
 const earlier = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined || a < b ? a : b);
 
-/** The `/cases` query that lists exactly a cell's cases. */
 /** A period's bounds (UTC midnights) as the instants they are in a zone `offsetMs` east of UTC: its local midnights. */
 const zoned = (bounds: { start: string; end: string }, offsetMs: number): { start: string; end: string } =>
   offsetMs === 0 ? bounds : { start: new Date(Date.parse(bounds.start) - offsetMs).toISOString(), end: new Date(Date.parse(bounds.end) - offsetMs).toISOString() };
 
+/** The `/cases` query that lists exactly a cell's cases. */
 const drillDownHref = (query: AnalyticsQuery, values: Partial<Record<Dimension, string | null>>, bounds?: { start: string; end: string }): string => {
   const params = new URLSearchParams();
   const from = later(query.from, bounds?.start);
@@ -271,15 +271,15 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summary
   const filters = filtersOf((dimension) => dimension !== 'handler' || handlerAt < 0);
   const handlerFilter = handlerAt < 0 ? [] : filtersOf((dimension) => dimension === 'handler');
   const passes = (fact: ScanRow, some: ReturnType<typeof filtersOf>) => some.every(([i, allowed]) => allowed.has(fact[i] as string | null));
-  const periods = new Map<string, string>();
+  /** Period labels by day number (days since 1970 in the query's zone): worked out once a day, not once a case. */
+  const periods = new Map<number, string>();
   const offsetMs = (query.offsetMinutes ?? 0) * 60_000;
   const periodOfFact = (fact: ScanRow): string => {
     if (!query.period) return '';
-    // The day the case was received on in the query's zone (the stored instant is UTC).
-    const day = offsetMs === 0 ? (fact[RECEIVED] as string).slice(0, 10) : new Date((fact[RECEIVED_MS] as number) + offsetMs).toISOString().slice(0, 10);
+    const day = Math.floor(((fact[RECEIVED_MS] as number) + offsetMs) / DAY_MS);
     let label = periods.get(day);
     if (label === undefined) {
-      label = periodOf(query.period, day);
+      label = periodOf(query.period, new Date(day * DAY_MS).toISOString());
       periods.set(day, label);
     }
     return label;
