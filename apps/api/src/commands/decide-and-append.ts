@@ -67,8 +67,8 @@ const KEPT_CHANGING = 'the item kept changing while this command was decided; tr
 /**
  * The one command path of every aggregate: read stream → fold → decide →
  * append with the expected revision. Every event gets the actor from the
- * token (the system for SYSTEM_RECORDED_EVENTS), the decision time, the correlation id and the command's id as
- * causation; a refusal appends nothing.
+ * token (the system for SYSTEM_RECORDED_EVENTS), the decision time, the
+ * correlation id and the command's id as causation; a refusal appends nothing.
  */
 export const decideAndAppend = async <State, Event extends DomainEvent, Refusal>(
   store: EventStore,
@@ -90,8 +90,9 @@ export const decideAndAppend = async <State, Event extends DomainEvent, Refusal>
     if (E.isLeft(decided)) throw decision.refusal(decided.left);
     if (decided.right.length === 0 && head) return { id: decision.id, revision: head.revision, position: head.position, created: false };
     const events = decided.right.map((event) => {
+      const actor = SYSTEM_RECORDED_EVENTS.has(event.type) ? SLA_SCHEDULER : request.staff;
       const metadata: EventMetadata = {
-        actor: SYSTEM_RECORDED_EVENTS.has(event.type) ? { user: SLA_SCHEDULER.user, role: SLA_SCHEDULER.role } : { user: request.staff.user, role: request.staff.role },
+        actor: { user: actor.user, role: actor.role },
         occurredAt: now,
         correlationId: request.correlationId,
         causationId,
