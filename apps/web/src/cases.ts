@@ -25,7 +25,6 @@ export interface CasePage {
   readonly nextCursor?: string;
 }
 
-
 /**
  * The step the case must reach next and by when, from its SLA deadlines and
  * the steps done; none once finished (a case that ended past a deadline keeps
