@@ -311,8 +311,14 @@ describeInBrowser('the web console', () => {
   });
 
   it('opens the analysis dashboard and drills down from a figure to its cases', async () => {
-    const analyst = await page('amy', 'analyst');
+    // An office at +08:00: its days and months start at its own midnight, 16:00 UTC the day before.
+    const analyst = await page('amy', 'analyst', { timezoneId: 'Asia/Shanghai' });
+    const asked = analyst.waitForRequest((request) => request.url().includes('/analytics/complaints'));
     await analyst.getByRole('link', { name: 'Analysis' }).click();
+    const analysis = new URL((await asked).url()).searchParams;
+    expect(analysis.get('utcOffset')).toBe('+08:00');
+    expect(analysis.get('from')).toMatch(/-(28|29|30|31)T16:00:00\.000Z$/);
+    await analyst.getByText('Days in your time zone (UTC+08:00)', { exact: false }).waitFor();
     await analyst.locator('[data-testid=trend-chart] svg').first().waitFor();
     await analyst.locator('[data-testid=breakdown-chart] svg').first().waitFor();
     await screenshot(analyst, '07-dashboard');

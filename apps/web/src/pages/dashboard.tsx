@@ -21,7 +21,7 @@ const text = messages(
     quarter: 'Quarter',
     from: 'Received from',
     to: 'Received until',
-    rangeHint: 'UTC days, both included; leave a day empty for no limit.',
+    rangeHint: 'Days in your time zone (UTC{offset}), both included; leave a day empty for no limit.',
     badRange: 'The first day must not be after the last.',
     dimension: 'Break down by',
     received: 'Received',
@@ -57,7 +57,7 @@ const text = messages(
     quarter: '季度',
     from: '接收日期自',
     to: '接收日期至',
-    rangeHint: '按 UTC 日期，含首尾两天；留空表示不限。',
+    rangeHint: '按本地时区（UTC{offset}）的日期，含首尾两天；留空表示不限。',
     badRange: '开始日期不能晚于结束日期。',
     dimension: '分组维度',
     received: '接收量',
@@ -149,10 +149,21 @@ const closedOnly = (href: string): string => {
 
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-/** The last twelve months, this one included, as UTC days. */
+/** The last twelve months, this one included, as local days. */
 const lastTwelveMonths = (now: Date): { from: string; to: string } => {
-  const [year, month] = [now.getUTCFullYear(), now.getUTCMonth()];
+  const [year, month] = [now.getFullYear(), now.getMonth()];
   return { from: isoDay(Date.UTC(year, month - 11, 1)), to: isoDay(Date.UTC(year, month + 1, 0)) };
+};
+
+/**
+ * The browser's offset from UTC now, as the api takes it (`+08:00`): an office at +08:00 counts its days, months and
+ * range from its own midnight, not from 08:00. One offset for the whole range, so a zone with summer time is an hour
+ * out on the days of the other season.
+ */
+const localOffset = (now: Date): { readonly text: string; readonly ms: number } => {
+  const minutes = -now.getTimezoneOffset();
+  const hhmm = (n: number) => String(n).padStart(2, '0');
+  return { text: `${minutes < 0 ? '-' : '+'}${hhmm(Math.floor(Math.abs(minutes) / 60))}:${hhmm(Math.abs(minutes) % 60)}`, ms: minutes * 60_000 };
 };
 
 /** A day from the address: "" means no limit; anything else that is not a day gives the default. */
@@ -161,7 +172,7 @@ const dayOr = (value: string | null, fallback: string): string => (value !== nul
 /** Ten years of days: past that the trend shows only the periods with cases (a year being typed passes through 0002). */
 const MAX_FILLED_DAYS = 3660;
 
-/** Every period label between two UTC days (both included): a period without cases still shows, as nothing. */
+/** Every period label between two days (both included): a period without cases still shows, as nothing. */
 const periodsBetween = (period: Period, from: string, to: string): string[] => {
   const labels: string[] = [];
   if (Date.parse(to) - Date.parse(from) > MAX_FILLED_DAYS * DAY_MS) return labels;
@@ -186,7 +197,7 @@ const Analysis = () => {
   const t = useMessages(text);
   const { field, word } = useVocabulary();
   const [search, setSearch] = useSearchParams();
-  const defaults = useMemo(() => lastTwelveMonths(new Date()), []);
+  const [defaults, offset] = useMemo(() => [lastTwelveMonths(new Date()), localOffset(new Date())], []);
   const period = PERIODS.find((p) => p === search.get('period')) ?? 'month';
   const dimension = DIMENSIONS.find((d) => d === search.get('by')) ?? 'category';
   const from = dayOr(search.get('from'), defaults.from);
@@ -202,8 +213,9 @@ const Analysis = () => {
       { replace: true },
     );
 
-  // Cases received in [from, to): the last day is included, so `to` is the start of the day after it.
-  const range = { from: from && `${from}T00:00:00.000Z`, to: to && new Date(Date.parse(to) + DAY_MS).toISOString() };
+  // Cases received in [from, to), from local midnights: the last day is included, so `to` is the start of the day after it.
+  const midnight = (day: string) => new Date(Date.parse(day) - offset.ms).toISOString();
+  const range = { from: from && midnight(from), to: to && midnight(isoDay(Date.parse(to) + DAY_MS)), utcOffset: offset.text };
   const analysis = (groupBy?: string, by?: Period) => (valid ? `/analytics/complaints${query({ groupBy, period: by, metrics: METRICS, ...range })}` : null);
   const trend = useResource<AnalyticsAnswer>(analysis(undefined, period));
   const breakdown = useResource<AnalyticsAnswer>(analysis(dimension));
@@ -262,7 +274,7 @@ const Analysis = () => {
           </div>
         </div>
         <p className="hint" id="analysis-range-hint">
-          {t('rangeHint')} {t('clickHint')}
+          {t('rangeHint', { offset: offset.text })} {t('clickHint')}
         </p>
         {valid ? null : (
           <p className="error-notice" role="alert">
