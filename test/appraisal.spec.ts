@@ -177,7 +177,7 @@ describe('appraisal over HTTP', () => {
     expect(named(delivery.breakdown.weighted)).toEqual(['P2']);
     expect(delivery.figures.workload).toEqual({ handled: 2, closed: 1, openAtEnd: 1 });
     const finance = (await get(analyst, '/appraisal/departments/finance?period=2026-Q4')).body;
-    expect(finance.period).toEqual({ label: '2026-Q4', from: '2026-10-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
+    expect(finance.period).toEqual({ label: '2026-Q4', from: '2026-10-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z', utcOffset: '+00:00' });
     expect(finance.final).toBe(false);
     expect(finance).not.toHaveProperty('ranked');
     expect(named(finance.breakdown.handled)).toEqual(['P1', 'P5', 'P6', 'P8']);
@@ -188,6 +188,11 @@ describe('appraisal over HTTP', () => {
     const table = (await get(analyst, '/appraisal/staff?period=2026-10')).body;
     expect(table.rows.map((r: { subject: string; rank: number | null; ranked: boolean }) => [r.subject, r.rank, r.ranked])).toEqual([['ann', null, false], ['bob', null, false]]);
     expect(table.rows[0].href).toBe('/appraisal/staff/ann?period=2026-10&policyVersion=1');
+    // An office at +08:00 counts October from its own midnight (nothing here happened in the eight hours either side), and its links keep the zone.
+    const zoned = (await get(analyst, '/appraisal/staff?period=2026-10&utcOffset=%2B08:00')).body;
+    expect(zoned.period).toEqual({ label: '2026-10', from: '2026-09-30T16:00:00.000Z', to: '2026-10-31T16:00:00.000Z', utcOffset: '+08:00' });
+    expect(zoned.rows[0].href).toBe('/appraisal/staff/ann?period=2026-10&policyVersion=1&utcOffset=%2B08%3A00');
+    expect((await get(analyst, zoned.rows[0].href)).body).toMatchObject({ subject: 'ann', period: zoned.period, composite: { score: 39.4355 } });
     expect((await get(analyst, '/appraisal/staff?period=2026-10&department=delivery')).body.rows.map((r: { subject: string }) => r.subject)).toEqual(['ann', 'bob']);
     expect((await get(analyst, '/appraisal/staff?period=2026-10&department=quality')).body.rows.map((r: { subject: string }) => r.subject)).toEqual(['ann']);
     const csv = await fetch(`${api.url}/appraisal/staff?period=2026-10`, { headers: { authorization: `Bearer ${analyst.token}`, accept: 'text/csv' } });
@@ -237,6 +242,8 @@ describe('appraisal over HTTP', () => {
     expect((await get(ann, '/appraisal/staff/ann?period=2026-11-03..2026-11-30')).body).toMatchObject({ statusCode: 422, code: 'PERIOD_NOT_BEGUN' });
     at('11-03T08:00');
     expect((await get(ann, '/appraisal/staff/ann?period=2026-11-03..2026-11-30')).body.policy).toMatchObject({ version: 2, whatIf: false });
+    // At +08:00 the same days begin at 16:00 UTC on 11-02, and are still governed by the version in effect on their own first day.
+    expect((await get(ann, '/appraisal/staff/ann?period=2026-11-03..2026-11-30&utcOffset=%2B08:00')).body).toMatchObject({ period: { from: '2026-11-02T16:00:00.000Z' }, policy: { version: 2, whatIf: false } });
     expect((await get(ann, '/appraisal/staff/ann?period=2026-11')).body.policy).toMatchObject({ version: 1, whatIf: false });
   });
 
@@ -268,6 +275,7 @@ describe('appraisal over HTTP', () => {
     expect((await analyst.get('/appraisal/staff/ann?period=2026-13')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     expect((await analyst.get('/appraisal/staff/ann?period=2026-10-05..2026-10-01')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     expect((await analyst.get('/appraisal/staff/ann?period=2026-10&sort=rank')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
+    expect((await analyst.get('/appraisal/staff/ann?period=2026-10&utcOffset=8')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY', message: 'utcOffset is an offset like +08:00 or -05:00' });
     expect((await analyst.get('/appraisal/staff/ann?period=2026-10&policyVersion=9')).body).toMatchObject({ statusCode: 404, code: 'POLICY_VERSION_NOT_FOUND' });
     expect((await analyst.get('/appraisal/staff?period=2027-01')).body).toMatchObject({ statusCode: 422, code: 'PERIOD_NOT_BEGUN' });
     expect((await analyst.get('/appraisal/staff?period=1969-12')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
@@ -291,5 +299,10 @@ describe('appraisal over HTTP', () => {
     expect(rows).toEqual([['1', 'bob', '60.4839', '2', '1'], ['2', 'ann', '39.4355', '8', '4']]);
     expect(await runCli(['appraisal', '--period', 'October'], env, { out: () => undefined, err: (l) => err.push(l) })).toBe(2);
     expect(err[0]).toContain('--period "October" is not a period');
+    const zoned: string[] = [];
+    expect(await runCli(['appraisal', '--period', '2026-10', '--utc-offset', '+08:00'], env, { out: (l) => zoned.push(l), err: (l) => err.push(l) })).toBe(0);
+    expect(zoned[0]).toContain('Staff appraisal 2026-10 (UTC+08:00): 2026-09-30T16:00:00.000Z to 2026-10-31T16:00:00.000Z');
+    expect(await runCli(['appraisal', '--period', '2026-10', '--utc-offset', '8'], env, { out: () => undefined, err: (l) => err.push(l) })).toBe(2);
+    expect(err[1]).toContain('--utc-offset is an offset like +08:00');
   });
 });

@@ -377,8 +377,12 @@ describeInBrowser('the web console', () => {
     expect(await own.getByTestId('kpi-table').count()).toBe(0);
     await own.done();
 
-    const analyst = await page('amy', 'analyst');
+    // In the browser's zone: an office at +08:00 appraises its own month.
+    const analyst = await page('amy', 'analyst', { timezoneId: 'Asia/Shanghai' });
+    const asked = analyst.waitForRequest((request) => request.url().includes('/appraisal/staff?'));
     await analyst.goto(`${api.url}/#/appraisal`);
+    expect(new URL((await asked).url()).searchParams.get('utcOffset')).toBe('+08:00');
+    await analyst.getByText(/, UTC\+08:00\); figures as of/).waitFor();
     await analyst.getByTestId('kpi-row').filter({ hasText: 'hal' }).getByRole('link', { name: 'hal' }).click();
     await casesBehind(analyst.getByTestId('appraisal-person'), received.id);
     await screenshot(analyst, '10-appraisal');

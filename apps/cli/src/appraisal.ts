@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { Appraiser, PERIOD_FORMS, STAFF_TABLE_COLUMNS, parsePeriod } from '@redress/appraisal';
+import { utcOffsetMinutes } from '@redress/domain';
 import type { EventStore } from '@redress/event-store';
 import { PROJECTIONS, ProjectionCatalog, type DocumentStore } from '@redress/projections';
 import { VersionedPolicies, WEIGHTING_POLICY, type Clock } from '@redress/platform';
@@ -7,6 +8,7 @@ import { UsageError, type CliIo, type ExitCode } from './cli-io';
 
 export interface AppraisalOptions {
   readonly period?: string | undefined;
+  readonly 'utc-offset'?: string | undefined;
   readonly department?: string | undefined;
   readonly 'policy-version'?: string | undefined;
 }
@@ -20,12 +22,14 @@ const aligned = (header: readonly string[], rows: ReadonlyArray<ReadonlyArray<st
 };
 
 /**
- * `appraisal --period P [--department D] [--policy-version N]`: the staff
+ * `appraisal --period P [--utc-offset Z] [--department D] [--policy-version N]`: the staff
  * ranking table from the appraisal read model, as GET /appraisal/staff gives it.
  */
 export const appraisal = async (events: EventStore, documents: DocumentStore, options: AppraisalOptions, clock: Clock, io: CliIo): Promise<ExitCode> => {
   if (options.period === undefined) throw new UsageError(`appraisal needs --period: ${PERIOD_FORMS}`);
-  const period = parsePeriod(options.period);
+  const offset = utcOffsetMinutes(options['utc-offset'] ?? '+00:00');
+  if (offset === undefined) throw new UsageError('--utc-offset is an offset like +08:00 or -05:00');
+  const period = parsePeriod(options.period, offset);
   if (!period) throw new UsageError(`--period ${JSON.stringify(options.period)} is not a period: ${PERIOD_FORMS}`);
   const asked = options['policy-version'];
   if (asked !== undefined && !/^[1-9]\d{0,5}$/.test(asked)) throw new UsageError('--policy-version is a version number');
@@ -43,7 +47,7 @@ export const appraisal = async (events: EventStore, documents: DocumentStore, op
   }
   const { policy, rows } = table.right;
   const head = await events.headPosition();
-  io.out(`Staff appraisal ${period.label}${options.department ? `, department ${options.department}` : ''}: ${table.right.period.from} to ${table.right.period.to}, as of ${table.right.asOf}${table.right.final ? ', final' : ', not final yet'}`);
+  io.out(`Staff appraisal ${period.label} (UTC${table.right.period.utcOffset})${options.department ? `, department ${options.department}` : ''}: ${table.right.period.from} to ${table.right.period.to}, as of ${table.right.asOf}${table.right.final ? ', final' : ', not final yet'}`);
   io.out(`Weighting policy version ${policy.version} (effective from ${policy.effectiveFrom})${policy.whatIf ? ', a what-if: not the version in effect for the period' : ''}`);
   if (active.position < head) io.out(`The read model is at log position ${active.position} of ${head}: the api catches it up.`);
   if (rows.length === 0) {

@@ -33,10 +33,11 @@ commands:
                            write each row of a CSV or NDJSON export (F) as a complaint
                            history, mapped by M (see README "Bulk import"); re-running
                            writes nothing twice; bad rows go to R (NDJSON) with reasons
-  appraisal --period P [--department D] [--policy-version N]
+  appraisal --period P [--utc-offset Z] [--department D] [--policy-version N]
                            print the staff appraisal table: P is a month (2026-10), a
-                           quarter (2026-Q3) or days (2026-10-01..2026-10-15); N a
-                           weighting policy version other than the period's (what-if)
+                           quarter (2026-Q3) or days (2026-10-01..2026-10-15), in UTC
+                           or in the zone Z (+08:00); N a weighting policy version
+                           other than the period's (what-if)
 
 The store is chosen by the same environment as the api (EVENT_STORE, DATA_DIR, ...).`;
 
@@ -150,7 +151,7 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         }
       }
       case 'appraisal': {
-        const { values } = parse(rest, { period: { type: 'string' }, department: { type: 'string' }, 'policy-version': { type: 'string' } });
+        const { values } = parse(rest, { period: { type: 'string' }, 'utc-offset': { type: 'string' }, department: { type: 'string' }, 'policy-version': { type: 'string' } });
         return await withStores(env, io, (events, documents) => appraisal(events, documents, values, systemClock, io));
       }
       case undefined:

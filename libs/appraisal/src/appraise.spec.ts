@@ -9,7 +9,7 @@ const trail = (id: string, ...entries: Array<[string, ...unknown[]]>): CaseTrail
   id,
   marks: entries.map(([iso, kind, ...rest], revision) => [revision, Date.parse(`2026-${iso}Z`), kind, ...rest] as unknown as Mark),
 });
-const october: AppraisalPeriod = { label: '2026-10', from: Date.parse('2026-10-01T00:00:00Z'), to: Date.parse('2026-11-01T00:00:00Z') };
+const october: AppraisalPeriod = { label: '2026-10', from: Date.parse('2026-10-01T00:00:00Z'), to: Date.parse('2026-11-01T00:00:00Z'), utcOffsetMinutes: 0 };
 const DAY = 86_400;
 
 /**
@@ -176,7 +176,7 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
     // Found unsubstantiated after the reopen and closed again within October: it no longer counts.
     expect(weights([trail('N', ...base, ['10-05T00:00:00', 'finding', false, ['h-1'], null], ['10-06T00:00:00', 'closed', 'resolved'])])).toEqual([]);
     // Closed again in November: counted in October, not again in November.
-    const november: AppraisalPeriod = { label: '2026-11', from: october.to, to: Date.parse('2026-12-01T00:00:00Z') };
+    const november: AppraisalPeriod = { label: '2026-11', from: october.to, to: Date.parse('2026-12-01T00:00:00Z'), utcOffsetMinutes: 0 };
     const again = trail('N', ...base, ['11-05T00:00:00', 'closed', 'resolved']);
     expect(weights([again])).toEqual(['N']);
     expect(weights([again], november)).toEqual([]);

@@ -39,6 +39,8 @@ export interface AppraisalPeriod {
   readonly label: string;
   readonly from: number;
   readonly to: number;
+  /** The zone its days are counted in (from and to are its midnights), minutes east of UTC. */
+  readonly utcOffsetMinutes: number;
 }
 
 export interface CaseTrail {

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { DAY_MS } from '@redress/domain';
+import { DAY_MS, utcOffsetText } from '@redress/domain';
 import type { WeightingPolicy } from '@redress/contracts';
 import { ScanCache, type ActiveGeneration, type Mark } from '@redress/projections';
 import { appraisal, breakdown, emptyTally, rankingTable, tally, type Appraisal, type AppraisalPeriod, type CaseTrail, type SubjectKind } from './appraise';
@@ -26,7 +26,8 @@ export const FINAL_AFTER_MS = DAY_MS;
 
 /** What every appraisal names: its period, how far its facts go, and the policy version it was made under. */
 export interface Basis {
-  readonly period: { readonly label: string; readonly from: string; readonly to: string };
+  /** The label, its start and end as instants, and the zone its days are counted in (`+08:00`). */
+  readonly period: { readonly label: string; readonly from: string; readonly to: string; readonly utcOffset: string };
   /** The facts are the events up to here: the period's end, or now while the period runs. */
   readonly asOf: string;
   /** The period ended a day ago or more and the read model has every event written so far: its figures will not change. */
@@ -78,7 +79,8 @@ export class Appraiser {
     const { bySubject } = tally(await this.trails.rows(active), period, 'staff', policy);
     const appraisals = [...bySubject].filter(([, t]) => department === undefined || t.departments.has(department)).map(([staff, t]) => appraisal(staff, t, period, policy));
     const version = basis.right.basis.policy.version;
-    const rows = rankingTable(appraisals).map((row) => ({ ...row, href: `/appraisal/staff/${encodeURIComponent(row.subject)}?period=${period.label}&policyVersion=${version}` }));
+    const zone = period.utcOffsetMinutes === 0 ? '' : `&utcOffset=${encodeURIComponent(utcOffsetText(period.utcOffsetMinutes))}`;
+    const rows = rankingTable(appraisals).map((row) => ({ ...row, href: `/appraisal/staff/${encodeURIComponent(row.subject)}?period=${period.label}&policyVersion=${version}${zone}` }));
     return E.right({ ...basis.right.basis, department: department ?? null, rows });
   }
 
@@ -86,7 +88,8 @@ export class Appraiser {
     // A period to come has no facts yet: today's open cases are not its.
     if (period.from > now.getTime()) return E.left({ code: 'PERIOD_NOT_BEGUN', message: `${period.label} has not begun (it starts ${iso(period.from)})` });
     const versions = await this.versions();
-    const firstDay = iso(period.from).slice(0, 10);
+    // The policy in effect on the period's first day where it is counted: at +08:00, October's begins on 09-30 in UTC.
+    const firstDay = iso(period.from + period.utcOffsetMinutes * 60_000).slice(0, 10);
     const inEffect = versionInEffect(versions, firstDay);
     const chosen = askedVersion === undefined ? inEffect : versions.find((v) => v.version === askedVersion);
     if (!chosen) {
@@ -96,7 +99,7 @@ export class Appraiser {
     const asOf = Math.min(period.to, now.getTime());
     return E.right({
       basis: {
-        period: { label: period.label, from: iso(period.from), to: iso(period.to) },
+        period: { label: period.label, from: iso(period.from), to: iso(period.to), utcOffset: utcOffsetText(period.utcOffsetMinutes) },
         asOf: iso(asOf),
         final: now.getTime() >= period.to + FINAL_AFTER_MS && active.position >= (await this.head()),
         policy: { version: chosen.version, effectiveFrom: chosen.policy.effectiveFrom, definedAt: chosen.definedAt, whatIf: chosen.version !== inEffect?.version },

@@ -16,9 +16,14 @@ const realDay = (text: string): number | undefined => {
   return DAY.test(text) && !Number.isNaN(at) && new Date(at).toISOString().startsWith(text) ? at : undefined;
 };
 
-/** An appraisal period (UTC) from its label, or undefined when it is not one of PERIOD_FORMS. */
-export const parsePeriod = (label: string): AppraisalPeriod | undefined => {
-  const within = (start: string, end: string): AppraisalPeriod => ({ label, from: Date.parse(start), to: Date.parse(end) });
+/**
+ * An appraisal period from its label, its days counted in the zone `utcOffsetMinutes` east of UTC (an office at
+ * +08:00 appraises October from its own midnight, not from 08:00), or undefined when it is not one of PERIOD_FORMS.
+ */
+export const parsePeriod = (label: string, utcOffsetMinutes = 0): AppraisalPeriod | undefined => {
+  const shift = utcOffsetMinutes * 60_000;
+  const at = (from: number, to: number): AppraisalPeriod => ({ label, from: from - shift, to: to - shift, utcOffsetMinutes });
+  const within = (start: string, end: string): AppraisalPeriod => at(Date.parse(start), Date.parse(end));
   if (MONTH.test(label)) {
     const { start, end } = periodBounds('month', label);
     return within(start, end);
@@ -30,5 +35,5 @@ export const parsePeriod = (label: string): AppraisalPeriod | undefined => {
   const range = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(label);
   const [from, last] = range ? [realDay(range[1] as string), realDay(range[2] as string)] : [];
   if (from === undefined || last === undefined || last < from || last - from >= MAX_RANGE_DAYS * DAY_MS) return undefined;
-  return { label, from, to: last + DAY_MS };
+  return at(from, last + DAY_MS);
 };

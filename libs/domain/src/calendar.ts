@@ -1,6 +1,7 @@
 /**
- * Calendar periods in UTC, as analysis groups by them and appraisal reports
- * on them: 2026-11-25, 2026-W48 (ISO 8601 weeks), 2026-11, 2026-Q4.
+ * Calendar periods, as analysis groups by them and appraisal reports on them:
+ * 2026-11-25, 2026-W48 (ISO 8601 weeks), 2026-11, 2026-Q4. The functions here
+ * count in UTC; a zone at a fixed offset shifts the instants before and after.
  */
 export const DAY_MS = 86_400_000;
 
@@ -9,6 +10,12 @@ export const utcOffsetMinutes = (text: string): number | undefined => {
   const match = /^([+-])(\d{2}):(\d{2})$/.exec(text);
   if (!match || Number(match[2]) > 14 || Number(match[3]) > 59) return undefined;
   return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+};
+
+/** Minutes east of UTC as `+08:00` or `-05:00`: what utcOffsetMinutes reads. */
+export const utcOffsetText = (minutes: number): string => {
+  const hhmm = (n: number) => String(n).padStart(2, '0');
+  return `${minutes < 0 ? '-' : '+'}${hhmm(Math.floor(Math.abs(minutes) / 60))}:${hhmm(Math.abs(minutes) % 60)}`;
 };
 
 export const PERIODS = ['day', 'week', 'month', 'quarter'] as const;

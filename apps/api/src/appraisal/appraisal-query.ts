@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { PERIOD_FORMS, parsePeriod, type AppraisalPeriod } from '@redress/appraisal';
-import { integerParam, invalidQuery, refuseUnknown, textParam, type QueryParams } from '../read-models/query-params';
+import { integerParam, invalidQuery, refuseUnknown, textParam, utcOffsetParam, type QueryParams } from '../read-models/query-params';
 
 export interface AppraisalQuery {
   readonly period: AppraisalPeriod;
@@ -8,12 +8,12 @@ export interface AppraisalQuery {
   readonly policyVersion?: number;
 }
 
-/** `period` (required) and `policyVersion`; the staff table also takes `department`. */
+/** `period` (required), `utcOffset` (the zone its days are counted in) and `policyVersion`; the staff table also takes `department`. */
 export const parseAppraisalQuery = (params: QueryParams, extra: readonly string[] = []): AppraisalQuery => {
-  refuseUnknown(params, ['period', 'policyVersion', ...extra]);
+  refuseUnknown(params, ['period', 'utcOffset', 'policyVersion', ...extra]);
   const label = textParam(params, 'period', 30);
   if (label === undefined) throw invalidQuery(`period is required: ${PERIOD_FORMS}`);
-  const period = parsePeriod(label);
+  const period = parsePeriod(label, utcOffsetParam(params));
   if (!period) throw invalidQuery(`period must be ${PERIOD_FORMS}`);
   const policyVersion = integerParam(params, 'policyVersion', 1, 1_000_000);
   return { period, ...(policyVersion === undefined ? {} : { policyVersion }) };

@@ -162,22 +162,22 @@ export const openApiDocument = () => ({
     '/policies/weighting/versions': { get: { summary: 'Every version, oldest first', responses: { 200: { description: '{versions}' } } } },
     '/appraisal/staff': {
       get: {
-        summary: `The staff ranking table for a period (${PERIOD_FORMS}): composite score, workload, timeliness, quality and weighted complaints per person; ranked when they handled at least the policy's minimum. department: the staff who handled any of its cases. policyVersion: a what-if under another version. Accept: text/csv gives a spreadsheet. ${roles(ANALYSTS)}`,
-        parameters: [...queryParameters(['period', 'policyVersion', 'department']), minPosition],
+        summary: `The staff ranking table for a period (${PERIOD_FORMS}): composite score, workload, timeliness, quality and weighted complaints per person; ranked when they handled at least the policy's minimum. utcOffset=+08:00: the zone the period's days are counted in (UTC by default). department: the staff who handled any of its cases. policyVersion: a what-if under another version. Accept: text/csv gives a spreadsheet. ${roles(ANALYSTS)}`,
+        parameters: [...queryParameters(['period', 'utcOffset', 'policyVersion', 'department']), minPosition],
         responses: { 200: { description: '{period, asOf, final, policy, department, rows: [{rank, subject, ranked, figures, composite, href}]} or text/csv' }, 404: error('POLICY_VERSION_NOT_FOUND'), ...READ_ERRORS },
       },
     },
     '/appraisal/staff/{userId}': {
       get: {
         summary: `A person's appraisal as handler for a period, as of its end: figures, composite (each component's value, weight and contribution), the policy version, and a breakdown down to the cases and events behind every figure. ${roles(ANALYSTS)} Anyone may read their own.`,
-        parameters: [{ name: 'userId', in: 'path', required: true, schema: { type: 'string' } }, ...queryParameters(['period', 'policyVersion']), minPosition],
+        parameters: [{ name: 'userId', in: 'path', required: true, schema: { type: 'string' } }, ...queryParameters(['period', 'utcOffset', 'policyVersion']), minPosition],
         responses: { 200: { description: '{kind, subject, period, asOf, final, policy, figures, composite, ranked, breakdown}' }, 404: error('STAFF_NOT_FOUND, POLICY_VERSION_NOT_FOUND'), ...READ_ERRORS },
       },
     },
     '/appraisal/departments/{department}': {
       get: {
         summary: `A department's appraisal for a period, as for a person; complaints count against the department a finding names, else the case's department. ${roles(ANALYSTS)} Department staff may read their own department's.`,
-        parameters: [{ name: 'department', in: 'path', required: true, schema: { type: 'string' } }, ...queryParameters(['period', 'policyVersion']), minPosition],
+        parameters: [{ name: 'department', in: 'path', required: true, schema: { type: 'string' } }, ...queryParameters(['period', 'utcOffset', 'policyVersion']), minPosition],
         responses: { 200: { description: 'as for a person' }, 404: error('DEPARTMENT_NOT_FOUND, POLICY_VERSION_NOT_FOUND'), ...READ_ERRORS },
       },
     },

@@ -1,18 +1,9 @@
-import { PERIODS, utcOffsetMinutes, type Period } from '@redress/domain';
+import { PERIODS, type Period } from '@redress/domain';
 import { DIMENSIONS, METRICS, type AnalyticsQuery, type Dimension, type Metric } from '@redress/projections';
 import { VOCABULARIES } from './case-search';
-import { instantParam, invalidQuery, listParam, refuseUnknown, type QueryParams } from './query-params';
+import { instantParam, invalidQuery, listParam, refuseUnknown, utcOffsetParam, type QueryParams } from './query-params';
 
 export const ANALYTICS_PARAMETERS = ['groupBy', 'period', 'from', 'to', 'metrics', 'utcOffset', ...DIMENSIONS];
-
-/** `utcOffset=+08:00`: the zone days, weeks, months and quarters are counted in (UTC by default), minutes east. */
-const offsetParam = (params: QueryParams): number | undefined => {
-  const raw = params.utcOffset;
-  if (raw === undefined) return undefined;
-  const minutes = typeof raw === 'string' ? utcOffsetMinutes(raw) : undefined;
-  if (minutes === undefined) throw invalidQuery('utcOffset is an offset like +08:00 or -05:00');
-  return minutes;
-};
 
 /** GET /analytics/complaints parameters as an analysis query. */
 export const parseAnalyticsQuery = (params: QueryParams): AnalyticsQuery => {
@@ -31,6 +22,6 @@ export const parseAnalyticsQuery = (params: QueryParams): AnalyticsQuery => {
     const values = listParam(params, dimension, { ...(vocabulary ? { allowed: vocabulary } : {}), missing: true });
     return values ? [[dimension, values]] : [];
   }));
-  const offsetMinutes = offsetParam(params);
+  const offsetMinutes = utcOffsetParam(params);
   return { groupBy, metrics, filters, ...(period ? { period: period[0] as Period } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(offsetMinutes ? { offsetMinutes } : {}) };
 };

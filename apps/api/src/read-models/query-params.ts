@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import * as E from 'fp-ts/Either';
 import { day, instant } from '@redress/contracts';
+import { utcOffsetMinutes } from '@redress/domain';
 import { parseListValues, type Filter, type Scalar } from '@redress/projections';
 
 /** A query string as Fastify hands it over: repeated parameters become arrays. */
@@ -70,6 +71,15 @@ export const integerParam = (params: QueryParams, name: string, min: number, max
   if (value === undefined) return undefined;
   if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) throw invalidQuery(`${name} must be a whole number from ${min} to ${max}`);
   return Number(value);
+};
+
+/** `utcOffset=+08:00`: the zone days, weeks, months and quarters are counted in (UTC when absent), minutes east. */
+export const utcOffsetParam = (params: QueryParams): number | undefined => {
+  const raw = params.utcOffset;
+  if (raw === undefined) return undefined;
+  const minutes = typeof raw === 'string' ? utcOffsetMinutes(raw) : undefined;
+  if (minutes === undefined) throw invalidQuery('utcOffset is an offset like +08:00 or -05:00');
+  return minutes;
 };
 
 export const textParam = (params: QueryParams, name: string, maxLength: number): string | undefined => {

@@ -6,6 +6,7 @@ import { query, type ApiError } from '../api';
 import { useResource } from '../resource';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useStaff } from '../session';
+import { BROWSER_ZONE, localDay } from '../zone';
 import { ANALYSTS, may } from '../roles';
 import { Empty, ErrorNotice, ExportButton, Loading, Section } from '../components/common';
 
@@ -16,13 +17,13 @@ const text = messages(
     back: 'Back to the staff table',
     choices: 'Which appraisal',
     period: 'Period',
-    periodHint: 'A month (2026-10), a quarter (2026-Q3) or a range of days (2026-10-01..2026-10-15), in UTC.',
+    periodHint: 'A month (2026-10), a quarter (2026-Q3) or a range of days (2026-10-01..2026-10-15), in your time zone (UTC{offset}).',
     policyVersion: 'Weighting policy',
     inEffect: 'The one in effect for the period',
     version: 'v{version}, in effect from {from}',
     department: 'Department (blank: all)',
     show: 'Show',
-    basis: 'Period {period} ({from} to {to}, UTC); figures as of {asOf}; weighting policy v{version}.',
+    basis: 'Period {period} ({from} to {to}, UTC{offset}); figures as of {asOf}; weighting policy v{version}.',
     whatIf: 'What-if: these figures use policy v{version}, not the version in effect for the period.',
     notFinal: 'Not final: the period is still running, ended less than a day ago, or the figures are still catching up, so they may still change.',
     noAppraisal: 'No appraisal for {period}: {subject} had not handled any case by its end.',
@@ -108,13 +109,13 @@ const text = messages(
     back: '返回员工考核表',
     choices: '考核范围',
     period: '考核期间',
-    periodHint: '月份（2026-10）、季度（2026-Q3）或日期范围（2026-10-01..2026-10-15），按 UTC 计。',
+    periodHint: '月份（2026-10）、季度（2026-Q3）或日期范围（2026-10-01..2026-10-15），按本地时区（UTC{offset}）计。',
     policyVersion: '权重策略',
     inEffect: '该期间生效的版本',
     version: 'v{version}，自 {from} 起生效',
     department: '部门（留空：全部）',
     show: '查看',
-    basis: '期间 {period}（{from} 至 {to}，UTC）；数据截至 {asOf}；权重策略 v{version}。',
+    basis: '期间 {period}（{from} 至 {to}，UTC{offset}）；数据截至 {asOf}；权重策略 v{version}。',
     whatIf: '假设分析：以下数据按策略 v{version} 计算，并非该期间生效的版本。',
     notFinal: '尚未定稿：期间仍在进行、结束不足一天，或数据仍在追赶，数字可能还会变化。',
     noAppraisal: '{period} 无 {subject} 的考核数据：截至该期间结束，其未处理过任何投诉。',
@@ -250,15 +251,13 @@ const FIGURES: readonly Figure[] = [
 const TABLE_FIGURES = FIGURES.filter((figure) => figure.show !== 'person');
 
 const month = (ms: number): string => new Date(ms).toISOString().slice(0, 7);
-/** This month and the eleven before it, then this quarter and the three before: suggestions, any period form may be typed. */
+/** This month and the eleven before it, then this quarter and the three before, in the browser's zone: suggestions, any period form may be typed. */
 const recentPeriods = (now: Date): string[] => {
-  const at = (monthsAgo: number) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo, 1);
+  const at = (monthsAgo: number) => Date.UTC(now.getFullYear(), now.getMonth() - monthsAgo, 1);
   const quarter = (ms: number) => `${month(ms).slice(0, 4)}-Q${Math.floor(new Date(ms).getUTCMonth() / 3) + 1}`;
   return [...Array.from({ length: 12 }, (_, i) => month(at(i))), ...Array.from({ length: 4 }, (_, i) => quarter(at(3 * i)))];
 };
 
-/** The last day of a period: the api gives its end as the start of the next day. */
-const lastDay = (to: string): string => new Date(Date.parse(to) - 1).toISOString().slice(0, 10);
 
 /** The minimum of cases handled for a rank, from the policy version the figures were made under. */
 const minimumOf = (versions: readonly WeightingVersion[] | undefined, version: number): number | undefined => versions?.find((v) => v.version === version)?.policy.minCasesHandledForRanking;
@@ -276,7 +275,7 @@ export const Appraisal = () => {
   const analyst = may(staff.role, ANALYSTS);
   const subject = analyst ? userId : staff.user;
   const now = useMemo(() => new Date(), []);
-  const choice: Choice = { period: params.get('period') || month(now.getTime()), policyVersion: params.get('policyVersion') ?? '', department: params.get('department') ?? '' };
+  const choice: Choice = { period: params.get('period') || localDay(now.getTime()).slice(0, 7), policyVersion: params.get('policyVersion') ?? '', department: params.get('department') ?? '' };
   const versions = useResource<{ versions: WeightingVersion[] }>('/policies/weighting/versions').data?.versions;
   // Suggestions for the table's department filter: the departments cases have been sent to, as analysis counts them. Read
   // here, once, not in the form, which starts afresh with every address.
@@ -355,7 +354,7 @@ const Choices = ({
         <button type="submit">{t('show')}</button>
       </div>
       <p className="hint" id="appraisal-period-hint">
-        {t('periodHint')}
+        {t('periodHint', { offset: BROWSER_ZONE.text })}
       </p>
     </form>
   );
@@ -367,7 +366,8 @@ const BasisNote = ({ basis }: { basis: Basis }) => {
   const { time } = useFormat();
   return (
     <>
-      <p className="hint">{t('basis', { period: basis.period.label, from: basis.period.from.slice(0, 10), to: lastDay(basis.period.to), asOf: time(basis.asOf), version: basis.policy.version })}</p>
+      {/* The api gives the period's end as the start of the day after its last. */}
+      <p className="hint">{t('basis', { period: basis.period.label, from: localDay(basis.period.from), to: localDay(Date.parse(basis.period.to) - 1), offset: BROWSER_ZONE.text, asOf: time(basis.asOf), version: basis.policy.version })}</p>
       {basis.policy.whatIf ? <p className="notice">{t('whatIf', { version: basis.policy.version })}</p> : null}
       {basis.final ? null : (
         <p className="notice" role="note">
@@ -406,7 +406,7 @@ const Ranking = ({ choice, versions }: { choice: Choice; versions: readonly Weig
   const t = useMessages(text);
   const format = useFormat();
   const { search } = useLocation();
-  const path = `/appraisal/staff${query({ ...choice })}`;
+  const path = `/appraisal/staff${query({ ...choice, utcOffset: BROWSER_ZONE.text })}`;
   const table = useResource<StaffTable>(path);
   if (table.error) return <Refusal error={table.error} period={choice.period} />;
   if (!table.data) return <Loading />;
@@ -474,7 +474,7 @@ const Ranking = ({ choice, versions }: { choice: Choice; versions: readonly Weig
 const Person = ({ subject, choice, versions }: { subject: string; choice: Choice; versions: readonly WeightingVersion[] | undefined }) => {
   const t = useMessages(text);
   const format = useFormat();
-  const report = useResource<SubjectReport>(`/appraisal/staff/${encodeURIComponent(subject)}${query({ period: choice.period, policyVersion: choice.policyVersion })}`);
+  const report = useResource<SubjectReport>(`/appraisal/staff/${encodeURIComponent(subject)}${query({ period: choice.period, utcOffset: BROWSER_ZONE.text, policyVersion: choice.policyVersion })}`);
   if (report.error) return <Refusal error={report.error} period={choice.period} subject={subject} />;
   if (!report.data) return <Loading />;
   const { composite, figures, breakdown } = report.data;

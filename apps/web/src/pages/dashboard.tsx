@@ -6,6 +6,7 @@ import { query } from '../api';
 import { useResource } from '../resource';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useStaff } from '../session';
+import { BROWSER_ZONE, localMidnight } from '../zone';
 import { ANALYSTS, may } from '../roles';
 import { Empty, ErrorNotice, Loading, Section } from '../components/common';
 
@@ -155,17 +156,6 @@ const lastTwelveMonths = (now: Date): { from: string; to: string } => {
   return { from: isoDay(Date.UTC(year, month - 11, 1)), to: isoDay(Date.UTC(year, month + 1, 0)) };
 };
 
-/**
- * The browser's offset from UTC now, as the api takes it (`+08:00`): an office at +08:00 counts its days, months and
- * range from its own midnight, not from 08:00. One offset for the whole range, so a zone with summer time is an hour
- * out on the days of the other season.
- */
-const localOffset = (now: Date): { readonly text: string; readonly ms: number } => {
-  const minutes = -now.getTimezoneOffset();
-  const hhmm = (n: number) => String(n).padStart(2, '0');
-  return { text: `${minutes < 0 ? '-' : '+'}${hhmm(Math.floor(Math.abs(minutes) / 60))}:${hhmm(Math.abs(minutes) % 60)}`, ms: minutes * 60_000 };
-};
-
 /** A day from the address: "" means no limit; anything else that is not a day gives the default. */
 const dayOr = (value: string | null, fallback: string): string => (value !== null && (value === '' || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)))) ? value : fallback);
 
@@ -197,7 +187,7 @@ const Analysis = () => {
   const t = useMessages(text);
   const { field, word } = useVocabulary();
   const [search, setSearch] = useSearchParams();
-  const [defaults, offset] = useMemo(() => [lastTwelveMonths(new Date()), localOffset(new Date())], []);
+  const defaults = useMemo(() => lastTwelveMonths(new Date()), []);
   const period = PERIODS.find((p) => p === search.get('period')) ?? 'month';
   const dimension = DIMENSIONS.find((d) => d === search.get('by')) ?? 'category';
   const from = dayOr(search.get('from'), defaults.from);
@@ -213,9 +203,8 @@ const Analysis = () => {
       { replace: true },
     );
 
-  // Cases received in [from, to), from local midnights: the last day is included, so `to` is the start of the day after it.
-  const midnight = (day: string) => new Date(Date.parse(day) - offset.ms).toISOString();
-  const range = { from: from && midnight(from), to: to && midnight(isoDay(Date.parse(to) + DAY_MS)), utcOffset: offset.text };
+  // Cases received in [from, to), in the browser's days: the last day is included, so `to` is the start of the day after it.
+  const range = { from: from && localMidnight(from), to: to && localMidnight(isoDay(Date.parse(to) + DAY_MS)), utcOffset: BROWSER_ZONE.text };
   const analysis = (groupBy?: string, by?: Period) => (valid ? `/analytics/complaints${query({ groupBy, period: by, metrics: METRICS, ...range })}` : null);
   const trend = useResource<AnalyticsAnswer>(analysis(undefined, period));
   const breakdown = useResource<AnalyticsAnswer>(analysis(dimension));
@@ -274,7 +263,7 @@ const Analysis = () => {
           </div>
         </div>
         <p className="hint" id="analysis-range-hint">
-          {t('rangeHint', { offset: offset.text })} {t('clickHint')}
+          {t('rangeHint', { offset: BROWSER_ZONE.text })} {t('clickHint')}
         </p>
         {valid ? null : (
           <p className="error-notice" role="alert">
