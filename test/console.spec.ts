@@ -216,6 +216,40 @@ describeInBrowser('the web console', () => {
     await colleague.done();
   });
 
+  it('keeps what was typed when the session runs out under it, for the same person only', async () => {
+    const { id } = (await client('ines', 'intake').post('/complaints', { channel: 'web', complainant: { name: 'Qin' }, subject: 'Typed as the token ran out', content: 'c' })).body as { id: string };
+    await client('ines', 'intake').post(`/complaints/${id}/acknowledge`, {});
+    await client('sun', 'supervisor').post(`/complaints/${id}/classify`, { category: 'billing', severity: 'low', urgency: 'normal', department: 'finance' });
+    await client('sun', 'supervisor').post(`/complaints/${id}/assign`, { assignee: 'hao' });
+    const issued = Date.now();
+    const { context, page: handler } = await signedInPage(browser, api.url, signToken({ sub: 'hao', role: 'handler' }, TEST_JWT_SECRET, new Date(issued), 4));
+    await handler.goto(`${api.url}/#/cases/${id}`);
+    const form = handler.locator('[data-action="investigation-notes"]');
+    const note = form.locator('#action-investigation-notes-note');
+    const signIn = async (token: string) => {
+      await handler.getByLabel('Access token').fill(token);
+      await handler.getByRole('button', { name: 'Sign in' }).click();
+      await handler.getByRole('heading', { name: 'Typed as the token ran out' }).waitFor();
+      if (!(await form.evaluate((element) => (element as HTMLDetailsElement).open))) await form.locator('summary').click();
+    };
+    // The token runs out while the note is typed: sending it is refused (unless the live feed's refusal came first),
+    // and the console asks for a new token.
+    await handler.getByRole('heading', { name: 'Typed as the token ran out' }).waitFor();
+    if (!(await form.evaluate((element) => (element as HTMLDetailsElement).open))) await form.locator('summary').click();
+    await note.fill('Called the customer back');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, issued + 4500 - Date.now())));
+    await form.locator('button[type=submit]').click({ timeout: 1000 }).catch(() => undefined);
+    await handler.getByText('You were signed out').waitFor();
+    await signIn(tokenFor('hao', 'handler'));
+    expect(await note.inputValue()).toBe('Called the customer back');
+    // Signing out on purpose drops every draft.
+    await note.fill('Not for anyone else');
+    await handler.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(tokenFor('hao', 'handler'));
+    expect(await note.inputValue()).toBe('');
+    await context.close();
+  });
+
   it('asks a read model again by itself after a 503, as its Retry-After says', async () => {
     await client('ines', 'intake').post('/complaints', { channel: 'web', complainant: { name: 'Ye' }, subject: 'Behind a busy read model', content: 'c' });
     const supervisor = await page('sun', 'supervisor');

@@ -2,6 +2,7 @@ import { type ComponentType, type MouseEvent } from 'react';
 import { HashRouter, NavLink, Navigate, Route, Routes, useParams } from 'react-router';
 import { LanguageProvider, messages, type Language, useLanguage, useMessages, useVocabulary } from './i18n';
 import { SessionProvider, useSession, useStaff } from './session';
+import { draftsFor } from './drafts';
 import { ANALYSTS, RECEIVERS, READERS, may } from './roles';
 import { SignIn } from './pages/sign-in';
 import { Inbox } from './pages/inbox';
@@ -124,8 +125,12 @@ const Shell = () => {
 
 const Gate = () => {
   const { staff } = useSession();
-  // Keyed by who is signed in: someone else signing in (in another tab of a shared PC) starts with empty forms, not A's drafts.
-  return staff ? <Shell key={`${staff.user}/${staff.role}`} /> : <SignIn languageSwitch={<LanguageSwitch />} />;
+  if (!staff) return <SignIn languageSwitch={<LanguageSwitch />} />;
+  // Keyed by who is signed in: someone else signing in (in another tab of a shared PC) starts with empty forms, not A's
+  // drafts; A signing in again after the api ended the session gets them back.
+  const identity = `${staff.user}/${staff.role}`;
+  draftsFor(identity);
+  return <Shell key={identity} />;
 };
 
 /** Hash routes (#/cases/…): the api owns every real path, and a reload of any page still finds the console at `/`. */

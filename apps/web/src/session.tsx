@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { connectSession } from './api';
+import { dropDrafts } from './drafts';
 
 /** The signed-in member of staff, as the token says (the api checks the signature; the console only reads the claims). */
 export interface Staff {
@@ -59,7 +60,9 @@ const restored = (): SessionState => {
 
 export const SessionProvider = ({ children }: { children: ReactNode }) => {
   const [state, setState] = useState<SessionState>(restored);
+  /** With a reason the api ended the session (the drafts wait for the same person); without, the person signed out. */
   const signOut = useCallback((reason?: string) => {
+    if (reason === undefined) dropDrafts();
     localStorage.removeItem(STORAGE_KEY);
     setState(reason ? { ended: reason } : {});
   }, []);

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useLocation } from 'react-router';
 import type * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
 import { fieldErrors, toJsonSchema } from '@redress/contracts';
 import { ApiError } from '../api';
+import { draftOf, keepDraft } from '../drafts';
 import { messages, useMessages, useProblemText, useVocabulary } from '../i18n';
 import { ErrorNotice } from './common';
 
@@ -92,7 +94,9 @@ export interface SchemaFormProps {
 
 export const SchemaForm = ({ codec, id, submitLabel, onSubmit, onDraft }: SchemaFormProps) => {
   const schema = useMemo(() => toJsonSchema(codec) as Schema, [codec]);
-  const [draft, setDraft] = useState<Draft>(() => emptyDraft(schema));
+  // The page and the form: what was typed here comes back after a remount (the case moved on, the session was renewed).
+  const form = `${useLocation().pathname}#${id}`;
+  const [draft, setDraft] = useState<Draft>(() => (draftOf(form) as Draft | undefined) ?? emptyDraft(schema));
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [refusal, setRefusal] = useState<Error | undefined>();
   const [sending, setSending] = useState(false);
@@ -100,6 +104,7 @@ export const SchemaForm = ({ codec, id, submitLabel, onSubmit, onDraft }: Schema
   const { word, field } = useVocabulary();
   const say = useProblemText();
   useEffect(() => onDraft?.(bodyOf(schema, draft, true)), [onDraft, schema, draft]);
+  useEffect(() => keepDraft(form, draft), [form, draft]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -114,6 +119,7 @@ export const SchemaForm = ({ codec, id, submitLabel, onSubmit, onDraft }: Schema
     setSending(true);
     try {
       await onSubmit(body);
+      keepDraft(form, undefined);
       setDraft(emptyDraft(schema));
     } catch (error) {
       // The api's refusal, or no answer at all (the network): either way the user reads why, beside the form.
