@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +16,10 @@ const freePort = () =>
     });
   });
 
-/** A built Redress process (`dist/apps/<app>/src/main.js`), started and answering `/health`. */
-const startBuilt = async (app: 'api' | 'projector', env: Record<string, string>) => {
+/** A built Redress process (`dist/apps/<app>/src/main.js`, or as `npm start` runs the api), started and answering `/health`. */
+const startBuilt = async (app: 'api' | 'projector', env: Record<string, string>, [command, args]: [string, string[]] = [process.execPath, [`dist/apps/${app}/src/main.js`]]) => {
   const port = await freePort();
-  const child = spawn(process.execPath, [`dist/apps/${app}/src/main.js`], {
+  const child = spawn(command, args, {
     env: { ...process.env, PORT: String(port), JWT_SECRET: SECRET, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -33,6 +33,19 @@ const startBuilt = async (app: 'api' | 'projector', env: Record<string, string>)
   }
   return { child, url, output, exited };
 };
+
+/** Processes started with this DATA_DIR (Linux): what a stop that did not reach the api leaves behind. */
+const startedWith = (dataDir: string): number[] =>
+  readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`DATA_DIR=${dataDir}`);
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    })
+    .map(Number);
 
 describe('graceful shutdown', () => {
   // The api as `npm start` runs it: built (Nest's injection needs the decorator metadata tsc emits), in its own process.
@@ -79,6 +92,36 @@ describe('graceful shutdown', () => {
         await store.close();
       }
     } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('`npm start` passes SIGTERM on to the api, which stops, rather than leaving it serving with no parent', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'redress-npm-start-'));
+    try {
+      // What a process manager signals is npm; --ignore-scripts skips the build `prestart` does (beforeAll built it).
+      const { child, output, exited } = await startBuilt('api', { DATA_DIR: dataDir }, ['npm', ['start', '--ignore-scripts', '--silent']]);
+      child.kill('SIGTERM');
+      await exited;
+      for (let attempt = 0; startedWith(dataDir).length > 0 && attempt < 100; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(startedWith(dataDir)).toEqual([]);
+      expect(output.text).toContain('redress api stopped');
+    } finally {
+      // An api left running would also hold this test's pipes open, and jest with them.
+      for (const pid of startedWith(dataDir)) process.kill(pid, 'SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops on SIGTERM when nobody reads its log any more (a log shipper gone: EPIPE)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'redress-no-reader-'));
+    try {
+      const { child, exited } = await startBuilt('api', { DATA_DIR: dataDir });
+      child.stdout.destroy();
+      child.kill('SIGTERM');
+      expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running after 10 s'), 10_000))])).toBe(0);
+    } finally {
+      for (const pid of startedWith(dataDir)) process.kill(pid, 'SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -1,8 +1,30 @@
-import type { Logger } from 'pino';
+import type { EventEmitter } from 'node:events';
+import pino, { type Logger } from 'pino';
 import { ConfigError } from './config';
 
 /** Signals a stop takes before it gives up: Ctrl-C under npm reaches node twice, so a second Ctrl-C is the third and fourth. */
 const SIGNALS_BEFORE_GIVING_UP = 3;
+/** How long an exit waits for the log lines still in flight to be written. */
+const LOG_FLUSH_MS = 2000;
+
+/**
+ * Exits once the log's stream has written what it holds and closed (or
+ * failed, or after LOG_FLUSH_MS). Exiting with a line in flight leaves it to
+ * pino's exit hook, which writes it synchronously, and when nobody reads
+ * stdout any more (a log shipper gone: EPIPE) sonic-boom 4 retries that
+ * write every 100 ms for ever, so the process never ends. Ended here, the
+ * EPIPE reaches pino, which stops logging, and the hook has nothing to write.
+ * (`logger.flush` does not wait for a write in flight.)
+ */
+const exitAfterLogs = (logger: Logger, code: number): void => {
+  const exit = () => process.exit(code);
+  setTimeout(exit, LOG_FLUSH_MS).unref();
+  const stream = (logger as unknown as Record<symbol, Partial<EventEmitter & { end(): void }> | undefined>)[pino.symbols.streamSym];
+  if (!stream?.end || !stream.once) return exit();
+  stream.once('close', exit);
+  stream.once('error', exit);
+  stream.end();
+};
 
 /**
  * Stops a long-running process gracefully on SIGTERM or SIGINT (once, whether
@@ -16,7 +38,8 @@ export const stopOnSignals = (logger: Logger, what: string, stop: () => Promise<
     signals += 1;
     if (signals >= SIGNALS_BEFORE_GIVING_UP) {
       logger.warn({ signal }, `${what} stopped without finishing its stop`);
-      process.exit(130);
+      exitAfterLogs(logger, 130);
+      return;
     }
     if (signals > 1) {
       logger.info({ signal }, `${what} already stopping`);
@@ -26,11 +49,11 @@ export const stopOnSignals = (logger: Logger, what: string, stop: () => Promise<
     stop().then(
       () => {
         logger.info(`${what} stopped`);
-        process.exit(0);
+        exitAfterLogs(logger, 0);
       },
       (error: unknown) => {
         logger.error({ err: error }, `${what} failed to stop cleanly`);
-        process.exit(1);
+        exitAfterLogs(logger, 1);
       },
     );
   };
