@@ -275,7 +275,9 @@ describe('appraisal over HTTP', () => {
     expect((await analyst.get('/appraisal/staff/ann?period=2026-13')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     expect((await analyst.get('/appraisal/staff/ann?period=2026-10-05..2026-10-01')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     expect((await analyst.get('/appraisal/staff/ann?period=2026-10&sort=rank')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
-    expect((await analyst.get('/appraisal/staff/ann?period=2026-10&utcOffset=8')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY', message: 'utcOffset is an offset like +08:00 or -05:00' });
+    expect((await analyst.get('/appraisal/staff/ann?period=2026-10&utcOffset=8')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY', message: 'utcOffset is an offset like +08:00 or -05:00, not "8"' });
+    // A + typed into the URL arrives as a space: the message says how to write it.
+    expect((await analyst.get('/appraisal/staff/ann?period=2026-10&utcOffset=+08:00')).body.message).toContain('write + as %2B');
     expect((await analyst.get('/appraisal/staff/ann?period=2026-10&policyVersion=9')).body).toMatchObject({ statusCode: 404, code: 'POLICY_VERSION_NOT_FOUND' });
     expect((await analyst.get('/appraisal/staff?period=2027-01')).body).toMatchObject({ statusCode: 422, code: 'PERIOD_NOT_BEGUN' });
     expect((await analyst.get('/appraisal/staff?period=1969-12')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
@@ -303,6 +305,9 @@ describe('appraisal over HTTP', () => {
     expect(await runCli(['appraisal', '--period', '2026-10', '--utc-offset', '+08:00'], env, { out: (l) => zoned.push(l), err: (l) => err.push(l) })).toBe(0);
     expect(zoned[0]).toContain('Staff appraisal 2026-10 (UTC+08:00): 2026-09-30T16:00:00.000Z to 2026-10-31T16:00:00.000Z');
     expect(await runCli(['appraisal', '--period', '2026-10', '--utc-offset', '8'], env, { out: () => undefined, err: (l) => err.push(l) })).toBe(2);
-    expect(err[1]).toContain('--utc-offset is an offset like +08:00');
+    expect(err[1]).toContain('--utc-offset is an offset like +08:00 or --utc-offset=-05:00, not "8"');
+    const west: string[] = [];
+    expect(await runCli(['appraisal', '--period', '2026-10', '--utc-offset=-05:00'], env, { out: (l) => west.push(l), err: (l) => err.push(l) })).toBe(0);
+    expect(west[0]).toContain('Staff appraisal 2026-10 (UTC-05:00): 2026-10-01T05:00:00.000Z to 2026-11-01T05:00:00.000Z');
   });
 });

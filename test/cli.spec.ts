@@ -43,6 +43,10 @@ describe('cli', () => {
     for (const department of ['', '   ', 'd'.repeat(201)]) expect(await refusal('token', '--user', 'a', '--role', 'admin', '--department', department)).toContain('--department must be');
     expect(await refusal('appraisal', '--period', '2026-13')).toContain('--period "2026-13" is not a period');
     expect(await refusal('appraisal', '--period', '2999-Q4')).toContain('has not begun');
+    // A refused value gets its reason, not the whole usage under it; a command line that is not one gets the usage.
+    expect(await refusal('appraisal', '--period', '2026-13')).not.toContain('usage: npm run cli');
+    expect(await refusal('appraisal', '--period', '2026-10', '--colour')).toContain('usage: npm run cli');
+    expect(await refusal('replay')).toContain('usage: npm run cli');
     // No command: the usage, on stderr.
     const bare = await run(env);
     expect(bare).toMatchObject({ code: 2, out: [] });

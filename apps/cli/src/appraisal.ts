@@ -28,7 +28,7 @@ const aligned = (header: readonly string[], rows: ReadonlyArray<ReadonlyArray<st
 export const appraisal = async (events: EventStore, documents: DocumentStore, options: AppraisalOptions, clock: Clock, io: CliIo): Promise<ExitCode> => {
   if (options.period === undefined) throw new UsageError(`appraisal needs --period: ${PERIOD_FORMS}`);
   const offset = utcOffsetMinutes(options['utc-offset'] ?? '+00:00');
-  if (offset === undefined) throw new UsageError('--utc-offset is an offset like +08:00 or -05:00');
+  if (offset === undefined) throw new UsageError(`--utc-offset is an offset like +08:00 or --utc-offset=-05:00, not ${JSON.stringify(options['utc-offset'])}`);
   const period = parsePeriod(options.period, offset);
   if (!period) throw new UsageError(`--period ${JSON.stringify(options.period)} is not a period: ${PERIOD_FORMS}`);
   const asked = options['policy-version'];

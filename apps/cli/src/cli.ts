@@ -8,7 +8,7 @@ import type { DocumentStore } from '@redress/projections';
 import { publishedCatalogue, renderCatalogue } from '@redress/contracts';
 import { appraisal } from './appraisal';
 import { importComplaints, plainProgress, terminalProgress } from './import/import';
-import { UsageError, type CliIo, type ExitCode } from './cli-io';
+import { CommandLineError, UsageError, type CliIo, type ExitCode } from './cli-io';
 import { rebuild } from './rebuild';
 import { replay } from './replay';
 import { token } from './token';
@@ -36,7 +36,8 @@ commands:
   appraisal --period P [--utc-offset Z] [--department D] [--policy-version N]
                            print the staff appraisal table: P is a month (2026-10), a
                            quarter (2026-Q3) or days (2026-10-01..2026-10-15), in UTC
-                           or in the zone Z (+08:00); N a weighting policy version
+                           or in the zone Z (+08:00; a negative one as
+                           --utc-offset=-05:00); N a weighting policy version
                            other than the period's (what-if)
 
 The store is chosen by the same environment as the api (EVENT_STORE, DATA_DIR, ...).`;
@@ -47,7 +48,7 @@ const parse = <O extends NonNullable<ParseArgsConfig['options']>>(args: readonly
   const seen = new Set<string>();
   for (const token of parsed.tokens) {
     if (token.kind !== 'option') continue;
-    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given twice`);
+    if (seen.has(token.name)) throw new CommandLineError(`--${token.name} is given twice`);
     seen.add(token.name);
   }
   return parsed;
@@ -112,7 +113,7 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
       }
       case 'replay': {
         const { positionals } = parse(rest, {}, true);
-        if (positionals.length !== 1) throw new UsageError('replay takes one complaint id');
+        if (positionals.length !== 1) throw new CommandLineError('replay takes one complaint id');
         const config = loadConfig(env);
         const missing = missingLog(config, io);
         if (missing !== undefined) return missing;
@@ -125,7 +126,7 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
       }
       case 'rebuild': {
         const { positionals } = parse(rest, {}, true);
-        if (positionals.length > 1) throw new UsageError('rebuild takes at most one projection name');
+        if (positionals.length > 1) throw new CommandLineError('rebuild takes at most one projection name');
         return await withStores(env, io, (events, documents) => rebuild(events, documents, positionals[0], io));
       }
       case 'catalogue': {
@@ -138,7 +139,7 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
       case 'import': {
         const { values } = parse(rest, { file: { type: 'string' }, mapping: { type: 'string' }, 'dry-run': { type: 'boolean' }, rejects: { type: 'string' } });
         // The import may create the store, but not for a command it refuses.
-        if (values.file === undefined || values.mapping === undefined) throw new UsageError('import needs --file and --mapping');
+        if (values.file === undefined || values.mapping === undefined) throw new CommandLineError('import needs --file and --mapping');
         const config = loadConfig(env);
         // A dry run writes nothing: where there is no log yet it checks against an empty one of its own, not one made at DATA_DIR.
         const scratch = values['dry-run'] === true && noLogAt(config) ? mkdtempSync(join(tmpdir(), 'redress-dry-run-')) : undefined;
@@ -163,11 +164,16 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         io.out(USAGE);
         return 0;
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+        throw new CommandLineError(`unknown command ${JSON.stringify(command)}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof CommandLineError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    // A refused value or file: its reason alone, not buried under the usage.
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n(npm run cli -- help lists every command and option)`);
       return 2;
     }
     throw error;

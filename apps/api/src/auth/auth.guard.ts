@@ -7,7 +7,8 @@ import { CLOCK, JWT_SECRET } from '../tokens';
 import { IS_PUBLIC, type StaffMember } from './actor';
 
 const MESSAGES = {
-  TOKEN_INVALID: 'the bearer token is not valid',
+  // Most often a token made by `cli token` with another DATA_DIR or JWT_SECRET than this server's.
+  TOKEN_INVALID: "the bearer token is not valid: malformed, or not signed with this server's JWT_SECRET (make tokens with the server's DATA_DIR and JWT_SECRET)",
   TOKEN_EXPIRED: 'the bearer token has expired; get a new one',
 } as const;
 

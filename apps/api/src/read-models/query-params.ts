@@ -78,8 +78,10 @@ export const utcOffsetParam = (params: QueryParams): number | undefined => {
   const raw = params.utcOffset;
   if (raw === undefined) return undefined;
   const minutes = typeof raw === 'string' ? utcOffsetMinutes(raw) : undefined;
-  if (minutes === undefined) throw invalidQuery('utcOffset is an offset like +08:00 or -05:00');
-  return minutes;
+  if (minutes !== undefined) return minutes;
+  // A `+` typed into a URL arrives as a space.
+  const plus = typeof raw === 'string' && raw.startsWith(' ') ? ': in a URL write + as %2B (utcOffset=%2B08:00), as a bare + arrives as a space' : '';
+  throw invalidQuery(`utcOffset is an offset like +08:00 or -05:00, not ${JSON.stringify(raw).slice(0, 40)}${plus}`);
 };
 
 export const textParam = (params: QueryParams, name: string, maxLength: number): string | undefined => {
