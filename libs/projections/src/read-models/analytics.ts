@@ -204,7 +204,8 @@ const drillDownHref = (query: AnalyticsQuery, values: Partial<Record<Dimension, 
     if (value !== undefined) params.set(CASE_PARAM[dimension], formatListValues([value]));
     else if (filter) params.set(CASE_PARAM[dimension], formatListValues(filter));
   }
-  return `/cases?${params.toString()}`;
+  const search = params.toString();
+  return search === '' ? '/cases' : `/cases?${search}`;
 };
 
 export interface AnalyticsRow {
