@@ -76,7 +76,8 @@ const eventStore = (env: Env): Check<Config['eventStore']> =>
       kind === 'sqlite'
         ? E.right({ kind })
         : pipe(
-            url('EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:'], env),
+            // What @eventstore/db-client parses: KurrentDB's own kurrentdb:// is the same string with this scheme.
+            url('EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:'], env),
             E.map((connectionString) => ({ kind, connectionString })),
           ),
     ),
