@@ -35,9 +35,11 @@ export const describeDataKeyStoreContract = (name: string, fixture: () => DataKe
       expect(await store.keyFor(who)).toEqual(key);
     });
 
-    it('gives every subject its own key, and each concurrent request a key it can find again', async () => {
+    it('gives every subject its own key, and concurrent requests for one subject the same key', async () => {
       const [a, b] = [subject(), subject()];
+      // Two events of one append, sealed for one new complainant at once: one key, not two.
       const keys = await Promise.all([store.keyFor(a), store.keyFor(a), store.keyFor(b)]);
+      expect(keys[1]).toEqual(keys[0]);
       expect(keys[2]?.id).not.toBe(keys[0]?.id);
       expect(keys[2]?.key.equals(keys[0]?.key as Buffer)).toBe(false);
       for (const key of keys) expect(await store.find(key.id)).toEqual(key);
@@ -56,6 +58,13 @@ export const describeDataKeyStoreContract = (name: string, fixture: () => DataKe
       await store.close();
       store = await current.open();
       expect(await store.find(old.id)).toBeUndefined();
+    });
+
+    it('erases a key that was still being made when the erasure came', async () => {
+      const late = subject();
+      const [key, erased] = await Promise.all([store.keyFor(late), store.erase(late)]);
+      expect(erased).toBe(1);
+      expect(await store.find(key.id)).toBeUndefined();
     });
 
     it('finds nothing for an id it never made', async () => {

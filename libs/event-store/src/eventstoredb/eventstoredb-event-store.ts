@@ -1,5 +1,6 @@
 import {
   BACKWARDS,
+  CancelledError,
   DeadlineExceededError,
   END,
   EventStoreDBClient,
@@ -11,6 +12,7 @@ import {
   StreamNotFoundError,
   TimeoutError,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError,
   excludeSystemEvents,
   jsonEvent,
@@ -113,8 +115,9 @@ export class EventStoreDbEventStore implements EventStore {
         .catch((error: unknown) => {
           if (error instanceof WrongExpectedVersionError) return undefined;
           // The server may have written it: a deadline does not cancel the write, and a broken batch stream fails every
-          // append waiting on it. A retry of `any` would write a second copy, so the caller must read the stream first.
-          if (error instanceof DeadlineExceededError || error instanceof UnavailableError || error instanceof TimeoutError) {
+          // append waiting on it with whatever ended the stream (a cancel on either side, an unknown gRPC status among
+          // them). A retry of `any` would write a second copy, so the caller must read the stream first.
+          if (error instanceof DeadlineExceededError || error instanceof UnavailableError || error instanceof TimeoutError || error instanceof CancelledError || error instanceof UnknownError) {
             throw new AppendOutcomeUnknownError(`EventStoreDB did not confirm the append to ${streamName}: ${error.message}; read the stream before retrying`, { cause: error });
           }
           throw error;
@@ -122,9 +125,13 @@ export class EventStoreDbEventStore implements EventStore {
       // undefined or success=false (throwOnAppendFailure=false in the connection string): another writer got there first.
       if (written?.success) return { nextExpectedRevision: Number(written.nextExpectedRevision), position: Number(written.position?.commit ?? 0n) };
       const loose = expected === 'any' || expected === 'stream_exists';
-      if (!loose || attempt >= MAX_CHAIN_RETRIES) {
+      if (!loose) {
         const now = await this.streamHead(streamName);
         throw new WrongExpectedRevisionError(streamName, expected, now ? now.revision : 'no_stream');
+      }
+      // `any` accepts every revision, so losing race after race is no conflict: nothing was written, try again later.
+      if (attempt >= MAX_CHAIN_RETRIES) {
+        throw new EventStoreUnavailableError(`${streamName} changed under ${MAX_CHAIN_RETRIES + 1} attempts to chain onto it; nothing was written, try again`);
       }
     }
   }
@@ -171,9 +178,14 @@ export class EventStoreDbEventStore implements EventStore {
     const after = options.after ?? START;
     const subscription = this.client.subscribeToAll({ fromPosition: readPositionAfter(after), filter: excludeSystemEvents() });
     async function* events(): AsyncGenerator<RecordedEvent> {
-      for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
-        const event = resolved.event;
-        if (event && !isSystem(event) && toPosition(event) > after) yield toRecorded(event);
+      try {
+        for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
+          const event = resolved.event;
+          if (event && !isSystem(event) && toPosition(event) > after) yield toRecorded(event);
+        }
+      } catch (error) {
+        // A server gone mid-subscription is the port's unavailability, as for every other call.
+        throw unavailable(error);
       }
     }
     const iterator = events();

@@ -22,6 +22,12 @@ const unavailable = (message: string, cause: unknown) => new EventStoreUnavailab
  */
 export class MongoDataKeyStore implements DataKeyStore {
   private indexed = false;
+  /**
+   * Keys being looked up or made, by subject: concurrent requests for one subject (the events of one append, sealed
+   * at once) share one key, and an erasure waits for them. Another process can still make a second key for the
+   * same subject; that one is found by id, and erased with the rest.
+   */
+  private readonly making = new Map<string, Promise<DataKey>>();
 
   private constructor(private readonly connection: MongoConnection) {}
 
@@ -30,6 +36,14 @@ export class MongoDataKeyStore implements DataKeyStore {
   }
 
   keyFor(subject: string): Promise<DataKey> {
+    const making = this.making.get(subject);
+    if (making) return making;
+    const made = this.lookUpOrMake(subject).finally(() => this.making.delete(subject));
+    this.making.set(subject, made);
+    return made;
+  }
+
+  private lookUpOrMake(subject: string): Promise<DataKey> {
     return this.keys(async (keys) => {
       if (!this.indexed) {
         await keys.createIndex({ subject: 1, createdAt: -1 });
@@ -47,7 +61,9 @@ export class MongoDataKeyStore implements DataKeyStore {
     return this.keys(async (keys) => toKey(await keys.findOne({ _id: id })));
   }
 
-  erase(subject: string): Promise<number> {
+  async erase(subject: string): Promise<number> {
+    // A key still being made is erased too: its insert must not land after the delete.
+    await this.making.get(subject)?.catch(() => undefined);
     return this.keys(async (keys) => (await keys.deleteMany({ subject })).deletedCount);
   }
 

@@ -119,6 +119,7 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
       ['$or of $and', { $or: [{ $and: [{ status: 'closed' }, { breached: true }] }, { amount: 0 }] }, ['c02', 'c05']],
       ['by _id', { _id: { $in: ['c06', 'c01', 'nope'] } }, ['c01', 'c06']],
       ['empty $or matches nothing', { $or: [] }, []],
+      ['empty $and adds nothing to what is beside it', { _id: 'c02', $and: [] }, ['c02']],
     ])('filters: %s', async (_, filter, expected) => {
       expect((await find(filter, [['_id', 1]])).sort()).toEqual(expected);
       expect(await store.collection(name).count(filter)).toBe(expected.length);

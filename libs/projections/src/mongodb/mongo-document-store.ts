@@ -13,9 +13,10 @@ const toMongoFilter = (filter: Filter): MongoFilter<MongoDocument> => {
     if (value === undefined) continue;
     if (key === '$and' || key === '$or') {
       const inner = (value as Filter[]).map(toMongoFilter);
-      // MongoDB refuses an empty $and/$or: say what it would mean.
-      if (inner.length === 0) out[key === '$and' ? '_id' : '$expr'] = key === '$and' ? { $exists: true } : false;
-      else out[key] = inner;
+      // MongoDB refuses an empty $and/$or: an empty $and holds for every document (so it adds nothing, and must not
+      // replace a condition on _id beside it), an empty $or for none.
+      if (inner.length > 0) out[key] = inner;
+      else if (key === '$or') out.$expr = false;
       continue;
     }
     if (key !== '_id') assertFieldPath(key);
