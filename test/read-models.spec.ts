@@ -137,6 +137,18 @@ const figures = (cases: RawCase[]) => {
   };
 };
 
+/** The cases behind each figure that counts a set of cases (or has one as its numerator), by the drill-down's name. */
+const BEHIND_FIGURES: Readonly<Record<string, (c: RawCase) => boolean>> = {
+  open: (c) => c.status === 'open',
+  closed: (c) => c.status === 'closed',
+  rejected: (c) => c.status === 'rejected',
+  withdrawn: (c) => c.status === 'withdrawn',
+  substantiated: (c) => c.substantiated === true,
+  breached: (c) => c.breached,
+  reopened: (c) => c.reopened,
+  escalated: (c) => c.escalations > 0,
+};
+
 const groupBy = <T>(items: T[], key: (item: T) => string): Map<string, T[]> => {
   const groups = new Map<string, T[]>();
   for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
@@ -201,8 +213,17 @@ describe('read models: case search, analysis, rebuild', () => {
       expect(drillDown.count).toBe(group.length);
       const listed = await all(analyst, drillDown.href);
       expect(listed.map((c) => c.id).sort()).toEqual(group.map((c) => c.id).sort());
+      // And each figure's, exactly the cases it counts.
+      expect(Object.keys(drillDown.figures).sort()).toEqual(Object.keys(BEHIND_FIGURES).sort());
+      for (const [name, behind] of Object.entries(BEHIND_FIGURES)) {
+        const ids = group.filter(behind).map((c) => c.id).sort();
+        const { count, href } = drillDown.figures[name];
+        expect({ name, count, listed: (await all(analyst, href)).map((c) => c.id).sort() }).toEqual({ name, count: ids.length, listed: ids });
+      }
     }
-    expect(reply.body.totals).toMatchObject({ ...figures(cases), drillDown: { count: 40, href: '/cases' } });
+    // Every set is reached somewhere in the scenario, so the comparisons above are not all of empty lists.
+    for (const [name, behind] of Object.entries(BEHIND_FIGURES)) expect({ name, some: cases.some(behind) }).toEqual({ name, some: true });
+    expect(reply.body.totals).toMatchObject({ ...figures(cases), drillDown: { count: 40, href: '/cases', figures: { breached: { count: cases.filter((c) => c.breached).length, href: '/cases?breached=true' } } } });
     // The scenario reaches every metric with real values, so none of the comparisons above is vacuous.
     for (const value of Object.values(figures(cases))) expect(value).not.toBeNull();
     expect(figures(cases)).toMatchObject({ rejected: expect.any(Number), withdrawn: expect.any(Number) });
@@ -235,7 +256,11 @@ describe('read models: case search, analysis, rebuild', () => {
           slaCompliance: figures(handled).slaCompliance,
           satisfactionAvg: figures(handled).satisfactionAvg,
         },
-        drillDown: { count: mine.length, href: expect.stringContaining(`assignee=${row.handler === null ? '%28none%29' : row.handler}`) },
+        drillDown: {
+          count: mine.length,
+          href: expect.stringContaining(`assignee=${row.handler === null ? '%28none%29' : row.handler}`),
+          figures: { closed: { count: figures(mine).closed, href: expect.stringMatching(/assignee=.*&status=closed$/) } },
+        },
       });
       // Asking for one handler's rows leaves the team as it is: before, the filter made the team that handler alone.
       if (row.handler !== null) {
@@ -271,9 +296,13 @@ describe('read models: case search, analysis, rebuild', () => {
     const filtered = await analyst.get('/analytics/complaints?department=finance,delivery&from=2026-10-01&to=2026-11-01&metrics=received');
     const expected = rawCases(log).filter((c) => ['finance', 'delivery'].includes(c.department as string) && c.receivedAt >= '2026-10-01' && c.receivedAt < '2026-11-01');
     expect(filtered.body).toEqual({
-      rows: [{ received: expected.length, drillDown: { count: expected.length, href: '/cases?receivedFrom=2026-10-01T00%3A00%3A00.000Z&receivedTo=2026-11-01T00%3A00%3A00.000Z&department=finance%2Cdelivery' } }],
+      rows: [{ received: expected.length, drillDown: { count: expected.length, href: '/cases?receivedFrom=2026-10-01T00%3A00%3A00.000Z&receivedTo=2026-11-01T00%3A00%3A00.000Z&department=finance%2Cdelivery', figures: {} } }],
       totals: { received: expected.length, drillDown: expect.any(Object) },
     });
+    // Rows that fix the status already: their status figures are the row itself, so only the others get a list.
+    const byStatus = await analyst.get('/analytics/complaints?groupBy=status&metrics=closed,open,reopenRate');
+    for (const row of byStatus.body.rows) expect({ status: row.status, lists: Object.keys(row.drillDown.figures).sort() }).toEqual({ status: row.status, lists: ['open', 'reopened'] });
+    expect((await analyst.get('/cases?reopened=maybe')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     for (const [query, message] of [
       ['groupBy=colour', 'groupBy'],
       ['period=fortnight', 'period'],

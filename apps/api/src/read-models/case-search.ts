@@ -27,7 +27,7 @@ const FIELD_FILTERS: ReadonlyArray<readonly [param: string, vocabulary?: readonl
   ['rootCause', undefined, 'rootCauseCategory'],
 ];
 export const CASE_SORTS = ['receivedAt', 'lastEventAt', 'closedAt', 'firstResponseSeconds', 'resolutionSeconds', 'revision'] as const;
-export const CASE_SEARCH_PARAMETERS = [...FIELD_FILTERS.map(([param]) => param), 'receivedFrom', 'receivedTo', 'breached', 'open', 'q', 'sort', 'limit', 'cursor'];
+export const CASE_SEARCH_PARAMETERS = [...FIELD_FILTERS.map(([param]) => param), 'receivedFrom', 'receivedTo', 'breached', 'open', 'substantiated', 'reopened', 'escalated', 'q', 'sort', 'limit', 'cursor'];
 
 export interface CaseSearch {
   readonly filter: Filter;
@@ -51,6 +51,13 @@ export const parseCaseSearch = (params: QueryParams): CaseSearch => {
   if (breached !== undefined) conditions.push({ breached });
   const open = booleanParam(params, 'open');
   if (open !== undefined) conditions.push({ open });
+  // Analysis's figures drill down to these: the finding's verdict (a case without one is neither), reopened, escalated.
+  const substantiated = booleanParam(params, 'substantiated');
+  if (substantiated !== undefined) conditions.push({ substantiated });
+  const reopened = booleanParam(params, 'reopened');
+  if (reopened !== undefined) conditions.push({ reopenCount: reopened ? { $gt: 0 } : 0 });
+  const escalated = booleanParam(params, 'escalated');
+  if (escalated !== undefined) conditions.push({ 'timeline.escalations': escalated ? { $gt: 0 } : 0 });
   const text = textParam(params, 'q', 200);
   // Subject, complaint text and the closing summary: past resolutions are the knowledge base.
   if (text) conditions.push({ $or: [{ subject: { $contains: text } }, { content: { $contains: text } }, { archiveSummary: { $contains: text } }] });

@@ -45,6 +45,7 @@ const text = messages(
     showTable: 'Show as table',
     cases: 'Cases',
     casesOf: '{count} cases: {label}',
+    breaches: 'The {count} cases in breach of a deadline',
     unset: '(not set)',
   },
   {
@@ -81,6 +82,7 @@ const text = messages(
     showTable: '以表格显示',
     cases: '投诉数',
     casesOf: '{count} 件投诉：{label}',
+    breaches: '超出时限的 {count} 件投诉',
     unset: '（未填写）',
   },
 );
@@ -94,9 +96,13 @@ const METRICS = 'received,open,closed,slaCompliance,satisfactionAvg';
 /** The stylesheet's accent, ok and warning inks: recharts paints SVG attributes, which cannot read CSS variables. */
 const COLOURS = { received: '#1f5fbf', closed: '#1e7a3c', sla: '#1e7a3c', satisfaction: '#8a5a00' };
 
-interface DrillDown {
+interface Cases {
   readonly count: number;
   readonly href: string;
+}
+/** A row's cases, and those behind each figure that counts cases (`open`, `closed`, `breached` …). */
+interface DrillDown extends Cases {
+  readonly figures: Readonly<Partial<Record<string, Cases>>>;
 }
 /** A row of GET /analytics/complaints: its dimension values (and period), the figures asked for, and its cases. */
 interface AnalyticsRow {
@@ -114,7 +120,7 @@ interface AnalyticsAnswer {
   readonly totals: AnalyticsRow;
 }
 
-/** What a chart and its table show of a row; `href` is missing for a period without cases. */
+/** What a chart and its table show of a row; the hrefs are missing for a period without cases. */
 interface Datum {
   readonly key: string;
   readonly label: string;
@@ -125,6 +131,8 @@ interface Datum {
   readonly sla: number | null;
   readonly satisfaction: number | null;
   readonly href?: string;
+  /** The cases of the row now closed. */
+  readonly closedHref?: string;
 }
 
 const datum = (row: AnalyticsRow, key: string, label: string): Datum => ({
@@ -136,17 +144,11 @@ const datum = (row: AnalyticsRow, key: string, label: string): Datum => ({
   sla: row.slaCompliance === null ? null : Math.round(row.slaCompliance * 1000) / 10,
   satisfaction: row.satisfactionAvg,
   href: row.drillDown.href,
+  ...(row.drillDown.figures.closed ? { closedHref: row.drillDown.figures.closed.href } : {}),
 });
 
 /** The inbox at `/` passes its query straight to GET /cases, so an api drill-down link becomes an inbox link as it is. */
 const inboxPath = (href: string): string => `/?${new URL(href, location.origin).search.slice(1)}`;
-
-/** A drill-down narrowed to the cases now closed: the closed bar of a period lists just those. */
-const closedOnly = (href: string): string => {
-  const url = new URL(href, location.origin);
-  url.searchParams.set('status', 'closed');
-  return `${url.pathname}${url.search}`;
-};
 
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -280,14 +282,14 @@ const Analysis = () => {
 
           <Section title={t('trend', { period: periodName })}>
             <Figures resource={trend} empty={trendData.length === 0}>
-              <Chart testId="trend-chart" title={t('trendChart', { period: periodName })} data={trendData} series={[{ key: 'received', name: t('received') }, { key: 'closed', name: t('closed'), href: closedOnly }]} />
+              <Chart testId="trend-chart" title={t('trendChart', { period: periodName })} data={trendData} series={[{ key: 'received', name: t('received') }, { key: 'closed', name: t('closed'), cases: (d) => d.closedHref }]} />
               <DrillTable
                 caption={t('trend', { period: periodName })}
                 head={t(period)}
                 data={trendData}
                 columns={[
                   { title: t('received'), cell: (d) => <DrillLink href={d.href} count={d.received} label={d.label} /> },
-                  { title: t('closed'), cell: (d) => <DrillLink href={d.href && closedOnly(d.href)} count={d.closed} label={d.label} /> },
+                  { title: t('closed'), cell: (d) => <DrillLink href={d.closedHref} count={d.closed} label={d.label} /> },
                 ]}
               />
             </Figures>
@@ -328,15 +330,25 @@ const Analysis = () => {
   );
 };
 
-/** The range's totals: the received figure lists them all. */
+/** The range's totals: each count lists its cases, and SLA compliance the cases in breach. */
 const Headline = ({ totals }: { totals: AnalyticsRow }) => {
   const t = useMessages(text);
   const { number, percent } = useFormat();
+  const linked = (cases: Cases | undefined, shown: string, label?: string): ReactNode =>
+    cases ? (
+      // The figure shown starts its accessible name (WCAG 2.5.3), what it opens follows.
+      <Link to={inboxPath(cases.href)} aria-label={label && `${shown}: ${label}`}>
+        {shown}
+      </Link>
+    ) : (
+      shown
+    );
+  const { figures: behind } = totals.drillDown;
   const figures: Array<[Key, ReactNode]> = [
-    ['received', <Link to={inboxPath(totals.drillDown.href)}>{number(totals.received)}</Link>],
-    ['open', number(totals.open)],
-    ['closed', number(totals.closed)],
-    ['slaCompliance', percent(totals.slaCompliance)],
+    ['received', linked(totals.drillDown, number(totals.received))],
+    ['open', linked(behind.open, number(totals.open))],
+    ['closed', linked(behind.closed, number(totals.closed))],
+    ['slaCompliance', linked(behind.breached, percent(totals.slaCompliance), behind.breached && t('breaches', { count: behind.breached.count }))],
     ['satisfaction', totals.satisfactionAvg === null ? '—' : t('outOfFive', { value: number(totals.satisfactionAvg) })],
   ];
   return (
@@ -386,8 +398,8 @@ const ServiceCharts = ({ data, dimension }: { data: readonly Datum[]; dimension:
 interface Series {
   readonly key: 'received' | 'closed' | 'sla' | 'satisfaction';
   readonly name: string;
-  /** The cases behind this series' bar, from the row's drill-down (all of them unless it says). */
-  readonly href?: (href: string) => string;
+  /** The cases behind this series' bar (the row's, unless it says). */
+  readonly cases?: (datum: Datum) => string | undefined;
 }
 
 /**
@@ -397,8 +409,9 @@ interface Series {
  */
 const Chart = ({ testId, title, data, series, vertical = false, domain, format }: { testId?: string; title: string; data: readonly Datum[]; series: readonly Series[]; vertical?: boolean; domain?: [number, number]; format?: (value: number) => string }) => {
   const navigate = useNavigate();
-  const open = (datum: Datum, { href = (h: string) => h }: Series) => {
-    if (datum.href) void navigate(inboxPath(href(datum.href)));
+  const open = (datum: Datum, { cases = (d: Datum) => d.href }: Series) => {
+    const href = cases(datum);
+    if (href) void navigate(inboxPath(href));
   };
   const valueAxis = { type: 'number' as const, allowDecimals: domain !== undefined, ...(domain ? { domain } : {}), ...(format ? { tickFormatter: format } : {}) };
   return (

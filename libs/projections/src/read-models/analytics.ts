@@ -86,6 +86,8 @@ class Cell {
   reopened = 0;
   everClosed = 0;
   escalations = 0;
+  /** Cases escalated at least once (`escalations` counts the escalations). */
+  escalated = 0;
   /** Counted for teams only (the handler comparison, over handled cases): the handlers, and their closed cases. */
   readonly handlers = new Set<string>();
   handledClosed = 0;
@@ -118,6 +120,7 @@ class Cell {
     if (reopened) this.reopened += 1;
     if (reopened || status === 'closed') this.everClosed += 1;
     this.escalations += fact[ESCALATIONS] as number;
+    if ((fact[ESCALATIONS] as number) > 0) this.escalated += 1;
     if (this.countsHandlers) {
       this.handlers.add(fact[HANDLER] as string);
       if (status === 'closed') this.handledClosed += 1;
@@ -126,7 +129,7 @@ class Cell {
 
   /** Adds another cell's cases: totals are the sum of the groups, not a second pass over every fact. */
   merge(other: Cell): void {
-    for (const counter of ['received', 'summary', 'closed', 'rejected', 'withdrawn', 'substantiated', 'rootCaused', 'slaTracked', 'breached', 'satisfactionSum', 'satisfied', 'reopened', 'everClosed', 'escalations'] as const) {
+    for (const counter of ['received', 'summary', 'closed', 'rejected', 'withdrawn', 'substantiated', 'rootCaused', 'slaTracked', 'breached', 'satisfactionSum', 'satisfied', 'reopened', 'everClosed', 'escalations', 'escalated'] as const) {
       this[counter] += other[counter];
     }
     for (const value of other.firstResponse) (this.firstResponse as number[]).push(value);
@@ -191,8 +194,8 @@ const earlier = (a: string | undefined, b: string | undefined) => (a === undefin
 const zoned = (bounds: { start: string; end: string }, offsetMs: number): { start: string; end: string } =>
   offsetMs === 0 ? bounds : { start: new Date(Date.parse(bounds.start) - offsetMs).toISOString(), end: new Date(Date.parse(bounds.end) - offsetMs).toISOString() };
 
-/** The `/cases` query that lists exactly a cell's cases. */
-const drillDownHref = (query: AnalyticsQuery, values: Partial<Record<Dimension, string | null>>, bounds?: { start: string; end: string }): string => {
+/** The `/cases` parameters that list exactly a cell's cases. */
+const cellParams = (query: AnalyticsQuery, values: Partial<Record<Dimension, string | null>>, bounds?: { start: string; end: string }): URLSearchParams => {
   const params = new URLSearchParams();
   const from = later(query.from, bounds?.start);
   const to = earlier(query.to, bounds?.end);
@@ -204,13 +207,52 @@ const drillDownHref = (query: AnalyticsQuery, values: Partial<Record<Dimension, 
     if (value !== undefined) params.set(CASE_PARAM[dimension], formatListValues([value]));
     else if (filter) params.set(CASE_PARAM[dimension], formatListValues(filter));
   }
+  return params;
+};
+
+const casesHref = (params: URLSearchParams): string => {
   const search = params.toString();
   return search === '' ? '/cases' : `/cases?${search}`;
 };
 
+/**
+ * The cases behind a figure (DOMAIN.md: drill from any figure to its cases), for each figure that counts a set of
+ * cases or has one as its numerator: the `/cases` parameter narrowing the cell to them, and how many there are.
+ * Percentiles, satisfaction and summary resolutions (counted by the SLA policy's business calendar) have none.
+ */
+const FIGURE_CASES = {
+  open: { metric: 'open', param: ['open', 'true'], count: (cell: Cell) => cell.received - cell.closed - cell.rejected - cell.withdrawn },
+  closed: { metric: 'closed', param: ['status', 'closed'], count: (cell: Cell) => cell.closed },
+  rejected: { metric: 'rejected', param: ['status', 'rejected'], count: (cell: Cell) => cell.rejected },
+  withdrawn: { metric: 'withdrawn', param: ['status', 'withdrawn'], count: (cell: Cell) => cell.withdrawn },
+  substantiated: { metric: 'substantiatedRate', param: ['substantiated', 'true'], count: (cell: Cell) => cell.substantiated },
+  breached: { metric: 'slaCompliance', param: ['breached', 'true'], count: (cell: Cell) => cell.breached },
+  reopened: { metric: 'reopenRate', param: ['reopened', 'true'], count: (cell: Cell) => cell.reopened },
+  escalated: { metric: 'escalations', param: ['escalated', 'true'], count: (cell: Cell) => cell.escalated },
+} satisfies Record<string, { metric: Metric; param: readonly [string, string]; count: (cell: Cell) => number }>;
+
+export interface DrillDown {
+  readonly count: number;
+  readonly href: string;
+}
+
+/** A cell's cases, and those behind each of its figures that asked for (by the set's name: `closed`, `breached` …). */
+const drillDown = (query: AnalyticsQuery, cell: Cell, params: URLSearchParams): DrillDown & { readonly figures: Readonly<Record<string, DrillDown>> } => {
+  // Where the cell already fixes the status, its status figures need no list of their own (and a second status would replace it).
+  const statusFixed = query.groupBy.includes('status') || query.filters.status !== undefined;
+  const figures = Object.entries(FIGURE_CASES)
+    .filter(([, { metric, param }]) => query.metrics.includes(metric) && !(statusFixed && param[0] === 'status'))
+    .map(([name, { param, count }]) => {
+      const narrowed = new URLSearchParams(params);
+      narrowed.set(param[0], param[1]);
+      return [name, { count: count(cell), href: casesHref(narrowed) }] as const;
+    });
+  return { count: cell.received, href: casesHref(params), figures: Object.fromEntries(figures) };
+};
+
 export interface AnalyticsRow {
   readonly [field: string]: unknown;
-  readonly drillDown: { readonly count: number; readonly href: string };
+  readonly drillDown: DrillDown & { readonly figures: Readonly<Record<string, DrillDown>> };
 }
 export interface AnalyticsResult {
   readonly rows: AnalyticsRow[];
@@ -335,8 +377,8 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summary
               },
             }
           : {}),
-        drillDown: { count: cell.received, href: drillDownHref(query, named, bounds) },
+        drillDown: drillDown(query, cell, cellParams(query, named, bounds)),
       };
     });
-  return { rows, totals: { ...figures(totals), drillDown: { count: totals.received, href: drillDownHref(query, {}) } } };
+  return { rows, totals: { ...figures(totals), drillDown: drillDown(query, totals, cellParams(query, {})) } };
 };
