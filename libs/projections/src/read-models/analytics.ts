@@ -236,18 +236,22 @@ export interface DrillDown {
   readonly href: string;
 }
 
-/** A cell's cases, and those behind each of its figures that asked for (by the set's name: `closed`, `breached` …). */
-const drillDown = (query: AnalyticsQuery, cell: Cell, params: URLSearchParams): DrillDown & { readonly figures: Readonly<Record<string, DrillDown>> } => {
-  // Where the cell already fixes the status, its status figures need no list of their own (and a second status would replace it).
+/** The figures' case sets a query's rows carry: those of the metrics asked for, but status ones where the cell fixes the status already (their list is the cell's, or none). */
+const figureCasesOf = (query: AnalyticsQuery) => {
   const statusFixed = query.groupBy.includes('status') || query.filters.status !== undefined;
-  const figures = Object.entries(FIGURE_CASES)
-    .filter(([, { metric, param }]) => query.metrics.includes(metric) && !(statusFixed && param[0] === 'status'))
-    .map(([name, { param, count }]) => {
-      const narrowed = new URLSearchParams(params);
-      narrowed.set(param[0], param[1]);
-      return [name, { count: count(cell), href: casesHref(narrowed) }] as const;
-    });
-  return { count: cell.received, href: casesHref(params), figures: Object.fromEntries(figures) };
+  return Object.entries(FIGURE_CASES).filter(([, { metric, param }]) => query.metrics.includes(metric) && !(statusFixed && param[0] === 'status'));
+};
+
+/**
+ * A cell's cases, and those behind each of `sets` (by the set's name: `closed`, `breached` …). Each set's parameter
+ * is one the cell's own never holds (status ones are left out where it does), so it is appended, not merged.
+ */
+const drillDown = (cell: Cell, params: URLSearchParams, sets: ReturnType<typeof figureCasesOf>): DrillDown & { readonly figures: Readonly<Record<string, DrillDown>> } => {
+  const href = casesHref(params);
+  const separator = href.includes('?') ? '&' : '?';
+  const figures: Record<string, DrillDown> = {};
+  for (const [name, { param, count }] of sets) figures[name] = { count: count(cell), href: `${href}${separator}${param[0]}=${param[1]}` };
+  return { count: cell.received, href, figures };
 };
 
 export interface AnalyticsRow {
@@ -353,6 +357,7 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summary
   totals.sorted();
   teams.forEach((team) => team.sorted());
   const figures = (cell: Cell) => Object.fromEntries(query.metrics.map((metric) => [metric, figure(cell, metric)]));
+  const sets = figureCasesOf(query);
 
   const rows = [...groups.values()]
     .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.values.reduce<number>((order, value, i) => order || compareValues(value, b.values[i] as Scalar), 0)))
@@ -377,8 +382,8 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summary
               },
             }
           : {}),
-        drillDown: drillDown(query, cell, cellParams(query, named, bounds)),
+        drillDown: drillDown(cell, cellParams(query, named, bounds), sets),
       };
     });
-  return { rows, totals: { ...figures(totals), drillDown: drillDown(query, totals, cellParams(query, {})) } };
+  return { rows, totals: { ...figures(totals), drillDown: drillDown(totals, cellParams(query, {}), sets) } };
 };
