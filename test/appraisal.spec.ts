@@ -221,6 +221,10 @@ describe('appraisal over HTTP', () => {
       'effectiveFrom must be a later day than today (2026-11-02): appraisals already published keep the policy they were made with',
     ]);
     expect((await api.as('admin').put('/policies/weighting', { ...current, categoryWeights: { billing: 1 } })).body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+    // At 12:00 UTC it is already the 3rd east of +12:00, where an appraisal of days from the 3rd has begun: too late for the 3rd.
+    at('11-02T12:00');
+    expect((await api.as('admin').put('/policies/weighting', { ...current, effectiveFrom: '2026-11-03' })).body).toMatchObject({ statusCode: 422, details: [expect.stringContaining('later day than today (2026-11-03)')] });
+    at('11-02T08:00');
     expect((await analyst.get('/policies/weighting/versions')).body.versions.map((v: { version: number }) => v.version)).toEqual([1]);
   });
 

@@ -5,11 +5,15 @@
  */
 export const DAY_MS = 86_400_000;
 
-/** `+08:00` or `-05:00` as minutes east of UTC; undefined for anything else (no `Z`, no hour past 14). */
+/** The easternmost zone (Kiribati, +14:00): where a day begins first. */
+export const MAX_UTC_OFFSET_MINUTES = 14 * 60;
+
+/** `+08:00` or `-05:00` as minutes east of UTC; undefined for anything else (no `Z`, nothing past 14:00). */
 export const utcOffsetMinutes = (text: string): number | undefined => {
   const match = /^([+-])(\d{2}):(\d{2})$/.exec(text);
-  if (!match || Number(match[2]) > 14 || Number(match[3]) > 59) return undefined;
-  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+  if (!match || Number(match[3]) > 59) return undefined;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return minutes > MAX_UTC_OFFSET_MINUTES ? undefined : (match[1] === '-' ? -1 : 1) * minutes;
 };
 
 /** Minutes east of UTC as `+08:00` or `-05:00`: what utcOffsetMinutes reads. */

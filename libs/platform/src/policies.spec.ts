@@ -23,10 +23,11 @@ describe('versioned policies', () => {
     expect((await policies.current()).definedAt).toBe('2026-11-26T10:00:00.000Z');
   });
 
+  // At 10:00 UTC on the 26th it is already the 27th at +14:00, where the day begins first.
   it('refuses a version that does not make sense, with every problem, and writes nothing', async () => {
     const refused = policies.define({ ...DEFAULT_WEIGHTING_POLICY, effectiveFrom: '2026-11-26', normalisePer: 0 }, author, 'c-1');
     await expect(refused).rejects.toThrow(InvalidPolicyError);
-    await expect(refused).rejects.toMatchObject({ code: 'INVALID_WEIGHTING_POLICY', problems: ['normalisePer must be more than 0 (is 0)', expect.stringContaining('effectiveFrom must be a later day than today (2026-11-26)')] });
+    await expect(refused).rejects.toMatchObject({ code: 'INVALID_WEIGHTING_POLICY', problems: ['normalisePer must be more than 0 (is 0)', expect.stringContaining('effectiveFrom must be a later day than today (2026-11-27)')] });
     expect((await policies.current()).version).toBe(1);
   });
 

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { DEFAULT_WEIGHTING_POLICY, validateWeightingPolicy } from '@redress/appraisal';
 import { SlaPolicyEventCodecs, WeightingPolicyEventCodecs, type SlaPolicy, type WeightingPolicy } from '@redress/contracts';
-import { DEFAULT_SLA_POLICY, validateSlaPolicy } from '@redress/domain';
+import { DEFAULT_SLA_POLICY, MAX_UTC_OFFSET_MINUTES, validateSlaPolicy } from '@redress/domain';
 import { WrongExpectedRevisionError, uuidv7, type EventStore, type JsonObject, type RecordedEvent } from '@redress/event-store';
 import type { Clock } from './clock';
 
@@ -155,5 +155,7 @@ export const WEIGHTING_POLICY: PolicyKind<WeightingPolicy> = {
   schemaVersion: WeightingPolicyEventCodecs.WeightingPolicyDefined.version,
   defaultPolicy: DEFAULT_WEIGHTING_POLICY,
   invalidCode: 'INVALID_WEIGHTING_POLICY',
-  validate: (policy, now) => validateWeightingPolicy(policy, now.toISOString().slice(0, 10)),
+  // "Today" as the zone where the day begins first: a period may be appraised in any zone (utcOffset), and one that
+  // has begun anywhere keeps the version it began under.
+  validate: (policy, now) => validateWeightingPolicy(policy, new Date(now.getTime() + MAX_UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10)),
 };
