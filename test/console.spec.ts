@@ -242,9 +242,12 @@ describeInBrowser('the web console', () => {
     await handler.getByText('You were signed out').waitFor();
     await signIn(tokenFor('hao', 'handler'));
     expect(await note.inputValue()).toBe('Called the customer back');
-    // Signing out on purpose drops every draft.
+    // Signing out on purpose, here or in another tab of the same browser, drops every draft in every tab.
     await note.fill('Not for anyone else');
-    await handler.getByRole('button', { name: 'Sign out' }).click();
+    const other = await context.newPage();
+    await other.goto(`${api.url}/`);
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await handler.getByLabel('Access token').waitFor();
     await signIn(tokenFor('hao', 'handler'));
     expect(await note.inputValue()).toBe('');
     await context.close();

@@ -12,6 +12,8 @@ export interface Staff {
 }
 
 const STORAGE_KEY = 'redress.token';
+/** Written when someone signs out on purpose: every tab drops its drafts (a token removed may also be one that ran out). */
+const SIGNED_OUT_KEY = 'redress.signed-out';
 
 const base64UrlJson = (part: string): unknown => {
   const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
@@ -62,7 +64,10 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
   const [state, setState] = useState<SessionState>(restored);
   /** With a reason the api ended the session (the drafts wait for the same person); without, the person signed out. */
   const signOut = useCallback((reason?: string) => {
-    if (reason === undefined) dropDrafts();
+    if (reason === undefined) {
+      dropDrafts();
+      localStorage.setItem(SIGNED_OUT_KEY, String(Date.now()));
+    }
     localStorage.removeItem(STORAGE_KEY);
     setState(reason ? { ended: reason } : {});
   }, []);
@@ -78,6 +83,7 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
   // Signing out in one tab signs out every tab (a shared service-desk PC), and signing in elsewhere is picked up.
   useEffect(() => {
     const follow = (event: StorageEvent) => {
+      if (event.key === SIGNED_OUT_KEY) dropDrafts();
       if (event.key !== STORAGE_KEY) return;
       setState(restored());
     };

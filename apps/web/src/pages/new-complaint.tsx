@@ -5,6 +5,7 @@ import { api, query } from '../api';
 import type { CasePage, CaseSummary } from '../cases';
 import { messages, useFormat, useMessages } from '../i18n';
 import { useStaff } from '../session';
+import { draftOf, keepDraft } from '../drafts';
 import { RECEIVERS, may } from '../roles';
 import { Section, Tag } from '../components/common';
 import { SchemaForm } from '../components/schema-form';
@@ -70,6 +71,13 @@ const usePossibleDuplicates = (subject: string): readonly CaseSummary[] | undefi
   return found;
 };
 
+/** The intake's idempotency key, kept with the body it was made for, among the drafts. */
+const INTAKE_KEY = 'intake-idempotency-key';
+interface KeptKey {
+  readonly body: string;
+  readonly key: string;
+}
+
 /** Fast intake (接收与记录): the api's own body codec as the form, duplicates alongside, then straight to the new case. */
 export const NewComplaint = () => {
   const staff = useStaff();
@@ -77,17 +85,23 @@ export const NewComplaint = () => {
   const format = useFormat();
   const navigate = useNavigate();
   const [subject, setSubject] = useState('');
-  // One key per complaint as typed: a double click, or a retry after a lost answer, receives it once.
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  // One key per complaint as typed: a double click, or a retry after a lost answer, receives it once, also when the
+  // draft comes back after the page was left (the key is kept with it).
+  const [idempotencyKey, setIdempotencyKey] = useState(() => (draftOf(INTAKE_KEY) as KeptKey | undefined)?.key ?? crypto.randomUUID());
   const duplicates = usePossibleDuplicates(subject);
   const onDraft = useCallback((body: unknown) => {
     setSubject(String((body as { subject?: unknown }).subject ?? ''));
     // Another body is another complaint to the api (IDEMPOTENCY_KEY_REUSED otherwise): a retry of the same one keeps its key.
-    setIdempotencyKey(crypto.randomUUID());
+    const text = JSON.stringify(body);
+    const kept = draftOf(INTAKE_KEY) as KeptKey | undefined;
+    const key = kept?.body === text ? kept.key : crypto.randomUUID();
+    keepDraft(INTAKE_KEY, { body: text, key });
+    setIdempotencyKey(key);
   }, []);
   const receive = useCallback(
     async (body: unknown) => {
       const { body: outcome } = await api.post('/complaints', body, { headers: { 'idempotency-key': idempotencyKey } });
+      keepDraft(INTAKE_KEY, undefined);
       setIdempotencyKey(crypto.randomUUID());
       void navigate(`/cases/${outcome.id}`);
     },
