@@ -203,10 +203,15 @@ describe('appraisal over HTTP', () => {
     expect(lines[0]).toBe(
       '排名 Rank,员工 Staff,综合得分 Composite,已处理 Handled,已结案 Closed,期末未结 Open at end,首次响应中位数(秒) First response median (s),首次响应P90(秒) First response p90 (s),' +
         '解决时长中位数(秒) Resolution median (s),解决时长P90(秒) Resolution p90 (s),SLA达标率 SLA compliance,满意度 Satisfaction,重开率 Reopen rate,升级率 Escalation rate,' +
-        '加权投诉数 Weighted complaints,加权分 Weighted score,每百件加权分 Weighted per 100 handled,期间 Period,截至 As of,定稿 Final,权重政策版本 Policy version,假设分析 What-if',
+        '加权投诉数 Weighted complaints,加权分 Weighted score,每百件加权分 Weighted per 100 handled,期间 Period,时区 Zone,截至 As of,定稿 Final,权重政策版本 Policy version,假设分析 What-if',
     );
-    expect(lines[1]).toBe(',ann,39.4355,8,4,2,3600,3600,172800,518400,0.75,3,0.25,0,2,2.6,32.5,2026-10,2026-11-01T00:00:00.000Z,true,1,false');
-    expect(lines[2]).toBe(',bob,60.4839,2,1,0,3600,3600,345600,345600,1,5,0,0,2,8.5,425,2026-10,2026-11-01T00:00:00.000Z,true,1,false');
+    expect(lines[1]).toBe(',ann,39.4355,8,4,2,3600,3600,172800,518400,0.75,3,0.25,0,2,2.6,32.5,2026-10,UTC+00:00,2026-11-01T00:00:00.000Z,true,1,false');
+    expect(lines[2]).toBe(',bob,60.4839,2,1,0,3600,3600,345600,345600,1,5,0,0,2,8.5,425,2026-10,UTC+00:00,2026-11-01T00:00:00.000Z,true,1,false');
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="appraisal-2026-10-v1.csv"');
+    // In a zone: the file says so, by its name and on every row.
+    const zonedCsv = await fetch(`${api.url}/appraisal/staff?period=2026-10&utcOffset=%2B08:00`, { headers: { authorization: `Bearer ${analyst.token}`, accept: 'text/csv' } });
+    expect(zonedCsv.headers.get('content-disposition')).toBe('attachment; filename="appraisal-2026-10-UTC+0800-v1.csv"');
+    expect((await zonedCsv.text()).split('\r\n')[1]).toContain(',2026-10,UTC+08:00,2026-10-31T16:00:00.000Z,');
   });
 
   it('refuses a weighting policy that makes no sense, naming every problem, and stores nothing', async () => {

@@ -139,6 +139,8 @@ export const STAFF_TABLE_COLUMNS: ReadonlyArray<Column<StaffRow>> = [
 /** What the whole table rests on, repeated on every CSV row so a copied row still says what it is. */
 export const STAFF_TABLE_BASIS_COLUMNS: ReadonlyArray<Column<StaffTable>> = [
   { zh: '期间', en: 'Period', value: (table) => table.period.label },
+  // Written UTC+08:00: a cell starting with + is one a spreadsheet would take for a formula (the CSV escapes it).
+  { zh: '时区', en: 'Zone', value: (table) => `UTC${table.period.utcOffset}` },
   { zh: '截至', en: 'As of', value: (table) => table.asOf },
   { zh: '定稿', en: 'Final', value: (table) => table.final },
   { zh: '权重政策版本', en: 'Policy version', value: (table) => table.policy.version },

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { STAFF_TABLE_BASIS_COLUMNS, STAFF_TABLE_COLUMNS, type StaffTable } from '@redress/appraisal';
+import { STAFF_TABLE_BASIS_COLUMNS, STAFF_TABLE_COLUMNS, staffTableFileName, type StaffTable } from '@redress/appraisal';
 import { CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import { toCsv } from '../read-models/csv';
@@ -34,7 +34,7 @@ export class AppraisalController {
     const query = parseAppraisalQuery(params, ['department']);
     const table = answer(reply, (await this.queries.execute(new Appraise({ staffTable: true, department: textParam(params, 'department', 200) }, query, parseMinPosition(minPosition)))) as AtPosition<StaffTable>);
     if (!/\btext\/csv\b/.test(accept ?? '')) return table;
-    void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="appraisal-${table.period.label}-v${table.policy.version}.csv"`);
+    void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${staffTableFileName(table)}"`);
     const basis = STAFF_TABLE_BASIS_COLUMNS.map(({ value }) => value(table));
     return toCsv(
       [...STAFF_TABLE_COLUMNS, ...STAFF_TABLE_BASIS_COLUMNS].map(({ zh, en }) => `${zh} ${en}`),

@@ -5,6 +5,7 @@ import type { MarkKind } from '@redress/projections';
 import { query, type ApiError } from '../api';
 import { useResource } from '../resource';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
+import { staffTableFileName } from '../../../../libs/appraisal/src/file-name';
 import { useStaff } from '../session';
 import { BROWSER_ZONE, localDay } from '../zone';
 import { ANALYSTS, may } from '../roles';
@@ -417,8 +418,8 @@ const Ranking = ({ choice, versions }: { choice: Choice; versions: readonly Weig
   return (
     <Section
       title={t('ranking')}
-      // Named as the api names it (its Content-Disposition): period and policy version.
-      actions={<ExportButton path={path} fileName={`appraisal-${data.period.label}-v${data.policy.version}.csv`} />}
+      // Named as the api names it (its Content-Disposition): period, zone and policy version.
+      actions={<ExportButton path={path} fileName={staffTableFileName(data)} />}
     >
       <BasisNote basis={data} />
       <RankingRule minimum={minimum} />
