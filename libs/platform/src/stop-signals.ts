@@ -17,6 +17,8 @@ const LOG_FLUSH_MS = 2000;
  * (`logger.flush` does not wait for a write in flight.)
  */
 const exitAfterLogs = (logger: Logger, code: number): void => {
+  // Also the code when the process ends by itself first (a stream pino has given up on no longer closes).
+  process.exitCode = code;
   const exit = () => process.exit(code);
   setTimeout(exit, LOG_FLUSH_MS).unref();
   const stream = (logger as unknown as Record<symbol, Partial<EventEmitter & { end(): void }> | undefined>)[pino.symbols.streamSym];
@@ -34,11 +36,18 @@ const exitAfterLogs = (logger: Logger, code: number): void => {
  */
 export const stopOnSignals = (logger: Logger, what: string, stop: () => Promise<void>): void => {
   let signals = 0;
+  /** On the way out, the log's stream ending: nothing more is logged (a write to an ended stream throws). */
+  let exiting = false;
+  const exit = (code: number) => {
+    exiting = true;
+    exitAfterLogs(logger, code);
+  };
   const onSignal = (signal: NodeJS.Signals) => {
+    if (exiting) return;
     signals += 1;
     if (signals >= SIGNALS_BEFORE_GIVING_UP) {
       logger.warn({ signal }, `${what} stopped without finishing its stop`);
-      exitAfterLogs(logger, 130);
+      exit(130);
       return;
     }
     if (signals > 1) {
@@ -48,12 +57,14 @@ export const stopOnSignals = (logger: Logger, what: string, stop: () => Promise<
     logger.info({ signal }, `${what} stopping`);
     stop().then(
       () => {
+        if (exiting) return; // given up meanwhile
         logger.info(`${what} stopped`);
-        exitAfterLogs(logger, 0);
+        exit(0);
       },
       (error: unknown) => {
+        if (exiting) return;
         logger.error({ err: error }, `${what} failed to stop cleanly`);
-        exitAfterLogs(logger, 1);
+        exit(1);
       },
     );
   };
