@@ -60,11 +60,13 @@ export const describeDataKeyStoreContract = (name: string, fixture: () => DataKe
       expect(await store.find(old.id)).toBeUndefined();
     });
 
-    it('erases a key that was still being made when the erasure came', async () => {
+    it('erases a key that was still being made when the erasure came, and makes a new one for a request after it', async () => {
       const late = subject();
-      const [key, erased] = await Promise.all([store.keyFor(late), store.erase(late)]);
+      const [key, erased, after] = await Promise.all([store.keyFor(late), store.erase(late), store.keyFor(late)]);
       expect(erased).toBe(1);
       expect(await store.find(key.id)).toBeUndefined();
+      expect(after.id).not.toBe(key.id);
+      expect(await store.find(after.id)).toEqual(after);
     });
 
     it('finds nothing for an id it never made', async () => {

@@ -69,6 +69,13 @@ const MAX_CHAIN_RETRIES = 20;
 /** $all is read in bounded pages that are always read to their end, so no server-side read is left open. */
 const ALL_PAGE = 500;
 
+/**
+ * gRPC statuses that say nothing of whether the server wrote an append (CANCELLED, UNKNOWN, INTERNAL): the client
+ * reports them as UnknownError (a cancel of its own included), as it does refusals it has no class for
+ * (INVALID_ARGUMENT, RESOURCE_EXHAUSTED …), which are certain.
+ */
+const OUTCOME_UNKNOWN_STATUSES: ReadonlySet<unknown> = new Set([1, 2, 13]);
+
 /** The server could not be reached or did not answer in time: the same 503 as a full disk on SQLite. */
 const unavailable = (error: unknown): unknown =>
   error instanceof UnavailableError || error instanceof DeadlineExceededError || error instanceof TimeoutError || error instanceof NotLeaderError
@@ -115,9 +122,10 @@ export class EventStoreDbEventStore implements EventStore {
         .catch((error: unknown) => {
           if (error instanceof WrongExpectedVersionError) return undefined;
           // The server may have written it: a deadline does not cancel the write, and a broken batch stream fails every
-          // append waiting on it with whatever ended the stream (a cancel on either side, an unknown gRPC status among
-          // them). A retry of `any` would write a second copy, so the caller must read the stream first.
-          if (error instanceof DeadlineExceededError || error instanceof UnavailableError || error instanceof TimeoutError || error instanceof CancelledError || error instanceof UnknownError) {
+          // append waiting on it with whatever ended the stream (a cancel on either side among them). A retry of `any`
+          // would write a second copy, so the caller must read the stream first.
+          const unknown = error instanceof UnknownError && OUTCOME_UNKNOWN_STATUSES.has((error as { code?: unknown }).code);
+          if (error instanceof DeadlineExceededError || error instanceof UnavailableError || error instanceof TimeoutError || error instanceof CancelledError || unknown) {
             throw new AppendOutcomeUnknownError(`EventStoreDB did not confirm the append to ${streamName}: ${error.message}; read the stream before retrying`, { cause: error });
           }
           throw error;

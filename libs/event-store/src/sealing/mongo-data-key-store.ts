@@ -28,6 +28,8 @@ export class MongoDataKeyStore implements DataKeyStore {
    * same subject; that one is found by id, and erased with the rest.
    */
   private readonly making = new Map<string, Promise<DataKey>>();
+  /** Erasures under way, by subject: a key asked for meanwhile is made after, not handed the one being erased. */
+  private readonly erasing = new Map<string, Promise<void>>();
 
   private constructor(private readonly connection: MongoConnection) {}
 
@@ -38,7 +40,10 @@ export class MongoDataKeyStore implements DataKeyStore {
   keyFor(subject: string): Promise<DataKey> {
     const making = this.making.get(subject);
     if (making) return making;
-    const made = this.lookUpOrMake(subject).finally(() => this.making.delete(subject));
+    const erasing = this.erasing.get(subject);
+    const made: Promise<DataKey> = (erasing ? erasing.then(() => this.lookUpOrMake(subject)) : this.lookUpOrMake(subject)).finally(() => {
+      if (this.making.get(subject) === made) this.making.delete(subject);
+    });
     this.making.set(subject, made);
     return made;
   }
@@ -63,8 +68,22 @@ export class MongoDataKeyStore implements DataKeyStore {
 
   async erase(subject: string): Promise<number> {
     // A key still being made is erased too: its insert must not land after the delete.
-    await this.making.get(subject)?.catch(() => undefined);
-    return this.keys(async (keys) => (await keys.deleteMany({ subject })).deletedCount);
+    const making = this.making.get(subject);
+    this.making.delete(subject);
+    const erased = (async () => {
+      await making?.catch(() => undefined);
+      return this.keys(async (keys) => (await keys.deleteMany({ subject })).deletedCount);
+    })();
+    const settled = erased.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.erasing.set(subject, settled);
+    try {
+      return await erased;
+    } finally {
+      if (this.erasing.get(subject) === settled) this.erasing.delete(subject);
+    }
   }
 
   close(): Promise<void> {
