@@ -302,6 +302,8 @@ describe('read models: case search, analysis, rebuild', () => {
     // Rows that fix the status already: their status figures are the row itself, so only the others get a list.
     const byStatus = await analyst.get('/analytics/complaints?groupBy=status&metrics=closed,open,reopenRate');
     for (const row of byStatus.body.rows) expect({ status: row.status, lists: Object.keys(row.drillDown.figures).sort() }).toEqual({ status: row.status, lists: ['open', 'reopened'] });
+    // Their totals span every status: those lists are theirs.
+    expect(Object.keys(byStatus.body.totals.drillDown.figures).sort()).toEqual(['closed', 'open', 'reopened']);
     expect((await analyst.get('/cases?reopened=maybe')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     for (const [query, message] of [
       ['groupBy=colour', 'groupBy'],

@@ -4,7 +4,7 @@ import { utcOffsetMinutes } from '@redress/domain';
 import type { EventStore } from '@redress/event-store';
 import { PROJECTIONS, ProjectionCatalog, type DocumentStore } from '@redress/projections';
 import { VersionedPolicies, WEIGHTING_POLICY, type Clock } from '@redress/platform';
-import { UsageError, type CliIo, type ExitCode } from './cli-io';
+import { CommandLineError, UsageError, type CliIo, type ExitCode } from './cli-io';
 
 export interface AppraisalOptions {
   readonly period?: string | undefined;
@@ -26,7 +26,7 @@ const aligned = (header: readonly string[], rows: ReadonlyArray<ReadonlyArray<st
  * ranking table from the appraisal read model, as GET /appraisal/staff gives it.
  */
 export const appraisal = async (events: EventStore, documents: DocumentStore, options: AppraisalOptions, clock: Clock, io: CliIo): Promise<ExitCode> => {
-  if (options.period === undefined) throw new UsageError(`appraisal needs --period: ${PERIOD_FORMS}`);
+  if (options.period === undefined) throw new CommandLineError(`appraisal needs --period: ${PERIOD_FORMS}`);
   const offset = utcOffsetMinutes(options['utc-offset'] ?? '+00:00');
   if (offset === undefined) throw new UsageError(`--utc-offset is an offset like +08:00 or --utc-offset=-05:00, not ${JSON.stringify(options['utc-offset'])}`);
   const period = parsePeriod(options.period, offset);

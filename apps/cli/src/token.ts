@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { ROLES, Role } from '@redress/contracts';
 import { Department, resolveJwtSecret, signToken, type Clock, type Config } from '@redress/platform';
-import { UsageError, type CliIo, type ExitCode } from './cli-io';
+import { CommandLineError, UsageError, type CliIo, type ExitCode } from './cli-io';
 
 export interface TokenRequest {
   readonly user?: string;
@@ -12,7 +12,9 @@ export interface TokenRequest {
 
 /** `token --user U --role R [--department D] [--hours H]`: prints a bearer token as the last line. */
 export const token = (request: TokenRequest, config: Config, clock: Clock, io: CliIo): ExitCode => {
-  if (!request.user || !/^[\w.@:-]{1,100}$/.test(request.user)) throw new UsageError('--user is required: 1–100 letters, digits or . _ @ : -');
+  if (request.user === undefined) throw new CommandLineError('token needs --user: 1–100 letters, digits or . _ @ : -');
+  if (!/^[\w.@:-]{1,100}$/.test(request.user)) throw new UsageError('--user must be 1–100 letters, digits or . _ @ : -');
+  if (request.role === undefined) throw new CommandLineError(`token needs --role: one of ${ROLES.join(', ')}`);
   const role = Role.decode(request.role);
   if (E.isLeft(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   // Plain decimals only (Number() also takes hex, exponents and spaces), and at least a minute: a shorter token is spent before it is used.

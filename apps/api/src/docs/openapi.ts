@@ -85,7 +85,7 @@ export const openApiDocument = () => ({
     },
     '/analytics/complaints': {
       get: {
-        summary: `Complaint analysis (投诉分析) over cases received in [from, to): groupBy up to 4 of ${DIMENSIONS.join(', ')}; period ${PERIODS.join(' | ')} (in UTC, or in the zone utcOffset=+08:00 names); metrics any of ${METRICS.join(', ')} (times in seconds, rates 0..1); dimension filters by name. Rows carry drillDown {count, href} to /cases; with groupBy=handler each row carries its team's figures. ${roles(ANALYSTS)}`,
+        summary: `Complaint analysis (投诉分析) over cases received in [from, to): groupBy up to 4 of ${DIMENSIONS.join(', ')}; period ${PERIODS.join(' | ')} (in UTC, or in the zone utcOffset=%2B08:00 names: + written %2B in a URL); metrics any of ${METRICS.join(', ')} (times in seconds, rates 0..1); dimension filters by name. Rows (and totals) carry drillDown {count, href, figures} to /cases: the cell's cases, and in figures those behind each figure asked for that counts cases (open, closed, rejected, withdrawn, substantiated, breached, reopened, escalated); with groupBy=handler each row carries its team's figures. ${roles(ANALYSTS)}`,
         parameters: [...queryParameters(ANALYTICS_PARAMETERS), minPosition],
         responses: { 200: { description: '{rows, totals}' }, ...READ_ERRORS },
       },

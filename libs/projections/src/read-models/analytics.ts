@@ -236,11 +236,12 @@ export interface DrillDown {
   readonly href: string;
 }
 
-/** The figures' case sets a query's rows carry: those of the metrics asked for, but status ones where the cell fixes the status already (their list is the cell's, or none). */
-const figureCasesOf = (query: AnalyticsQuery) => {
-  const statusFixed = query.groupBy.includes('status') || query.filters.status !== undefined;
-  return Object.entries(FIGURE_CASES).filter(([, { metric, param }]) => query.metrics.includes(metric) && !(statusFixed && param[0] === 'status'));
-};
+/**
+ * The figures' case sets a query's cells carry: those of the metrics asked for, but status ones where the cell fixes
+ * the status already (their list is the cell's, or none): a row grouped by status, any cell under a status filter.
+ */
+const figureCasesOf = (query: AnalyticsQuery, statusFixed: boolean) =>
+  Object.entries(FIGURE_CASES).filter(([, { metric, param }]) => query.metrics.includes(metric) && !(statusFixed && param[0] === 'status'));
 
 /**
  * A cell's cases, and those behind each of `sets` (by the set's name: `closed`, `breached` …). Each set's parameter
@@ -357,7 +358,8 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summary
   totals.sorted();
   teams.forEach((team) => team.sorted());
   const figures = (cell: Cell) => Object.fromEntries(query.metrics.map((metric) => [metric, figure(cell, metric)]));
-  const sets = figureCasesOf(query);
+  const statusFiltered = query.filters.status !== undefined;
+  const rowSets = figureCasesOf(query, statusFiltered || query.groupBy.includes('status'));
 
   const rows = [...groups.values()]
     .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.values.reduce<number>((order, value, i) => order || compareValues(value, b.values[i] as Scalar), 0)))
@@ -382,8 +384,8 @@ export const analyse = (query: AnalyticsQuery, facts: Iterable<ScanRow>, summary
               },
             }
           : {}),
-        drillDown: drillDown(cell, cellParams(query, named, bounds), sets),
+        drillDown: drillDown(cell, cellParams(query, named, bounds), rowSets),
       };
     });
-  return { rows, totals: { ...figures(totals), drillDown: drillDown(totals, cellParams(query, {}), sets) } };
+  return { rows, totals: { ...figures(totals), drillDown: drillDown(totals, cellParams(query, {}), figureCasesOf(query, statusFiltered)) } };
 };
