@@ -47,13 +47,23 @@ const startedWith = (dataDir: string): number[] =>
     })
     .map(Number);
 
+/** Runs `use` with a fresh DATA_DIR; then kills whatever still runs with it (a failed stop would hold jest open) and removes it. */
+const withDataDir = async (prefix: string, use: (dataDir: string) => Promise<void>): Promise<void> => {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await use(dataDir);
+  } finally {
+    for (const pid of startedWith(dataDir)) process.kill(pid, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
 describe('graceful shutdown', () => {
   // The api as `npm start` runs it: built (Nest's injection needs the decorator metadata tsc emits), in its own process.
   beforeAll(() => new Promise<void>((resolve, reject) => execFile('npm', ['run', 'build', '--silent'], (error) => (error ? reject(error) : resolve()))), 180_000);
 
   it('on SIGTERM refuses new requests, finishes those in flight, checkpoints every projection at the head, and exits 0', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'redress-shutdown-'));
-    try {
+    await withDataDir('redress-shutdown-', async (dataDir) => {
       const { child, url, output, exited } = await startBuilt('api', { DATA_DIR: dataDir });
       const token = signToken({ sub: 'ines', role: 'intake' }, SECRET, new Date(), 3600);
       // Commands in flight when the signal comes, and more arriving after it.
@@ -91,14 +101,11 @@ describe('graceful shutdown', () => {
         await documents.close();
         await store.close();
       }
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('`npm start` passes SIGTERM on to the api, which stops, rather than leaving it serving with no parent', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'redress-npm-start-'));
-    try {
+    await withDataDir('redress-npm-start-', async (dataDir) => {
       // What a process manager signals is npm; --ignore-scripts skips the build `prestart` does (beforeAll built it).
       const { child, output, exited } = await startBuilt('api', { DATA_DIR: dataDir }, ['npm', ['start', '--ignore-scripts', '--silent']]);
       child.kill('SIGTERM');
@@ -106,29 +113,20 @@ describe('graceful shutdown', () => {
       for (let attempt = 0; startedWith(dataDir).length > 0 && attempt < 100; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(startedWith(dataDir)).toEqual([]);
       expect(output.text).toContain('redress api stopped');
-    } finally {
-      // An api left running would also hold this test's pipes open, and jest with them.
-      for (const pid of startedWith(dataDir)) process.kill(pid, 'SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('stops on SIGTERM when nobody reads its log any more (a log shipper gone: EPIPE)', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'redress-no-reader-'));
-    try {
+    await withDataDir('redress-no-reader-', async (dataDir) => {
       const { child, exited } = await startBuilt('api', { DATA_DIR: dataDir });
       child.stdout.destroy();
       child.kill('SIGTERM');
       expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running after 10 s'), 10_000))])).toBe(0);
-    } finally {
-      for (const pid of startedWith(dataDir)) process.kill(pid, 'SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a projector on SIGTERM applies what was written, checkpoints, hands its leases on, and exits 0', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'redress-projector-stop-'));
-    try {
+    await withDataDir('redress-projector-stop-', async (dataDir) => {
       const api = await startBuilt('api', { DATA_DIR: dataDir, PROJECTOR: 'separate' });
       const projector = await startBuilt('projector', { DATA_DIR: dataDir });
       const token = signToken({ sub: 'ines', role: 'intake' }, SECRET, new Date(), 3600);
@@ -158,8 +156,6 @@ describe('graceful shutdown', () => {
         await documents.close();
         await store.close();
       }
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 });
