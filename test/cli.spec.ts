@@ -6,7 +6,6 @@ import { verifyToken } from '@redress/platform';
 import { runCommand as run } from './support/cli';
 import { startApi, staffClient, TEST_JWT_SECRET, type RunningApi } from './support/api';
 
-
 describe('cli', () => {
   let api: RunningApi;
   let env: Record<string, string>;

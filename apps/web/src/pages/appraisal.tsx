@@ -259,7 +259,6 @@ const recentPeriods = (now: Date): string[] => {
   return [...Array.from({ length: 12 }, (_, i) => month(at(i))), ...Array.from({ length: 4 }, (_, i) => quarter(at(3 * i)))];
 };
 
-
 /** The minimum of cases handled for a rank, from the policy version the figures were made under. */
 const minimumOf = (versions: readonly WeightingVersion[] | undefined, version: number): number | undefined => versions?.find((v) => v.version === version)?.policy.minCasesHandledForRanking;
 

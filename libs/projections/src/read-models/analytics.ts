@@ -31,7 +31,6 @@ export const METRICS = [
 export type Dimension = (typeof DIMENSIONS)[number];
 export type Metric = (typeof METRICS)[number];
 
-
 export interface AnalyticsQuery {
   readonly groupBy: readonly Dimension[];
   readonly period?: Period;
