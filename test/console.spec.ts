@@ -472,6 +472,8 @@ describeInBrowser('the web console', () => {
     await tab.keyboard.press('Enter');
     await tab.waitForURL(/#\/cases\/[0-9a-f-]{36}$/);
     await tab.getByTestId('timeline').waitFor();
+    // The new page has the focus, not the link that opened it (gone with the inbox).
+    expect(await tab.evaluate(() => document.activeElement?.id)).toBe('main');
     await tab.done();
   });
 

@@ -1,5 +1,5 @@
-import { type ComponentType, type MouseEvent } from 'react';
-import { HashRouter, NavLink, Navigate, Route, Routes, useParams } from 'react-router';
+import { useEffect, useRef, type ComponentType, type MouseEvent } from 'react';
+import { HashRouter, NavLink, Navigate, Route, Routes, useLocation, useParams } from 'react-router';
 import { LanguageProvider, messages, type Language, useLanguage, useMessages, useVocabulary } from './i18n';
 import { SessionProvider, useSession, useStaff } from './session';
 import { draftsFor } from './drafts';
@@ -68,11 +68,26 @@ const skipToContent = (event: MouseEvent<HTMLAnchorElement>) => {
   document.getElementById('main')?.focus();
 };
 
+/**
+ * Another page (not another query of the same one: filters being typed keep their focus): focus moves to its
+ * content, as a page load would leave it, so a screen reader reads the new page and Tab goes on from there rather
+ * than from a link that has gone.
+ */
+const useFocusOnNewPage = () => {
+  const { pathname } = useLocation();
+  const shown = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (shown.current !== undefined && shown.current !== pathname) document.getElementById('main')?.focus();
+    shown.current = pathname;
+  }, [pathname]);
+};
+
 const Shell = () => {
   const staff = useStaff();
   const { signOut } = useSession();
   const t = useMessages(text);
   const { word } = useVocabulary();
+  useFocusOnNewPage();
   const links = [
     { to: '/', label: t('inbox'), show: may(staff.role, READERS) },
     { to: '/new', label: t('newComplaint'), show: may(staff.role, RECEIVERS) },
