@@ -239,3 +239,41 @@ describe('webhooks over a log restored from an older copy', () => {
     }
   });
 });
+
+describe('webhooks under WEBHOOK_ALLOWED_HOSTS', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'redress-webhooks-allowed-'));
+  const hook = receiver();
+  afterAll(async () => {
+    await hook.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses a target elsewhere, and does not send to one subscribed before the setting left it out', async () => {
+    const url = await hook.listen();
+    let api = await startApi({ dataDir, webhooks: POLICY });
+    const { body: made } = await api.as('admin').post('/subscriptions', { url, secret: SECRET, types: ['ComplaintReceived'] });
+    await api.stop();
+    api = await startApi({ dataDir, webhooks: POLICY, env: { WEBHOOK_ALLOWED_HOSTS: 'hooks.example.com, *.partner.example' } });
+    try {
+      const admin = api.as('admin');
+      const refused = await admin.post('/subscriptions', { url, secret: SECRET });
+      expect(refused.body).toMatchObject({ statusCode: 422, code: 'WEBHOOK_TARGET_NOT_ALLOWED', message: '127.0.0.1 is not among the hosts WEBHOOK_ALLOWED_HOSTS allows (hooks.example.com, *.partner.example)' });
+      for (const allowed of ['https://hooks.example.com/in', 'https://crm.partner.example/in']) {
+        // Of a type no event here has, so nothing is sent to these names.
+        const { status } = await admin.post('/subscriptions', { url: allowed, secret: SECRET, types: ['RectificationConfirmed'] });
+        expect({ allowed, status }).toEqual({ allowed, status: 201 });
+      }
+      expect((await admin.post('/subscriptions', { url: 'https://partner.example/in', secret: SECRET })).body).toMatchObject({ code: 'WEBHOOK_TARGET_NOT_ALLOWED' });
+      // The subscription made before: its next event fails without a request, and the reason says why.
+      await api.as('intake').post('/complaints', { channel: 'web', complainant: { name: 'Qin' }, subject: 'Not sent', content: 'c' });
+      const failing = await eventually(async () => {
+        const { body } = await admin.get(`/subscriptions/${made.id}`);
+        return body.lastError ? body : undefined;
+      });
+      expect(failing.lastError.message).toContain('WEBHOOK_ALLOWED_HOSTS');
+      expect(hook.received).toEqual([]);
+    } finally {
+      await api.stop();
+    }
+  });
+});

@@ -80,4 +80,12 @@ describe('parseConfig', () => {
       E.left(['EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover://']),
     );
   });
+
+  it('reads the hosts webhooks may go to, or refuses what is not a host name', () => {
+    expect(parseConfig({ WEBHOOK_ALLOWED_HOSTS: ' hooks.example.com, *.Partner.example ' })).toEqual(E.right(expect.objectContaining({ webhookAllowedHosts: ['hooks.example.com', '*.partner.example'] })));
+    expect(parseConfig({})).toEqual(E.right(expect.objectContaining({ webhookAllowedHosts: undefined })));
+    expect(parseConfig({ WEBHOOK_ALLOWED_HOSTS: 'https://hooks.example.com,*,a.*.b' })).toEqual(
+      E.left(['WEBHOOK_ALLOWED_HOSTS takes host names, or *.domain for its subdomains, separated by commas: not "https://hooks.example.com", "*", "a.*.b"']),
+    );
+  });
 });

@@ -22,6 +22,11 @@ export interface Config {
   readonly projector: ProjectorPlacement;
   /** Complaints a second each user may submit (`POST /complaints`), in bursts of up to twice that; 0: no limit. */
   readonly intakeRateLimit: number;
+  /**
+   * The hosts webhooks may be sent to (`hooks.example.com`, or `*.example.com` for its subdomains); undefined: any.
+   * Without it an admin token can make the api call any address it can reach, its loopback and private ranges too.
+   */
+  readonly webhookAllowedHosts: readonly string[] | undefined;
 }
 
 export const PROJECTOR_PLACEMENTS = ['in-process', 'separate'] as const;
@@ -96,6 +101,16 @@ const readModelStore = (env: Env): Check<Config['readModelStore']> =>
     ),
   );
 
+/** A host name, or `*.` and the domain whose subdomains it allows. */
+const HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+const allowedHosts = (env: Env): Check<readonly string[] | undefined> => {
+  const value = present(env, 'WEBHOOK_ALLOWED_HOSTS');
+  if (value === undefined) return E.right(undefined);
+  const hosts = value.split(',').map((host) => host.trim().toLowerCase());
+  const bad = hosts.filter((host) => !HOST_PATTERN.test(host));
+  return bad.length === 0 ? E.right(hosts) : fail(`WEBHOOK_ALLOWED_HOSTS takes host names, or *.domain for its subdomains, separated by commas: not ${bad.map((host) => JSON.stringify(host)).join(', ')}`);
+};
+
 export const MIN_SECRET_LENGTH = 32;
 const jwtSecret = (env: Env): Check<string | undefined> => {
   const value = present(env, 'JWT_SECRET');
@@ -126,6 +141,7 @@ const settings = (env: Env): E.Either<readonly string[], Config> =>
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info')(env),
     projector: oneOf('PROJECTOR', PROJECTOR_PLACEMENTS, 'in-process')(env),
     intakeRateLimit: rate('INTAKE_RATE_LIMIT', 50)(env),
+    webhookAllowedHosts: allowedHosts(env),
   });
 
 export class ConfigError extends Error {

@@ -111,7 +111,7 @@ export const openApiDocument = () => ({
       post: {
         summary: 'Subscribe a webhook (admin): {url, secret (≥ 16 chars), types?, from?}. Deliveries are POSTs in log order, at least once, signed X-Redress-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>, with X-Redress-Event-Id for deduplication.',
         requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(SubscriptionBody) } } },
-        responses: { 201: { description: 'the subscription' }, ...COMMON_ERRORS, 422: error('INVALID_WEBHOOK_URL, WEAK_SECRET, UNKNOWN_EVENT_TYPE, POSITION_AHEAD') },
+        responses: { 201: { description: 'the subscription' }, ...COMMON_ERRORS, 422: error('INVALID_WEBHOOK_URL, WEBHOOK_TARGET_NOT_ALLOWED (a host WEBHOOK_ALLOWED_HOSTS leaves out), WEAK_SECRET, UNKNOWN_EVENT_TYPE, POSITION_AHEAD') },
       },
     },
     '/subscriptions/{id}': {

@@ -26,6 +26,13 @@ export const retryDelay = (policy: DeliveryPolicy, failures: number): number => 
  */
 export const signature = (secret: string, timestamp: number, body: string): string => `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 
+/** Whether webhooks may go to the url's host: WEBHOOK_ALLOWED_HOSTS (`host`, or `*.domain` for its subdomains); undefined allows any. */
+export const targetAllowed = (url: string, allowed: readonly string[] | undefined): boolean => {
+  if (allowed === undefined) return true;
+  const host = URL.canParse(url) ? new URL(url).hostname.toLowerCase() : '';
+  return allowed.some((pattern) => (pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern));
+};
+
 export interface DeliveryOutcome {
   readonly ok: boolean;
   readonly status?: number;

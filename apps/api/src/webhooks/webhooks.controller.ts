@@ -2,12 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inj
 import type { FastifyReply } from 'fastify';
 import { EVENT_TYPES, integer, list, struct, text } from '@redress/contracts';
 import { uuidv7, type EventStore } from '@redress/event-store';
-import type { Clock } from '@redress/platform';
+import type { Clock, Config } from '@redress/platform';
 import type { DocumentStore } from '@redress/projections';
 import { CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import { decodeBody, parseId } from '../http/request';
-import { CLOCK, DOCUMENT_STORE, EVENT_STORE } from '../tokens';
+import { CLOCK, CONFIG, DOCUMENT_STORE, EVENT_STORE } from '../tokens';
+import { targetAllowed } from './delivery';
 import { SUBSCRIPTIONS, WebhookDispatcher, type WebhookSubscription } from './webhooks.service';
 
 export const SubscriptionBody = struct(
@@ -32,6 +33,7 @@ export class WebhooksController {
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: Config,
     private readonly dispatcher: WebhookDispatcher,
   ) {}
 
@@ -43,6 +45,8 @@ export class WebhooksController {
     if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.username !== '' || parsed.password !== '') {
       throw refuse('INVALID_WEBHOOK_URL', 'url must be an http or https URL without credentials in it');
     }
+    const allowed = this.config.webhookAllowedHosts;
+    if (!targetAllowed(url, allowed)) throw refuse('WEBHOOK_TARGET_NOT_ALLOWED', `${parsed.hostname} is not among the hosts WEBHOOK_ALLOWED_HOSTS allows (${(allowed ?? []).join(', ')})`);
     // The codec trims text; a secret with spaces around it would sign with another key than the receiver holds.
     const given = (body as { secret?: unknown }).secret;
     if (secret.length < MIN_SECRET || given !== secret) throw refuse('WEAK_SECRET', `secret must be at least ${MIN_SECRET} characters without spaces around it: it signs every delivery`);

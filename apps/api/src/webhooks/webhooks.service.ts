@@ -1,11 +1,11 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { EventStore, RecordedEvent, Subscription } from '@redress/event-store';
-import type { Clock } from '@redress/platform';
+import type { Clock, Config } from '@redress/platform';
 import { Lease, type Document, type DocumentStore } from '@redress/projections';
 import { feedEvent } from '../events/feed';
-import { CLOCK, DOCUMENT_STORE, EVENT_STORE, LEASE_HOLDER, LOGGER, RUNS_BACKGROUND_WORK, WEBHOOK_POLICY } from '../tokens';
-import { deliver, retryDelay, type DeliveryPolicy } from './delivery';
+import { CLOCK, CONFIG, DOCUMENT_STORE, EVENT_STORE, LEASE_HOLDER, LOGGER, RUNS_BACKGROUND_WORK, WEBHOOK_POLICY } from '../tokens';
+import { deliver, retryDelay, targetAllowed, type DeliveryOutcome, type DeliveryPolicy } from './delivery';
 
 export const SUBSCRIPTIONS = 'webhook_subscriptions';
 
@@ -67,6 +67,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     @Inject(WEBHOOK_POLICY) private readonly policy: DeliveryPolicy,
     @Inject(LEASE_HOLDER) private readonly holder: string,
     @Inject(RUNS_BACKGROUND_WORK) private readonly runsBackgroundWork: boolean,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -145,7 +146,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const deliverEvent = async (event: RecordedEvent): Promise<boolean> => {
       const body = JSON.stringify(feedEvent(event, 'upcast'));
       for (;;) {
-        const outcome = await deliver(state.url, state.secret, state._id, event, body, this.policy.timeoutMs, this.clock.now(), stopping.signal);
+        // A subscription made before WEBHOOK_ALLOWED_HOSTS left its host out is not sent to: it fails, and pauses.
+        const outcome: DeliveryOutcome = targetAllowed(state.url, this.config.webhookAllowedHosts)
+          ? await deliver(state.url, state.secret, state._id, event, body, this.policy.timeoutMs, this.clock.now(), stopping.signal)
+          : { ok: false, error: 'its host is not among WEBHOOK_ALLOWED_HOSTS: nothing was sent' };
         if (stopping.signal.aborted) return false;
         const at = this.clock.now().toISOString();
         if (outcome.ok) return save({ ...state, position: event.position, delivered: state.delivered + 1, failures: 0, lastDeliveredAt: at });
