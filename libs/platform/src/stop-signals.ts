@@ -41,6 +41,8 @@ export const stopOnSignals = (logger: Logger, what: string, stop: () => Promise<
   const exit = (code: number) => {
     exiting = true;
     exitAfterLogs(logger, code);
+    // The rest of the process (a stop still running after a give-up) logs through the same logger: into an ended stream, that would throw.
+    logger.level = 'silent';
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (exiting) return;

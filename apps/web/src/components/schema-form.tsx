@@ -94,10 +94,9 @@ export interface SchemaFormProps {
 
 export const SchemaForm = ({ codec, id, submitLabel, onSubmit, onDraft }: SchemaFormProps) => {
   const schema = useMemo(() => toJsonSchema(codec) as Schema, [codec]);
-  // The page (its query too: a dispatch form prefilled from one complaint is not another's) and the form: what was
-  // typed here comes back after a remount (the case moved on, the session was renewed, the page was left and reopened).
-  const { pathname, search } = useLocation();
-  const form = `${pathname}${search}#${id}`;
+  // The page (not its query: filters change under a mounted form) and the form: what was typed here comes back after
+  // a remount (the case moved on, the session was renewed, the page was left and reopened).
+  const form = `${useLocation().pathname}#${id}`;
   const [draft, setDraft] = useState<Draft>(() => (draftOf(form) as Draft | undefined) ?? emptyDraft(schema));
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [refusal, setRefusal] = useState<Error | undefined>();

@@ -70,11 +70,12 @@ const MAX_CHAIN_RETRIES = 20;
 const ALL_PAGE = 500;
 
 /**
- * gRPC statuses that say nothing of whether the server wrote an append (CANCELLED, UNKNOWN, INTERNAL): the client
- * reports them as UnknownError (a cancel of its own included), as it does refusals it has no class for
- * (INVALID_ARGUMENT, RESOURCE_EXHAUSTED …), which are certain.
+ * gRPC statuses that refuse an append for certain (INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED,
+ * RESOURCE_EXHAUSTED, FAILED_PRECONDITION, OUT_OF_RANGE, UNIMPLEMENTED, UNAUTHENTICATED). The client reports them
+ * as UnknownError when it has no class for them, as it does what says nothing of the outcome: a cancel, UNKNOWN,
+ * INTERNAL, or a server error it cannot decode (no status at all).
  */
-const OUTCOME_UNKNOWN_STATUSES: ReadonlySet<unknown> = new Set([1, 2, 13]);
+const REFUSED_STATUSES: ReadonlySet<unknown> = new Set([3, 5, 6, 7, 8, 9, 11, 12, 16]);
 
 /** The server could not be reached or did not answer in time: the same 503 as a full disk on SQLite. */
 const unavailable = (error: unknown): unknown =>
@@ -124,7 +125,7 @@ export class EventStoreDbEventStore implements EventStore {
           // The server may have written it: a deadline does not cancel the write, and a broken batch stream fails every
           // append waiting on it with whatever ended the stream (a cancel on either side among them). A retry of `any`
           // would write a second copy, so the caller must read the stream first.
-          const unknown = error instanceof UnknownError && OUTCOME_UNKNOWN_STATUSES.has((error as { code?: unknown }).code);
+          const unknown = error instanceof UnknownError && !REFUSED_STATUSES.has((error as { code?: unknown }).code);
           if (error instanceof DeadlineExceededError || error instanceof UnavailableError || error instanceof TimeoutError || error instanceof CancelledError || unknown) {
             throw new AppendOutcomeUnknownError(`EventStoreDB did not confirm the append to ${streamName}: ${error.message}; read the stream before retrying`, { cause: error });
           }

@@ -67,11 +67,13 @@ export class MongoDataKeyStore implements DataKeyStore {
   }
 
   async erase(subject: string): Promise<number> {
-    // A key still being made is erased too: its insert must not land after the delete.
+    // A key still being made is erased too: its insert must not land after the delete. An erasure already under way
+    // is waited for as well, so no key made after it can meet its delete.
     const making = this.making.get(subject);
+    const prior = this.erasing.get(subject);
     this.making.delete(subject);
     const erased = (async () => {
-      await making?.catch(() => undefined);
+      await Promise.all([making?.catch(() => undefined), prior]);
       return this.keys(async (keys) => (await keys.deleteMany({ subject })).deletedCount);
     })();
     const settled = erased.then(
