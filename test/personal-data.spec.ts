@@ -20,7 +20,9 @@ const storedEvents = (dataDir: string): Array<{ stream: string; type: string; da
     db.close();
   }
 };
-const storeBytes = (dataDir: string): Buffer => Buffer.concat(['events.db', 'events.db-wal'].map((file) => join(dataDir, file)).filter(existsSync).map((file) => readFileSync(file)));
+/** Every byte of a set of DATA_DIR files, as written so far. */
+const bytesOf = (dataDir: string, files: readonly string[]): Buffer => Buffer.concat(files.map((file) => join(dataDir, file)).filter(existsSync).map((file) => readFileSync(file)));
+const storeBytes = (dataDir: string): Buffer => bytesOf(dataDir, ['events.db', 'events.db-wal']);
 
 /**
  * Crypto-shredding end to end (issue 10): personal data is sealed in the log,
@@ -115,6 +117,11 @@ describe('personal data: sealed in the log, erased on request', () => {
     expect((await runCommand(env, 'verify')).out[0]).toMatch(/^OK \d+ events in 6 streams$/);
     const keys = storeBytes(api.config.dataDir);
     for (const key of keyBytes) expect(keys.includes(key)).toBe(false);
+    // Nor is the clear text the case view held before the erasure left in the read models' files, free pages and WAL included.
+    const readModels = bytesOf(api.config.dataDir, ['read-models.db', 'read-models.db-wal']);
+    expect(readModels.length).toBeGreaterThan(0);
+    for (const value of Object.values(GONE)) expect({ value, found: readModels.includes(Buffer.from(value)) }).toEqual({ value, found: false });
+    expect(readModels.includes(Buffer.from(KEPT.subject))).toBe(true);
   });
 
   it('stays erased in a rebuild, and a new complaint of the same complainant is readable', async () => {

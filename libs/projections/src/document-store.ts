@@ -87,6 +87,12 @@ export interface DocumentStore {
   ensureIndex(collection: string, fields: readonly string[]): Promise<void>;
   /** Removes a collection with its documents and indexes (idempotent). */
   drop(collection: string): Promise<void>;
+  /**
+   * Leaves no copy of what has been overwritten or deleted in the store's files, as far as the store can (after an
+   * erasure scrubbed documents). SQLite zeroes freed space as it goes (`secure_delete`) and here empties its WAL;
+   * MongoDB cannot: its oplog and storage files keep old versions until they roll off or are compacted.
+   */
+  forgetOverwritten(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { EventStoreUnavailableError } from '../errors';
 import { isSqliteFileFault } from '../sqlite/file-fault';
+import { truncateWal } from '../sqlite/wal';
 import type { DataKey } from './data-keys';
 
 /**
@@ -47,16 +48,6 @@ const reachable = <T>(use: () => T): T => {
   }
 };
 
-/** TRUNCATE checkpoints until one completes (busy: a reader elsewhere still needs the old pages), a second apart, for at most a minute. */
-const checkpointUntilDone = (db: Database.Database, attempt = 0): void => {
-  // Not waiting on the busy timeout: that would hold the event loop for seconds.
-  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-  db.pragma(`busy_timeout = ${timeout}`);
-  if (result?.busy && attempt < 60) setTimeout(() => db.open && checkpointUntilDone(db, attempt + 1), 1000).unref();
-};
-
 /** Reads and deletes on one connection; writes of new keys are the owner's (SqliteEventStore's writer, or SqliteDataKeyStore). */
 export const dataKeyStatements = (db: Database.Database) => {
   const bySubject = db.prepare<[string], Stored>('SELECT id, subject, key FROM data_keys WHERE subject = ? ORDER BY created_at DESC LIMIT 1');
@@ -82,7 +73,7 @@ export const dataKeyStatements = (db: Database.Database) => {
         db.pragma('secure_delete = ON');
         return erase.run(subject).changes;
       });
-      checkpointUntilDone(db);
+      truncateWal(db);
       return erased;
     },
   };

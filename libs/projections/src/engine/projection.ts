@@ -28,6 +28,8 @@ export interface Projection<D extends Document = Document, F = D> {
   load(document: D & Projected): F;
   evolve(current: F | undefined, event: RecordedEvent): F;
   render(folded: F): D;
+  /** Whether an event removes data from the documents (an erasure): after a batch with one, the store forgets what was overwritten. */
+  readonly scrubs?: (event: RecordedEvent) => boolean;
 }
 
 /** For projections that fold their stored documents as they are. */

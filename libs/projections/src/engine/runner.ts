@@ -164,6 +164,7 @@ export class ProjectionRunner {
           else this.log.info({ projection: this.projection.name, generation }, 'projection generation replaced; following the new one');
           return;
         }
+        if (this.projection.scrubs && batch.some(this.projection.scrubs)) await this.documents.forgetOverwritten();
       }
     } finally {
       await subscription.close();

@@ -159,6 +159,9 @@ export class MongoDocumentStore implements DocumentStore {
     });
   }
 
+  /** Nothing it can do: old versions stay in the oplog and the storage files until they roll off or are compacted (see the port). */
+  async forgetOverwritten(): Promise<void> {}
+
   close(): Promise<void> {
     return this.connection.close();
   }

@@ -132,6 +132,8 @@ export const casesProjection: Projection<CaseDocument, FoldedCase> = {
   // _position: analysis refreshes its cached facts with the cases changed since it last looked.
   indexes: [['receivedAt'], ['status', 'receivedAt'], ['department', 'receivedAt'], ['assignee', 'receivedAt'], ['_position'], ['complainantId']],
   keyOf: (event) => (complaintEvent(event) ? complaintIdOf(event.streamName) : undefined),
+  // An erasure rewrites the complainant's text as [erased]: the text as it was must not stay in the store's files.
+  scrubs: (event) => event.type === 'PersonalDataErased',
   // Only the domain fold and the timeline per event; the flat fields once per batch (render).
   load: (document) => ({ state: document, revision: document.revision, timeline: document.timeline }),
   evolve: (current, event) => {
