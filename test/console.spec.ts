@@ -19,10 +19,16 @@ if (!executable) {
 }
 const describeInBrowser = executable ? describe : describe.skip;
 
-/** Opens an action's form on the case page (only the next step's is open by itself), fills it and sends it. */
-const act = async (page: Page, action: string, fill: (form: Locator) => Promise<void>): Promise<void> => {
+/** An action's form on the case page, opened (only the next step's is open by itself). */
+const openAction = async (page: Page, action: string): Promise<Locator> => {
   const box = page.locator(`[data-action="${action}"]`);
   if (!(await box.evaluate((element) => (element as HTMLDetailsElement).open))) await box.locator('summary').click();
+  return box;
+};
+
+/** Opens an action's form on the case page, fills it and sends it. */
+const act = async (page: Page, action: string, fill: (form: Locator) => Promise<void>): Promise<void> => {
+  const box = await openAction(page, action);
   await fill(box);
   await box.locator('button[type=submit]').click();
 };
@@ -46,6 +52,15 @@ describeInBrowser('the web console', () => {
   const page = async (user: string, role: string, options: { department?: string; locale?: string; width?: number; timezoneId?: string; bypassCSP?: boolean } = {}) => {
     const { context, page: tab } = await signedInPage(browser, api.url, tokenFor(user, role, options.department), options);
     return Object.assign(tab, { done: () => context.close() });
+  };
+
+  /** A case received, acknowledged, classified (finance) and assigned to the handler hao: his forms are offered. */
+  const assignedToHao = async (name: string, subject: string): Promise<string> => {
+    const { id } = (await client('ines', 'intake').post('/complaints', { channel: 'web', complainant: { name }, subject, content: 'c' })).body as { id: string };
+    await client('ines', 'intake').post(`/complaints/${id}/acknowledge`, {});
+    await client('sun', 'supervisor').post(`/complaints/${id}/classify`, { category: 'billing', severity: 'low', urgency: 'normal', department: 'finance' });
+    await client('sun', 'supervisor').post(`/complaints/${id}/assign`, { assignee: 'hao' });
+    return id;
   };
 
   beforeAll(async () => {
@@ -183,10 +198,7 @@ describeInBrowser('the web console', () => {
   });
 
   it('keeps what is typed in a form when the case moves on under it, and empties every form when someone else signs in', async () => {
-    const { id } = (await client('ines', 'intake').post('/complaints', { channel: 'web', complainant: { name: 'Fu' }, subject: 'Moves on while typed', content: 'c' })).body as { id: string };
-    await client('ines', 'intake').post(`/complaints/${id}/acknowledge`, {});
-    await client('sun', 'supervisor').post(`/complaints/${id}/classify`, { category: 'billing', severity: 'low', urgency: 'normal', department: 'finance' });
-    await client('sun', 'supervisor').post(`/complaints/${id}/assign`, { assignee: 'hao' });
+    const id = await assignedToHao('Fu', 'Moves on while typed');
     const handler = await page('hao', 'handler');
     await handler.goto(`${api.url}/#/cases/${id}`);
     const resolution = handler.locator('[data-action="resolution"]');
@@ -217,25 +229,21 @@ describeInBrowser('the web console', () => {
   });
 
   it('keeps what was typed when the session runs out under it, for the same person only', async () => {
-    const { id } = (await client('ines', 'intake').post('/complaints', { channel: 'web', complainant: { name: 'Qin' }, subject: 'Typed as the token ran out', content: 'c' })).body as { id: string };
-    await client('ines', 'intake').post(`/complaints/${id}/acknowledge`, {});
-    await client('sun', 'supervisor').post(`/complaints/${id}/classify`, { category: 'billing', severity: 'low', urgency: 'normal', department: 'finance' });
-    await client('sun', 'supervisor').post(`/complaints/${id}/assign`, { assignee: 'hao' });
+    const id = await assignedToHao('Qin', 'Typed as the token ran out');
     const issued = Date.now();
     const { context, page: handler } = await signedInPage(browser, api.url, signToken({ sub: 'hao', role: 'handler' }, TEST_JWT_SECRET, new Date(issued), 4));
     await handler.goto(`${api.url}/#/cases/${id}`);
-    const form = handler.locator('[data-action="investigation-notes"]');
-    const note = form.locator('#action-investigation-notes-note');
+    const note = handler.locator('#action-investigation-notes-note');
     const signIn = async (token: string) => {
       await handler.getByLabel('Access token').fill(token);
       await handler.getByRole('button', { name: 'Sign in' }).click();
       await handler.getByRole('heading', { name: 'Typed as the token ran out' }).waitFor();
-      if (!(await form.evaluate((element) => (element as HTMLDetailsElement).open))) await form.locator('summary').click();
+      await openAction(handler, 'investigation-notes');
     };
     // The token runs out while the note is typed: sending it is refused (unless the live feed's refusal came first),
     // and the console asks for a new token.
     await handler.getByRole('heading', { name: 'Typed as the token ran out' }).waitFor();
-    if (!(await form.evaluate((element) => (element as HTMLDetailsElement).open))) await form.locator('summary').click();
+    const form = await openAction(handler, 'investigation-notes');
     await note.fill('Called the customer back');
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, issued + 4500 - Date.now())));
     await form.locator('button[type=submit]').click({ timeout: 1000 }).catch(() => undefined);

@@ -4,6 +4,25 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { SourceFileError, UnterminatedQuoteError, csvHeader, csvRows, sourceRows, type SourceRow } from './records';
 
+/** Runs `use` on an export.csv holding `text`, in a directory removed afterwards. */
+const inCsvFile = async (text: string, use: (file: string) => Promise<void>): Promise<void> => {
+  const dir = mkdtempSync(join(tmpdir(), 'redress-records-'));
+  try {
+    const file = join(dir, 'export.csv');
+    writeFileSync(file, text);
+    await use(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+/** Every row of a CSV file as the import reads it. */
+const rowsOf = async (file: string): Promise<SourceRow[]> => {
+  const rows: SourceRow[] = [];
+  for await (const row of sourceRows(file, 'csv').rows) rows.push(row);
+  return rows;
+};
+
 const collect = async (chunks: string[]) => {
   const rows: string[][] = [];
   for await (const row of csvRows((async function* () {
@@ -71,31 +90,19 @@ describe('csvRows (streaming CSV)', () => {
   });
 
   it('numbers records as a spreadsheet shows them: blank lines and the header count, a line break inside quotes does not', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'redress-records-'));
-    try {
-      const file = join(dir, 'export.csv');
-      writeFileSync(file, 'Ref,Text\nT-1,"two\nlines"\n\nT-2,x\nT-3\n');
-      const rows: SourceRow[] = [];
-      for await (const row of sourceRows(file, 'csv').rows) rows.push(row);
+    await inCsvFile('Ref,Text\nT-1,"two\nlines"\n\nT-2,x\nT-3\n', async (file) => {
       // Before: T-2 was numbered 3, one above where the spreadsheet shows it.
-      expect(rows).toEqual([
+      expect(await rowsOf(file)).toEqual([
         { row: 2, record: { Ref: 'T-1', Text: 'two\nlines' } },
         { row: 4, record: { Ref: 'T-2', Text: 'x' } },
         { row: 5, problem: 'has 1 fields where the header has 2' },
       ]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('rejects a malformed row, skips rows of empty fields, reads a column named like an Object member, and refuses a header naming a column twice', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'redress-records-'));
-    try {
-      const file = join(dir, 'export.csv');
-      writeFileSync(file, 'Ref,constructor\nT-1,"a" b\n,,\nT-2,x\n');
-      const rows: SourceRow[] = [];
-      for await (const row of sourceRows(file, 'csv').rows) rows.push(row);
-      expect(rows).toEqual([
+    await inCsvFile('Ref,constructor\nT-1,"a" b\n,,\nT-2,x\n', async (file) => {
+      expect(await rowsOf(file)).toEqual([
         { row: 2, problem: expect.stringMatching(/^has text after the closing quote of field 2/) },
         { row: 4, record: Object.assign(Object.create(null), { Ref: 'T-2', constructor: 'x' }) },
       ]);
@@ -105,11 +112,7 @@ describe('csvRows (streaming CSV)', () => {
       expect(await csvHeader(file)).toEqual(['Ref', 'Text', '', '']);
       writeFileSync(file, '\n Ref ,Date,Date\nT-1,x,y\n');
       await expect(csvHeader(file)).rejects.toThrow(new SourceFileError('the header names "Date" more than once'));
-      await expect((async () => {
-        for await (const row of sourceRows(file, 'csv').rows) void row;
-      })()).rejects.toThrow(SourceFileError);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      await expect(rowsOf(file)).rejects.toThrow(SourceFileError);
+    });
   });
 });
