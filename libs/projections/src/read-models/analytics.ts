@@ -93,6 +93,11 @@ class Cell {
 
   constructor(private readonly countsHandlers = false) {}
 
+  /** Received and not yet closed, rejected or withdrawn. */
+  get open(): number {
+    return this.received - this.closed - this.rejected - this.withdrawn;
+  }
+
   add(fact: ScanRow, summary: boolean): void {
     this.received += 1;
     if (summary) this.summary += 1;
@@ -153,7 +158,6 @@ const figure = (cell: Cell, metric: Metric): number | null => {
     case 'received':
       return cell.received;
     case 'open':
-      return cell.received - cell.closed - cell.rejected - cell.withdrawn;
     case 'closed':
     case 'rejected':
     case 'withdrawn':
@@ -220,7 +224,7 @@ const casesHref = (params: URLSearchParams): string => {
  * Percentiles, satisfaction and summary resolutions (counted by the SLA policy's business calendar) have none.
  */
 const FIGURE_CASES = {
-  open: { metric: 'open', param: ['open', 'true'], count: (cell: Cell) => cell.received - cell.closed - cell.rejected - cell.withdrawn },
+  open: { metric: 'open', param: ['open', 'true'], count: (cell: Cell) => cell.open },
   closed: { metric: 'closed', param: ['status', 'closed'], count: (cell: Cell) => cell.closed },
   rejected: { metric: 'rejected', param: ['status', 'rejected'], count: (cell: Cell) => cell.rejected },
   withdrawn: { metric: 'withdrawn', param: ['status', 'withdrawn'], count: (cell: Cell) => cell.withdrawn },
@@ -234,6 +238,8 @@ export interface DrillDown {
   readonly count: number;
   readonly href: string;
 }
+/** A cell's cases, and those behind each of its figures that count cases. */
+export type CellDrillDown = DrillDown & { readonly figures: Readonly<Record<string, DrillDown>> };
 
 /**
  * The figures' case sets a query's cells carry: those of the metrics asked for, but status ones where the cell fixes
@@ -246,7 +252,7 @@ const figureCasesOf = (query: AnalyticsQuery, statusFixed: boolean) =>
  * A cell's cases, and those behind each of `sets` (by the set's name: `closed`, `breached` …). Each set's parameter
  * is one the cell's own never holds (status ones are left out where it does), so it is appended, not merged.
  */
-const drillDown = (cell: Cell, params: URLSearchParams, sets: ReturnType<typeof figureCasesOf>): DrillDown & { readonly figures: Readonly<Record<string, DrillDown>> } => {
+const drillDown = (cell: Cell, params: URLSearchParams, sets: ReturnType<typeof figureCasesOf>): CellDrillDown => {
   const href = casesHref(params);
   const separator = href.includes('?') ? '&' : '?';
   const figures: Record<string, DrillDown> = {};
@@ -256,7 +262,7 @@ const drillDown = (cell: Cell, params: URLSearchParams, sets: ReturnType<typeof 
 
 export interface AnalyticsRow {
   readonly [field: string]: unknown;
-  readonly drillDown: DrillDown & { readonly figures: Readonly<Record<string, DrillDown>> };
+  readonly drillDown: CellDrillDown;
 }
 export interface AnalyticsResult {
   readonly rows: AnalyticsRow[];
