@@ -23,13 +23,12 @@ const unavailable = (message: string, cause: unknown) => new EventStoreUnavailab
 export class MongoDataKeyStore implements DataKeyStore {
   private indexed = false;
   /**
-   * Keys being looked up or made, by subject: concurrent requests for one subject (the events of one append, sealed
-   * at once) share one key, and an erasure waits for them. Another process can still make a second key for the
-   * same subject; that one is found by id, and erased with the rest.
+   * The last operation under way on each subject's keys; each waits for the one before it. Concurrent requests for
+   * a key (the events of one append, sealed at once) share the one at the end; an erasure deletes every key looked
+   * up or made before it, and a key asked for after it is a new one. Another process can still make a second key
+   * for the same subject; that one is found by id, and erased with the rest.
    */
-  private readonly making = new Map<string, Promise<DataKey>>();
-  /** Erasures under way, by subject: a key asked for meanwhile is made after, not handed the one being erased. */
-  private readonly erasing = new Map<string, Promise<void>>();
+  private readonly latest = new Map<string, { readonly kind: 'key' | 'erase'; readonly done: Promise<unknown> }>();
 
   private constructor(private readonly connection: MongoConnection) {}
 
@@ -38,14 +37,22 @@ export class MongoDataKeyStore implements DataKeyStore {
   }
 
   keyFor(subject: string): Promise<DataKey> {
-    const making = this.making.get(subject);
-    if (making) return making;
-    const erasing = this.erasing.get(subject);
-    const made: Promise<DataKey> = (erasing ? erasing.then(() => this.lookUpOrMake(subject)) : this.lookUpOrMake(subject)).finally(() => {
-      if (this.making.get(subject) === made) this.making.delete(subject);
-    });
-    this.making.set(subject, made);
-    return made;
+    const last = this.latest.get(subject);
+    if (last?.kind === 'key') return last.done as Promise<DataKey>;
+    return this.inTurn(subject, 'key', () => this.lookUpOrMake(subject));
+  }
+
+  /** Runs `operation` once the subject's last operation has settled, as the subject's last operation meanwhile. */
+  private inTurn<T>(subject: string, kind: 'key' | 'erase', operation: () => Promise<T>): Promise<T> {
+    const before = this.latest.get(subject)?.done.catch(() => undefined) ?? Promise.resolve();
+    const done = before.then(operation);
+    const entry = { kind, done };
+    this.latest.set(subject, entry);
+    const settled = () => {
+      if (this.latest.get(subject) === entry) this.latest.delete(subject);
+    };
+    done.then(settled, settled);
+    return done;
   }
 
   private lookUpOrMake(subject: string): Promise<DataKey> {
@@ -66,26 +73,9 @@ export class MongoDataKeyStore implements DataKeyStore {
     return this.keys(async (keys) => toKey(await keys.findOne({ _id: id })));
   }
 
-  async erase(subject: string): Promise<number> {
-    // A key still being made is erased too: its insert must not land after the delete. An erasure already under way
-    // is waited for as well, so no key made after it can meet its delete.
-    const making = this.making.get(subject);
-    const prior = this.erasing.get(subject);
-    this.making.delete(subject);
-    const erased = (async () => {
-      await Promise.all([making?.catch(() => undefined), prior]);
-      return this.keys(async (keys) => (await keys.deleteMany({ subject })).deletedCount);
-    })();
-    const settled = erased.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.erasing.set(subject, settled);
-    try {
-      return await erased;
-    } finally {
-      if (this.erasing.get(subject) === settled) this.erasing.delete(subject);
-    }
+  erase(subject: string): Promise<number> {
+    // After the keys looked up or made before it (their inserts must not land after the delete), before any asked after.
+    return this.inTurn(subject, 'erase', () => this.keys(async (keys) => (await keys.deleteMany({ subject })).deletedCount));
   }
 
   close(): Promise<void> {
