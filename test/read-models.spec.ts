@@ -393,7 +393,7 @@ describe('read models: case search, analysis, rebuild', () => {
     const reply = await analyst.get('/projections');
     const head = (await api.app.get<symbol, EventStore>(EVENT_STORE).headPosition()) as number;
     expect(reply.body.projections).toEqual([
-      expect.objectContaining({ name: 'cases', state: 'live', position: head, headPosition: head, lagEvents: 0, lagSeconds: 0, generation: 1, version: 4 }),
+      expect.objectContaining({ name: 'cases', state: 'live', position: head, headPosition: head, lagEvents: 0, lagSeconds: 0, generation: 1, version: 5 }),
       expect.objectContaining({ name: 'rectifications', state: 'live', position: head, lagEvents: 0 }),
       expect.objectContaining({ name: 'appraisal', state: 'live', position: head, lagEvents: 0 }),
     ]);

@@ -218,6 +218,48 @@ describe('SLA policy, deadlines and the scheduler', () => {
     }
   });
 
+  it('holds a reopened case to new deadlines from the reopen, and records a breach of one', async () => {
+    const handler = api.as('handler');
+    const reopened = await openCase('critical');
+    expect((await api.as('supervisor').post(`/complaints/${reopened}/assign`, { assignee: 'handler-1' })).status).toBe(200);
+    for (const [action, body] of [
+      ['root-cause', { category: 'billing', description: 'Charged twice', substantiated: true, attributedTo: { department: 'finance' } }],
+      ['resolution', { summary: 'Apologise', remedies: [{ type: 'apology' }] }],
+      ['implement', { notifiedVia: 'phone' }],
+      ['close', { outcome: 'resolved', summary: 'Apologised' }],
+    ] as const) {
+      expect((await handler.post(`/complaints/${reopened}/${action}`, body)).status).toBe(200);
+    }
+    // Closed in time; the scheduler sets the case aside (nothing left due) before it is reopened a day later.
+    await tick();
+    clock.advanceHours(24);
+    const reopenedAt = clock.now().getTime();
+    const reply = await handler.post(`/complaints/${reopened}/reopen`, { reason: 'Charged a third time' });
+    expect(reply.status).toBe(200);
+    const before = (await api.as('auditor').get(`/complaints/${reopened}`)).body;
+    // Critical: a resolution within 24 h and a final response within 72 h, now counted from the reopen, under version 2.
+    expect(before.sla).toEqual({
+      policyVersion: 2,
+      acknowledge: new Date(reopenedAt - 24 * 3_600_000 + 3_600_000).toISOString(),
+      classify: new Date(reopenedAt - 24 * 3_600_000 + 4 * 3_600_000).toISOString(),
+      resolution_proposed: new Date(reopenedAt + 24 * 3_600_000).toISOString(),
+      final_response: new Date(reopenedAt + 72 * 3_600_000).toISOString(),
+    });
+    expect(Object.keys(before.slaProgress).sort()).toEqual(['acknowledge', 'classify']);
+    const board = (await api.as('analyst').get('/sla/at-risk?within=P2D', { 'x-min-position': String(reply.body.position) })).body.items as Array<{ id: string; step: string }>;
+    expect(board.filter((item) => item.id === reopened).map((item) => item.step)).toEqual(['resolution_proposed']);
+
+    clock.advanceHours(25);
+    await tick();
+    await tick();
+    const breach = { step: 'resolution_proposed', deadline: new Date(reopenedAt + 24 * 3_600_000).toISOString() };
+    expect(await breaches(reopened)).toEqual([breach]);
+    const view = (await api.as('analyst').get(`/cases/${reopened}`, { 'x-min-position': String(reply.body.position + 1) })).body;
+    expect(view).toMatchObject({ status: 'investigating', breached: true, slaBreaches: [breach], reopenCount: 1 });
+    expect((await api.as('analyst').get(`/cases?breached=true&reopened=true`)).body.items.map((c: { id: string }) => c.id)).toContain(reopened);
+    clock.advanceHours(-49);
+  });
+
   it('catches up after a restart with deadlines that passed while it was down, still once', async () => {
     await api.stop();
     clock.advanceHours(200);

@@ -9,6 +9,9 @@ import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-app
 import { repeatOf } from '../http/idempotency';
 import { CLOCK, EVENT_STORE, SLA_POLICIES } from '../tokens';
 
+/** The commands whose events carry deadlines, so their decision needs the SLA policy in force. */
+const SETS_DEADLINES: ReadonlySet<ComplaintCommand['type']> = new Set(['ReceiveComplaint', 'ClassifyComplaint', 'ReopenComplaint']);
+
 /** One command on one complaint, with everything the events' metadata needs. */
 export class HandleComplaintCommand {
   constructor(
@@ -53,8 +56,8 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
 
   async execute({ complaintId, command, staff, correlationId, expectedRevision, requestFingerprint, causationId }: HandleComplaintCommand): Promise<CommandOutcome> {
     if (command.type === 'RejectComplaint' && command.body.duplicateOf !== undefined) await this.mustExist(command.body.duplicateOf);
-    // Receipt and classification turn the policy into deadlines; the version in force now is the one the case keeps.
-    const sla = command.type === 'ClassifyComplaint' || command.type === 'ReceiveComplaint' ? await this.slaPolicies.current() : undefined;
+    // Receipt, classification and a reopen turn the policy into deadlines; the version in force now is the one they keep.
+    const sla = SETS_DEADLINES.has(command.type) ? await this.slaPolicies.current() : undefined;
     return decideAndAppend(
       this.store,
       this.clock,

@@ -213,7 +213,8 @@ const Deadlines = ({ complaint }: { complaint: Complaint }) => {
         const deadline = complaint.sla?.[step];
         if (typeof deadline !== 'string') return null;
         const doneAt = complaint.slaProgress[step];
-        const breached = complaint.slaBreaches.includes(step);
+        // Only a breach of this deadline: one of an earlier deadline, before a reopen, is in the timeline.
+        const breached = complaint.slaBreaches.some((breach) => breach.step === step && breach.deadline === deadline);
         // Done at a time; null: no longer due (the case ended first); absent: still to do, or never done if the case ended past its deadline.
         // Plain tags: Tag would look these sentences up as vocabulary words.
         const progress =

@@ -11,7 +11,6 @@ import {
   InvestigationNoteBody,
   Language,
   Remedy,
-  ReopenBody,
   RejectBody,
   WithdrawBody,
 } from './commands';
@@ -92,7 +91,18 @@ export const ComplaintClosed = struct('ComplaintClosed', {
   /** The reopen window runs from here. */
   closedAt: instant,
 });
-export const ComplaintReopened = ReopenBody;
+export const ComplaintReopened = struct(
+  'ComplaintReopened',
+  { reason: text(4000, 'Note') },
+  {
+    /**
+     * The case's deadlines from the reopen on: acknowledge and classify as they were, a resolution and the final
+     * response due again, counted from the reopen under the policy in force then (whose version it names). Absent for
+     * a case never held to Redress deadlines (imported), and in version 1, written before reopens renewed them.
+     */
+    sla: SlaDeadlines,
+  },
+);
 export const ComplaintRejected = RejectBody;
 export const ComplaintWithdrawn = WithdrawBody;
 /** Written into the source complaint's own stream when a rectification names it, so its auditor sees the link. */
@@ -128,11 +138,17 @@ export const ComplaintEventCodecs = {
   ContactRecorded: { version: 1, data: ContactRecorded, description: 'A contact with the complainant.' },
   FollowUpRecorded: { version: 1, data: FollowUpRecorded, description: 'Follow-up (回访) with satisfaction 1–5.' },
   ComplaintClosed: { version: 1, data: ComplaintClosed, description: 'Closed and archived with an outcome and a summary.' },
-  ComplaintReopened: { version: 1, data: ComplaintReopened, description: 'Reopened within the policy window.' },
+  ComplaintReopened: {
+    version: 2,
+    data: ComplaintReopened,
+    description: 'Reopened within the policy window. Version 2 added `sla`: a resolution and the final response fall due again, counted from the reopen.',
+    // A version 1 reopen renewed no deadline: it reads as it is.
+    upcasters: { 1: (data: Record<string, unknown>) => data },
+  },
   ComplaintRejected: { version: 1, data: ComplaintRejected, description: 'Rejected as out of scope, duplicate, abusive or lacking information.' },
   ComplaintWithdrawn: { version: 1, data: ComplaintWithdrawn, description: 'Withdrawn by the complainant.' },
   ComplaintEscalated: { version: 1, data: ComplaintEscalated, description: 'Escalated to a level, with a reason.' },
-  SlaBreached: { version: 1, data: SlaBreached, description: 'A deadline of the case passed with its step undone or done late (recorded by the system, once per step).' },
+  SlaBreached: { version: 1, data: SlaBreached, description: 'A deadline of the case passed with its step undone or done late (recorded by the system, once per step and deadline: a reopen sets new ones).' },
   RectificationLinked: { version: 1, data: RectificationLinked, description: 'A rectification item (五步法) was dispatched for a problem this complaint is a source of.' },
   PersonalDataErased: {
     version: 1,

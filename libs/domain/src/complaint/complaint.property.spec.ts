@@ -4,6 +4,7 @@ import type { ComplaintEvent } from '@redress/contracts';
 import { decide } from './decide';
 import { foldComplaint } from './decider';
 import { DEFAULT_COMPLAINT_POLICY } from './policy';
+import { SLA_STEPS } from '../sla/sla';
 import type { Complaint, TimedComplaintEvent } from './state';
 import { run, script } from '../testing/complaint-scripts';
 
@@ -22,11 +23,20 @@ const invariantsHold = (state: Complaint, history: readonly ComplaintEvent[]): v
   // Levels only rise; a case was classified before it was assigned.
   const levels = history.flatMap((e) => (e.type === 'ComplaintEscalated' ? [e.data.level] : []));
   levels.forEach((level, i) => i > 0 && expect(level).toBeGreaterThan(levels[i - 1]!));
-  // A step is breached at most once, and always against a deadline the case was given (at receipt or classification).
+  // A step is breached again only against a later deadline (a reopen's), and always against one the case was given
+  // for that step (at receipt, classification or a reopen).
   const breached = history.flatMap((e) => (e.type === 'SlaBreached' ? [e.data] : []));
-  expect(new Set(breached.map((b) => b.step)).size).toBe(breached.length);
-  const given = new Set(history.flatMap((e) => (e.type === 'ComplaintReceived' || e.type === 'ComplaintClassified' ? Object.values(e.data.sla ?? {}) : [])));
-  for (const breach of breached) expect(given.has(breach.deadline)).toBe(true);
+  for (const step of SLA_STEPS) {
+    const deadlines = breached.filter((b) => b.step === step).map((b) => Date.parse(b.deadline));
+    deadlines.forEach((deadline, i) => i > 0 && expect(deadline).toBeGreaterThan(deadlines[i - 1]!));
+  }
+  const given = new Set(
+    history.flatMap((e) => {
+      const sla = e.type === 'ComplaintReceived' || e.type === 'ComplaintClassified' || e.type === 'ComplaintReopened' ? e.data.sla : undefined;
+      return sla ? SLA_STEPS.map((step) => `${step} ${sla[step]}`) : [];
+    }),
+  );
+  for (const breach of breached) expect(given.has(`${breach.step} ${breach.deadline}`)).toBe(true);
   const firstAssign = types.indexOf('ComplaintAssigned');
   if (firstAssign >= 0) expect(types.indexOf('ComplaintClassified')).toBeLessThan(firstAssign);
 };

@@ -256,7 +256,23 @@ describe('complaint decider', () => {
     it('accepts nothing but reopen', () => {
       for (const work of everyWorkCommand) given(closed).when(work).thenFails('COMPLAINT_CLOSED');
     });
-    it('reopens within 30 days', () => givenAt('2026-12-25T10:00:00.000Z')(closed).when(command('ReopenComplaint', { reason: 'Vase still broken' })).then([{ type: 'ComplaintReopened', data: { reason: 'Vase still broken' } }]));
+    it('reopens within 30 days, owing a resolution and a final response by new deadlines counted from the reopen', () =>
+      givenAt('2026-12-25T10:00:00.000Z')(closed)
+        .when(command('ReopenComplaint', { reason: 'Vase still broken' }))
+        .then([
+          {
+            type: 'ComplaintReopened',
+            data: {
+              reason: 'Vase still broken',
+              // Medium: 7 and 28 days from the reopen; acknowledge and classify keep theirs.
+              sla: { ...mediumDeadlines, resolution_proposed: '2027-01-01T10:00:00.000Z', final_response: '2027-01-22T10:00:00.000Z' },
+            },
+          },
+        ]));
+    it('sets no deadlines when reopening a case never held to them (imported)', () => {
+      const imported = closed.map((e) => (e.type === 'ComplaintClassified' ? { ...e, data: { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery' } } : e)) as ComplaintEvent[];
+      given(imported).when(command('ReopenComplaint', { reason: 'x' })).then([{ type: 'ComplaintReopened', data: { reason: 'x' } }]);
+    });
     it('refuses to reopen after 30 days', () => givenAt('2026-12-25T10:00:00.001Z')(closed).when(command('ReopenComplaint', { reason: 'late' })).thenFails('REOPEN_WINDOW_EXPIRED'));
     it('refuses to reopen an open case', () => given(investigated).when(command('ReopenComplaint', { reason: 'x' })).thenFails('NOT_CLOSED'));
     it('refuses to reopen an unknown case', () => given([]).when(command('ReopenComplaint', { reason: 'x' })).thenFails('COMPLAINT_NOT_FOUND'));
@@ -323,6 +339,20 @@ describe('complaint decider', () => {
       const provisional = { policyVersion: 1, acknowledge: '2026-11-26T08:00:00.000Z', classify: '2026-11-27T08:00:00.000Z', resolution_proposed: '2026-12-02T08:00:00.000Z', final_response: '2026-12-23T08:00:00.000Z' };
       const unanswered: ComplaintEvent[] = [{ ...received[0]!, data: { ...(received[0]!.data as object), sla: provisional } } as ComplaintEvent];
       givenAt('2026-11-26T09:00:00.000Z')(unanswered).when({ type: 'RecordSlaBreaches' }).then([{ type: 'SlaBreached', data: { step: 'acknowledge', deadline: '2026-11-26T08:00:00.000Z' } }]);
+    });
+    it('holds a reopened case to its new deadlines, and records a breach of one though the step was breached before', () => {
+      const renewed = { ...mediumDeadlines, resolution_proposed: '2027-01-01T10:00:00.000Z', final_response: '2027-01-22T10:00:00.000Z' };
+      // Proposed late (2026-12-03, due 12-02), the breach recorded, closed, then reopened on 12-25.
+      const lateThenReopened: ComplaintEvent[] = [
+        ...classifiedAt(investigated, NOW),
+        { type: 'SlaBreached', data: { step: 'resolution_proposed', deadline: mediumDeadlines.resolution_proposed } },
+        ...[...closed.slice(investigated.length)].map((e) => ({ ...e, at: '2026-12-03T00:00:00.000Z' })),
+        { type: 'ComplaintReopened', data: { reason: 'x', sla: renewed } },
+      ];
+      givenAt('2027-01-01T10:00:00.000Z')(lateThenReopened).when({ type: 'RecordSlaBreaches' }).then([]);
+      givenAt('2027-01-01T10:00:00.001Z')(lateThenReopened)
+        .when({ type: 'RecordSlaBreaches' })
+        .then([{ type: 'SlaBreached', data: { step: 'resolution_proposed', deadline: '2027-01-01T10:00:00.000Z' } }]);
     });
     it('records nothing without deadlines or before one', () => {
       givenAt('2027-01-01T00:00:00.000Z')(acknowledged).when({ type: 'RecordSlaBreaches' }).then([]);

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import type { ComplaintEvent, Remedy, SlaPolicy } from '@redress/contracts';
 import { DAY_MS } from '../calendar';
-import { dueBreaches, slaDeadlines } from '../sla/sla';
+import { dueBreaches, reopenedDeadlines, slaDeadlines } from '../sla/sla';
 import type { ComplaintCommand } from './command';
 import { complaintError, type ComplaintError } from './errors';
 import type { ComplaintPolicy } from './policy';
@@ -17,7 +17,7 @@ export interface DecidingStaff {
 /** Everything decide needs from outside, injected so decisions are deterministic. */
 export interface DecisionContext {
   readonly actor: DecidingStaff;
-  /** The SLA policy in force, for receipt (provisional deadlines) and classification. */
+  /** The SLA policy in force, for receipt (provisional deadlines), classification and reopening. */
   readonly sla?: { readonly version: number; readonly policy: SlaPolicy };
   /** ISO-8601 time of the decision. */
   readonly now: string;
@@ -142,7 +142,14 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
     }
     const notOwner = ownershipRefusal(state, ctx.actor);
     if (notOwner) return E.left(notOwner);
-    return events({ type: 'ComplaintReopened', data: command.body });
+    const { sla, classification } = state;
+    // A case imported without Redress deadlines is not held to them after a reopen either.
+    if (!sla || !classification) return events({ type: 'ComplaintReopened', data: command.body });
+    if (!ctx.sla) throw new Error('reopening needs the SLA policy in the decision context');
+    return events({
+      type: 'ComplaintReopened',
+      data: { ...command.body, sla: reopenedDeadlines(ctx.sla.policy, ctx.sla.version, sla, ctx.now, classification.severity, classification.urgency) },
+    });
   }
 
   const closed = open(state) ?? ownershipRefusal(state, ctx.actor);

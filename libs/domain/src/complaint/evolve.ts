@@ -21,6 +21,17 @@ const ended = (state: Complaint, at: string | undefined): Complaint['slaProgress
   return progress;
 };
 
+/**
+ * After a reopen with new deadlines, a resolution and the final response are
+ * due again. Acknowledge and classify stay done; null (no longer due) where the
+ * state does not know when: the SLA scheduler folds a reopen onto a case it
+ * had set aside once closed.
+ */
+const reopenedProgress = (state: Complaint): Complaint['slaProgress'] => ({
+  acknowledge: state.slaProgress.acknowledge ?? null,
+  classify: state.slaProgress.classify ?? null,
+});
+
 /** The personal fields PersonalDataErased blanks: what the complainant gave at intake (contracts' personalDataOf). */
 const erased = (state: Complaint): Complaint => {
   const { complainant } = state;
@@ -85,16 +96,22 @@ export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint 
     case 'ComplaintClosed':
       return { ...state, closure: event.data, slaProgress: done(state, 'final_response', event.at), status: 'closed' };
     case 'ComplaintReopened': {
-      // Back to investigating with the same owner and root cause; a new resolution will be needed.
+      // Back to investigating with the same owner and root cause; a new resolution will be needed, by new deadlines.
       const { resolution: _previous, followUp: _followUp, closure: _closure, ...rest } = state;
-      return { ...rest, reopenCount: state.reopenCount + 1, status: 'investigating' };
+      const { sla } = event.data;
+      return {
+        ...rest,
+        ...(sla ? { sla, slaProgress: reopenedProgress(state) } : {}),
+        reopenCount: state.reopenCount + 1,
+        status: 'investigating',
+      };
     }
     case 'ComplaintRejected':
       return { ...state, rejection: event.data, slaProgress: ended(state, event.at), status: 'rejected' };
     case 'ComplaintWithdrawn':
       return { ...state, slaProgress: ended(state, event.at), status: 'withdrawn' };
     case 'SlaBreached':
-      return { ...state, slaBreaches: [...state.slaBreaches, event.data.step] };
+      return { ...state, slaBreaches: [...state.slaBreaches, event.data] };
     case 'ComplaintEscalated':
       return { ...state, escalationLevel: event.data.level };
     case 'RectificationLinked':

@@ -37,10 +37,11 @@ export interface Complaint {
   readonly closure?: Of<typeof C.ComplaintClosed>;
   readonly rejection?: Of<typeof C.RejectBody>;
   readonly reopenCount: number;
-  /** Deadlines set at classification, when each step was done, and the breaches recorded. */
+  /** Deadlines set at classification (renewed by a reopen), when each step was done, and every breach recorded. */
   readonly sla?: Of<typeof C.SlaDeadlines>;
   readonly slaProgress: SlaProgress;
-  readonly slaBreaches: readonly Of<typeof C.SlaStep>[];
+  /** A breach is of one deadline: after a reopen a step may be breached again, against its new deadline. */
+  readonly slaBreaches: readonly Of<typeof C.SlaBreached>[];
   /** Rectification items (五步法) dispatched with this complaint as a source. */
   readonly rectifications: readonly string[];
   /** The complainant's personal data was erased (PersonalDataErased). */

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { DEFAULT_SLA_POLICY, addServiceHours, dueBreaches, effectiveSeverity, slaDeadlines, summaryResolutionDeadlines, validateSlaPolicy } from './sla';
+import { DEFAULT_SLA_POLICY, addServiceHours, dueBreaches, effectiveSeverity, reopenedDeadlines, slaDeadlines, summaryResolutionDeadlines, validateSlaPolicy } from './sla';
 
 const business = {
   ...DEFAULT_SLA_POLICY,
@@ -79,7 +79,33 @@ describe('SLA deadlines', () => {
       { step: 'acknowledge', deadline: '2026-11-25T01:00:00.000Z' },
       { step: 'resolution_proposed', deadline: '2026-11-26T00:00:00.000Z' },
     ]);
-    expect(dueBreaches(deadlines, done, ['acknowledge', 'resolution_proposed'], '2026-11-26T00:00:00.001Z')).toEqual([]);
+    const recorded = dueBreaches(deadlines, done, [], '2026-11-26T00:00:00.001Z');
+    expect(dueBreaches(deadlines, done, recorded, '2026-11-26T00:00:00.001Z')).toEqual([]);
     expect(dueBreaches(undefined, {}, [], '2030-01-01T00:00:00.000Z')).toEqual([]);
+  });
+
+  it('a breach is of one deadline: a step given a new one by a reopen can be breached again', () => {
+    const deadlines = slaDeadlines(DEFAULT_SLA_POLICY, 1, '2026-11-25T00:00:00.000Z', 'critical', 'normal');
+    const recorded = [{ step: 'resolution_proposed' as const, deadline: deadlines.resolution_proposed }];
+    const renewed = reopenedDeadlines({ ...DEFAULT_SLA_POLICY, targets: { ...DEFAULT_SLA_POLICY.targets, critical: { acknowledge: 2, classify: 5, resolution_proposed: 12, final_response: 48 } } }, 2, deadlines, '2026-12-01T00:00:00.000Z', 'critical', 'normal');
+    expect(renewed).toEqual({
+      policyVersion: 2,
+      acknowledge: deadlines.acknowledge,
+      classify: deadlines.classify,
+      resolution_proposed: '2026-12-01T12:00:00.000Z',
+      final_response: '2026-12-03T00:00:00.000Z',
+    });
+    const done = { acknowledge: '2026-11-25T00:30:00.000Z', classify: '2026-11-25T01:00:00.000Z' };
+    expect(dueBreaches(renewed, done, recorded, '2026-12-01T12:00:00.001Z')).toEqual([{ step: 'resolution_proposed', deadline: '2026-12-01T12:00:00.000Z' }]);
+  });
+
+  it('records one lateness once: a deadline brought forward is covered by the breach of the later one', () => {
+    // Provisional (low) classify deadline 72 h, breached and recorded; classified at 80 h as medium (due at 48 h).
+    const provisional = slaDeadlines(DEFAULT_SLA_POLICY, 1, '2026-11-25T00:00:00.000Z', 'low', 'normal');
+    const real = slaDeadlines(DEFAULT_SLA_POLICY, 1, '2026-11-25T00:00:00.000Z', 'medium', 'normal');
+    const done = { acknowledge: '2026-11-25T00:30:00.000Z', classify: '2026-11-28T08:00:00.000Z' };
+    const recorded = [{ step: 'classify' as const, deadline: provisional.classify }];
+    expect(dueBreaches(real, done, recorded, '2026-11-28T08:00:00.000Z')).toEqual([]);
+    expect(dueBreaches(real, done, [], '2026-11-28T08:00:00.000Z')).toEqual([{ step: 'classify', deadline: real.classify }]);
   });
 });

@@ -1,10 +1,11 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
-import type { SlaDeadlines, SlaPolicy, SlaStep } from '@redress/contracts';
+import type { SlaBreached, SlaDeadlines, SlaPolicy, SlaStep } from '@redress/contracts';
 import { DAY_MS } from '../calendar';
 
 type Severity = 'low' | 'medium' | 'high' | 'critical';
 type Deadlines = t.TypeOf<typeof SlaDeadlines>;
+type Breach = t.TypeOf<typeof SlaBreached>;
 
 export const SLA_STEPS: readonly SlaStep[] = ['acknowledge', 'classify', 'resolution_proposed', 'final_response'];
 
@@ -115,6 +116,18 @@ export const slaDeadlines = (policy: SlaPolicy, version: number, receivedAt: str
   };
 };
 
+/**
+ * A reopened case's deadlines: a new resolution and a new final response are
+ * owed, within the same targets as at receipt, counted from the reopen under
+ * the policy in force then. (The complainant came back dissatisfied; the case
+ * is held to time again, as a case just received would be. Acknowledge and
+ * classify were done and keep their deadlines.)
+ */
+export const reopenedDeadlines = (policy: SlaPolicy, version: number, before: Deadlines, reopenedAt: string, severity: Severity, urgency: string): Deadlines => {
+  const renewed = slaDeadlines(policy, version, reopenedAt, severity, urgency);
+  return { ...renewed, acknowledge: before.acknowledge, classify: before.classify };
+};
+
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -166,14 +179,18 @@ export const SYSTEM_RECORDED_EVENTS: ReadonlySet<string> = new Set(['SlaBreached
 
 /**
  * The breaches to record now: steps whose deadline passed undone, or that
- * were done after it, and are not recorded yet.
+ * were done after it, and not recorded yet. A breach recorded against the
+ * same deadline or a later one covers it: a reclassification that brings a
+ * deadline forward (or the real deadlines replacing receipt's provisional
+ * ones) does not record the same lateness twice, while a reopen's new
+ * deadline, later than any before it, can be breached again.
  */
-export const dueBreaches = (deadlines: Deadlines | undefined, done: SlaProgress, recorded: readonly SlaStep[], now: string): Array<{ step: SlaStep; deadline: string }> =>
+export const dueBreaches = (deadlines: Deadlines | undefined, done: SlaProgress, recorded: readonly Breach[], now: string): Breach[] =>
   deadlines === undefined
     ? []
     : SLA_STEPS.filter((step) => {
-        if (recorded.includes(step)) return false;
         const deadline = Date.parse(deadlines[step]);
+        if (recorded.some((breach) => breach.step === step && Date.parse(breach.deadline) >= deadline)) return false;
         const at = done[step];
         return at === undefined ? Date.parse(now) > deadline : at !== null && Date.parse(at) > deadline;
       }).map((step) => ({ step, deadline: deadlines[step] }));

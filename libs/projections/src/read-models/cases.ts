@@ -117,7 +117,7 @@ export const CASE_FACTS = {
   satisfaction: 'satisfaction',
   reopenCount: 'reopenCount',
   escalations: 'timeline.escalations',
-  /** The SLA policy version the case was classified under (none for an imported case): its business calendar. */
+  /** The SLA policy version of the case's latest deadlines (none for an imported case): its business calendar. */
   slaPolicyVersion: 'sla.policyVersion',
 } as const;
 export type CaseFact = keyof typeof CASE_FACTS;
@@ -127,7 +127,8 @@ export const casesProjection: Projection<CaseDocument, FoldedCase> = {
   // 2: complainantId indexed, for erasure. 3: the state carries what the case has granted (`granted`), and an
   // imported open case classified (and assigned) by its old system folds to that status instead of `received`.
   // 4: a case withdrawn or rejected past a deadline keeps that step undone (it was null, no longer due).
-  version: 4,
+  // 5: `slaBreaches` lists each breach's step and deadline (it was the steps): a reopen sets new deadlines.
+  version: 5,
   collection: 'cases',
   // _position: analysis refreshes its cached facts with the cases changed since it last looked.
   indexes: [['receivedAt'], ['status', 'receivedAt'], ['department', 'receivedAt'], ['assignee', 'receivedAt'], ['_position'], ['complainantId']],
