@@ -258,6 +258,23 @@ describeInBrowser('the web console', () => {
     await handler.getByLabel('Access token').waitFor();
     await signIn(tokenFor('hao', 'handler'));
     expect(await note.inputValue()).toBe('');
+    // A tab in the back/forward cache hears no storage event: shown again after a sign-out and someone else's
+    // sign-in, it follows them (simulated here: this page's own writes fire no storage event in it either).
+    await note.fill('Typed before going back');
+    await handler.evaluate(() => {
+      window.localStorage.setItem('redress.signed-out', String(Date.now()));
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    });
+    await handler.goto(`${api.url}/#/`);
+    await handler.goto(`${api.url}/#/cases/${id}`);
+    await handler.getByRole('heading', { name: 'Typed as the token ran out' }).waitFor();
+    await openAction(handler, 'investigation-notes');
+    expect(await note.inputValue()).toBe('');
+    await handler.evaluate((token) => {
+      window.localStorage.setItem('redress.token', token);
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    }, tokenFor('sun', 'supervisor'));
+    await handler.getByText('Signed in as sun').waitFor();
     await context.close();
   });
 

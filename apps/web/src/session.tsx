@@ -82,13 +82,30 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
   connectSession({ token: () => state.token, rejected: (message) => signOut(message) });
   // Signing out in one tab signs out every tab (a shared service-desk PC), and signing in elsewhere is picked up.
   useEffect(() => {
+    let signedOut = localStorage.getItem(SIGNED_OUT_KEY);
     const follow = (event: StorageEvent) => {
-      if (event.key === SIGNED_OUT_KEY) dropDrafts();
+      if (event.key === SIGNED_OUT_KEY) {
+        signedOut = event.newValue;
+        dropDrafts();
+      }
       if (event.key !== STORAGE_KEY) return;
       setState(restored());
     };
+    // A tab brought back from the back/forward cache missed the storage events meanwhile: it catches up on both.
+    const back = (event: PageTransitionEvent) => {
+      if (!event.persisted) return;
+      if (localStorage.getItem(SIGNED_OUT_KEY) !== signedOut) {
+        signedOut = localStorage.getItem(SIGNED_OUT_KEY);
+        dropDrafts();
+      }
+      setState(restored());
+    };
     window.addEventListener('storage', follow);
-    return () => window.removeEventListener('storage', follow);
+    window.addEventListener('pageshow', back);
+    return () => {
+      window.removeEventListener('storage', follow);
+      window.removeEventListener('pageshow', back);
+    };
   }, []);
   const value = useMemo(() => ({ ...state, signIn, signOut }), [state, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
