@@ -269,6 +269,24 @@ describe('complaint decider', () => {
             },
           },
         ]));
+    it('keeps a reopened case’s resolution and final response counted from the reopen when it is reclassified', () => {
+      const reopenedOn = { type: 'ComplaintReopened', data: { reason: 'x', sla: mediumDeadlines }, at: '2026-12-25T10:00:00.000Z' } as ComplaintEvent;
+      given([...closed, reopenedOn])
+        .when(command('ClassifyComplaint', { category: 'logistics', severity: 'high', urgency: 'normal', department: 'delivery' }))
+        .then([
+          {
+            type: 'ComplaintClassified',
+            data: {
+              category: 'logistics',
+              severity: 'high',
+              urgency: 'normal',
+              department: 'delivery',
+              // High: acknowledge 4 h and classify 8 h from receipt (11-25 08:00); 3 and 10 days from the reopen.
+              sla: { policyVersion: 3, acknowledge: '2026-11-25T12:00:00.000Z', classify: '2026-11-25T16:00:00.000Z', resolution_proposed: '2026-12-28T10:00:00.000Z', final_response: '2027-01-04T10:00:00.000Z' },
+            },
+          },
+        ]);
+    });
     it('sets no deadlines when reopening a case never held to them (imported)', () => {
       const imported = closed.map((e) => (e.type === 'ComplaintClassified' ? { ...e, data: { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery' } } : e)) as ComplaintEvent[];
       given(imported).when(command('ReopenComplaint', { reason: 'x' })).then([{ type: 'ComplaintReopened', data: { reason: 'x' } }]);

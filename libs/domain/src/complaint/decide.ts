@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
-import type { ComplaintEvent, Remedy, SlaPolicy } from '@redress/contracts';
+import type * as t from 'io-ts';
+import type { ClassifyBody, ComplaintEvent, Remedy, SlaPolicy } from '@redress/contracts';
 import { DAY_MS } from '../calendar';
 import { dueBreaches, reopenedDeadlines, slaDeadlines } from '../sla/sla';
 import type { ComplaintCommand } from './command';
@@ -84,6 +85,17 @@ const caseTotal = (remedies: readonly Remedy[], granted: Money | undefined): E.E
 };
 
 /**
+ * A classification's deadlines: from receipt, but a reclassification of a
+ * reopened case still owes its resolution and final response counted from
+ * the reopen (a reopened case is investigating, where classification may
+ * change), not from a receipt long past.
+ */
+const classifiedDeadlines = (sla: NonNullable<DecisionContext['sla']>, state: Complaint, { severity, urgency }: t.TypeOf<typeof ClassifyBody>) => {
+  const fromReceipt = slaDeadlines(sla.policy, sla.version, state.receivedAt as string, severity, urgency);
+  return state.reopenedAt === undefined ? fromReceipt : reopenedDeadlines(sla.policy, sla.version, fromReceipt, state.reopenedAt, severity, urgency);
+};
+
+/**
  * The complaint lifecycle (DOMAIN.md section 1) as a pure function: the
  * events a command produces on a case, or the rule it breaks. Nothing is
  * written when it refuses.
@@ -163,10 +175,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
       if (!state.acknowledged) return refuse('NOT_ACKNOWLEDGED', 'acknowledge the complaint before classifying it');
       if (!BEFORE_RESOLUTION.includes(state.status as ComplaintStatus)) return refuse('RESOLUTION_PENDING', 'a resolution has been proposed; the classification can no longer change');
       if (!ctx.sla) throw new Error('classifying needs the SLA policy in the decision context');
-      return events({
-        type: 'ComplaintClassified',
-        data: { ...command.body, sla: slaDeadlines(ctx.sla.policy, ctx.sla.version, state.receivedAt as string, command.body.severity, command.body.urgency) },
-      });
+      return events({ type: 'ComplaintClassified', data: { ...command.body, sla: classifiedDeadlines(ctx.sla, state, command.body) } });
 
     case 'AssignComplaint': {
       if (!state.classification) return refuse('NOT_CLASSIFIED', 'classify the complaint before assigning it');

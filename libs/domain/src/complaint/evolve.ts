@@ -102,6 +102,7 @@ export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint 
       return {
         ...rest,
         ...(sla ? { sla, slaProgress: reopenedProgress(state) } : {}),
+        ...(event.at === undefined ? {} : { reopenedAt: event.at }),
         reopenCount: state.reopenCount + 1,
         status: 'investigating',
       };
