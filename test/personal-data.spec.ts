@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startApi, TEST_JWT_SECRET, type RunningApi, type StaffClient } from './support/api';
 import { runCommand } from './support/cli';
+import type { SealedEventStore } from '@redress/event-store';
+import { EVENT_STORE } from '../apps/api/src/tokens';
 
 const ERASED = '[erased]';
 const GONE = { name: 'Zhang San', contact: '+86 139 1111 2222', subject: 'Refund never arrived for order 8812', content: 'I, Zhang San of 5 Lane Road, was promised a refund.' };
@@ -122,6 +124,23 @@ describe('personal data: sealed in the log, erased on request', () => {
     expect(readModels.length).toBeGreaterThan(0);
     for (const value of Object.values(GONE)) expect({ value, found: readModels.includes(Buffer.from(value)) }).toEqual({ value, found: false });
     expect(readModels.includes(Buffer.from(KEPT.subject))).toBe(true);
+  });
+
+  it('refuses an intake of a complainant whose erasure is under way, writing nothing, and takes it once it has ended', async () => {
+    // The erasure's window (keys deleted, cases not yet all marked) held open by hand: POST /complainants/:id/erase
+    // runs through it in milliseconds.
+    const store = api.app.get<symbol, SealedEventStore>(EVENT_STORE);
+    await store.erase('cust-racing');
+    const head = await store.headPosition();
+    const refused = await intake(api.as('intake'), 'cust-racing', KEPT);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'COMPLAINANT_ERASURE_IN_PROGRESS' });
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await store.headPosition()).toBe(head);
+    // Someone else's complaint goes on meanwhile.
+    expect((await intake(api.as('intake'), 'cust-other', KEPT)).status).toBe(201);
+    await store.endErasure('cust-racing');
+    expect((await intake(api.as('intake'), 'cust-racing', KEPT)).status).toBe(201);
   });
 
   it('stays erased in a rebuild, and a new complaint of the same complainant is readable', async () => {

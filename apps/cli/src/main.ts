@@ -1,4 +1,4 @@
-import { EventStoreUnavailableError } from '@redress/event-store';
+import { ErasureInProgressError, EventStoreUnavailableError } from '@redress/event-store';
 import { ConfigError, JwtSecretError } from '@redress/platform';
 import { DocumentStoreUnavailableError } from '@redress/projections';
 import { runCli } from './cli';
@@ -10,6 +10,8 @@ import { runCli } from './cli';
  */
 const expected = (error: unknown): boolean => {
   if (error instanceof ConfigError || error instanceof JwtSecretError || error instanceof EventStoreUnavailableError || error instanceof DocumentStoreUnavailableError) return true;
+  // A row of a complainant whose erasure is under way: the import stops there, and running it again goes on from it.
+  if (error instanceof ErasureInProgressError) return true;
   // SQLite's own errors (a corrupt or locked file), and the system's (ENOENT, EACCES, EEXIST... from a path given).
   const { name, code } = error as { name?: unknown; code?: unknown };
   return name === 'SqliteError' || (typeof code === 'string' && /^E[A-Z]+$/.test(code));

@@ -25,6 +25,18 @@ export class EventStoreUnavailableError extends Error {
 }
 
 /**
+ * The subject's data is being erased: no key is given out for it until the
+ * erasure ends, so nothing written meanwhile escapes it. Nothing was written;
+ * the caller may retry once the erasure is over.
+ */
+export class ErasureInProgressError extends Error {
+  override readonly name = 'ErasureInProgressError';
+  constructor(readonly subject: string) {
+    super(`the personal data of ${subject} is being erased; try again once the erasure has ended`);
+  }
+}
+
+/**
  * The store stopped while the append was being committed: it may or may not
  * have been written. Read the stream before deciding again; a blind retry
  * could write it twice.

@@ -43,7 +43,9 @@ const PAGE = 200;
  *    model built from it and every cached fold pick up like any other event.
  * The cases are found in the case view once it holds the whole log; a
  * complaint received while this runs is found by a second look after the
- * keys are gone.
+ * keys are gone. From the deletion until the last case is marked, the key
+ * store gives the complainant no key (an intake meanwhile is refused, 409),
+ * so nothing of theirs can be written that this erasure would miss.
  */
 @CommandHandler(EraseComplainant)
 export class EraseComplainantHandler implements ICommandHandler<EraseComplainant, ErasureOutcome> {
@@ -75,14 +77,19 @@ export class EraseComplainantHandler implements ICommandHandler<EraseComplainant
       request,
     );
     const keysErased = await this.store.erase(complainantId);
-    const received = (await this.casesOf(complainantId)).filter((id) => !complaints.includes(id));
-    for (const complaintId of [...complaints, ...received]) {
-      const erased = await this.commands.execute(
-        new HandleComplaintCommand(complaintId, { type: 'ErasePersonalData', body: { complainantId, reason } }, staff, correlationId, undefined, undefined, request.causationId),
-      );
-      position = Math.max(position, erased.position);
+    try {
+      const received = (await this.casesOf(complainantId)).filter((id) => !complaints.includes(id));
+      for (const complaintId of [...complaints, ...received]) {
+        const erased = await this.commands.execute(
+          new HandleComplaintCommand(complaintId, { type: 'ErasePersonalData', body: { complainantId, reason } }, staff, correlationId, undefined, undefined, request.causationId),
+        );
+        position = Math.max(position, erased.position);
+      }
+      return { complainantId, complaints: [...complaints, ...received], keysErased, position };
+    } finally {
+      // Also when it failed half way: the request is made again, and meanwhile the complainant may complain.
+      await this.store.endErasure(complainantId);
     }
-    return { complainantId, complaints: [...complaints, ...received], keysErased, position };
   }
 
   /** Every case of the complainant in the case view, once it has applied the whole log (503 if it cannot in time). */

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { AppendOutcomeUnknownError, EventStoreUnavailableError } from '@redress/event-store';
+import { AppendOutcomeUnknownError, ErasureInProgressError, EventStoreUnavailableError } from '@redress/event-store';
 import { InvalidPolicyError, PolicyConflictError } from '@redress/platform';
 import { DocumentStoreUnavailableError, InvalidCursorError } from '@redress/projections';
 
@@ -37,6 +37,9 @@ export const toErrorBody = (error: unknown): ErrorBody => {
   }
   if (error instanceof AppendOutcomeUnknownError) {
     return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'STORE_OUTCOME_UNKNOWN', message: error.message };
+  }
+  if (error instanceof ErasureInProgressError) {
+    return { statusCode: HttpStatus.CONFLICT, code: 'COMPLAINANT_ERASURE_IN_PROGRESS', message: `${error.message}; nothing was written`, retryAfterSeconds: 5 };
   }
   if (error instanceof DocumentStoreUnavailableError) {
     return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'READ_MODEL_UNAVAILABLE', message: `${error.message}; commands and GET /complaints/:id still work`, retryAfterSeconds: 5 };

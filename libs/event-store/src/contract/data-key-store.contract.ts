@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ErasureInProgressError } from '../errors';
 import type { DataKeyStore } from '../sealing/data-keys';
 
 /** A key store over one backing store: `open` may be called again to reopen it (durability). */
@@ -53,6 +54,7 @@ export const describeDataKeyStoreContract = (name: string, fixture: () => DataKe
       expect(await store.find(old.id)).toBeUndefined();
       expect(await store.find(other.id)).toEqual(other);
       expect(await store.erase(gone)).toBe(0);
+      await store.endErasure(gone);
       const fresh = await store.keyFor(gone);
       expect(fresh.id).not.toBe(old.id);
       await store.close();
@@ -60,13 +62,32 @@ export const describeDataKeyStoreContract = (name: string, fixture: () => DataKe
       expect(await store.find(old.id)).toBeUndefined();
     });
 
-    it('erases a key that was still being made when the erasure came, and makes a new one for a request after it', async () => {
+    it('erases a key that was still being made when the erasure came; gives none until the erasure ends, then a new one', async () => {
       const late = subject();
-      const [key, erased, after] = await Promise.all([store.keyFor(late), store.erase(late), store.keyFor(late)]);
-      expect(erased).toBe(1);
-      expect(await store.find(key.id)).toBeUndefined();
-      expect(after.id).not.toBe(key.id);
+      const [key, erased, during] = await Promise.allSettled([store.keyFor(late), store.erase(late), store.keyFor(late)]);
+      expect(erased).toEqual({ status: 'fulfilled', value: 1 });
+      expect(during).toEqual({ status: 'rejected', reason: expect.any(ErasureInProgressError) });
+      expect(await store.find((key as PromiseFulfilledResult<{ id: string }>).value.id)).toBeUndefined();
+      await expect(store.keyFor(late)).rejects.toBeInstanceOf(ErasureInProgressError);
+      await store.endErasure(late);
+      const after = await store.keyFor(late);
+      expect(after.id).not.toBe((key as PromiseFulfilledResult<{ id: string }>).value.id);
       expect(await store.find(after.id)).toEqual(after);
+    });
+
+    it('holds an erasure for every store over the same data: another one gives the subject no key until it ends', async () => {
+      const [erasing, other] = [subject(), subject()];
+      await store.keyFor(erasing);
+      const elsewhere = await current.open();
+      try {
+        await store.erase(erasing);
+        await expect(elsewhere.keyFor(erasing)).rejects.toBeInstanceOf(ErasureInProgressError);
+        expect((await elsewhere.keyFor(other)).subject).toBe(other);
+        await store.endErasure(erasing);
+        expect((await elsewhere.keyFor(erasing)).subject).toBe(erasing);
+      } finally {
+        await elsewhere.close();
+      }
     });
 
     it('finds nothing for an id it never made', async () => {

@@ -20,10 +20,21 @@ export interface DataKeyStore {
   keyFor(subject: string): Promise<DataKey>;
   /** A key by its id; undefined once its subject was erased. */
   find(id: string): Promise<DataKey | undefined>;
-  /** Deletes every key of the subject, for good; how many there were. */
+  /**
+   * Deletes every key of the subject, for good; how many there were. Until
+   * `endErasure(subject)`, or for ERASURE_FENCE_MS at most (an erasure that
+   * died half way), `keyFor(subject)` refuses with ErasureInProgressError in
+   * every process: what is written while the erasure finds the subject's
+   * records cannot be sealed under a key it would miss.
+   */
   erase(subject: string): Promise<number>;
+  /** The erasure is over: the subject may be given a key again (a complaint made after it). */
+  endErasure(subject: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How long an erasure keeps its subject from new keys when it does not end it (a crash). */
+export const ERASURE_FENCE_MS = 10 * 60_000;
 
 /** AES-256: 32 random bytes. */
 export const DATA_KEY_BYTES = 32;

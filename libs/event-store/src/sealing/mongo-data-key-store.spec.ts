@@ -1,4 +1,5 @@
 import { describeDataKeyStoreContract } from '../contract/data-key-store.contract';
+import { ErasureInProgressError } from '../errors';
 import { MongoDataKeyStore } from './mongo-data-key-store';
 
 const uri = process.env.MONGODB_URI;
@@ -13,16 +14,23 @@ if (uri) {
 }
 
 /**
- * How one process orders its own calls for one subject, over an in-memory stand-in for the `data_keys` collection
- * whose every call takes a turn of the event loop. Not the MongoDB contract above (that needs a server): only the
- * store's queueing, which the contract's concurrency cases rely on.
+ * How one process orders its own calls for one subject, over an in-memory stand-in for the `data_keys` and
+ * `data_key_fences` collections whose every call takes a turn of the event loop. Not the MongoDB contract above (that
+ * needs a server): only the store's queueing and its fence checks, which the contract's concurrency cases rely on.
  */
 describe('MongoDataKeyStore: one subject’s calls in one process', () => {
   type Doc = { _id: string; subject: string; key: { buffer: Uint8Array }; createdAt: Date };
   const standIn = () => {
     const docs: Doc[] = [];
+    const fences = new Map<string, Date>();
     const turn = () => new Promise((resolve) => setImmediate(resolve));
-    const collection = {
+    /** Another process's erasure, run between this one's look for a key and its insert of a new one. */
+    let meanwhile: (() => void) | undefined;
+    const eraseElsewhere = (subject: string) => {
+      fences.set(subject, new Date(Date.now() + 60_000));
+      docs.splice(0, docs.length, ...docs.filter((d) => d.subject !== subject));
+    };
+    const keys = {
       createIndex: async () => turn(),
       findOne: async (filter: { subject?: string; _id?: string }) => {
         await turn();
@@ -30,7 +38,13 @@ describe('MongoDataKeyStore: one subject’s calls in one process', () => {
       },
       insertOne: async (doc: Doc) => {
         await turn();
+        meanwhile?.();
+        meanwhile = undefined;
         docs.push(doc);
+      },
+      deleteOne: async ({ _id }: { _id: string }) => {
+        await turn();
+        docs.splice(0, docs.length, ...docs.filter((d) => d._id !== _id));
       },
       deleteMany: async ({ subject }: { subject: string }) => {
         await turn();
@@ -39,19 +53,44 @@ describe('MongoDataKeyStore: one subject’s calls in one process', () => {
         return { deletedCount: before - docs.length };
       },
     };
-    const connection = { run: (use: (db: unknown) => Promise<unknown>) => use({ collection: () => collection }), close: async () => undefined };
+    const fenceCollection = {
+      findOne: async ({ _id, until }: { _id: string; until: { $gt: Date } }) => {
+        await turn();
+        const fencedUntil = fences.get(_id);
+        return fencedUntil && fencedUntil > until.$gt ? { _id, until: fencedUntil } : null;
+      },
+      updateOne: async ({ _id }: { _id: string }, { $set }: { $set: { until: Date } }) => {
+        await turn();
+        fences.set(_id, $set.until);
+      },
+      deleteOne: async ({ _id }: { _id: string }) => {
+        await turn();
+        fences.delete(_id);
+      },
+    };
+    const db = { collection: (name: string) => (name === 'data_keys' ? keys : fenceCollection) };
+    const connection = { run: (use: (db: unknown) => Promise<unknown>) => use(db), close: async () => undefined };
     const store = new (MongoDataKeyStore as unknown as new (c: unknown) => MongoDataKeyStore)(connection);
-    return { store, docs };
+    return { store, docs, fences, elsewhere: (subject: string) => (meanwhile = () => eraseElsewhere(subject)) };
   };
 
-  it('shares one key among concurrent requests, erases it when asked meanwhile, and makes a new one for a request after', async () => {
+  it('shares one key among concurrent requests, erases it when asked meanwhile, and gives none until the erasure ends', async () => {
     const { store, docs } = standIn();
-    const [a, b, erased, c, erasedAgain, d] = await Promise.all([store.keyFor('s'), store.keyFor('s'), store.erase('s'), store.keyFor('s'), store.erase('s'), store.keyFor('s')]);
+    const [a, b, erased, during] = await Promise.allSettled([store.keyFor('s'), store.keyFor('s'), store.erase('s'), store.keyFor('s')]);
     expect(b).toEqual(a);
-    expect(erased).toBe(1);
-    expect(c.id).not.toBe(a.id);
-    expect(erasedAgain).toBe(1);
-    expect(d.id).not.toBe(c.id);
-    expect(docs.map((doc) => doc._id)).toEqual([d.id]);
+    expect(erased).toEqual({ status: 'fulfilled', value: 1 });
+    expect(during).toEqual({ status: 'rejected', reason: expect.any(ErasureInProgressError) });
+    expect(docs).toEqual([]);
+    await store.endErasure('s');
+    const after = await store.keyFor('s');
+    expect(after.id).not.toBe((a as PromiseFulfilledResult<{ id: string }>).value.id);
+    expect(docs.map((doc) => doc._id)).toEqual([after.id]);
+  });
+
+  it('takes back a key it made after another process’s erasure looked, and refuses', async () => {
+    const { store, docs, elsewhere } = standIn();
+    elsewhere('s');
+    await expect(store.keyFor('s')).rejects.toBeInstanceOf(ErasureInProgressError);
+    expect(docs).toEqual([]);
   });
 });

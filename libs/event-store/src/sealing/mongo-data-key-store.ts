@@ -1,8 +1,8 @@
 import { Binary, type Collection, type Db } from 'mongodb';
-import { EventStoreUnavailableError } from '../errors';
+import { ErasureInProgressError, EventStoreUnavailableError } from '../errors';
 import { randomBytes, uuidv7 } from '../ids';
 import { MongoConnection } from '../mongodb-connection';
-import { DATA_KEY_BYTES, type DataKey, type DataKeyStore } from './data-keys';
+import { DATA_KEY_BYTES, ERASURE_FENCE_MS, type DataKey, type DataKeyStore } from './data-keys';
 
 interface KeyDocument {
   readonly _id: string;
@@ -10,6 +10,12 @@ interface KeyDocument {
   readonly key: Binary;
   readonly createdAt: Date;
 }
+/** An erasure under way (DataKeyStore.erase): the subject is given no key until it ends. */
+interface FenceDocument {
+  readonly _id: string;
+  readonly until: Date;
+}
+
 const toKey = (document: KeyDocument | null): DataKey | undefined =>
   document ? { id: document._id, subject: document.subject, key: Buffer.from(document.key.buffer) } : undefined;
 
@@ -56,15 +62,24 @@ export class MongoDataKeyStore implements DataKeyStore {
   }
 
   private lookUpOrMake(subject: string): Promise<DataKey> {
-    return this.keys(async (keys) => {
+    return this.keys(async (keys, fences) => {
       if (!this.indexed) {
         await keys.createIndex({ subject: 1, createdAt: -1 });
         this.indexed = true;
       }
-      const stored = toKey(await keys.findOne({ subject }, { sort: { createdAt: -1 } }));
-      if (stored) return stored;
+      const fenced = async () => (await fences.findOne({ _id: subject, until: { $gt: new Date() } })) !== null;
+      const [stored, erasing] = await Promise.all([keys.findOne({ subject }, { sort: { createdAt: -1 } }), fenced()]);
+      if (erasing) throw new ErasureInProgressError(subject);
+      // A key found is deleted by an erasure fenced after this look, with everything sealed under it.
+      if (stored) return toKey(stored) as DataKey;
       const key: DataKey = { id: uuidv7(), subject, key: randomBytes(DATA_KEY_BYTES) };
       await keys.insertOne({ _id: key.id, subject, key: new Binary(key.key), createdAt: new Date() });
+      // An erasure in another process may have fenced and deleted between the look and the insert: the fence is
+      // written before the delete, so it is seen now, and the key the delete missed goes too.
+      if (await fenced()) {
+        await keys.deleteOne({ _id: key.id });
+        throw new ErasureInProgressError(subject);
+      }
       return key;
     });
   }
@@ -75,15 +90,26 @@ export class MongoDataKeyStore implements DataKeyStore {
 
   erase(subject: string): Promise<number> {
     // After the keys looked up or made before it (their inserts must not land after the delete), before any asked after.
-    return this.inTurn(subject, 'erase', () => this.keys(async (keys) => (await keys.deleteMany({ subject })).deletedCount));
+    return this.inTurn(subject, 'erase', () =>
+      this.keys(async (keys, fences) => {
+        await fences.updateOne({ _id: subject }, { $set: { until: new Date(Date.now() + ERASURE_FENCE_MS) } }, { upsert: true });
+        return (await keys.deleteMany({ subject })).deletedCount;
+      }),
+    );
+  }
+
+  endErasure(subject: string): Promise<void> {
+    return this.keys(async (_, fences) => {
+      await fences.deleteOne({ _id: subject });
+    });
   }
 
   close(): Promise<void> {
     return this.connection.close();
   }
 
-  private keys<T>(use: (keys: Collection<KeyDocument>) => Promise<T>): Promise<T> {
-    const collection = (db: Db) => db.collection<KeyDocument>('data_keys', { writeConcern: { w: 'majority', journal: true } });
-    return this.connection.run((db) => use(collection(db)), unavailable);
+  private keys<T>(use: (keys: Collection<KeyDocument>, fences: Collection<FenceDocument>) => Promise<T>): Promise<T> {
+    const durably = { writeConcern: { w: 'majority' as const, journal: true } };
+    return this.connection.run((db: Db) => use(db.collection<KeyDocument>('data_keys', durably), db.collection<FenceDocument>('data_key_fences', durably)), unavailable);
   }
 }

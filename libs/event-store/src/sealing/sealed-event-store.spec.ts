@@ -84,6 +84,7 @@ describe('SealedEventStore', () => {
       keyFor: () => Promise.reject(new EventStoreUnavailableError('disk full')),
       find: () => Promise.resolve(undefined),
       erase: () => Promise.resolve(0),
+      endErasure: () => Promise.resolve(),
       close: () => Promise.resolve(),
     };
     const sealedOnly = new SealedEventStore(log, refusing, POLICY);

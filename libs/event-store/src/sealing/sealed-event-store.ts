@@ -111,13 +111,18 @@ export class SealedEventStore implements EventStore {
   /**
    * Deletes the subject's keys: from now on its sealed data reads as
    * `[erased]` here at once, and in other processes within the key cache's
-   * time. Returns how many keys there were.
+   * time. Returns how many keys there were. Until `endErasure`, nothing of
+   * the subject's can be sealed (ErasureInProgressError).
    */
   async erase(subject: string): Promise<number> {
     this.erasures += 1;
     const erased = await this.keyStore.erase(subject);
     for (const [id, cached] of this.keys) if (cached.key?.subject === subject) this.keys.delete(id);
     return erased;
+  }
+
+  endErasure(subject: string): Promise<void> {
+    return this.keyStore.endErasure(subject);
   }
 
   async close(): Promise<void> {

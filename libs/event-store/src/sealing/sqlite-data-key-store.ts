@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { EventStoreUnavailableError } from '../errors';
+import { ErasureInProgressError, EventStoreUnavailableError } from '../errors';
 import { randomBytes, uuidv7 } from '../ids';
 import { DATA_KEY_BYTES, type DataKey, type DataKeyStore } from './data-keys';
 import { DATA_KEYS_SCHEMA, dataKeyStatements, insertDataKeys } from './sqlite-data-keys';
@@ -34,6 +34,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
   }
 
   keyFor(subject: string): Promise<DataKey> {
+    if (this.statements.fenced(subject)) return Promise.reject(new ErasureInProgressError(subject));
     const stored = this.statements.bySubject(subject);
     if (stored) return Promise.resolve(stored);
     const pending = this.pending.get(subject);
@@ -54,6 +55,11 @@ export class SqliteDataKeyStore implements DataKeyStore {
     // Keys made in this turn are committed first, so the delete cannot come before their insert.
     if (this.pending.size > 0) this.commit();
     return Promise.resolve(this.statements.erase(subject));
+  }
+
+  endErasure(subject: string): Promise<void> {
+    this.statements.endErasure(subject);
+    return Promise.resolve();
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { EventStoreUnavailableError } from '../errors';
 import { isSqliteFileFault } from '../sqlite/file-fault';
 import { truncateWal } from '../sqlite/wal';
-import type { DataKey } from './data-keys';
+import { ERASURE_FENCE_MS, type DataKey } from './data-keys';
 
 /**
  * The data-key table, in the embedded log's file (events.db) or a key store
@@ -19,6 +19,10 @@ CREATE TABLE IF NOT EXISTS data_keys (
   created_at TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS data_keys_by_subject ON data_keys (subject, created_at);
+CREATE TABLE IF NOT EXISTS erasure_fences (
+  subject TEXT PRIMARY KEY,
+  until   TEXT NOT NULL
+) WITHOUT ROWID;
 `;
 
 /** A key as a row: what crosses to a writer thread (a Buffer arrives there as a Uint8Array). */
@@ -53,14 +57,22 @@ export const dataKeyStatements = (db: Database.Database) => {
   const bySubject = db.prepare<[string], Stored>('SELECT id, subject, key FROM data_keys WHERE subject = ? ORDER BY created_at DESC LIMIT 1');
   const byId = db.prepare<[string], Stored>('SELECT id, subject, key FROM data_keys WHERE id = ?');
   const erase = db.prepare<[string]>('DELETE FROM data_keys WHERE subject = ?');
+  const fence = db.prepare<[string, string]>('INSERT INTO erasure_fences (subject, until) VALUES (?, ?) ON CONFLICT (subject) DO UPDATE SET until = excluded.until');
+  const fenced = db.prepare<[string, string], number>('SELECT 1 FROM erasure_fences WHERE subject = ? AND until > ?').pluck();
+  const unfence = db.prepare<[string]>('DELETE FROM erasure_fences WHERE subject = ?');
   const subjects = db.prepare<[], string>('SELECT subject FROM data_keys').pluck();
   return {
     /** Every subject with a key, for a SubjectFilter (an index-only scan). */
     subjects: (): IterableIterator<string> => subjects.iterate(),
     bySubject: (subject: string): DataKey | undefined => toKey(bySubject.get(subject)),
     byId: (id: string): DataKey | undefined => toKey(byId.get(id)),
+    /** An erasure of the subject is under way (here or in another process): no key may be given out. */
+    fenced: (subject: string): boolean => fenced.get(subject, new Date().toISOString()) !== undefined,
+    endErasure: (subject: string): void => {
+      reachable(() => unfence.run(subject));
+    },
     /**
-     * Deletes the subject's keys for good: committed with a full fsync (this
+     * Fences the subject (see DataKeyStore.erase) and deletes its keys for good: committed with a full fsync (this
      * connection is otherwise a reader, at NORMAL), `secure_delete`
      * overwrites the freed bytes, and a checkpoint copies the overwritten
      * pages back and empties the WAL, which held the page as it was. A reader
@@ -71,7 +83,10 @@ export const dataKeyStatements = (db: Database.Database) => {
       const erased = reachable(() => {
         db.pragma('synchronous = FULL');
         db.pragma('secure_delete = ON');
-        return erase.run(subject).changes;
+        return db.transaction(() => {
+          fence.run(subject, new Date(Date.now() + ERASURE_FENCE_MS).toISOString());
+          return erase.run(subject).changes;
+        })();
       });
       truncateWal(db);
       return erased;
@@ -79,7 +94,19 @@ export const dataKeyStatements = (db: Database.Database) => {
   };
 };
 
+/**
+ * Writes keys given out earlier, in the caller's transaction; not one whose
+ * subject an erasure has fenced since (in this process or another: the
+ * fence and the deletion commit together, so a key is either deleted by
+ * the erasure or never written). What was sealed with it reads as erased.
+ */
 export const insertDataKeys = (db: Database.Database) => {
-  const insert = db.prepare('INSERT OR IGNORE INTO data_keys (id, subject, key, created_at) VALUES (?, ?, ?, ?)');
-  return (rows: readonly DataKeyRow[]): void => rows.forEach((row) => insert.run(row.id, row.subject, Buffer.from(row.key.buffer, row.key.byteOffset, row.key.byteLength), row.createdAt));
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO data_keys (id, subject, key, created_at)
+     SELECT @id, @subject, @key, @createdAt WHERE NOT EXISTS (SELECT 1 FROM erasure_fences WHERE subject = @subject AND until > @now)`,
+  );
+  return (rows: readonly DataKeyRow[]): void => {
+    const now = new Date().toISOString();
+    rows.forEach(({ id, subject, key, createdAt }) => insert.run({ id, subject, key: Buffer.from(key.buffer, key.byteOffset, key.byteLength), createdAt, now }));
+  };
 };

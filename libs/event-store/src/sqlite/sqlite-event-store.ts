@@ -13,7 +13,7 @@ import type {
   Subscription,
 } from '../event-store';
 import { START } from '../event-store';
-import { AppendOutcomeUnknownError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
+import { AppendOutcomeUnknownError, ErasureInProgressError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import { followLog, type LogSignal } from '../log-follower';
 import { assertAppendable, assertReadable } from '../expected-revision';
 import { SCHEMA } from './schema';
@@ -273,6 +273,7 @@ export class SqliteEventStore implements EventStore {
     for (const subject of this.keys.subjects()) known.add(subject);
     return {
       keyFor: async (subject) => {
+        if (this.keys.fenced(subject)) throw new ErasureInProgressError(subject);
         const unsaved = this.unsavedKeysBySubject.get(subject);
         const existing = unsaved ? keyOf(unsaved) : known.mightHave(subject) ? this.keys.bySubject(subject) : undefined;
         if (existing) return existing;
@@ -291,12 +292,14 @@ export class SqliteEventStore implements EventStore {
         const unsaved = this.unsavedKeysBySubject.get(subject);
         if (unsaved) this.forgetUnsaved(unsaved);
         const sent = unsaved !== undefined && this.inFlight.some((batch) => batch.keys.includes(unsaved));
+        // Fenced from here: a batch the writer commits after this leaves the subject's key out (insertDataKeys).
         const erased = this.keys.erase(subject);
-        if (!sent) return (unsaved ? 1 : 0) + erased;
-        // A batch on its way to the writer carries the subject's new key: once it is answered, erase that too.
-        await this.inFlightAnswered();
-        return erased + this.keys.erase(subject);
+        // A batch on its way to the writer carries the subject's new key: it is answered before the fence can be lifted.
+        if (sent) await this.inFlightAnswered();
+        // A key given out and not yet written is erased too: written before the fence (the deletion took it), or never.
+        return unsaved ? Math.max(1, erased) : erased;
       },
+      endErasure: async (subject) => this.keys.endErasure(subject),
       close: async () => undefined,
     };
   }
