@@ -188,7 +188,7 @@ export class AnalyseComplaintsHandler implements IQueryHandler<AnalyseComplaints
   private readonly facts = new ScanCache(FACT_FIELDS, caseFact);
   /**
    * Summary-resolution deadlines by SLA policy version (the business calendar is the policy's): each case's under
-   * the version it was classified under, so a later policy does not recount it; an imported case's under the one
+   * the version of its deadlines (classified, or reopened, under), so a later policy does not recount it; an imported case's under the one
    * in force. Rebuilt when a new version comes into force.
    */
   private summaries?: { readonly current: number; readonly deadline: SummaryDeadline };

@@ -29,6 +29,7 @@ const slaWatch = (state: Complaint): Complaint => ({
   ...(state.sla ? { sla: state.sla } : {}),
   slaProgress: state.slaProgress,
   slaBreaches: state.slaBreaches,
+  ...(state.slaRenewedAt ? { slaRenewedAt: state.slaRenewedAt } : {}),
 });
 
 /**
@@ -42,7 +43,7 @@ const slaWatch = (state: Complaint): Complaint => ({
 const settled = (state: Complaint): boolean =>
   state.status === 'none' ||
   ((isFinished(state.status) || SLA_STEPS.every((step) => step in state.slaProgress)) &&
-    dueBreaches(state.sla, state.slaProgress, state.slaBreaches, '9999-12-31T00:00:00.000Z').length === 0);
+    dueBreaches(state, '9999-12-31T00:00:00.000Z').length === 0);
 
 /**
  * Acts when time passes (DOMAIN.md section 3): follows the log from the
@@ -179,7 +180,7 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     const goOn = () => !this.stopping && this.lease?.held() === true;
     for (const [id, state] of this.complaints) {
       if (!goOn()) return;
-      if (dueBreaches(state.sla, state.slaProgress, state.slaBreaches, iso).length === 0) continue;
+      if (dueBreaches(state, iso).length === 0) continue;
       await this.run(new HandleComplaintCommand(id, { type: 'RecordSlaBreaches' }, SLA_SCHEDULER, correlationId));
     }
     for (const [id, item] of this.rectifications) {

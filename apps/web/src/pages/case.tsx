@@ -5,6 +5,7 @@ import type { complaintView } from '../../../api/src/complaints/complaint-view';
 import { api, command, type ApiError } from '../api';
 import { ownershipRefusal } from '../../../../libs/domain/src/complaint/decide';
 import { isFinished } from '../../../../libs/domain/src/complaint/state';
+import { breachRecorded } from '../../../../libs/domain/src/sla/sla';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
 import { useChanges } from '../live';
 import { useResource } from '../resource';
@@ -213,8 +214,8 @@ const Deadlines = ({ complaint }: { complaint: Complaint }) => {
         const deadline = complaint.sla?.[step];
         if (typeof deadline !== 'string') return null;
         const doneAt = complaint.slaProgress[step];
-        // Only a breach of this deadline: one of an earlier deadline, before a reopen, is in the timeline.
-        const breached = complaint.slaBreaches.some((breach) => breach.step === step && breach.deadline === deadline);
+        // As the decider judges it: a breach before a reopen that renewed this deadline is in the timeline, not here.
+        const breached = breachRecorded(complaint, step);
         // Done at a time; null: no longer due (the case ended first); absent: still to do, or never done if the case ended past its deadline.
         // Plain tags: Tag would look these sentences up as vocabulary words.
         const progress =

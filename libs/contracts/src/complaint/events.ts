@@ -148,7 +148,7 @@ export const ComplaintEventCodecs = {
   ComplaintRejected: { version: 1, data: ComplaintRejected, description: 'Rejected as out of scope, duplicate, abusive or lacking information.' },
   ComplaintWithdrawn: { version: 1, data: ComplaintWithdrawn, description: 'Withdrawn by the complainant.' },
   ComplaintEscalated: { version: 1, data: ComplaintEscalated, description: 'Escalated to a level, with a reason.' },
-  SlaBreached: { version: 1, data: SlaBreached, description: 'A deadline of the case passed with its step undone or done late (recorded by the system, once per step and deadline: a reopen sets new ones).' },
+  SlaBreached: { version: 1, data: SlaBreached, description: 'A deadline of the case passed with its step undone or done late (recorded by the system, once per step, and again after a reopen renews its deadline).' },
   RectificationLinked: { version: 1, data: RectificationLinked, description: 'A rectification item (五步法) was dispatched for a problem this complaint is a source of.' },
   PersonalDataErased: {
     version: 1,

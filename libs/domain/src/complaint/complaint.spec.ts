@@ -281,8 +281,8 @@ describe('complaint decider', () => {
               severity: 'high',
               urgency: 'normal',
               department: 'delivery',
-              // High: acknowledge 4 h and classify 8 h from receipt (11-25 08:00); 3 and 10 days from the reopen.
-              sla: { policyVersion: 3, acknowledge: '2026-11-25T12:00:00.000Z', classify: '2026-11-25T16:00:00.000Z', resolution_proposed: '2026-12-28T10:00:00.000Z', final_response: '2027-01-04T10:00:00.000Z' },
+              // Acknowledge and classify, done long ago, keep their deadlines; high: 3 and 10 days from the reopen.
+              sla: { ...mediumDeadlines, resolution_proposed: '2026-12-28T10:00:00.000Z', final_response: '2027-01-04T10:00:00.000Z' },
             },
           },
         ]);
@@ -365,12 +365,38 @@ describe('complaint decider', () => {
         ...classifiedAt(investigated, NOW),
         { type: 'SlaBreached', data: { step: 'resolution_proposed', deadline: mediumDeadlines.resolution_proposed } },
         ...[...closed.slice(investigated.length)].map((e) => ({ ...e, at: '2026-12-03T00:00:00.000Z' })),
-        { type: 'ComplaintReopened', data: { reason: 'x', sla: renewed } },
+        { type: 'ComplaintReopened', data: { reason: 'x', sla: renewed }, at: '2026-12-25T10:00:00.000Z' } as ComplaintEvent,
       ];
       givenAt('2027-01-01T10:00:00.000Z')(lateThenReopened).when({ type: 'RecordSlaBreaches' }).then([]);
       givenAt('2027-01-01T10:00:00.001Z')(lateThenReopened)
         .when({ type: 'RecordSlaBreaches' })
         .then([{ type: 'SlaBreached', data: { step: 'resolution_proposed', deadline: '2027-01-01T10:00:00.000Z' } }]);
+    });
+    it('records a lateness nobody recorded yet before a reopen or a classification changes the deadlines', () => {
+      // Closed on 12-24, past the final response's 12-23 08:00; the scheduler had not recorded it.
+      const closedLate = [...classifiedAt(followedUp, NOW), { type: 'ComplaintClosed', data: { outcome: 'resolved', summary: 'Refunded', closedAt: '2026-12-24T00:00:00.000Z' }, at: '2026-12-24T00:00:00.000Z' }] as ComplaintEvent[];
+      givenAt('2026-12-25T10:00:00.000Z')(closedLate)
+        .when(command('ReopenComplaint', { reason: 'x' }))
+        .then([
+          { type: 'SlaBreached', data: { step: 'final_response', deadline: '2026-12-23T08:00:00.000Z' } },
+          { type: 'ComplaintReopened', data: { reason: 'x', sla: { ...mediumDeadlines, resolution_proposed: '2027-01-01T10:00:00.000Z', final_response: '2027-01-22T10:00:00.000Z' } } },
+        ]);
+      // Acknowledged on 11-28, past the provisional 11-27 08:00 (low, 48 h); then classified medium (24 h): one breach.
+      const provisional = { policyVersion: 1, acknowledge: '2026-11-27T08:00:00.000Z', classify: '2026-11-28T08:00:00.000Z', resolution_proposed: '2026-12-09T08:00:00.000Z', final_response: '2027-01-20T08:00:00.000Z' };
+      const lateAcknowledged = [
+        { type: 'ComplaintReceived', data: { ...(received[0]!.data as object), sla: provisional }, at: '2026-11-25T08:00:00.000Z' } as unknown as ComplaintEvent,
+        { type: 'ComplaintAcknowledged', data: {}, at: '2026-11-28T00:00:00.000Z' } as ComplaintEvent,
+      ];
+      const classifying = command('ClassifyComplaint', { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery' });
+      givenAt('2026-11-28T01:00:00.000Z')(lateAcknowledged)
+        .when(classifying)
+        .then([
+          { type: 'SlaBreached', data: { step: 'acknowledge', deadline: '2026-11-27T08:00:00.000Z' } },
+          { type: 'ComplaintClassified', data: { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery', sla: mediumDeadlines } },
+        ]);
+      const classified = [...lateAcknowledged, { type: 'SlaBreached', data: { step: 'acknowledge', deadline: '2026-11-27T08:00:00.000Z' } }, { type: 'ComplaintClassified', data: { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery', sla: mediumDeadlines }, at: '2026-11-28T01:00:00.000Z' }] as ComplaintEvent[];
+      // The acknowledgement's lateness is recorded; the classification itself came after medium's 48 h, a lateness of its own.
+      givenAt('2026-11-28T02:00:00.000Z')(classified).when({ type: 'RecordSlaBreaches' }).then([{ type: 'SlaBreached', data: { step: 'classify', deadline: '2026-11-27T08:00:00.000Z' } }]);
     });
     it('records nothing without deadlines or before one', () => {
       givenAt('2027-01-01T00:00:00.000Z')(acknowledged).when({ type: 'RecordSlaBreaches' }).then([]);

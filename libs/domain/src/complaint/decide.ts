@@ -86,14 +86,17 @@ const caseTotal = (remedies: readonly Remedy[], granted: Money | undefined): E.E
 
 /**
  * A classification's deadlines: from receipt, but a reclassification of a
- * reopened case still owes its resolution and final response counted from
- * the reopen (a reopened case is investigating, where classification may
- * change), not from a receipt long past.
+ * reopened case (investigating again, where classification may change) owes
+ * its resolution and final response counted from the reopen, not from a
+ * receipt long past, and its acknowledge and classify deadlines stay.
  */
-const classifiedDeadlines = (sla: NonNullable<DecisionContext['sla']>, state: Complaint, { severity, urgency }: t.TypeOf<typeof ClassifyBody>) => {
-  const fromReceipt = slaDeadlines(sla.policy, sla.version, state.receivedAt as string, severity, urgency);
-  return state.reopenedAt === undefined ? fromReceipt : reopenedDeadlines(sla.policy, sla.version, fromReceipt, state.reopenedAt, severity, urgency);
-};
+const classifiedDeadlines = (sla: NonNullable<DecisionContext['sla']>, state: Complaint, { severity, urgency }: t.TypeOf<typeof ClassifyBody>) =>
+  state.slaRenewedAt !== undefined && state.sla
+    ? reopenedDeadlines(sla.policy, sla.version, state.sla, state.slaRenewedAt, severity, urgency)
+    : slaDeadlines(sla.policy, sla.version, state.receivedAt as string, severity, urgency);
+
+/** Deadlines the case has missed and nobody has recorded yet, recorded before its deadlines change (system events). */
+const breachesDue = (state: Complaint, now: string): ComplaintEvent[] => dueBreaches(state, now).map((data) => ({ type: 'SlaBreached', data }));
 
 /**
  * The complaint lifecycle (DOMAIN.md section 1) as a pure function: the
@@ -142,7 +145,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
 
   if (command.type === 'RecordSlaBreaches') {
     // Breaches are recorded whatever the case's status: a case closed late still missed its deadline.
-    return events(...dueBreaches(state.sla, state.slaProgress, state.slaBreaches, ctx.now).map((data): ComplaintEvent => ({ type: 'SlaBreached', data })));
+    return events(...breachesDue(state, ctx.now));
   }
 
   if (command.type === 'ReopenComplaint') {
@@ -158,7 +161,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
     // A case imported without Redress deadlines is not held to them after a reopen either.
     if (!sla || !classification) return events({ type: 'ComplaintReopened', data: command.body });
     if (!ctx.sla) throw new Error('reopening needs the SLA policy in the decision context');
-    return events({
+    return events(...breachesDue(state, ctx.now), {
       type: 'ComplaintReopened',
       data: { ...command.body, sla: reopenedDeadlines(ctx.sla.policy, ctx.sla.version, sla, ctx.now, classification.severity, classification.urgency) },
     });
@@ -175,7 +178,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
       if (!state.acknowledged) return refuse('NOT_ACKNOWLEDGED', 'acknowledge the complaint before classifying it');
       if (!BEFORE_RESOLUTION.includes(state.status as ComplaintStatus)) return refuse('RESOLUTION_PENDING', 'a resolution has been proposed; the classification can no longer change');
       if (!ctx.sla) throw new Error('classifying needs the SLA policy in the decision context');
-      return events({ type: 'ComplaintClassified', data: { ...command.body, sla: classifiedDeadlines(ctx.sla, state, command.body) } });
+      return events(...breachesDue(state, ctx.now), { type: 'ComplaintClassified', data: { ...command.body, sla: classifiedDeadlines(ctx.sla, state, command.body) } });
 
     case 'AssignComplaint': {
       if (!state.classification) return refuse('NOT_CLASSIFIED', 'classify the complaint before assigning it');

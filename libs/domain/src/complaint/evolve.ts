@@ -101,8 +101,8 @@ export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint 
       const { sla } = event.data;
       return {
         ...rest,
-        ...(sla ? { sla, slaProgress: reopenedProgress(state) } : {}),
-        ...(event.at === undefined ? {} : { reopenedAt: event.at }),
+        // Without the reopen's time (a history folded without it) the renewed steps keep their earlier breaches: none twice.
+        ...(sla ? { sla, slaProgress: reopenedProgress(state), ...(event.at === undefined ? {} : { slaRenewedAt: event.at }) } : {}),
         reopenCount: state.reopenCount + 1,
         status: 'investigating',
       };

@@ -37,8 +37,8 @@ export interface Complaint {
   readonly closure?: Of<typeof C.ComplaintClosed>;
   readonly rejection?: Of<typeof C.RejectBody>;
   readonly reopenCount: number;
-  /** When it was last reopened: a resolution and the final response are due counted from then. */
-  readonly reopenedAt?: string;
+  /** When a reopen last renewed its deadlines: a resolution and the final response are due counted from then. */
+  readonly slaRenewedAt?: string;
   /** Deadlines set at classification (renewed by a reopen), when each step was done, and every breach recorded. */
   readonly sla?: Of<typeof C.SlaDeadlines>;
   readonly slaProgress: SlaProgress;

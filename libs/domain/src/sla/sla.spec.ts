@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
-import { DEFAULT_SLA_POLICY, addServiceHours, dueBreaches, effectiveSeverity, reopenedDeadlines, slaDeadlines, summaryResolutionDeadlines, validateSlaPolicy } from './sla';
+import type { SlaStep } from '@redress/contracts';
+import { DEFAULT_SLA_POLICY, addServiceHours, breachRecorded, dueBreaches, effectiveSeverity, reopenedDeadlines, slaDeadlines, summaryResolutionDeadlines, validateSlaPolicy } from './sla';
 
 const business = {
   ...DEFAULT_SLA_POLICY,
@@ -72,22 +73,40 @@ describe('SLA deadlines', () => {
     expect(validateSlaPolicy(oneMinuteAWeek)).toEqual(E.left(['businessHours leave too little working time to reach 1344 hours within ten years']));
   });
 
+  const record = (sla: ReturnType<typeof slaDeadlines> | undefined, slaProgress = {}, slaBreaches: ReadonlyArray<{ step: SlaStep; deadline: string }> = [], slaRenewedAt?: string) => ({
+    ...(sla ? { sla } : {}),
+    slaProgress,
+    slaBreaches,
+    ...(slaRenewedAt ? { slaRenewedAt } : {}),
+  });
+
   it('finds due breaches: undone past the deadline, or done late, not yet recorded', () => {
     const deadlines = slaDeadlines(DEFAULT_SLA_POLICY, 1, '2026-11-25T00:00:00.000Z', 'critical', 'normal');
     const done = { acknowledge: '2026-11-25T02:00:00.000Z', classify: '2026-11-25T03:00:00.000Z' };
-    expect(dueBreaches(deadlines, done, [], '2026-11-26T00:00:00.001Z')).toEqual([
+    expect(dueBreaches(record(deadlines, done), '2026-11-26T00:00:00.001Z')).toEqual([
       { step: 'acknowledge', deadline: '2026-11-25T01:00:00.000Z' },
       { step: 'resolution_proposed', deadline: '2026-11-26T00:00:00.000Z' },
     ]);
-    const recorded = dueBreaches(deadlines, done, [], '2026-11-26T00:00:00.001Z');
-    expect(dueBreaches(deadlines, done, recorded, '2026-11-26T00:00:00.001Z')).toEqual([]);
-    expect(dueBreaches(undefined, {}, [], '2030-01-01T00:00:00.000Z')).toEqual([]);
+    const recorded = dueBreaches(record(deadlines, done), '2026-11-26T00:00:00.001Z');
+    expect(dueBreaches(record(deadlines, done, recorded), '2026-11-26T00:00:00.001Z')).toEqual([]);
+    expect(dueBreaches(record(undefined), '2030-01-01T00:00:00.000Z')).toEqual([]);
   });
 
-  it('a breach is of one deadline: a step given a new one by a reopen can be breached again', () => {
+  it('records one lateness once: a breach of a step covers it, whatever its deadline becomes on reclassification', () => {
+    // Provisional (low) classify deadline 72 h, breached and recorded; classified at 80 h as medium (due at 48 h).
+    const provisional = slaDeadlines(DEFAULT_SLA_POLICY, 1, '2026-11-25T00:00:00.000Z', 'low', 'normal');
+    const real = slaDeadlines(DEFAULT_SLA_POLICY, 1, '2026-11-25T00:00:00.000Z', 'medium', 'normal');
+    const done = { acknowledge: '2026-11-25T00:30:00.000Z', classify: '2026-11-28T08:00:00.000Z' };
+    const recorded = [{ step: 'classify' as const, deadline: provisional.classify }];
+    expect(dueBreaches(record(real, done, recorded), '2026-11-28T08:00:00.000Z')).toEqual([]);
+    expect(breachRecorded(record(real, done, recorded), 'classify')).toBe(true);
+    expect(dueBreaches(record(real, done), '2026-11-28T08:00:00.000Z')).toEqual([{ step: 'classify', deadline: real.classify }]);
+  });
+
+  it('holds a reopened case to new deadlines, which its earlier breaches do not cover', () => {
     const deadlines = slaDeadlines(DEFAULT_SLA_POLICY, 1, '2026-11-25T00:00:00.000Z', 'critical', 'normal');
-    const recorded = [{ step: 'resolution_proposed' as const, deadline: deadlines.resolution_proposed }];
-    const renewed = reopenedDeadlines({ ...DEFAULT_SLA_POLICY, targets: { ...DEFAULT_SLA_POLICY.targets, critical: { acknowledge: 2, classify: 5, resolution_proposed: 12, final_response: 48 } } }, 2, deadlines, '2026-12-01T00:00:00.000Z', 'critical', 'normal');
+    const faster = { ...DEFAULT_SLA_POLICY, targets: { ...DEFAULT_SLA_POLICY.targets, critical: { acknowledge: 2, classify: 5, resolution_proposed: 12, final_response: 48 } } };
+    const renewed = reopenedDeadlines(faster, 2, deadlines, '2026-12-01T00:00:00.000Z', 'critical', 'normal');
     expect(renewed).toEqual({
       policyVersion: 2,
       acknowledge: deadlines.acknowledge,
@@ -95,17 +114,17 @@ describe('SLA deadlines', () => {
       resolution_proposed: '2026-12-01T12:00:00.000Z',
       final_response: '2026-12-03T00:00:00.000Z',
     });
-    const done = { acknowledge: '2026-11-25T00:30:00.000Z', classify: '2026-11-25T01:00:00.000Z' };
-    expect(dueBreaches(renewed, done, recorded, '2026-12-01T12:00:00.001Z')).toEqual([{ step: 'resolution_proposed', deadline: '2026-12-01T12:00:00.000Z' }]);
-  });
-
-  it('records one lateness once: a deadline brought forward is covered by the breach of the later one', () => {
-    // Provisional (low) classify deadline 72 h, breached and recorded; classified at 80 h as medium (due at 48 h).
-    const provisional = slaDeadlines(DEFAULT_SLA_POLICY, 1, '2026-11-25T00:00:00.000Z', 'low', 'normal');
-    const real = slaDeadlines(DEFAULT_SLA_POLICY, 1, '2026-11-25T00:00:00.000Z', 'medium', 'normal');
-    const done = { acknowledge: '2026-11-25T00:30:00.000Z', classify: '2026-11-28T08:00:00.000Z' };
-    const recorded = [{ step: 'classify' as const, deadline: provisional.classify }];
-    expect(dueBreaches(real, done, recorded, '2026-11-28T08:00:00.000Z')).toEqual([]);
-    expect(dueBreaches(real, done, [], '2026-11-28T08:00:00.000Z')).toEqual([{ step: 'classify', deadline: real.classify }]);
+    const done = { acknowledge: '2026-11-25T00:30:00.000Z', classify: '2026-11-25T01:30:00.000Z' };
+    const before = [
+      { step: 'acknowledge' as const, deadline: deadlines.acknowledge },
+      { step: 'resolution_proposed' as const, deadline: deadlines.resolution_proposed },
+    ];
+    const reopened = record(renewed, done, before, '2026-12-01T00:00:00.000Z');
+    expect(breachRecorded(reopened, 'acknowledge')).toBe(true);
+    expect(breachRecorded(reopened, 'resolution_proposed')).toBe(false);
+    expect(dueBreaches(reopened, '2026-12-01T12:00:00.000Z')).toEqual([]);
+    expect(dueBreaches(reopened, '2026-12-01T12:00:00.001Z')).toEqual([{ step: 'resolution_proposed', deadline: '2026-12-01T12:00:00.000Z' }]);
+    const again = record(renewed, done, [...before, { step: 'resolution_proposed', deadline: renewed.resolution_proposed }], '2026-12-01T00:00:00.000Z');
+    expect(dueBreaches(again, '2026-12-01T12:00:00.001Z')).toEqual([]);
   });
 });

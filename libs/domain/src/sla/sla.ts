@@ -177,20 +177,41 @@ export type SlaProgress = Partial<Record<SlaStep, string | null>>;
  */
 export const SYSTEM_RECORDED_EVENTS: ReadonlySet<string> = new Set(['SlaBreached', 'RectificationOverdue']);
 
+/** What a case keeps of its time limits (the complaint's state has these fields). */
+export interface SlaRecord {
+  readonly sla?: Deadlines;
+  readonly slaProgress: SlaProgress;
+  /** Every breach recorded, in order. */
+  readonly slaBreaches: readonly Breach[];
+  /** When a reopen last gave the case new deadlines. */
+  readonly slaRenewedAt?: string;
+}
+
+/** The steps a reopen owes again, by new deadlines. */
+const RENEWED_STEPS: ReadonlySet<SlaStep> = new Set(['resolution_proposed', 'final_response']);
+
 /**
- * The breaches to record now: steps whose deadline passed undone, or that
- * were done after it, and not recorded yet. A breach recorded against the
- * same deadline or a later one covers it: a reclassification that brings a
- * deadline forward (or the real deadlines replacing receipt's provisional
- * ones) does not record the same lateness twice, while a reopen's new
- * deadline, later than any before it, can be breached again.
+ * Whether a breach of the step is recorded for the case's current deadline:
+ * any breach of the step, except that a step a reopen renewed starts afresh
+ * (a breach recorded before the reopen had its deadline before it; every
+ * renewed deadline falls after it). So one lateness is recorded once,
+ * whatever a reclassification does to its deadline, and a reopened case can
+ * breach its new deadlines.
  */
-export const dueBreaches = (deadlines: Deadlines | undefined, done: SlaProgress, recorded: readonly Breach[], now: string): Breach[] =>
-  deadlines === undefined
+export const breachRecorded = ({ slaBreaches, slaRenewedAt }: Pick<SlaRecord, 'slaBreaches' | 'slaRenewedAt'>, step: SlaStep): boolean => {
+  const renewed = slaRenewedAt !== undefined && RENEWED_STEPS.has(step) ? Date.parse(slaRenewedAt) : undefined;
+  return slaBreaches.some((breach) => breach.step === step && (renewed === undefined || Date.parse(breach.deadline) >= renewed));
+};
+
+/** The breaches to record now: steps whose deadline passed undone, or that were done after it, and not recorded yet. */
+export const dueBreaches = (record: SlaRecord, now: string): Breach[] => {
+  const { sla: deadlines, slaProgress: done } = record;
+  return deadlines === undefined
     ? []
     : SLA_STEPS.filter((step) => {
+        if (breachRecorded(record, step)) return false;
         const deadline = Date.parse(deadlines[step]);
-        if (recorded.some((breach) => breach.step === step && Date.parse(breach.deadline) >= deadline)) return false;
         const at = done[step];
         return at === undefined ? Date.parse(now) > deadline : at !== null && Date.parse(at) > deadline;
       }).map((step) => ({ step, deadline: deadlines[step] }));
+};

@@ -292,7 +292,7 @@ interface Group {
 
 /**
  * By when a case received at a time (ms) must be closed to be a summary
- * resolution, under the SLA policy version it was classified under (null for
+ * resolution, under the SLA policy version of its deadlines (null for
  * a case never held to deadlines: an imported one).
  */
 export type SummaryDeadline = (receivedAt: number, policyVersion: number | null) => number;
