@@ -130,7 +130,7 @@ describe('personal data: sealed in the log, erased on request', () => {
     // The erasure's window (keys deleted, cases not yet all marked) held open by hand: POST /complainants/:id/erase
     // runs through it in milliseconds.
     const store = api.app.get<symbol, SealedEventStore>(EVENT_STORE);
-    await store.erase('cust-racing');
+    await store.erase('cust-racing', 'e-1');
     const head = await store.headPosition();
     const refused = await intake(api.as('intake'), 'cust-racing', KEPT);
     expect(refused.status).toBe(409);
@@ -139,7 +139,7 @@ describe('personal data: sealed in the log, erased on request', () => {
     expect(await store.headPosition()).toBe(head);
     // Someone else's complaint goes on meanwhile.
     expect((await intake(api.as('intake'), 'cust-other', KEPT)).status).toBe(201);
-    await store.endErasure('cust-racing');
+    await store.endErasure('cust-racing', 'e-1');
     expect((await intake(api.as('intake'), 'cust-racing', KEPT)).status).toBe(201);
   });
 

@@ -4,13 +4,14 @@ import * as E from 'fp-ts/Either';
 import { ComplainantEventCodecs } from '@redress/contracts';
 import { complainantStream } from '@redress/domain';
 import { uuidv7, type SealedEventStore } from '@redress/event-store';
+import type { Logger } from 'pino';
 import type { Clock } from '@redress/platform';
 import type { CaseDocument, ProjectionCatalog } from '@redress/projections';
 import type { StaffMember } from '../auth/actor';
 import { decideAndAppend } from '../commands/decide-and-append';
 import { HandleComplaintCommand } from '../complaints/complaint-command';
 import { readable } from '../read-models/read-your-writes';
-import { CLOCK, EVENT_STORE, PROJECTION_CATALOG } from '../tokens';
+import { CLOCK, EVENT_STORE, LOGGER, PROJECTION_CATALOG } from '../tokens';
 
 /** The right to erasure for one complainant (POST /complainants/:id/erase). */
 export class EraseComplainant {
@@ -53,6 +54,7 @@ export class EraseComplainantHandler implements ICommandHandler<EraseComplainant
     @Inject(EVENT_STORE) private readonly store: SealedEventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PROJECTION_CATALOG) private readonly catalog: ProjectionCatalog,
+    @Inject(LOGGER) private readonly logger: Logger,
     private readonly commands: CommandBus,
   ) {}
 
@@ -76,8 +78,10 @@ export class EraseComplainantHandler implements ICommandHandler<EraseComplainant
       },
       request,
     );
-    const keysErased = await this.store.erase(complainantId);
+    // The fence is this erasure's own (named by its command id): another erasure of the complainant ending does not lift it.
+    const erasure = request.causationId;
     try {
+      const keysErased = await this.store.erase(complainantId, erasure);
       const received = (await this.casesOf(complainantId)).filter((id) => !complaints.includes(id));
       for (const complaintId of [...complaints, ...received]) {
         const erased = await this.commands.execute(
@@ -87,8 +91,11 @@ export class EraseComplainantHandler implements ICommandHandler<EraseComplainant
       }
       return { complainantId, complaints: [...complaints, ...received], keysErased, position };
     } finally {
-      // Also when it failed half way: the request is made again, and meanwhile the complainant may complain.
-      await this.store.endErasure(complainantId);
+      // Also when it failed half way: the request is made again, and meanwhile the complainant may complain. A fence
+      // that cannot be lifted now lapses by itself; the erasure's own outcome stands.
+      await this.store.endErasure(complainantId, erasure).catch((error: unknown) => {
+        this.logger.warn({ err: error, complainantId }, 'erasure: could not lift the fence on new keys; it lapses within 10 minutes');
+      });
     }
   }
 

@@ -50,11 +50,12 @@ export const describeDataKeyStoreContract = (name: string, fixture: () => DataKe
       const [gone, kept] = [subject(), subject()];
       const old = await store.keyFor(gone);
       const other = await store.keyFor(kept);
-      expect(await store.erase(gone)).toBe(1);
+      expect(await store.erase(gone, 'e-1')).toBe(1);
       expect(await store.find(old.id)).toBeUndefined();
       expect(await store.find(other.id)).toEqual(other);
-      expect(await store.erase(gone)).toBe(0);
-      await store.endErasure(gone);
+      expect(await store.erase(gone, 'e-2')).toBe(0);
+      await store.endErasure(gone, 'e-1');
+      await store.endErasure(gone, 'e-2');
       const fresh = await store.keyFor(gone);
       expect(fresh.id).not.toBe(old.id);
       await store.close();
@@ -64,12 +65,12 @@ export const describeDataKeyStoreContract = (name: string, fixture: () => DataKe
 
     it('erases a key that was still being made when the erasure came; gives none until the erasure ends, then a new one', async () => {
       const late = subject();
-      const [key, erased, during] = await Promise.allSettled([store.keyFor(late), store.erase(late), store.keyFor(late)]);
+      const [key, erased, during] = await Promise.allSettled([store.keyFor(late), store.erase(late, 'e-1'), store.keyFor(late)]);
       expect(erased).toEqual({ status: 'fulfilled', value: 1 });
       expect(during).toEqual({ status: 'rejected', reason: expect.any(ErasureInProgressError) });
       expect(await store.find((key as PromiseFulfilledResult<{ id: string }>).value.id)).toBeUndefined();
       await expect(store.keyFor(late)).rejects.toBeInstanceOf(ErasureInProgressError);
-      await store.endErasure(late);
+      await store.endErasure(late, 'e-1');
       const after = await store.keyFor(late);
       expect(after.id).not.toBe((key as PromiseFulfilledResult<{ id: string }>).value.id);
       expect(await store.find(after.id)).toEqual(after);
@@ -80,14 +81,24 @@ export const describeDataKeyStoreContract = (name: string, fixture: () => DataKe
       await store.keyFor(erasing);
       const elsewhere = await current.open();
       try {
-        await store.erase(erasing);
+        await store.erase(erasing, 'e-1');
         await expect(elsewhere.keyFor(erasing)).rejects.toBeInstanceOf(ErasureInProgressError);
         expect((await elsewhere.keyFor(other)).subject).toBe(other);
-        await store.endErasure(erasing);
+        await store.endErasure(erasing, 'e-1');
         expect((await elsewhere.keyFor(erasing)).subject).toBe(erasing);
       } finally {
         await elsewhere.close();
       }
+    });
+
+    it('keeps a subject fenced while any of two erasures of it runs: the first ending lifts only its own fence', async () => {
+      const twice = subject();
+      await store.erase(twice, 'first');
+      await store.erase(twice, 'second');
+      await store.endErasure(twice, 'first');
+      await expect(store.keyFor(twice)).rejects.toBeInstanceOf(ErasureInProgressError);
+      await store.endErasure(twice, 'second');
+      expect((await store.keyFor(twice)).subject).toBe(twice);
     });
 
     it('finds nothing for an id it never made', async () => {

@@ -22,14 +22,16 @@ export interface DataKeyStore {
   find(id: string): Promise<DataKey | undefined>;
   /**
    * Deletes every key of the subject, for good; how many there were. Until
-   * `endErasure(subject)`, or for ERASURE_FENCE_MS at most (an erasure that
-   * died half way), `keyFor(subject)` refuses with ErasureInProgressError in
-   * every process: what is written while the erasure finds the subject's
-   * records cannot be sealed under a key it would miss.
+   * `endErasure` of the same `erasure` (an id of the caller's), or for
+   * ERASURE_FENCE_MS at most (an erasure that died half way), `keyFor(subject)`
+   * refuses with ErasureInProgressError in every process: what is written
+   * while the erasure finds the subject's records cannot be sealed under a
+   * key it would miss. Each erasure holds a fence of its own, so one ending
+   * leaves another of the same subject fenced.
    */
-  erase(subject: string): Promise<number>;
-  /** The erasure is over: the subject may be given a key again (a complaint made after it). */
-  endErasure(subject: string): Promise<void>;
+  erase(subject: string, erasure: string): Promise<number>;
+  /** This erasure is over: once no other holds a fence, the subject may be given a key again (a complaint made after it). */
+  endErasure(subject: string, erasure: string): Promise<void>;
   close(): Promise<void>;
 }
 

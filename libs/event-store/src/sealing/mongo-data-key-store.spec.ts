@@ -22,12 +22,15 @@ describe('MongoDataKeyStore: one subject’s calls in one process', () => {
   type Doc = { _id: string; subject: string; key: { buffer: Uint8Array }; createdAt: Date };
   const standIn = () => {
     const docs: Doc[] = [];
-    const fences = new Map<string, Date>();
+    /** Fences by erasure id. */
+    const fences = new Map<string, { subject: string; until: Date }>();
+    /** The writes in the order they happened. */
+    const writes: string[] = [];
     const turn = () => new Promise((resolve) => setImmediate(resolve));
     /** Another process's erasure, run between this one's look for a key and its insert of a new one. */
     let meanwhile: (() => void) | undefined;
     const eraseElsewhere = (subject: string) => {
-      fences.set(subject, new Date(Date.now() + 60_000));
+      fences.set('elsewhere', { subject, until: new Date(Date.now() + 60_000) });
       docs.splice(0, docs.length, ...docs.filter((d) => d.subject !== subject));
     };
     const keys = {
@@ -48,20 +51,21 @@ describe('MongoDataKeyStore: one subject’s calls in one process', () => {
       },
       deleteMany: async ({ subject }: { subject: string }) => {
         await turn();
+        writes.push('delete keys');
         const before = docs.length;
         docs.splice(0, docs.length, ...docs.filter((d) => d.subject !== subject));
         return { deletedCount: before - docs.length };
       },
     };
     const fenceCollection = {
-      findOne: async ({ _id, until }: { _id: string; until: { $gt: Date } }) => {
+      findOne: async ({ subject, until }: { subject: string; until: { $gt: Date } }) => {
         await turn();
-        const fencedUntil = fences.get(_id);
-        return fencedUntil && fencedUntil > until.$gt ? { _id, until: fencedUntil } : null;
+        return [...fences.values()].find((fence) => fence.subject === subject && fence.until > until.$gt) ?? null;
       },
-      updateOne: async ({ _id }: { _id: string }, { $set }: { $set: { until: Date } }) => {
+      updateOne: async ({ _id }: { _id: string }, { $set }: { $set: { subject: string; until: Date } }) => {
         await turn();
-        fences.set(_id, $set.until);
+        writes.push('fence');
+        fences.set(_id, $set);
       },
       deleteOne: async ({ _id }: { _id: string }) => {
         await turn();
@@ -71,17 +75,19 @@ describe('MongoDataKeyStore: one subject’s calls in one process', () => {
     const db = { collection: (name: string) => (name === 'data_keys' ? keys : fenceCollection) };
     const connection = { run: (use: (db: unknown) => Promise<unknown>) => use(db), close: async () => undefined };
     const store = new (MongoDataKeyStore as unknown as new (c: unknown) => MongoDataKeyStore)(connection);
-    return { store, docs, fences, elsewhere: (subject: string) => (meanwhile = () => eraseElsewhere(subject)) };
+    return { store, docs, writes, elsewhere: (subject: string) => (meanwhile = () => eraseElsewhere(subject)) };
   };
 
   it('shares one key among concurrent requests, erases it when asked meanwhile, and gives none until the erasure ends', async () => {
-    const { store, docs } = standIn();
-    const [a, b, erased, during] = await Promise.allSettled([store.keyFor('s'), store.keyFor('s'), store.erase('s'), store.keyFor('s')]);
+    const { store, docs, writes } = standIn();
+    const [a, b, erased, during] = await Promise.allSettled([store.keyFor('s'), store.keyFor('s'), store.erase('s', 'e-1'), store.keyFor('s')]);
     expect(b).toEqual(a);
     expect(erased).toEqual({ status: 'fulfilled', value: 1 });
     expect(during).toEqual({ status: 'rejected', reason: expect.any(ErasureInProgressError) });
     expect(docs).toEqual([]);
-    await store.endErasure('s');
+    // The fence before the deletion: another process's key inserted after the deletion must see it.
+    expect(writes).toEqual(['fence', 'delete keys']);
+    await store.endErasure('s', 'e-1');
     const after = await store.keyFor('s');
     expect(after.id).not.toBe((a as PromiseFulfilledResult<{ id: string }>).value.id);
     expect(docs.map((doc) => doc._id)).toEqual([after.id]);

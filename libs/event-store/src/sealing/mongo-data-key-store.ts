@@ -10,9 +10,10 @@ interface KeyDocument {
   readonly key: Binary;
   readonly createdAt: Date;
 }
-/** An erasure under way (DataKeyStore.erase): the subject is given no key until it ends. */
+/** An erasure under way (DataKeyStore.erase), by its id: the subject is given no key until it ends. */
 interface FenceDocument {
   readonly _id: string;
+  readonly subject: string;
   readonly until: Date;
 }
 
@@ -67,7 +68,7 @@ export class MongoDataKeyStore implements DataKeyStore {
         await keys.createIndex({ subject: 1, createdAt: -1 });
         this.indexed = true;
       }
-      const fenced = async () => (await fences.findOne({ _id: subject, until: { $gt: new Date() } })) !== null;
+      const fenced = async () => (await fences.findOne({ subject, until: { $gt: new Date() } })) !== null;
       const [stored, erasing] = await Promise.all([keys.findOne({ subject }, { sort: { createdAt: -1 } }), fenced()]);
       if (erasing) throw new ErasureInProgressError(subject);
       // A key found is deleted by an erasure fenced after this look, with everything sealed under it.
@@ -88,19 +89,20 @@ export class MongoDataKeyStore implements DataKeyStore {
     return this.keys(async (keys) => toKey(await keys.findOne({ _id: id })));
   }
 
-  erase(subject: string): Promise<number> {
+  erase(subject: string, erasure: string): Promise<number> {
     // After the keys looked up or made before it (their inserts must not land after the delete), before any asked after.
     return this.inTurn(subject, 'erase', () =>
       this.keys(async (keys, fences) => {
-        await fences.updateOne({ _id: subject }, { $set: { until: new Date(Date.now() + ERASURE_FENCE_MS) } }, { upsert: true });
+        // The fence before the deletion: a key inserted after the deletion then sees it (lookUpOrMake).
+        await fences.updateOne({ _id: erasure }, { $set: { subject, until: new Date(Date.now() + ERASURE_FENCE_MS) } }, { upsert: true });
         return (await keys.deleteMany({ subject })).deletedCount;
       }),
     );
   }
 
-  endErasure(subject: string): Promise<void> {
+  endErasure(_subject: string, erasure: string): Promise<void> {
     return this.keys(async (_, fences) => {
-      await fences.deleteOne({ _id: subject });
+      await fences.deleteOne({ _id: erasure });
     });
   }
 

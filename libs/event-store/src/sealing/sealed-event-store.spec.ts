@@ -59,7 +59,7 @@ describe('SealedEventStore', () => {
     await store.appendToStream('s-1', [said('ann', 'first'), said('bob', 'second')]);
     const elsewhere = open({ keyCacheMs: 60 });
     expect(dataOf(await elsewhere.readStream('s-1')).map((d) => d.words)).toEqual(['first', 'second']);
-    expect(await store.erase('ann')).toBe(1);
+    expect(await store.erase('ann', 'e-1')).toBe(1);
     expect(dataOf(await store.readStream('s-1'))).toEqual([
       { who: 'ann', words: '[gone]', contact: { phone: '[gone]', kind: 'mobile' }, count: 3 },
       { who: 'bob', words: 'second', contact: { phone: 'bob-phone', kind: 'mobile' }, count: 3 },

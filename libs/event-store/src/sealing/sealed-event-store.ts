@@ -114,15 +114,15 @@ export class SealedEventStore implements EventStore {
    * time. Returns how many keys there were. Until `endErasure`, nothing of
    * the subject's can be sealed (ErasureInProgressError).
    */
-  async erase(subject: string): Promise<number> {
+  async erase(subject: string, erasure: string): Promise<number> {
     this.erasures += 1;
-    const erased = await this.keyStore.erase(subject);
+    const erased = await this.keyStore.erase(subject, erasure);
     for (const [id, cached] of this.keys) if (cached.key?.subject === subject) this.keys.delete(id);
     return erased;
   }
 
-  endErasure(subject: string): Promise<void> {
-    return this.keyStore.endErasure(subject);
+  endErasure(subject: string, erasure: string): Promise<void> {
+    return this.keyStore.endErasure(subject, erasure);
   }
 
   async close(): Promise<void> {

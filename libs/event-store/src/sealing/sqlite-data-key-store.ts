@@ -51,14 +51,14 @@ export class SqliteDataKeyStore implements DataKeyStore {
     return Promise.resolve(this.statements.byId(id));
   }
 
-  erase(subject: string): Promise<number> {
+  erase(subject: string, erasure: string): Promise<number> {
     // Keys made in this turn are committed first, so the delete cannot come before their insert.
     if (this.pending.size > 0) this.commit();
-    return Promise.resolve(this.statements.erase(subject));
+    return Promise.resolve(this.statements.erase(subject, erasure));
   }
 
-  endErasure(subject: string): Promise<void> {
-    this.statements.endErasure(subject);
+  endErasure(subject: string, erasure: string): Promise<void> {
+    this.statements.endErasure(subject, erasure);
     return Promise.resolve();
   }
 

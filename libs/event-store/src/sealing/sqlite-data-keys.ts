@@ -20,8 +20,10 @@ CREATE TABLE IF NOT EXISTS data_keys (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS data_keys_by_subject ON data_keys (subject, created_at);
 CREATE TABLE IF NOT EXISTS erasure_fences (
-  subject TEXT PRIMARY KEY,
-  until   TEXT NOT NULL
+  subject TEXT NOT NULL,
+  erasure TEXT NOT NULL,
+  until   TEXT NOT NULL,
+  PRIMARY KEY (subject, erasure)
 ) WITHOUT ROWID;
 `;
 
@@ -57,9 +59,9 @@ export const dataKeyStatements = (db: Database.Database) => {
   const bySubject = db.prepare<[string], Stored>('SELECT id, subject, key FROM data_keys WHERE subject = ? ORDER BY created_at DESC LIMIT 1');
   const byId = db.prepare<[string], Stored>('SELECT id, subject, key FROM data_keys WHERE id = ?');
   const erase = db.prepare<[string]>('DELETE FROM data_keys WHERE subject = ?');
-  const fence = db.prepare<[string, string]>('INSERT INTO erasure_fences (subject, until) VALUES (?, ?) ON CONFLICT (subject) DO UPDATE SET until = excluded.until');
-  const fenced = db.prepare<[string, string], number>('SELECT 1 FROM erasure_fences WHERE subject = ? AND until > ?').pluck();
-  const unfence = db.prepare<[string]>('DELETE FROM erasure_fences WHERE subject = ?');
+  const fence = db.prepare<[string, string, string]>('INSERT OR REPLACE INTO erasure_fences (subject, erasure, until) VALUES (?, ?, ?)');
+  const fenced = db.prepare<[string, string], number>('SELECT 1 FROM erasure_fences WHERE subject = ? AND until > ? LIMIT 1').pluck();
+  const unfence = db.prepare<[string, string]>('DELETE FROM erasure_fences WHERE subject = ? AND erasure = ?');
   const subjects = db.prepare<[], string>('SELECT subject FROM data_keys').pluck();
   return {
     /** Every subject with a key, for a SubjectFilter (an index-only scan). */
@@ -68,8 +70,8 @@ export const dataKeyStatements = (db: Database.Database) => {
     byId: (id: string): DataKey | undefined => toKey(byId.get(id)),
     /** An erasure of the subject is under way (here or in another process): no key may be given out. */
     fenced: (subject: string): boolean => fenced.get(subject, new Date().toISOString()) !== undefined,
-    endErasure: (subject: string): void => {
-      reachable(() => unfence.run(subject));
+    endErasure: (subject: string, erasure: string): void => {
+      reachable(() => unfence.run(subject, erasure));
     },
     /**
      * Fences the subject (see DataKeyStore.erase) and deletes its keys for good: committed with a full fsync (this
@@ -79,12 +81,12 @@ export const dataKeyStatements = (db: Database.Database) => {
      * of an older snapshot (another process) can hold the checkpoint up: it
      * is retried in the background until it completes.
      */
-    erase: (subject: string): number => {
+    erase: (subject: string, erasure: string): number => {
       const erased = reachable(() => {
         db.pragma('synchronous = FULL');
         db.pragma('secure_delete = ON');
         return db.transaction(() => {
-          fence.run(subject, new Date(Date.now() + ERASURE_FENCE_MS).toISOString());
+          fence.run(subject, erasure, new Date(Date.now() + ERASURE_FENCE_MS).toISOString());
           return erase.run(subject).changes;
         })();
       });

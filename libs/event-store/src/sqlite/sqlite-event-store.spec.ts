@@ -134,10 +134,24 @@ describe('SqliteEventStore', () => {
     const appended = store.appendToStream('s-1', [event('Sealed', { with: key.id })]);
     // The batch (and the key with it) has gone to the writer thread before the erasure starts.
     await new Promise((resolve) => setImmediate(resolve));
-    expect(await keys.erase('ann')).toBe(1);
+    expect(await keys.erase('ann', 'e-1')).toBe(1);
     await appended;
     expect(await keys.find(key.id)).toBeUndefined();
     await store.close();
+  });
+
+  it('leaves out a key given out before another process erased its subject: the fence is in the file, not the process', async () => {
+    const importer = new SqliteEventStore({ file });
+    const api = new SqliteEventStore({ file });
+    const [importerKeys, apiKeys] = [importer.dataKeys(), api.dataKeys()];
+    const key = await importerKeys.keyFor('ann');
+    // The api knows nothing of the importer's key, given out but not yet written: it fences and deletes what it can see.
+    expect(await apiKeys.erase('ann', 'e-1')).toBe(0);
+    await importer.appendToStream('s-1', [event('Sealed', { with: key.id })]);
+    expect(await apiKeys.find(key.id)).toBeUndefined();
+    expect(await importerKeys.find(key.id)).toBeUndefined();
+    await apiKeys.endErasure('ann', 'e-1');
+    await Promise.all([importer.close(), api.close()]);
   });
 
   it('lets the process live until close() resolves, with appends still queued on the writer thread', () => {

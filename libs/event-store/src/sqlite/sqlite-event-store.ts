@@ -288,18 +288,19 @@ export class SqliteEventStore implements EventStore {
         const row = this.unsavedKeys.get(id);
         return row ? keyOf(row) : this.keys.byId(id);
       },
-      erase: async (subject) => {
+      erase: async (subject, erasure) => {
         const unsaved = this.unsavedKeysBySubject.get(subject);
         if (unsaved) this.forgetUnsaved(unsaved);
         const sent = unsaved !== undefined && this.inFlight.some((batch) => batch.keys.includes(unsaved));
         // Fenced from here: a batch the writer commits after this leaves the subject's key out (insertDataKeys).
-        const erased = this.keys.erase(subject);
-        // A batch on its way to the writer carries the subject's new key: it is answered before the fence can be lifted.
-        if (sent) await this.inFlightAnswered();
-        // A key given out and not yet written is erased too: written before the fence (the deletion took it), or never.
-        return unsaved ? Math.max(1, erased) : erased;
+        const erased = this.keys.erase(subject, erasure);
+        if (!sent) return erased + (unsaved ? 1 : 0);
+        // A batch on its way to the writer carries the subject's new key: it is answered before the fence can be
+        // lifted. The key was written before the fence (and the deletion took it) or is left out: either way, erased.
+        await this.inFlightAnswered();
+        return Math.max(1, erased);
       },
-      endErasure: async (subject) => this.keys.endErasure(subject),
+      endErasure: async (subject, erasure) => this.keys.endErasure(subject, erasure),
       close: async () => undefined,
     };
   }
