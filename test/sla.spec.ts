@@ -260,6 +260,28 @@ describe('SLA policy, deadlines and the scheduler', () => {
     clock.advanceHours(-49);
   });
 
+  it('records a lateness the scheduler has not yet recorded when a classification changes the deadlines, as the system', async () => {
+    const intake = api.as('intake');
+    const { body } = await intake.post('/complaints', { channel: 'phone', complainant: { name: 'C' }, subject: 'Acknowledged late', content: 'c' });
+    const receivedAt = clock.now().getTime();
+    // No tick while the provisional acknowledge deadline (48 h) passes.
+    clock.advanceHours(50);
+    await intake.post(`/complaints/${body.id}/acknowledge`, {});
+    const classified = await api.as('handler').post(`/complaints/${body.id}/classify`, { category: 'billing', severity: 'low', urgency: 'normal', department: 'finance' });
+    expect(classified.status).toBe(200);
+    const history = await events(`/complaints/${body.id}`);
+    expect(history.slice(-2).map((e) => [e.type, e.data.step ?? null, e.metadata.actor])).toEqual([
+      ['SlaBreached', 'acknowledge', { user: 'sla-scheduler', role: 'system' }],
+      ['ComplaintClassified', null, { user: 'handler-1', role: 'handler' }],
+    ]);
+    expect(history.at(-2)?.data.deadline).toBe(new Date(receivedAt + 48 * 3_600_000).toISOString());
+    // The answer names the last event written, and the scheduler finds nothing more to record for that step.
+    expect(classified.body.revision).toBe(history.length - 1);
+    await tick();
+    expect((await breaches(body.id)).filter((b) => b.step === 'acknowledge')).toHaveLength(1);
+    clock.advanceHours(-50);
+  });
+
   it('catches up after a restart with deadlines that passed while it was down, still once', async () => {
     await api.stop();
     clock.advanceHours(200);
