@@ -151,6 +151,16 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
     expect(appraise('staff', 'h-2', DEFAULT_WEIGHTING_POLICY, [unheld]).breakdown.closed).toMatchObject([{ complaintId: 'Q', breached: false }]);
   });
 
+  it('measures a closing by the deadlines before it: a reopened case’s new deadline missed later is its next closing’s', () => {
+    // Closed on time on 10-04, reopened on 10-05 (new deadlines), the renewed one missed on 10-08, still open at the end.
+    const reopened = trail('S', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'acknowledged'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T03:00:00', 'assigned', 'h-1', null],
+      ['10-04T00:00:00', 'closed', 'resolved'], ['10-05T00:00:00', 'reopened'], ['10-08T00:00:00', 'breached']);
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [reopened]).breakdown.closed).toMatchObject([{ complaintId: 'S', breached: false }]);
+    // Closed again on 10-09: that closing missed one.
+    const closedAgain = { ...reopened, marks: [...reopened.marks, [7, Date.parse('2026-10-09T00:00:00Z'), 'closed', 'resolved'] as unknown as Mark] };
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [closedAgain]).breakdown.closed).toMatchObject([{ complaintId: 'S', breached: true }]);
+  });
+
   it('measures SLA compliance only over cases held to deadlines: an imported case is neither compliant nor in breach', () => {
     const imported = trail('N', ['10-01T00:00:00', 'received'], ['10-01T00:00:00', 'classified', 'billing', 'low', 'finance', false], ['10-01T00:00:00', 'assigned', 'h-1', null], ['10-02T00:00:00', 'closed', 'resolved']);
     const live = trail('O', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T02:00:00', 'assigned', 'h-1', null],

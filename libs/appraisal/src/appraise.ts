@@ -59,7 +59,10 @@ interface ClosedCase {
   readonly followUp: MarkOf<'followUp'> | null;
   /** Held to Redress's deadlines when it was closed: imported cases never were, so SLA compliance leaves them out. */
   readonly deadlines: boolean;
-  /** The first breach, and the first escalation, while the subject held the case. */
+  /**
+   * The first breach while the subject held the case, of a deadline before this closing (one after it, of the
+   * deadlines a reopen renewed, belongs to the closing that follows), and the first escalation.
+   */
   readonly breach: MarkOf<'breached'> | null;
   readonly escalation: MarkOf<'escalated'> | null;
   /** A reopen (in the period) of one of the subject's closings of the case. */
@@ -150,7 +153,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
     /** When the complaint first closed in a way that counts against staff. */
     let firstCounted = Number.POSITIVE_INFINITY;
     // The first breach and escalation under each holder: maps made only for a case that has one (most have none; this runs per case per query).
-    let breachBy: Map<string, MarkOf<'breached'>> | undefined;
+    let breachesBy: Map<string, Array<MarkOf<'breached'>>> | undefined;
     let escalationBy: Map<string, MarkOf<'escalated'>> | undefined;
     const closings: Closing[] = [];
     let unreopened: Closing | null = null;
@@ -173,7 +176,11 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       if (mark[2] === 'breached') {
         const current = holderAt(at);
         if (at < period.to) breach ??= mark;
-        if (at < period.to && current && !breachBy?.has(current.who)) (breachBy ??= new Map()).set(current.who, mark);
+        if (at < period.to && current) {
+          const theirs = (breachesBy ??= new Map()).get(current.who);
+          if (theirs) theirs.push(mark);
+          else breachesBy.set(current.who, [mark]);
+        }
         continue;
       }
       // The other marks are in the order they happened: from the period's end on, nothing counts.
@@ -246,7 +253,8 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       subject.handled.set(id, by.since);
       if (departmentThen !== null) subject.departments.add(departmentThen);
       if (reopen && !reopenBy?.has(by.who)) (reopenBy ??= new Map()).set(by.who, reopen);
-      subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, deadlines: classificationThen?.[6] === true, breach: breachBy?.get(by.who) ?? null, escalation: escalationBy?.get(by.who) ?? null, reopen: reopenBy?.get(by.who) ?? null });
+      const breach = breachesBy?.get(by.who)?.find((mark) => mark[1] <= closing[1]) ?? null;
+      subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, deadlines: classificationThen?.[6] === true, breach, escalation: escalationBy?.get(by.who) ?? null, reopen: reopenBy?.get(by.who) ?? null });
     }
     // Counted once: in the period of its first counting closing, as the period's last closing left it, unless it has ended since.
     const last = closings[closings.length - 1];
