@@ -95,7 +95,7 @@ export const exampleOf = (schema: Schema, field = 'value'): unknown => {
 /** One event type as the catalogue publishes it (GET /events/catalogue, docs/events.md). */
 export interface PublishedEventType {
   readonly type: string;
-  /** The stream it is written to: `complaint-<id>`, `rectification-<id>`, `policy-sla`, `policy-weighting`. */
+  /** The stream it is written to: `complaint-<id>`, `rectification-<id>`, `complainant-<id>`, `policy-sla`, `policy-weighting`. */
   readonly stream: string;
   readonly version: number;
   /** Versions still found in the log, served upcast to `version` unless raw is asked for. */
@@ -105,7 +105,11 @@ export interface PublishedEventType {
   readonly example: unknown;
 }
 
-const STREAM_NAMES: Readonly<Record<string, string>> = { complaint: 'complaint-<complaintId>', rectification: 'rectification-<rectificationId>' };
+const STREAM_NAMES: Readonly<Record<string, string>> = {
+  complaint: 'complaint-<complaintId>',
+  rectification: 'rectification-<rectificationId>',
+  complainant: 'complainant-<complainantId>',
+};
 
 export const publishedCatalogue = (): PublishedEventType[] =>
   Object.entries(EVENT_CATALOGUE).flatMap(([stream, types]) =>
