@@ -83,10 +83,9 @@ export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint 
       return { ...state, resolution: { ...event.data, approved: false }, slaProgress: done(state, 'resolution_proposed', event.at), status: 'resolution_proposed' };
     case 'ResolutionApproved':
       return state.resolution ? { ...state, resolution: { ...state.resolution, approved: true }, status: 'resolution_approved' } : state;
-    case 'ResolutionDeclined': {
-      const { resolution: _declined, ...rest } = state;
-      return { ...rest, status: 'investigating' };
-    }
+    case 'ResolutionDeclined':
+      // Fields are set to undefined, never deleted: the case keeps one shape (see initialState).
+      return { ...state, resolution: undefined, status: 'investigating' };
     case 'ResolutionImplemented':
       return { ...state, granted: addMoney(state.granted, state.resolution ? moneyOf(state.resolution.remedies) : undefined), status: 'implemented' };
     case 'ContactRecorded':
@@ -97,10 +96,12 @@ export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint 
       return { ...state, closure: event.data, slaProgress: done(state, 'final_response', event.at), status: 'closed' };
     case 'ComplaintReopened': {
       // Back to investigating with the same owner and root cause; a new resolution will be needed, by new deadlines.
-      const { resolution: _previous, followUp: _followUp, closure: _closure, ...rest } = state;
       const { sla } = event.data;
       return {
-        ...rest,
+        ...state,
+        resolution: undefined,
+        followUp: undefined,
+        closure: undefined,
         // Without the reopen's time (a history folded without it) the renewed steps keep their earlier breaches: none twice.
         ...(sla ? { sla, slaProgress: reopenedProgress(state), ...(event.at === undefined ? {} : { slaRenewedAt: event.at }) } : {}),
         reopenCount: state.reopenCount + 1,

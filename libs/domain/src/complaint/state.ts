@@ -18,6 +18,8 @@ export interface Complaint {
   readonly region?: string;
   readonly externalRef?: string;
   readonly receivedAt?: string;
+  /** BCP 47, `und` when not given. */
+  readonly language?: string;
   readonly acknowledged: boolean;
   readonly classification?: Of<typeof C.ClassifyBody>;
   readonly assignee?: string;
@@ -73,8 +75,38 @@ export const addMoney = (before: Money | undefined, added: Money | undefined): M
 /** Closed, rejected or withdrawn: nothing more is due from it until (for a closed case) it is reopened. */
 export const isFinished = (status: Complaint['status']): boolean => status === 'closed' || status === 'rejected' || status === 'withdrawn';
 
+/**
+ * Before the first event: every field a case can have is here, undefined
+ * until its event sets it (the type makes sure none is missing). A fold then
+ * keeps one object shape from the first event on: on Node 20 every spread
+ * that adds a field the object lacks makes a new hidden class, and folding
+ * took 4 µs an event instead of 0.5 (the generated histories of `npm run bench`).
+ */
 export const initialState: Complaint = {
-  status: 'none',
+  status: 'none' as const,
+  id: undefined,
+  complainantId: undefined,
+  channel: undefined,
+  complainant: undefined,
+  subject: undefined,
+  content: undefined,
+  product: undefined,
+  region: undefined,
+  externalRef: undefined,
+  receivedAt: undefined,
+  language: undefined,
+  classification: undefined,
+  assignee: undefined,
+  department: undefined,
+  rootCause: undefined,
+  resolution: undefined,
+  granted: undefined,
+  followUp: undefined,
+  closure: undefined,
+  rejection: undefined,
+  sla: undefined,
+  slaRenewedAt: undefined,
+  personalDataErased: undefined,
   acknowledged: false,
   investigationNotes: 0,
   contacts: 0,
@@ -83,7 +115,7 @@ export const initialState: Complaint = {
   rectifications: [],
   slaProgress: {},
   slaBreaches: [],
-};
+} satisfies Record<keyof Complaint, unknown>;
 
 /** An event as folded: with the time it occurred when the log says so (deadlines need it). */
 export type TimedComplaintEvent = C.ComplaintEvent & { readonly at?: string };
