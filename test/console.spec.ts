@@ -258,19 +258,33 @@ describeInBrowser('the web console', () => {
     await handler.getByLabel('Access token').waitFor();
     await signIn(tokenFor('hao', 'handler'));
     expect(await note.inputValue()).toBe('');
-    // A tab in the back/forward cache hears no storage event: shown again after a sign-out and someone else's
-    // sign-in, it follows them (simulated here: this page's own writes fire no storage event in it either).
+    // A tab in the back/forward cache hears no storage event: shown again after a sign-out elsewhere (the same person
+    // signed in again meanwhile), it starts afresh, without the typing (simulated here: this page's own writes fire no
+    // storage event in it either).
     await note.fill('Typed before going back');
     await handler.evaluate(() => {
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
       window.localStorage.setItem('redress.signed-out', String(Date.now()));
       window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
     });
+    await handler.getByRole('heading', { name: 'Typed as the token ran out' }).waitFor();
+    await openAction(handler, 'investigation-notes');
+    expect(await note.inputValue()).toBe('');
+    // Nothing happened meanwhile: the typing stays, in the form and in its draft.
+    await note.fill('Kept across the cache');
+    await handler.evaluate(() => {
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    });
+    expect(await note.inputValue()).toBe('Kept across the cache');
     await handler.goto(`${api.url}/#/`);
     await handler.goto(`${api.url}/#/cases/${id}`);
     await handler.getByRole('heading', { name: 'Typed as the token ran out' }).waitFor();
     await openAction(handler, 'investigation-notes');
-    expect(await note.inputValue()).toBe('');
+    expect(await note.inputValue()).toBe('Kept across the cache');
+    // Someone else signed in meanwhile: it follows.
     await handler.evaluate((token) => {
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
       window.localStorage.setItem('redress.token', token);
       window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
     }, tokenFor('sun', 'supervisor'));

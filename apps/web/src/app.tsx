@@ -139,13 +139,14 @@ const Shell = () => {
 };
 
 const Gate = () => {
-  const { staff } = useSession();
+  const { staff, signOuts } = useSession();
   if (!staff) return <SignIn languageSwitch={<LanguageSwitch />} />;
   // Keyed by who is signed in: someone else signing in (in another tab of a shared PC) starts with empty forms, not A's
-  // drafts; A signing in again after the api ended the session gets them back.
+  // drafts; A signing in again after the api ended the session gets them back. And by sign-outs: one seen late (a tab
+  // back from the back/forward cache, the same person signed in again meanwhile) still clears what forms show.
   const identity = `${staff.user}/${staff.role}`;
   draftsFor(identity);
-  return <Shell key={identity} />;
+  return <Shell key={`${identity}#${signOuts}`} />;
 };
 
 /** Hash routes (#/cases/…): the api owns every real path, and a reload of any page still finds the console at `/`. */

@@ -47,6 +47,8 @@ interface SessionState {
 }
 
 interface SessionContextValue extends SessionState {
+  /** Sign-outs this tab has seen (its own or another tab's): the signed-in pages start afresh after each. */
+  readonly signOuts: number;
   signIn(token: string): Staff | undefined;
   signOut(reason?: string): void;
 }
@@ -62,15 +64,21 @@ const restored = (): SessionState => {
 
 export const SessionProvider = ({ children }: { children: ReactNode }) => {
   const [state, setState] = useState<SessionState>(restored);
+  const [signOuts, setSignOuts] = useState(0);
+  /** Drafts go, and the signed-in pages with what their forms show. */
+  const signedOutSomewhere = useCallback(() => {
+    dropDrafts();
+    setSignOuts((count) => count + 1);
+  }, []);
   /** With a reason the api ended the session (the drafts wait for the same person); without, the person signed out. */
   const signOut = useCallback((reason?: string) => {
     if (reason === undefined) {
-      dropDrafts();
+      signedOutSomewhere();
       localStorage.setItem(SIGNED_OUT_KEY, String(Date.now()));
     }
     localStorage.removeItem(STORAGE_KEY);
     setState(reason ? { ended: reason } : {});
-  }, []);
+  }, [signedOutSomewhere]);
   const signIn = useCallback((raw: string) => {
     const token = raw.trim();
     const staff = staffOf(token);
@@ -82,32 +90,34 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
   connectSession({ token: () => state.token, rejected: (message) => signOut(message) });
   // Signing out in one tab signs out every tab (a shared service-desk PC), and signing in elsewhere is picked up.
   useEffect(() => {
-    let signedOut = localStorage.getItem(SIGNED_OUT_KEY);
     const follow = (event: StorageEvent) => {
-      if (event.key === SIGNED_OUT_KEY) {
-        signedOut = event.newValue;
-        dropDrafts();
-      }
+      if (event.key === SIGNED_OUT_KEY) signedOutSomewhere();
       if (event.key !== STORAGE_KEY) return;
       setState(restored());
     };
-    // A tab brought back from the back/forward cache missed the storage events meanwhile: it catches up on both.
+    // A tab going into the back/forward cache hears no storage events until it is shown again: it notes the sign-out
+    // marker as it leaves (its own sign-out included) and catches up on its return.
+    let markerWhenHidden: string | null = null;
+    const away = (event: PageTransitionEvent) => {
+      if (event.persisted) markerWhenHidden = localStorage.getItem(SIGNED_OUT_KEY);
+    };
     const back = (event: PageTransitionEvent) => {
       if (!event.persisted) return;
-      if (localStorage.getItem(SIGNED_OUT_KEY) !== signedOut) {
-        signedOut = localStorage.getItem(SIGNED_OUT_KEY);
-        dropDrafts();
-      }
-      setState(restored());
+      if (localStorage.getItem(SIGNED_OUT_KEY) !== markerWhenHidden) signedOutSomewhere();
+      const now = restored();
+      // Unchanged, the session stays as it is (with the reason the api ended it, if it did).
+      setState((current) => (now.token === current.token ? current : now));
     };
     window.addEventListener('storage', follow);
+    window.addEventListener('pagehide', away);
     window.addEventListener('pageshow', back);
     return () => {
       window.removeEventListener('storage', follow);
+      window.removeEventListener('pagehide', away);
       window.removeEventListener('pageshow', back);
     };
-  }, []);
-  const value = useMemo(() => ({ ...state, signIn, signOut }), [state, signIn, signOut]);
+  }, [signedOutSomewhere]);
+  const value = useMemo(() => ({ ...state, signOuts, signIn, signOut }), [state, signOuts, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 };
 

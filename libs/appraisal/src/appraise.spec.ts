@@ -156,6 +156,9 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
     const reopened = trail('S', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'acknowledged'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T03:00:00', 'assigned', 'h-1', null],
       ['10-04T00:00:00', 'closed', 'resolved'], ['10-05T00:00:00', 'reopened'], ['10-08T00:00:00', 'breached']);
     expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [reopened]).breakdown.closed).toMatchObject([{ complaintId: 'S', breached: false }]);
+    // Nor is its weight: substantiated and counted at that closing, without the breach multiplier.
+    const found = { ...reopened, marks: [...reopened.marks.slice(0, 4), [9, Date.parse('2026-10-02T00:00:00Z'), 'finding', true, ['h-1'], null] as unknown as Mark, ...reopened.marks.slice(4)] };
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [found]).breakdown.weighted).toMatchObject([{ complaintId: 'S', breachMultiplier: 1 }]);
     // Closed again on 10-09: that closing missed one.
     const closedAgain = { ...reopened, marks: [...reopened.marks, [7, Date.parse('2026-10-09T00:00:00Z'), 'closed', 'resolved'] as unknown as Mark] };
     expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [closedAgain]).breakdown.closed).toMatchObject([{ complaintId: 'S', breached: true }]);

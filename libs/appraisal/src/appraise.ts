@@ -60,7 +60,7 @@ interface ClosedCase {
   /** Held to Redress's deadlines when it was closed: imported cases never were, so SLA compliance leaves them out. */
   readonly deadlines: boolean;
   /**
-   * The first breach while the subject held the case, of a deadline before this closing (one after it, of the
+   * The first breach while the subject held the case, of a deadline at or before this closing (one after it, of the
    * deadlines a reopen renewed, belongs to the closing that follows), and the first escalation.
    */
   readonly breach: MarkOf<'breached'> | null;
@@ -149,10 +149,11 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
     let classification: MarkOf<'classified'> | null = null;
     let finding: MarkOf<'finding'> | null = null;
     let followUp: MarkOf<'followUp'> | null = null;
-    let breach: MarkOf<'breached'> | null = null;
+    /** The case's breaches in the period so far, in the order recorded (made only for a case that has one). */
+    let breaches: Array<MarkOf<'breached'>> | undefined;
     /** When the complaint first closed in a way that counts against staff. */
     let firstCounted = Number.POSITIVE_INFINITY;
-    // The first breach and escalation under each holder: maps made only for a case that has one (most have none; this runs per case per query).
+    // The breaches and the first escalation under each holder: maps made only for a case that has one (most have none; this runs per case per query).
     let breachesBy: Map<string, Array<MarkOf<'breached'>>> | undefined;
     let escalationBy: Map<string, MarkOf<'escalated'>> | undefined;
     const closings: Closing[] = [];
@@ -175,7 +176,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       // A breach is timed at its deadline, which may come before marks recorded ahead of it; it changes no holder.
       if (mark[2] === 'breached') {
         const current = holderAt(at);
-        if (at < period.to) breach ??= mark;
+        if (at < period.to) (breaches ??= []).push(mark);
         if (at < period.to && current) {
           const theirs = (breachesBy ??= new Map()).get(current.who);
           if (theirs) theirs.push(mark);
@@ -259,6 +260,8 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
     // Counted once: in the period of its first counting closing, as the period's last closing left it, unless it has ended since.
     const last = closings[closings.length - 1];
     if (!ended && last && firstCounted >= period.from && last.finding?.[3] && last.classification && counted.has(last.closing[3])) {
+      // As that closing left it: a breach of a deadline after it (a reopened case's) is not its.
+      const breach = breaches?.find((mark) => mark[1] <= last.closing[1]) ?? null;
       const weighted = weigh(policy, last.finding, last.closing, last.classification, breach, last.followUp);
       const against = kind === 'staff' ? last.finding[4] : [last.finding[5] ?? last.department].filter((d): d is string => d !== null);
       for (const who of against) {

@@ -104,15 +104,15 @@ export const summaryResolutionDeadlines = (policy: SlaPolicy): ((receivedAt: num
   };
 };
 
-/** The four deadlines of a case, counted from receipt under one policy version. */
-export const slaDeadlines = (policy: SlaPolicy, version: number, receivedAt: string, severity: Severity, urgency: string): Deadlines => {
+/** The four deadlines of a case, counted from `from` (its receipt, or a reopen) under one policy version. */
+export const slaDeadlines = (policy: SlaPolicy, version: number, from: string, severity: Severity, urgency: string): Deadlines => {
   const targets = policy.targets[effectiveSeverity(severity, urgency)];
   return {
     policyVersion: version,
-    acknowledge: addServiceHours(policy, receivedAt, targets.acknowledge),
-    classify: addServiceHours(policy, receivedAt, targets.classify),
-    resolution_proposed: addServiceHours(policy, receivedAt, targets.resolution_proposed),
-    final_response: addServiceHours(policy, receivedAt, targets.final_response),
+    acknowledge: addServiceHours(policy, from, targets.acknowledge),
+    classify: addServiceHours(policy, from, targets.classify),
+    resolution_proposed: addServiceHours(policy, from, targets.resolution_proposed),
+    final_response: addServiceHours(policy, from, targets.final_response),
   };
 };
 
