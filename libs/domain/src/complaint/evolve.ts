@@ -46,6 +46,14 @@ const erased = (state: Complaint): Complaint => {
   };
 };
 
+/**
+ * ComplaintReceived copies its fields onto the case: each must be a field of
+ * the case, declared in initialState, or the fold loses its one object shape
+ * (this fails to compile, naming the field, when one is not).
+ */
+type Undeclared = Exclude<keyof Extract<TimedComplaintEvent, { type: 'ComplaintReceived' }>['data'], 'complaintId' | keyof Complaint>;
+const _receivedFieldsAreCaseFields: [Undeclared] extends [never] ? true : Undeclared = true;
+
 /** Applies one event. Total and pure: replaying the same history always gives the same case. */
 export const evolve = (state: Complaint, event: TimedComplaintEvent): Complaint => {
   switch (event.type) {
