@@ -287,9 +287,22 @@ describe('complaint decider', () => {
           },
         ]);
     });
-    it('sets no deadlines when reopening a case never held to them (imported)', () => {
+    it('holds a case imported without deadlines to them from its reopen, and to none when it has no classification to count by', () => {
       const imported = closed.map((e) => (e.type === 'ComplaintClassified' ? { ...e, data: { category: 'logistics', severity: 'medium', urgency: 'normal', department: 'delivery' } } : e)) as ComplaintEvent[];
-      given(imported).when(command('ReopenComplaint', { reason: 'x' })).then([{ type: 'ComplaintReopened', data: { reason: 'x' } }]);
+      // Medium from the reopen (11-25 10:00): all four, acknowledge and classify never due (done, or not owed).
+      const fromReopen = { policyVersion: 3, acknowledge: '2026-11-26T10:00:00.000Z', classify: '2026-11-27T10:00:00.000Z', resolution_proposed: '2026-12-02T10:00:00.000Z', final_response: '2026-12-23T10:00:00.000Z' };
+      given(imported).when(command('ReopenComplaint', { reason: 'x' })).then([{ type: 'ComplaintReopened', data: { reason: 'x', sla: fromReopen } }]);
+      // Reclassified after that reopen: counted from the reopen too, never from a receipt in the old system.
+      given([...imported, { type: 'ComplaintReopened', data: { reason: 'x', sla: fromReopen }, at: NOW } as ComplaintEvent])
+        .when(command('ClassifyComplaint', { category: 'logistics', severity: 'high', urgency: 'normal', department: 'delivery' }))
+        .then([
+          {
+            type: 'ComplaintClassified',
+            data: { category: 'logistics', severity: 'high', urgency: 'normal', department: 'delivery', sla: { ...fromReopen, resolution_proposed: '2026-11-28T10:00:00.000Z', final_response: '2026-12-05T10:00:00.000Z' } },
+          },
+        ]);
+      const unclassified = closed.filter((e) => e.type !== 'ComplaintClassified');
+      given(unclassified).when(command('ReopenComplaint', { reason: 'x' })).then([{ type: 'ComplaintReopened', data: { reason: 'x' } }]);
     });
     it('refuses to reopen after 30 days', () => givenAt('2026-12-25T10:00:00.001Z')(closed).when(command('ReopenComplaint', { reason: 'late' })).thenFails('REOPEN_WINDOW_EXPIRED'));
     it('refuses to reopen an open case', () => given(investigated).when(command('ReopenComplaint', { reason: 'x' })).thenFails('NOT_CLOSED'));

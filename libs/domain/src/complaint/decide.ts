@@ -158,8 +158,9 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
     const notOwner = ownershipRefusal(state, ctx.actor);
     if (notOwner) return E.left(notOwner);
     const { sla, classification } = state;
-    // A case imported without Redress deadlines is not held to them after a reopen either.
-    if (!sla || !classification) return events({ type: 'ComplaintReopened', data: command.body });
+    // Without a classification there are no targets to count by (a case imported unclassified). One imported without
+    // Redress deadlines is held to them from its reopen on: Redress handles it now.
+    if (!classification) return events({ type: 'ComplaintReopened', data: command.body });
     if (!ctx.sla) throw new Error('reopening needs the SLA policy in the decision context');
     return events(...breachesDue(state, ctx.now), {
       type: 'ComplaintReopened',

@@ -121,11 +121,12 @@ export const slaDeadlines = (policy: SlaPolicy, version: number, from: string, s
  * owed, within the same targets as at receipt, counted from the reopen under
  * the policy in force then. (The complainant came back dissatisfied; the case
  * is held to time again, as a case just received would be. Acknowledge and
- * classify were done and keep their deadlines.)
+ * classify were done and keep their deadlines; a case that had none, an
+ * imported one, gets all four from the reopen, the first two never due.)
  */
-export const reopenedDeadlines = (policy: SlaPolicy, version: number, before: Deadlines, reopenedAt: string, severity: Severity, urgency: string): Deadlines => {
+export const reopenedDeadlines = (policy: SlaPolicy, version: number, before: Deadlines | undefined, reopenedAt: string, severity: Severity, urgency: string): Deadlines => {
   const renewed = slaDeadlines(policy, version, reopenedAt, severity, urgency);
-  return { ...renewed, acknowledge: before.acknowledge, classify: before.classify };
+  return before ? { ...renewed, acknowledge: before.acknowledge, classify: before.classify } : renewed;
 };
 
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
