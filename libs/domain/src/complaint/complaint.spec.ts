@@ -143,8 +143,21 @@ describe('complaint decider', () => {
       resolution_proposed: '2026-11-26T08:00:00.000Z',
       final_response: '2026-11-28T08:00:00.000Z',
     };
-    it('classifies an acknowledged case and stores its deadlines with the policy version', () =>
-      given(acknowledged).when(command('ClassifyComplaint', body)).then([{ type: 'ComplaintClassified', data: { ...body, sla: criticalDeadlines } }]));
+    // Received here: with the provisional deadlines intake gives every case (low: 48 h to acknowledge …).
+    const provisional = { policyVersion: 3, acknowledge: '2026-11-27T08:00:00.000Z', classify: '2026-11-28T08:00:00.000Z', resolution_proposed: '2026-12-09T08:00:00.000Z', final_response: '2027-01-20T08:00:00.000Z' };
+    const acknowledgedHere = [{ type: 'ComplaintReceived', data: { ...(received[0]!.data as object), sla: provisional } } as ComplaintEvent, ...acknowledged.slice(1)];
+    it('classifies an acknowledged case and stores its deadlines, counted from receipt, with the policy version', () =>
+      given(acknowledgedHere).when(command('ClassifyComplaint', body)).then([{ type: 'ComplaintClassified', data: { ...body, sla: criticalDeadlines } }]));
+    it('holds a case imported without deadlines to them from its classification here, not from the old system’s receipt', () =>
+      given(acknowledged)
+        .when(command('ClassifyComplaint', body))
+        .then([
+          {
+            type: 'ComplaintClassified',
+            // Critical's targets from now (11-25 10:00).
+            data: { ...body, sla: { policyVersion: 3, acknowledge: '2026-11-25T11:00:00.000Z', classify: '2026-11-25T14:00:00.000Z', resolution_proposed: '2026-11-26T10:00:00.000Z', final_response: '2026-11-28T10:00:00.000Z' } },
+          },
+        ]));
     it('reclassifies during investigation', () => given(investigated).when(command('ClassifyComplaint', body)).then([{ type: 'ComplaintClassified', data: { ...body, sla: criticalDeadlines } }]));
     it('refuses before acknowledgement', () => given(received).when(command('ClassifyComplaint', body)).thenFails('NOT_ACKNOWLEDGED'));
     it('refuses once a resolution is proposed', () => given(proposedWithin).when(command('ClassifyComplaint', body)).thenFails('RESOLUTION_PENDING'));

@@ -85,15 +85,21 @@ const caseTotal = (remedies: readonly Remedy[], granted: Money | undefined): E.E
 };
 
 /**
- * A classification's deadlines: from receipt, but a reclassification of a
+ * A classification's deadlines: from receipt. But a reclassification of a
  * reopened case (investigating again, where classification may change) owes
  * its resolution and final response counted from the reopen, not from a
- * receipt long past, and its acknowledge and classify deadlines stay.
+ * receipt long past, and its acknowledge and classify deadlines stay. And a
+ * case that has no Redress deadlines yet (imported: a case received here has
+ * provisional ones) is held to them from this classification, when Redress
+ * takes it over: counted from the old system's receipt they would be past
+ * already, breached at once, and change appraisal periods already reported.
  */
-const classifiedDeadlines = (sla: NonNullable<DecisionContext['sla']>, state: Complaint, { severity, urgency }: t.TypeOf<typeof ClassifyBody>) =>
-  state.slaRenewedAt !== undefined && state.sla
-    ? reopenedDeadlines(sla.policy, sla.version, state.sla, state.slaRenewedAt, severity, urgency)
-    : slaDeadlines(sla.policy, sla.version, state.receivedAt as string, severity, urgency);
+const classifiedDeadlines = (sla: NonNullable<DecisionContext['sla']>, state: Complaint, { severity, urgency }: t.TypeOf<typeof ClassifyBody>, now: string) => {
+  if (state.sla === undefined) return slaDeadlines(sla.policy, sla.version, now, severity, urgency);
+  return state.slaRenewedAt === undefined
+    ? slaDeadlines(sla.policy, sla.version, state.receivedAt as string, severity, urgency)
+    : reopenedDeadlines(sla.policy, sla.version, state.sla, state.slaRenewedAt, severity, urgency);
+};
 
 /** Deadlines the case has missed and nobody has recorded yet, recorded before its deadlines change (system events). */
 const breachesDue = (state: Complaint, now: string): ComplaintEvent[] => dueBreaches(state, now).map((data) => ({ type: 'SlaBreached', data }));
@@ -179,7 +185,7 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
       if (!state.acknowledged) return refuse('NOT_ACKNOWLEDGED', 'acknowledge the complaint before classifying it');
       if (!BEFORE_RESOLUTION.includes(state.status as ComplaintStatus)) return refuse('RESOLUTION_PENDING', 'a resolution has been proposed; the classification can no longer change');
       if (!ctx.sla) throw new Error('classifying needs the SLA policy in the decision context');
-      return events(...breachesDue(state, ctx.now), { type: 'ComplaintClassified', data: { ...command.body, sla: classifiedDeadlines(ctx.sla, state, command.body) } });
+      return events(...breachesDue(state, ctx.now), { type: 'ComplaintClassified', data: { ...command.body, sla: classifiedDeadlines(ctx.sla, state, command.body, ctx.now) } });
 
     case 'AssignComplaint': {
       if (!state.classification) return refuse('NOT_CLASSIFIED', 'classify the complaint before assigning it');
