@@ -1,6 +1,7 @@
 import { useMemo, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { CellDrillDown, DrillDown } from '@redress/projections';
 import { DAY_MS, periodOf, type Period } from '../../../../libs/domain/src/calendar';
 import { query } from '../api';
 import { useResource } from '../resource';
@@ -96,14 +97,6 @@ const METRICS = 'received,open,closed,slaCompliance,satisfactionAvg';
 /** The stylesheet's accent, ok and warning inks: recharts paints SVG attributes, which cannot read CSS variables. */
 const COLOURS = { received: '#1f5fbf', closed: '#1e7a3c', sla: '#1e7a3c', satisfaction: '#8a5a00' };
 
-interface Cases {
-  readonly count: number;
-  readonly href: string;
-}
-/** A row's cases, and those behind each figure that counts cases (`open`, `closed`, `breached` …). */
-interface DrillDown extends Cases {
-  readonly figures: Readonly<Partial<Record<string, Cases>>>;
-}
 /** A row of GET /analytics/complaints: its dimension values (and period), the figures asked for, and its cases. */
 interface AnalyticsRow {
   readonly [dimension: string]: unknown;
@@ -113,7 +106,8 @@ interface AnalyticsRow {
   readonly closed: number;
   readonly slaCompliance: number | null;
   readonly satisfactionAvg: number | null;
-  readonly drillDown: DrillDown;
+  /** Its cases, and those behind each figure that counts cases (`open`, `closed`, `breached` …). */
+  readonly drillDown: CellDrillDown;
 }
 interface AnalyticsAnswer {
   readonly rows: readonly AnalyticsRow[];
@@ -334,7 +328,7 @@ const Analysis = () => {
 const Headline = ({ totals }: { totals: AnalyticsRow }) => {
   const t = useMessages(text);
   const { number, percent } = useFormat();
-  const linked = (cases: Cases | undefined, shown: string, label?: string): ReactNode =>
+  const linked = (cases: DrillDown | undefined, shown: string, label?: string): ReactNode =>
     cases ? (
       // The figure shown starts its accessible name (WCAG 2.5.3), what it opens follows.
       <Link to={inboxPath(cases.href)} aria-label={label && `${shown}: ${label}`}>
