@@ -164,6 +164,16 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
     expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [closedAgain]).breakdown.closed).toMatchObject([{ complaintId: 'S', breached: true }]);
   });
 
+  it('charges an escalation to the closing it came before: one of a reopened case is its next closing’s', () => {
+    const reopened = trail('E', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'acknowledged'], ['10-01T02:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T03:00:00', 'assigned', 'h-1', null],
+      ['10-04T00:00:00', 'closed', 'resolved'], ['10-05T00:00:00', 'reopened'], ['10-06T00:00:00', 'escalated']);
+    const firstClosing = appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [reopened]);
+    expect(firstClosing.breakdown.closed).toMatchObject([{ complaintId: 'E', escalated: false, reopened: true }]);
+    expect(firstClosing.figures.quality.escalationRate).toBe(0);
+    const closedAgain = { ...reopened, marks: [...reopened.marks, [8, Date.parse('2026-10-09T00:00:00Z'), 'closed', 'resolved'] as unknown as Mark] };
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [closedAgain]).breakdown.closed).toMatchObject([{ complaintId: 'E', escalated: true }]);
+  });
+
   it('measures SLA compliance only over cases held to deadlines: an imported case is neither compliant nor in breach', () => {
     const imported = trail('N', ['10-01T00:00:00', 'received'], ['10-01T00:00:00', 'classified', 'billing', 'low', 'finance', false], ['10-01T00:00:00', 'assigned', 'h-1', null], ['10-02T00:00:00', 'closed', 'resolved']);
     const live = trail('O', ['10-01T00:00:00', 'received'], ['10-01T01:00:00', 'classified', 'billing', 'low', 'finance', true], ['10-01T02:00:00', 'assigned', 'h-1', null],

@@ -61,7 +61,7 @@ interface ClosedCase {
   readonly deadlines: boolean;
   /**
    * The first breach while the subject held the case, of a deadline at or before this closing (one after it, of the
-   * deadlines a reopen renewed, belongs to the closing that follows), and the first escalation.
+   * deadlines a reopen renewed, belongs to the closing that follows), and the first escalation at or before it.
    */
   readonly breach: MarkOf<'breached'> | null;
   readonly escalation: MarkOf<'escalated'> | null;
@@ -128,6 +128,15 @@ const weigh = (policy: WeightingPolicy, finding: MarkOf<'finding'>, closing: Mar
   return { finding, closing, classification, breach, followUp, categoryWeight, severityMultiplier, breachMultiplier, satisfactionMultiplier, capped, weight: capped ? policy.caps.perComplaint : raw };
 };
 
+/** The map (made on first use) with the mark added to the holder's list. */
+const listed = <M>(map: Map<string, M[]> | undefined, who: string, mark: M): Map<string, M[]> => {
+  const lists = map ?? new Map<string, M[]>();
+  const theirs = lists.get(who);
+  if (theirs) theirs.push(mark);
+  else lists.set(who, [mark]);
+  return lists;
+};
+
 /** Sorts every case of every trail into the tallies of the subjects it concerns in the period. */
 export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind: SubjectKind, policy: WeightingPolicy): Tallies => {
   const bySubject = new Map<string, Tally>();
@@ -153,9 +162,9 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
     let breaches: Array<MarkOf<'breached'>> | undefined;
     /** When the complaint first closed in a way that counts against staff. */
     let firstCounted = Number.POSITIVE_INFINITY;
-    // The breaches and the first escalation under each holder: maps made only for a case that has one (most have none; this runs per case per query).
+    // The breaches and the escalations under each holder: maps made only for a case that has one (most have none; this runs per case per query).
     let breachesBy: Map<string, Array<MarkOf<'breached'>>> | undefined;
-    let escalationBy: Map<string, MarkOf<'escalated'>> | undefined;
+    let escalationsBy: Map<string, Array<MarkOf<'escalated'>>> | undefined;
     const closings: Closing[] = [];
     let unreopened: Closing | null = null;
     const holder = () => (kind === 'staff' ? assignee : department);
@@ -177,11 +186,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       if (mark[2] === 'breached') {
         const current = holderAt(at);
         if (at < period.to) (breaches ??= []).push(mark);
-        if (at < period.to && current) {
-          const theirs = (breachesBy ??= new Map()).get(current.who);
-          if (theirs) theirs.push(mark);
-          else breachesBy.set(current.who, [mark]);
-        }
+        if (at < period.to && current) breachesBy = listed(breachesBy, current.who, mark);
         continue;
       }
       // The other marks are in the order they happened: from the period's end on, nothing counts.
@@ -232,7 +237,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
           ended = true;
           break;
         case 'escalated':
-          if (current && !escalationBy?.has(current.who)) (escalationBy ??= new Map()).set(current.who, mark);
+          if (current) escalationsBy = listed(escalationsBy, current.who, mark);
           break;
       }
       const now = holder();
@@ -254,8 +259,10 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       subject.handled.set(id, by.since);
       if (departmentThen !== null) subject.departments.add(departmentThen);
       if (reopen && !reopenBy?.has(by.who)) (reopenBy ??= new Map()).set(by.who, reopen);
+      // What happened up to this closing: an escalation or a breach of a reopened case after it is the next closing's.
       const breach = breachesBy?.get(by.who)?.find((mark) => mark[1] <= closing[1]) ?? null;
-      subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, deadlines: classificationThen?.[6] === true, breach, escalation: escalationBy?.get(by.who) ?? null, reopen: reopenBy?.get(by.who) ?? null });
+      const escalation = escalationsBy?.get(by.who)?.find((mark) => mark[1] <= closing[1]) ?? null;
+      subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, deadlines: classificationThen?.[6] === true, breach, escalation, reopen: reopenBy?.get(by.who) ?? null });
     }
     // Counted once: in the period of its first counting closing, as the period's last closing left it, unless it has ended since.
     const last = closings[closings.length - 1];
