@@ -122,6 +122,21 @@ describe('projection engine', () => {
     expect(await everything(1)).toEqual(before);
   });
 
+  it('writes each document with the position of the last event folded into it, also when its fold keeps what it loaded', async () => {
+    // A fold that carries the stored document along (`...current`), as the rectification items' does.
+    const spread: Projection<Tally> = { ...tally(), evolve: (current, event) => ({ ...current, ...tally().evolve(current, event) }) };
+    await write(40);
+    const all = await events.readAll();
+    for (const from of [0, 10, 20, 30]) await documents.commit(await foldBatch(documents, spread, 1, all.slice(from, from + 10), new Date()));
+    const lastOf = new Map(all.filter((event) => event.streamName.startsWith('t-')).map((event) => [event.streamName, event.position]));
+    const written = await everything(1);
+    expect(Object.fromEntries(written.map((d) => [d._id, d._position]))).toEqual(Object.fromEntries(lastOf));
+    expect(await actual(1)).toEqual(await expected());
+    // So a replay of events already folded changes nothing.
+    await documents.commit(await foldBatch(documents, spread, 1, all.slice(25, 40), new Date()));
+    expect(await everything(1)).toEqual(written);
+  });
+
   it('a failed commit leaves documents and checkpoint as they were, and the retry catches up exactly', async () => {
     await write(30);
     const projector = runner(tally(), { batchSize: 5, retryMs: 20 });

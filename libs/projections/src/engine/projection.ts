@@ -25,16 +25,18 @@ export interface Projection<D extends Document = Document, F = D> {
   /** The id of the document this event changes; undefined when the event is not for this projection. */
   keyOf(event: RecordedEvent): string | undefined;
   // Method syntax: a projection of a specific document type still counts as a projection of documents.
+  /** The stored document as the fold's state: without `_position`, which the runner writes after render's fields. */
   load(document: D & Projected): F;
   evolve(current: F | undefined, event: RecordedEvent): F;
-  render(folded: F): D;
+  /** The document but for its `_id`, which the runner writes first (a document folded as stored keeps its own, the same). */
+  render(folded: F): Omit<D, '_id'>;
   /** Whether an event removes data from the documents (an erasure): after a batch with one, the store forgets what was overwritten. */
   readonly scrubs?: (event: RecordedEvent) => boolean;
 }
 
-/** For projections that fold their stored documents as they are. */
+/** For projections that fold their stored documents as they are (but for the runner's `_position`). */
 export const asStored = {
-  load: <D>(document: D): D => document,
+  load: <D>({ _position, ...document }: D & Projected): D => document as D,
   render: <D>(document: D): D => document,
 };
 

@@ -47,23 +47,23 @@ export type CaseDocument = Document &
 const seconds = (from: string | undefined, to: string | null | undefined): number | null =>
   from === undefined || to === undefined || to === null ? null : Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 
-/**
- * What the fold carries from event to event: the aggregate's state (a loaded
- * document serves as it is: the domain's evolve carries the extra fields along
- * and render recomputes them), the revision and the timeline.
- */
+/** What the fold carries from event to event: the aggregate's state, the revision and the timeline. */
 interface FoldedCase {
   readonly state: Complaint;
   readonly revision: number;
   readonly timeline: TimelineSummary;
 }
 
-/** The flat fields, computed from the folded state once per batch. */
+/**
+ * The flat fields, computed from the folded state once per batch, then the
+ * state's own. In that order: on Node 20 a literal that spreads an object and
+ * then adds fields it lacks makes a new hidden class at every call (render took
+ * 4 µs a case), one that spreads it last does not.
+ */
 const caseDocument = ({ state, revision, timeline }: FoldedCase): CaseDocument => {
   const acknowledgedAt = state.slaProgress.acknowledge ?? null;
   const closedAt = state.closure?.closedAt ?? null;
   return {
-    ...state,
     revision,
     category: state.classification?.category ?? null,
     severity: state.classification?.severity ?? null,
@@ -84,8 +84,14 @@ const caseDocument = ({ state, revision, timeline }: FoldedCase): CaseDocument =
     open: !isFinished(state.status),
     lastEventAt: timeline.last.at,
     timeline,
+    ...state,
   } as unknown as CaseDocument;
 };
+
+const COMPLAINT_FIELDS = Object.keys(initialState) as ReadonlyArray<keyof Complaint>;
+
+/** A stored case as the aggregate's state: its own fields only, so render's flat fields, spread before them, are the ones it computes. */
+const stateOf = (document: CaseDocument): Complaint => Object.fromEntries(COMPLAINT_FIELDS.map((field) => [field, document[field]])) as unknown as Complaint;
 
 const actorOf = (event: RecordedEvent): string | null => {
   const actor = event.metadata.actor;
@@ -136,7 +142,7 @@ export const casesProjection: Projection<CaseDocument, FoldedCase> = {
   // An erasure rewrites the complainant's text as [erased]: the text as it was must not stay in the store's files.
   scrubs: (event) => event.type === 'PersonalDataErased',
   // Only the domain fold and the timeline per event; the flat fields once per batch (render).
-  load: (document) => ({ state: document, revision: document.revision, timeline: document.timeline }),
+  load: (document) => ({ state: stateOf(document), revision: document.revision, timeline: document.timeline }),
   evolve: (current, event) => {
     const state = evolve(current?.state ?? initialState, complaintEvent(event) as NonNullable<ReturnType<typeof complaintEvent>>);
     const at = occurredAt(event);
