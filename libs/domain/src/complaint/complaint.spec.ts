@@ -319,6 +319,10 @@ describe('complaint decider', () => {
     });
     it('refuses to reopen after 30 days', () => givenAt('2026-12-25T10:00:00.001Z')(closed).when(command('ReopenComplaint', { reason: 'late' })).thenFails('REOPEN_WINDOW_EXPIRED'));
     it('refuses to reopen an open case', () => given(investigated).when(command('ReopenComplaint', { reason: 'x' })).thenFails('NOT_CLOSED'));
+    it('refuses to reopen a withdrawn or rejected case, saying why', () => {
+      given(withdrawn).when(command('ReopenComplaint', { reason: 'x' })).thenFails('COMPLAINT_WITHDRAWN');
+      given(rejected).when(command('ReopenComplaint', { reason: 'x' })).thenFails('COMPLAINT_REJECTED');
+    });
     it('refuses to reopen an unknown case', () => given([]).when(command('ReopenComplaint', { reason: 'x' })).thenFails('COMPLAINT_NOT_FOUND'));
     it('needs a new resolution after reopening', () =>
       given([...closed, { type: 'ComplaintReopened', data: { reason: 'x' } }])

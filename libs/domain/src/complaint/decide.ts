@@ -155,7 +155,9 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
   }
 
   if (command.type === 'ReopenComplaint') {
-    if (state.status === 'none') return refuse('COMPLAINT_NOT_FOUND', 'there is no such complaint');
+    // No case, or one rejected or withdrawn (finished for good), says so as to any other command; NOT_CLOSED is for one still open.
+    const unreopenable = state.status === 'closed' ? undefined : open(state);
+    if (unreopenable) return E.left(unreopenable);
     if (state.status !== 'closed' || !state.closure) return refuse('NOT_CLOSED', 'only a closed complaint can be reopened');
     const deadline = Date.parse(state.closure.closedAt) + ctx.policy.reopenWindowDays * DAY_MS;
     if (Date.parse(ctx.now) > deadline) {
