@@ -136,6 +136,7 @@ describe('SLA policy, deadlines and the scheduler', () => {
       ]),
     );
     expect(items.some((i) => i.step === 'acknowledge')).toBe(false);
+    expect((await api.as('analyst').get('/sla/at-risk?within=P1W')).body.items).toEqual(items);
     expect((await api.as('analyst').get('/sla/at-risk?within=tomorrow')).body).toMatchObject({ statusCode: 400, code: 'INVALID_WITHIN' });
   });
 

@@ -190,7 +190,7 @@ export const openApiDocument = () => ({
     '/sla/at-risk': {
       get: {
         summary: 'Open complaint steps and rectifications due within the window, or past due; from the read models, as of the log head (waits up to 5 s, then 503)',
-        parameters: [{ name: 'within', in: 'query', schema: { type: 'string', default: 'PT24H' }, description: 'ISO-8601 duration: PT24H, P2D, P1DT12H' }],
+        parameters: [{ name: 'within', in: 'query', schema: { type: 'string', default: 'PT24H' }, description: 'ISO-8601 duration of weeks, days, hours and minutes: PT24H, P2D, P1DT12H, P1W' }],
         responses: { 200: { description: '{within, items: [{kind, id, step, deadline, breached}]}' }, 400: error('INVALID_WITHIN'), 503: error('PROJECTION_BEHIND') },
       },
     },
