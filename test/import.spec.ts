@@ -71,6 +71,8 @@ describe('bulk import of historic complaints', () => {
       [16, ['external reference "HD-2023-0001" was imported from row 2 of this file: this row is not written']],
     ]);
     expect(rejected[0]?.record['Ticket No']).toBe('HD-2023-0010');
+    // The reused ticket's row as it was, to be given a reference of its own.
+    expect(rejected[4]?.record).toMatchObject({ 'Ticket No': 'HD-2023-0001', Title: 'Broadband keeps dropping (exported twice)' });
 
     const refs = ['HD-2023-0001', 'HD-2023-0002', 'HD-2023-0003', 'HD-2023-0004', 'HD-2023-0005', 'HD-2023-0006', 'HD-2023-0007', 'HD-2023-0008', 'HD-2023-0009', 'HD-2023-0014'];
     expect((await cases('&sort=receivedAt')).map((c) => c.id)).toEqual(refs.map(externalRefComplaintId));

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { once } from 'node:events';
 import * as E from 'fp-ts/Either';
 import { ImportMapping, eventTypeEntry, fieldErrors, type EventMetadata } from '@redress/contracts';
-import { complaintStream, historicComplaint, planImport, type HistoricComplaint, type ImportPlan } from '@redress/domain';
+import { complaintStream, historicComplaint, planImport, type HistoricComplaint, type ImportPlan, type SourceRecord } from '@redress/domain';
 import { WrongExpectedRevisionError, uuidv7, type EventStore } from '@redress/event-store';
 import { BULK_BATCH, externalRefComplaintId, type Clock } from '@redress/platform';
 import { UsageError, type CliIo, type ExitCode } from '../cli-io';
@@ -181,9 +181,10 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
   const started = performance.now();
   let reportedAt = started;
 
-  const write = async (history: HistoricComplaint, row: number): Promise<void> => {
+  const write = async (history: HistoricComplaint, row: number, record: SourceRecord): Promise<void> => {
     // What settling needs of the history, taken now: the history itself can die before its append is answered,
     // so the appends in flight do not carry their histories through the young-generation collections meanwhile.
+    // (The row's record is kept: a reused ticket's reject shows it, for the operator to give it a reference of its own.)
     const { complaintId, externalRef } = history;
     const eventCount = history.events.length;
     const earlier = inFlight.get(complaintId);
@@ -209,7 +210,7 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
           summary.events += eventCount;
         } else {
           summary.rejected += 1;
-          await rejects.add(row, [`external reference ${JSON.stringify(externalRef)} was imported from row ${String(outcome.repeats)} of this file: this row is not written`], null);
+          await rejects.add(row, [`external reference ${JSON.stringify(externalRef)} was imported from row ${String(outcome.repeats)} of this file: this row is not written`], record);
         }
       },
     ).catch((error: unknown) => {
@@ -239,7 +240,7 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
           summary.rejected += 1;
           await rejects.add(item.row, history.left, item.record);
         } else {
-          void write(history.right, item.row);
+          void write(history.right, item.row, item.record);
           await roomInWindow();
         }
       }
