@@ -1,4 +1,5 @@
 import { RectificationStatus } from '@redress/contracts';
+import { statusesInStep, type RectificationStep } from '@redress/domain';
 import { InvalidCursorError, overdueFilter, type Filter } from '@redress/projections';
 import { booleanParam, inFilter, instantParam, integerParam, invalidQuery, listParam, rangeFilter, refuseUnknown, sortParam, textParam, type QueryParams } from './query-params';
 import type { TrackingQuery } from './read-model-queries';
@@ -27,7 +28,8 @@ export const parseTrackingQuery = (params: QueryParams, all: boolean): TrackingQ
   const department = listParam(params, 'department');
   if (department) conditions.push({ 'dispatch.department': inFilter(department) });
   const steps = listParam(params, 'step', { allowed: ['1', '2', '3', '4', '5'] });
-  if (steps) conditions.push({ step: { $in: steps.map(Number) } });
+  // The step an item is in follows from its status (see currentStep): the stored `step` is the last one completed.
+  if (steps) conditions.push({ status: { $in: steps.flatMap((step) => statusesInStep(Number(step) as RectificationStep)) } });
   const status = listParam(params, 'status', { allowed: RectificationStatus.values });
   if (status) conditions.push({ status: inFilter(status) });
   const from = instantParam(params, 'dispatchedFrom');

@@ -1,6 +1,6 @@
 import type { RectificationEvent } from '@redress/contracts';
 import { deciderSpecification } from '../testing/decider-specification';
-import { rectificationDecider, type RectificationCommand, type RectificationContext } from './rectification';
+import { currentStep, foldRectification, rectificationDecider, statusesInStep, type RectificationCommand, type RectificationContext } from './rectification';
 
 const NOW = '2026-11-25T10:00:00.000Z';
 const ID = '0190a5f0-0000-7000-8000-0000000000a1';
@@ -83,5 +83,23 @@ describe('rectification decider (投诉整改五步法)', () => {
       by(system, '2026-12-24T23:59:59.000Z')(accepted).when(cmd({ type: 'MarkRectificationOverdue' })).thenFails('NOT_OVERDUE');
       by(system, '2026-12-26T00:00:00.000Z')(fedBack).when(cmd({ type: 'MarkRectificationOverdue' })).thenFails('NOT_OVERDUE');
     });
+  });
+
+  it('is in the step whose action it waits for: a return sends it back to the department, confirmed stays in step 5', () => {
+    const steps = [[], dispatched, accepted, fedBack, returned, approved, confirmed].map((history) => {
+      const item = foldRectification(history);
+      return [item.status, item.step, currentStep(item.status)];
+    });
+    // [status, last step completed, step it is in]
+    expect(steps).toEqual([
+      ['none', 0, 1],
+      ['dispatched', 1, 2],
+      ['accepted', 2, 3],
+      ['feedback_submitted', 3, 4],
+      ['returned', 4, 2],
+      ['approved', 4, 5],
+      ['confirmed', 5, 5],
+    ]);
+    expect([1, 2, 3, 4, 5].map((step) => statusesInStep(step as 1 | 2 | 3 | 4 | 5))).toEqual([[], ['dispatched', 'returned'], ['accepted'], ['feedback_submitted'], ['approved', 'confirmed']]);
   });
 });

@@ -31,6 +31,28 @@ export interface Rectification {
 
 export const initialRectification: Rectification = { status: 'none', step: 0, overdue: false, returns: 0 };
 
+export type RectificationStep = 1 | 2 | 3 | 4 | 5;
+
+/**
+ * The step an item is in (the tracking table's 当前步骤): the one whose action
+ * it waits for. A return (审核退回) sends it back to the department's step 2;
+ * approved, it is in step 5 until confirmed, and stays there once confirmed
+ * (its status then says it is done).
+ */
+const CURRENT_STEP: Readonly<Record<RectificationStatus, RectificationStep>> = {
+  dispatched: 2,
+  accepted: 3,
+  feedback_submitted: 4,
+  returned: 2,
+  approved: 5,
+  confirmed: 5,
+};
+export const currentStep = (status: RectificationStatus | 'none'): RectificationStep => (status === 'none' ? 1 : CURRENT_STEP[status]);
+
+/** The statuses of the items in the step (none is ever in step 1: dispatching makes the item). */
+export const statusesInStep = (step: RectificationStep): RectificationStatus[] =>
+  (Object.keys(CURRENT_STEP) as RectificationStatus[]).filter((status) => CURRENT_STEP[status] === step);
+
 export type RectificationErrorCode =
   | 'RECTIFICATION_NOT_FOUND'
   | 'RECTIFICATION_ALREADY_EXISTS'

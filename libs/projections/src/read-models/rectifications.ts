@@ -1,4 +1,4 @@
-import { DAY_MS, evolveRectification, initialRectification, isOverdueNow, occurredAt, rectificationEvent, rectificationIdOf, type Rectification } from '@redress/domain';
+import { DAY_MS, currentStep, evolveRectification, initialRectification, isOverdueNow, occurredAt, rectificationEvent, rectificationIdOf, type Rectification } from '@redress/domain';
 import type { Document, Filter } from '../document-store';
 import { asStored, type Projection } from '../engine/projection';
 
@@ -71,8 +71,9 @@ export const trackingRow = (no: number, item: RectificationDocument, now: string
     resolved: item.feedback?.resolved ?? null,
     reviewOpinion: item.review ? `${item.review.decision}: ${item.review.opinion}` : null,
     confirmation: item.confirmation ? `${item.confirmation.effective ? 'effective' : 'not effective'}${item.confirmation.note ? `: ${item.confirmation.note}` : ''}` : null,
-    step: item.step,
-    stepName: STEP_NAMES[item.step],
+    // The step it is in (当前步骤), not the item's `step`, which is the last one completed.
+    step: currentStep(item.status),
+    stepName: STEP_NAMES[currentStep(item.status)],
     status: item.status,
     overdue: item.overdue || isOverdueNow(item, now),
     daysOpen: dispatchedAt === null ? 0 : Math.max(0, Math.floor((Date.parse(end) - Date.parse(dispatchedAt)) / DAY_MS)),
