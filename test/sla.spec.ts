@@ -68,6 +68,18 @@ describe('SLA policy, deadlines and the scheduler', () => {
     expect((await api.as('auditor').get(`/complaints/${second}`)).body.sla).toMatchObject({ policyVersion: 2, resolution_proposed: hoursAfterT0(24) });
   });
 
+  it('reclassifies a case under the policy version it is held to: a version defined since does not move its deadlines', async () => {
+    const reclassified = await api.as('handler').post(`/complaints/${first}/classify`, { category: 'billing', severity: 'high', urgency: 'normal', department: 'finance' });
+    expect(reclassified.status).toBe(200);
+    expect((await api.as('auditor').get(`/complaints/${first}`)).body.sla).toEqual({
+      policyVersion: 1,
+      acknowledge: hoursAfterT0(4),
+      classify: hoursAfterT0(8),
+      resolution_proposed: hoursAfterT0(72),
+      final_response: hoursAfterT0(240),
+    });
+  });
+
   it('refuses a policy that makes no sense, naming every problem', async () => {
     const current = (await api.as('admin').get('/policies/sla')).body.policy;
     const reply = await api.as('admin').put('/policies/sla', { ...current, businessHours: { start: '18:00', end: '09:00', days: [1], utcOffsetMinutes: 480 } });

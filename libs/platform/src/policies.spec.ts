@@ -52,4 +52,14 @@ describe('versioned policies', () => {
     await new Promise((resolve) => setTimeout(resolve, POLICY_REFRESH_MS + 50));
     expect((await elsewhere.current()).version).toBe(3);
   });
+
+  it('gives a version by its number, as written, and none for a number not written yet', async () => {
+    expect(await policies.version(2)).toEqual((await policies.versions())[1]);
+    expect((await policies.version(1))?.policy.effectiveFrom).toBe('1970-01-01');
+    expect(await policies.version(0)).toBeUndefined();
+    // Not written yet: asked again once it is, it is there (a "none" is not kept).
+    expect(await policies.version(4)).toBeUndefined();
+    await policies.define({ ...DEFAULT_WEIGHTING_POLICY, effectiveFrom: '2027-02-01' }, author, 'c-5');
+    expect((await policies.version(4))?.policy.effectiveFrom).toBe('2027-02-01');
+  });
 });

@@ -68,6 +68,8 @@ export const POLICY_REFRESH_MS = 1000;
 
 export class VersionedPolicies<P> {
   private latest: { readonly version: Promise<PolicyVersion<P>>; readonly readAt: number } | undefined;
+  /** Versions read by number: a version never changes once written, so each is read once. */
+  private readonly written = new Map<number, Promise<PolicyVersion<P> | undefined>>();
 
   constructor(
     private readonly kind: PolicyKind<P>,
@@ -100,6 +102,28 @@ export class VersionedPolicies<P> {
   private async readCurrent(): Promise<PolicyVersion<P>> {
     const [last] = await this.store.readStream(this.kind.stream, { direction: 'backwards', maxCount: 1 });
     return last ? toVersion<P>(last) : this.unwritten();
+  }
+
+  /** The version with this number, as written; undefined when none has it. */
+  version(version: number): Promise<PolicyVersion<P> | undefined> {
+    const known = this.written.get(version);
+    if (known) return known;
+    const read = this.readVersion(version);
+    this.written.set(version, read);
+    // Only a version found is kept: not a failed read, nor a "none" that a definition may yet make wrong.
+    read.then(
+      (found) => found ?? this.written.delete(version),
+      () => this.written.delete(version),
+    );
+    return read;
+  }
+
+  private async readVersion(version: number): Promise<PolicyVersion<P> | undefined> {
+    if (!Number.isSafeInteger(version) || version < 1) return undefined;
+    // Version n is the stream's event n - 1: each is appended expecting the one before.
+    const [event] = await this.store.readStream(this.kind.stream, { fromRevision: version - 1, maxCount: 1 });
+    const found = event && toVersion<P>(event);
+    return found?.version === version ? found : undefined;
   }
 
   async versions(): Promise<Array<PolicyVersion<P>>> {

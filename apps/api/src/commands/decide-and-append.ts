@@ -31,7 +31,8 @@ export interface StreamDecision<State, Event extends DomainEvent, Refusal> {
    */
   readonly kind: 'new' | 'create' | 'update' | 'append';
   readonly fold: (recorded: readonly RecordedEvent[]) => State;
-  readonly decide: (state: State, now: string) => E.Either<Refusal, Event[]>;
+  /** A promise where deciding needs more than the state (a policy version, read once and kept). */
+  readonly decide: (state: State, now: string) => E.Either<Refusal, Event[]> | Promise<E.Either<Refusal, Event[]>>;
   readonly refusal: (refused: Refusal) => HttpException;
   readonly notFound: () => HttpException;
   readonly onExisting?: (recorded: readonly RecordedEvent[]) => CommandOutcome;
@@ -86,7 +87,7 @@ export const decideAndAppend = async <State, Event extends DomainEvent, Refusal>
     if (request.expectedRevision !== undefined && request.expectedRevision !== head?.revision) throw revisionConflict(head?.revision ?? 'no_stream', STALE_IF_MATCH);
 
     const now = clock.now().toISOString();
-    const decided = decision.decide(decision.fold(recorded), now);
+    const decided = await decision.decide(decision.fold(recorded), now);
     if (E.isLeft(decided)) throw decision.refusal(decided.left);
     if (decided.right.length === 0 && head) return { id: decision.id, revision: head.revision, position: head.position, created: false };
     const events = decided.right.map((event) => {

@@ -1,15 +1,15 @@
 import { HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ComplaintEventCodecs, type SlaPolicy } from '@redress/contracts';
-import { DEFAULT_COMPLAINT_POLICY, complaintEvents, complaintStream, decide, foldComplaint, type ComplaintCommand, type ComplaintError } from '@redress/domain';
+import { DEFAULT_COMPLAINT_POLICY, complaintEvents, complaintStream, decide, foldComplaint, heldSlaPolicyVersion, type Complaint, type ComplaintCommand, type ComplaintError } from '@redress/domain';
 import { uuidv7, type EventStore, type JsonObject } from '@redress/event-store';
-import type { Clock, VersionedPolicies } from '@redress/platform';
+import type { Clock, PolicyVersion, VersionedPolicies } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
 import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-append';
 import { repeatOf } from '../http/idempotency';
 import { CLOCK, EVENT_STORE, SLA_POLICIES } from '../tokens';
 
-/** The commands whose events carry deadlines, so their decision needs the SLA policy in force. */
+/** The commands whose events carry deadlines, so their decision needs the SLA policy. */
 const SETS_DEADLINES: ReadonlySet<ComplaintCommand['type']> = new Set(['ReceiveComplaint', 'ClassifyComplaint', 'ReopenComplaint']);
 
 /** One command on one complaint, with everything the events' metadata needs. */
@@ -56,8 +56,6 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
 
   async execute({ complaintId, command, staff, correlationId, expectedRevision, requestFingerprint, causationId }: HandleComplaintCommand): Promise<CommandOutcome> {
     if (command.type === 'RejectComplaint' && command.body.duplicateOf !== undefined) await this.mustExist(command.body.duplicateOf);
-    // Receipt, classification and a reopen turn the policy into deadlines; the version in force now is the one they keep.
-    const sla = SETS_DEADLINES.has(command.type) ? await this.slaPolicies.current() : undefined;
     return decideAndAppend(
       this.store,
       this.clock,
@@ -66,7 +64,10 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
         stream: complaintStream(complaintId),
         kind: creation(command, requestFingerprint),
         fold: (recorded) => foldComplaint(complaintEvents(recorded)),
-        decide: (state, now) => decide(command, state, { now, actor: staff, newId: () => uuidv7(), policy: DEFAULT_COMPLAINT_POLICY, ...(sla ? { sla } : {}) }),
+        decide: async (state, now) => {
+          const sla = await this.slaPolicy(command, state);
+          return decide(command, state, { now, actor: staff, newId: () => uuidv7(), policy: DEFAULT_COMPLAINT_POLICY, ...(sla ? { sla } : {}) });
+        },
         refusal,
         notFound: () => refusal({ code: 'COMPLAINT_NOT_FOUND', message: `there is no complaint ${complaintId}` }),
         onExisting: (recorded) => {
@@ -78,6 +79,17 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
       },
       { staff, correlationId, ...(expectedRevision === undefined ? {} : { expectedRevision }), ...(causationId === undefined ? {} : { causationId }) },
     );
+  }
+
+  /**
+   * Receipt, classification and a reopen turn the SLA policy into deadlines: under the version in force, but for a
+   * reclassification, which keeps the case's own (heldSlaPolicyVersion). One the log no longer has (a policy stream
+   * restored from an older copy) gives way to the version in force.
+   */
+  private async slaPolicy(command: ComplaintCommand, state: Complaint): Promise<PolicyVersion<SlaPolicy> | undefined> {
+    if (!SETS_DEADLINES.has(command.type)) return undefined;
+    const held = heldSlaPolicyVersion(command, state);
+    return (held === undefined ? undefined : await this.slaPolicies.version(held)) ?? (await this.slaPolicies.current());
   }
 
   private async mustExist(complaintId: string): Promise<void> {

@@ -101,6 +101,16 @@ const classifiedDeadlines = (sla: NonNullable<DecisionContext['sla']>, state: Co
     : reopenedDeadlines(sla.policy, sla.version, state.sla, state.slaRenewedAt, severity, urgency);
 };
 
+/**
+ * The SLA policy version a command's deadlines count under when it is not the
+ * one in force: a reclassification keeps the version the case is held to, so
+ * a policy defined since never rewrites the deadlines of its steps already
+ * done (DOMAIN.md section 3). Receipt, a first classification and a reopen set
+ * deadlines afresh, under the version in force.
+ */
+export const heldSlaPolicyVersion = (command: ComplaintCommand, state: Complaint): number | undefined =>
+  command.type === 'ClassifyComplaint' && state.classification !== undefined ? state.sla?.policyVersion : undefined;
+
 /** Deadlines the case has missed and nobody has recorded yet, recorded before its deadlines change (system events). */
 const breachesDue = (state: Complaint, now: string): ComplaintEvent[] => dueBreaches(state, now).map((data) => ({ type: 'SlaBreached', data }));
 
