@@ -162,7 +162,7 @@ export class VersionedPolicies<P> {
   }
 }
 
-/** The SLA policy (DOMAIN.md section 3): cases classified from a new version on get its deadlines. */
+/** The SLA policy (DOMAIN.md section 3): cases received, first classified or reopened from a new version on get its deadlines. */
 export const SLA_POLICY: PolicyKind<SlaPolicy> = {
   stream: 'policy-sla',
   eventType: 'SlaPolicyDefined',

@@ -7,7 +7,8 @@ import type { Clock, PolicyVersion, VersionedPolicies } from '@redress/platform'
 import type { StaffMember } from '../auth/actor';
 import { decideAndAppend, type CommandOutcome } from '../commands/decide-and-append';
 import { repeatOf } from '../http/idempotency';
-import { CLOCK, EVENT_STORE, SLA_POLICIES } from '../tokens';
+import type { Logger } from 'pino';
+import { CLOCK, EVENT_STORE, LOGGER, SLA_POLICIES } from '../tokens';
 
 /** The commands whose events carry deadlines, so their decision needs the SLA policy. */
 const SETS_DEADLINES: ReadonlySet<ComplaintCommand['type']> = new Set(['ReceiveComplaint', 'ClassifyComplaint', 'ReopenComplaint']);
@@ -52,6 +53,7 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SLA_POLICIES) private readonly slaPolicies: VersionedPolicies<SlaPolicy>,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async execute({ complaintId, command, staff, correlationId, expectedRevision, requestFingerprint, causationId }: HandleComplaintCommand): Promise<CommandOutcome> {
@@ -84,12 +86,16 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
   /**
    * Receipt, classification and a reopen turn the SLA policy into deadlines: under the version in force, but for a
    * reclassification, which keeps the case's own (heldSlaPolicyVersion). One the log no longer has (a policy stream
-   * restored from an older copy) gives way to the version in force.
+   * restored from an older copy) gives way to the version in force, and says so.
    */
   private async slaPolicy(command: ComplaintCommand, state: Complaint): Promise<PolicyVersion<SlaPolicy> | undefined> {
     if (!SETS_DEADLINES.has(command.type)) return undefined;
     const held = heldSlaPolicyVersion(command, state);
-    return (held === undefined ? undefined : await this.slaPolicies.version(held)) ?? (await this.slaPolicies.current());
+    const kept = held === undefined ? undefined : await this.slaPolicies.version(held);
+    if (held !== undefined && kept === undefined) {
+      this.logger.warn({ complaintId: state.id, policyVersion: held }, 'sla: the case is held to a policy version the log does not have; reclassified under the version in force');
+    }
+    return kept ?? (await this.slaPolicies.current());
   }
 
   private async mustExist(complaintId: string): Promise<void> {

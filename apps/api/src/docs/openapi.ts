@@ -194,7 +194,7 @@ export const openApiDocument = () => ({
         responses: { 200: { description: '{within, items: [{kind, id, step, deadline, breached}]}' }, 400: error('INVALID_WITHIN'), 503: error('PROJECTION_BEHIND') },
       },
     },
-    '/rectifications/{id}': { get: { summary: `The item: step 1..5, status, overdue, what each step recorded. ${roles(READERS)}`, parameters: [idParameter], responses: { 200: { description: 'the item' }, 404: error('RECTIFICATION_NOT_FOUND') } } },
+    '/rectifications/{id}': { get: { summary: `The item: step 1..5 (the last completed; the tracking table's step is the one it is in), status, overdue, what each step recorded. ${roles(READERS)}`, parameters: [idParameter], responses: { 200: { description: 'the item' }, 404: error('RECTIFICATION_NOT_FOUND') } } },
     '/rectifications/{id}/history': { get: { summary: 'Every event of the item', parameters: [idParameter], responses: { 200: { description: '{events}' }, 404: error('RECTIFICATION_NOT_FOUND') } } },
     '/complaints/{id}': { get: { summary: `Current state folded from the stream. ${roles(READERS)}`, parameters: [idParameter], responses: { 200: { description: 'the case' }, 404: error('COMPLAINT_NOT_FOUND') } } },
     '/complaints/{id}/history': { get: { summary: 'Every event with actor, times, correlation, causation and hash', parameters: [idParameter], responses: { 200: { description: '{events}' }, 404: error('COMPLAINT_NOT_FOUND') } } },

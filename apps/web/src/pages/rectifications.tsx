@@ -348,7 +348,8 @@ const FilterForm = ({ filters, onApply }: { filters: Filters; onApply: (next: Fi
         <label htmlFor="filter-step">{t('step')}</label>
         <select id="filter-step" name="step" defaultValue={filters.step ?? ''}>
           <option value="">{t('any')}</option>
-          {STEPS.map((step) => (
+          {/* No item is ever in step 1: dispatching it makes it. */}
+          {STEPS.filter((step) => step > 1).map((step) => (
             <option key={step} value={step}>
               {step} {steps(`step${step}`)}
             </option>

@@ -2,7 +2,8 @@ import type { ComplaintEvent } from '@redress/contracts';
 import { deciderSpecification } from '../testing/decider-specification';
 import type { ComplaintCommand } from './command';
 import { complaintDecider } from './decider';
-import type { DecisionContext } from './decide';
+import { heldSlaPolicyVersion, type DecisionContext } from './decide';
+import { foldComplaint } from './decider';
 import { DEFAULT_COMPLAINT_POLICY } from './policy';
 import { DEFAULT_SLA_POLICY } from '../sla/sla';
 
@@ -161,6 +162,20 @@ describe('complaint decider', () => {
     it('reclassifies during investigation', () => given(investigated).when(command('ClassifyComplaint', body)).then([{ type: 'ComplaintClassified', data: { ...body, sla: criticalDeadlines } }]));
     it('refuses before acknowledgement', () => given(received).when(command('ClassifyComplaint', body)).thenFails('NOT_ACKNOWLEDGED'));
     it('refuses once a resolution is proposed', () => given(proposedWithin).when(command('ClassifyComplaint', body)).thenFails('RESOLUTION_PENDING'));
+    it('counts a reclassification under the policy version the case is held to; the rest under the one in force', () => {
+      const held = (history: ComplaintEvent[], type: 'ClassifyComplaint' | 'ReopenComplaint' = 'ClassifyComplaint') =>
+        heldSlaPolicyVersion(type === 'ClassifyComplaint' ? command(type, body) : command(type, { reason: 'x' }), foldComplaint(history));
+      // A first classification, of a case received here (provisional deadlines) or imported without any: the version in force.
+      expect([held(acknowledgedHere), held(acknowledged)]).toEqual([undefined, undefined]);
+      // A reclassification: the version of its deadlines (3), also after a reopen set them under another (5).
+      const reopenedUnder5 = [...investigated, { type: 'ComplaintReopened', data: { reason: 'x', sla: { ...mediumDeadlines, policyVersion: 5 } } } as ComplaintEvent];
+      expect([held(investigated), held(reopenedUnder5)]).toEqual([3, 5]);
+      // Classified by an old system (no deadlines): Redress holds it to the version in force from this classification.
+      const importedClassified = [...acknowledged, { type: 'ComplaintClassified', data: { category: 'billing', severity: 'low', urgency: 'normal', department: 'finance' } } as ComplaintEvent];
+      expect(held(importedClassified)).toBeUndefined();
+      // A reopen sets deadlines afresh.
+      expect(held(investigated, 'ReopenComplaint')).toBeUndefined();
+    });
   });
 
   describe('assign', () => {
