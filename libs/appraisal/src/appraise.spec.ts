@@ -40,10 +40,10 @@ const TRAILS: CaseTrail[] = [
   trail('J', ['11-02T00:00:00', 'received'], ['11-02T01:00:00', 'acknowledged'], ['11-02T02:00:00', 'classified', 'privacy', 'critical', 'it', true], ['11-02T03:00:00', 'assigned', 'h-1', null]),
 ];
 
-const appraise = (kind: SubjectKind, subject: string, policy: WeightingPolicy = DEFAULT_WEIGHTING_POLICY, trails = TRAILS) => {
-  const found = tally(trails, october, kind, policy).bySubject.get(subject);
+const appraise = (kind: SubjectKind, subject: string, policy: WeightingPolicy = DEFAULT_WEIGHTING_POLICY, trails = TRAILS, period = october) => {
+  const found = tally(trails, period, kind, policy).bySubject.get(subject);
   if (!found) throw new Error(`no tally for ${subject}`);
-  return { ...appraisal(subject, found, october, policy), breakdown: breakdown(found) };
+  return { ...appraisal(subject, found, period, policy), breakdown: breakdown(found) };
 };
 const ids = (entries: ReadonlyArray<{ complaintId: string }>) => entries.map((entry) => entry.complaintId);
 
@@ -172,6 +172,20 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
     expect(firstClosing.figures.quality.escalationRate).toBe(0);
     const closedAgain = { ...reopened, marks: [...reopened.marks, [8, Date.parse('2026-10-09T00:00:00Z'), 'closed', 'resolved'] as unknown as Mark] };
     expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [closedAgain]).breakdown.closed).toMatchObject([{ complaintId: 'E', escalated: true }]);
+  });
+
+  it('measures each breach and escalation in one period only: that of the first closing after it', () => {
+    const rounds = (firstRound: string) =>
+      trail('P', [`${firstRound}-01T00:00:00`, 'received'], [`${firstRound}-01T01:00:00`, 'acknowledged'], [`${firstRound}-01T02:00:00`, 'classified', 'billing', 'low', 'finance', true],
+        [`${firstRound}-01T03:00:00`, 'assigned', 'h-1', null], [`${firstRound}-02T00:00:00`, 'escalated'], [`${firstRound}-03T00:00:00`, 'breached'], [`${firstRound}-04T00:00:00`, 'closed', 'resolved'],
+        // Reopened, and closed again on 10-20 in time, with no escalation.
+        ['10-10T00:00:00', 'reopened'], ['10-20T00:00:00', 'closed', 'resolved']);
+    // The first round was September's: September's figures have its breach and escalation, October's closing has neither.
+    const september: AppraisalPeriod = { label: '2026-09', from: Date.parse('2026-09-01T00:00:00Z'), to: october.from, utcOffsetMinutes: 0 };
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [rounds('09')], september).breakdown.closed).toMatchObject([{ complaintId: 'P', breached: true, escalated: true }]);
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [rounds('09')]).breakdown.closed).toMatchObject([{ complaintId: 'P', breached: false, escalated: false }]);
+    // Both rounds in October: its last closing, the one measured, carries them.
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [rounds('10')]).breakdown.closed).toMatchObject([{ complaintId: 'P', breached: true, escalated: true }]);
   });
 
   it('measures SLA compliance only over cases held to deadlines: an imported case is neither compliant nor in breach', () => {

@@ -60,8 +60,9 @@ interface ClosedCase {
   /** Held to Redress's deadlines when it was closed: imported cases never were, so SLA compliance leaves them out. */
   readonly deadlines: boolean;
   /**
-   * The first breach while the subject held the case, of a deadline at or before this closing (one after it, of the
-   * deadlines a reopen renewed, belongs to the closing that follows), and the first escalation at or before it.
+   * The first breach while the subject held the case, of a deadline at or before this closing, and the first
+   * escalation: each belongs to the first closing after it (one after this closing, of a reopened case, to the
+   * next; one before a closing an earlier period measured, to that one).
    */
   readonly breach: MarkOf<'breached'> | null;
   readonly escalation: MarkOf<'escalated'> | null;
@@ -180,6 +181,8 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       if (departmentThen !== null) subject.departments.add(departmentThen);
     };
     let previousAt = Number.NEGATIVE_INFINITY;
+    /** The case's last closing before the period: an earlier period measured it, with everything up to it. */
+    let closedBefore = Number.NEGATIVE_INFINITY;
     for (const mark of marks) {
       const at = mark[1];
       // A breach is timed at its deadline, which may come before marks recorded ahead of it; it changes no holder.
@@ -220,6 +223,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
           break;
         case 'closed': {
           open = false;
+          if (at < period.from) closedBefore = at;
           const counts = finding !== null && finding[3] && classification !== null && counted.has(mark[3]);
           if (counts && firstCounted === Number.POSITIVE_INFINITY) firstCounted = at;
           unreopened = at >= period.from ? { holder: current, department: department?.who ?? null, closing: mark, finding, classification, followUp, reopen: null } : null;
@@ -259,9 +263,11 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       subject.handled.set(id, by.since);
       if (departmentThen !== null) subject.departments.add(departmentThen);
       if (reopen && !reopenBy?.has(by.who)) (reopenBy ??= new Map()).set(by.who, reopen);
-      // What happened up to this closing: an escalation or a breach of a reopened case after it is the next closing's.
-      const breach = breachesBy?.get(by.who)?.find((mark) => mark[1] <= closing[1]) ?? null;
-      const escalation = escalationsBy?.get(by.who)?.find((mark) => mark[1] <= closing[1]) ?? null;
+      // What happened up to this closing and since the one an earlier period measured: a breach or an escalation
+      // belongs to the first closing after it (so one of a reopened case after this closing is the next one's).
+      const measured = (mark: Mark): boolean => mark[1] > closedBefore && mark[1] <= closing[1];
+      const breach = breachesBy?.get(by.who)?.find(measured) ?? null;
+      const escalation = escalationsBy?.get(by.who)?.find(measured) ?? null;
       subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, deadlines: classificationThen?.[6] === true, breach, escalation, reopen: reopenBy?.get(by.who) ?? null });
     }
     // Counted once: in the period of its first counting closing, as the period's last closing left it, unless it has ended since.
