@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import type { SlaStep } from '@redress/contracts';
+import { DAY_MS } from '../calendar';
 import { DEFAULT_SLA_POLICY, addServiceHours, breachRecorded, dueBreaches, effectiveSeverity, reopenedDeadlines, slaDeadlines, summaryResolutionDeadlines, validateSlaPolicy } from './sla';
 
 const business = {
@@ -70,7 +71,21 @@ describe('SLA deadlines', () => {
       ]),
     );
     const oneMinuteAWeek = { ...DEFAULT_SLA_POLICY, businessHours: { start: '09:00', end: '09:01', days: [1], utcOffsetMinutes: 0 } };
-    expect(validateSlaPolicy(oneMinuteAWeek)).toEqual(E.left(['businessHours leave too little working time to reach 1344 hours within ten years']));
+    expect(validateSlaPolicy(oneMinuteAWeek)).toEqual(E.left(['businessHours and holidays leave 8 working hours in the worst ten years, too few to reach 1344 hours']));
+  });
+
+  it('refuses a policy whose holidays would leave too little working time for a case received later, not only now', () => {
+    // One hour on Mondays: 522 in any ten years; 30 Monday holidays in 2036 leave 492 to a case received from 2030 on.
+    const mondays2036 = Array.from({ length: 30 }, (_, week) => new Date(Date.parse('2036-01-07T00:00:00Z') + week * 7 * DAY_MS).toISOString().slice(0, 10));
+    const targets = { acknowledge: 1, classify: 1, resolution_proposed: 1, final_response: 500 };
+    const policy = { targets: { critical: targets, high: targets, medium: targets, low: targets }, businessHours: { start: '09:00', end: '10:00', days: [1], utcOffsetMinutes: 0 }, holidays: mondays2036 };
+    // From 2026 it would have worked: a check from one start date let it through.
+    expect(addServiceHours(policy, '2026-01-01T00:00:00.000Z', 500)).toBeDefined();
+    expect(() => addServiceHours(policy, '2030-06-01T00:00:00.000Z', 500)).toThrow('no working time within ten years');
+    expect(validateSlaPolicy(policy)).toEqual(E.left(['businessHours and holidays leave 492 working hours in the worst ten years, too few to reach 500 hours']));
+    // Holidays on days off cost nothing: 30 Sundays leave the 522 hours.
+    const sundays = mondays2036.map((day) => new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10));
+    expect(validateSlaPolicy({ ...policy, holidays: sundays })).toEqual(E.right({ ...policy, holidays: sundays }));
   });
 
   const record = (sla: ReturnType<typeof slaDeadlines> | undefined, slaProgress = {}, slaBreaches: ReadonlyArray<{ step: SlaStep; deadline: string }> = [], slaRenewedAt?: string) => ({

@@ -129,6 +129,18 @@ export const reopenedDeadlines = (policy: SlaPolicy, version: number, before: De
   return before ? { ...renewed, acknowledge: before.acknowledge, classify: before.classify } : renewed;
 };
 
+/**
+ * The business hours any ten years hold, whatever day they start (the span
+ * addServiceHours searches): 522 whole weeks, less every holiday that falls on
+ * a working day. A policy with at least this much for its longest target
+ * computes every deadline.
+ */
+const leastWorkingHours = (business: NonNullable<SlaPolicy['businessHours']>, holidays: readonly string[]): number => {
+  const hoursADay = (minutesOf(business.end) - minutesOf(business.start)) / 60;
+  const onWorkingDays = new Set(holidays.filter((day) => isWorkingDay(business.days, new Set(), Date.parse(`${day}T00:00:00Z`)))).size;
+  return (522 * business.days.length - onWorkingDays) * hoursADay;
+};
+
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -156,13 +168,10 @@ export const validateSlaPolicy = (policy: SlaPolicy): E.Either<string[], SlaPoli
   const realDate = (day: string) => DATE.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
   for (const day of policy.holidays ?? []) if (!realDate(day)) problems.push(`holidays: ${JSON.stringify(day)} is not a date like 2026-10-01`);
   if (problems.length === 0 && business) {
-    // Too little working time would make every classification fail: try the longest target once.
+    // Too little working time would make deadlines fail to compute, and every intake with them: from any start.
     const longest = Math.max(...Object.values(policy.targets).map((targets) => targets.final_response));
-    try {
-      addServiceHours(policy, '2026-01-01T00:00:00.000Z', longest);
-    } catch {
-      problems.push(`businessHours leave too little working time to reach ${longest} hours within ten years`);
-    }
+    const least = leastWorkingHours(business, policy.holidays ?? []);
+    if (least < longest) problems.push(`businessHours and holidays leave ${Math.floor(least)} working hours in the worst ten years, too few to reach ${longest} hours`);
   }
   return problems.length === 0 ? E.right(policy) : E.left(problems);
 };
