@@ -41,18 +41,20 @@ describe('SLA policy, deadlines and the scheduler', () => {
 
   let first: string;
   let second: string;
+  /** `first`'s deadlines under version 1: high, from receipt at T0. */
+  const firstDeadlines = {
+    policyVersion: 1,
+    acknowledge: hoursAfterT0(4),
+    classify: hoursAfterT0(8),
+    resolution_proposed: hoursAfterT0(72),
+    final_response: hoursAfterT0(240),
+  };
 
   it('starts with the default policy as version 1 and stores deadlines at classification', async () => {
     const policy = await api.as('analyst').get('/policies/sla');
     expect(policy.body).toMatchObject({ version: 1, definedBy: { user: 'system', role: 'system' }, policy: { targets: { high: { acknowledge: 4, classify: 8, resolution_proposed: 72, final_response: 240 } } } });
     first = await openCase('high');
-    expect((await api.as('auditor').get(`/complaints/${first}`)).body.sla).toEqual({
-      policyVersion: 1,
-      acknowledge: hoursAfterT0(4),
-      classify: hoursAfterT0(8),
-      resolution_proposed: hoursAfterT0(72),
-      final_response: hoursAfterT0(240),
-    });
+    expect((await api.as('auditor').get(`/complaints/${first}`)).body.sla).toEqual(firstDeadlines);
   });
 
   it('versions the policy; a new version never moves an existing case’s deadlines', async () => {
@@ -71,13 +73,7 @@ describe('SLA policy, deadlines and the scheduler', () => {
   it('reclassifies a case under the policy version it is held to: a version defined since does not move its deadlines', async () => {
     const reclassified = await api.as('handler').post(`/complaints/${first}/classify`, { category: 'billing', severity: 'high', urgency: 'normal', department: 'finance' });
     expect(reclassified.status).toBe(200);
-    expect((await api.as('auditor').get(`/complaints/${first}`)).body.sla).toEqual({
-      policyVersion: 1,
-      acknowledge: hoursAfterT0(4),
-      classify: hoursAfterT0(8),
-      resolution_proposed: hoursAfterT0(72),
-      final_response: hoursAfterT0(240),
-    });
+    expect((await api.as('auditor').get(`/complaints/${first}`)).body.sla).toEqual(firstDeadlines);
   });
 
   it('refuses a policy that makes no sense, naming every problem', async () => {
