@@ -186,6 +186,13 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
     expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [rounds('09')]).breakdown.closed).toMatchObject([{ complaintId: 'P', breached: false, escalated: false }]);
     // Both rounds in October: its last closing, the one measured, carries them.
     expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [rounds('10')]).breakdown.closed).toMatchObject([{ complaintId: 'P', breached: true, escalated: true }]);
+    // A closing by someone else does not take a holder's breach from them: h-1 missed it, h-2 closed in September,
+    // h-1 closed the reopened case in October. September measured nothing of h-1's, so October has it.
+    const handedOver = trail('Q', ['09-01T00:00:00', 'received'], ['09-01T01:00:00', 'acknowledged'], ['09-01T02:00:00', 'classified', 'billing', 'low', 'finance', true],
+      ['09-01T03:00:00', 'assigned', 'h-1', null], ['09-03T12:00:00', 'assigned', 'h-2', null], ['09-03T00:00:00', 'breached'], ['09-04T00:00:00', 'closed', 'resolved'],
+      ['10-10T00:00:00', 'reopened'], ['10-10T01:00:00', 'assigned', 'h-1', null], ['10-20T00:00:00', 'closed', 'resolved']);
+    expect(appraise('staff', 'h-2', DEFAULT_WEIGHTING_POLICY, [handedOver], september).breakdown.closed).toMatchObject([{ complaintId: 'Q', breached: false }]);
+    expect(appraise('staff', 'h-1', DEFAULT_WEIGHTING_POLICY, [handedOver]).breakdown.closed).toMatchObject([{ complaintId: 'Q', breached: true }]);
   });
 
   it('measures SLA compliance only over cases held to deadlines: an imported case is neither compliant nor in breach', () => {

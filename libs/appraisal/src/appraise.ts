@@ -61,8 +61,8 @@ interface ClosedCase {
   readonly deadlines: boolean;
   /**
    * The first breach while the subject held the case, of a deadline at or before this closing, and the first
-   * escalation: each belongs to the first closing after it (one after this closing, of a reopened case, to the
-   * next; one before a closing an earlier period measured, to that one).
+   * escalation: each belongs to the subject's first closing after it (one after this closing, of a reopened case,
+   * to their next; one before a closing of theirs an earlier period measured, to that one).
    */
   readonly breach: MarkOf<'breached'> | null;
   readonly escalation: MarkOf<'escalated'> | null;
@@ -159,7 +159,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
     let classification: MarkOf<'classified'> | null = null;
     let finding: MarkOf<'finding'> | null = null;
     let followUp: MarkOf<'followUp'> | null = null;
-    /** The case's breaches in the period so far, in the order recorded (made only for a case that has one). */
+    /** The case's breaches of deadlines before the period's end, in the order recorded (made only for a case that has one). */
     let breaches: Array<MarkOf<'breached'>> | undefined;
     /** When the complaint first closed in a way that counts against staff. */
     let firstCounted = Number.POSITIVE_INFINITY;
@@ -181,8 +181,8 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       if (departmentThen !== null) subject.departments.add(departmentThen);
     };
     let previousAt = Number.NEGATIVE_INFINITY;
-    /** The case's last closing before the period: an earlier period measured it, with everything up to it. */
-    let closedBefore = Number.NEGATIVE_INFINITY;
+    /** Each holder's last closing of the case before the period: an earlier period measured it, with everything up to it. */
+    let closedBeforeBy: Map<string, number> | undefined;
     for (const mark of marks) {
       const at = mark[1];
       // A breach is timed at its deadline, which may come before marks recorded ahead of it; it changes no holder.
@@ -223,7 +223,7 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
           break;
         case 'closed': {
           open = false;
-          if (at < period.from) closedBefore = at;
+          if (at < period.from && current) (closedBeforeBy ??= new Map()).set(current.who, at);
           const counts = finding !== null && finding[3] && classification !== null && counted.has(mark[3]);
           if (counts && firstCounted === Number.POSITIVE_INFINITY) firstCounted = at;
           unreopened = at >= period.from ? { holder: current, department: department?.who ?? null, closing: mark, finding, classification, followUp, reopen: null } : null;
@@ -263,9 +263,10 @@ export const tally = (trails: Iterable<CaseTrail>, period: AppraisalPeriod, kind
       subject.handled.set(id, by.since);
       if (departmentThen !== null) subject.departments.add(departmentThen);
       if (reopen && !reopenBy?.has(by.who)) (reopenBy ??= new Map()).set(by.who, reopen);
-      // What happened up to this closing and since the one an earlier period measured: a breach or an escalation
-      // belongs to the first closing after it (so one of a reopened case after this closing is the next one's).
-      const measured = (mark: Mark): boolean => mark[1] > closedBefore && mark[1] <= closing[1];
+      // What happened under them up to this closing and since their closing an earlier period measured: a breach or an
+      // escalation belongs to its holder's first closing after it (one of a reopened case after this closing, to their next).
+      const since = closedBeforeBy?.get(by.who) ?? Number.NEGATIVE_INFINITY;
+      const measured = (mark: Mark): boolean => mark[1] > since && mark[1] <= closing[1];
       const breach = breachesBy?.get(by.who)?.find(measured) ?? null;
       const escalation = escalationsBy?.get(by.who)?.find(measured) ?? null;
       subject.closed.set(id, { received, acknowledged, closing, followUp: atClosing, deadlines: classificationThen?.[6] === true, breach, escalation, reopen: reopenBy?.get(by.who) ?? null });

@@ -86,6 +86,9 @@ describe('SLA deadlines', () => {
     // Holidays on days off cost nothing: 30 Sundays leave the 522 hours.
     const sundays = mondays2036.map((day) => new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10));
     expect(validateSlaPolicy({ ...policy, holidays: sundays })).toEqual(E.right({ ...policy, holidays: sundays }));
+    // An exact fit passes: 495 Mondays of 4 h 4 min are 2,013 hours to the minute (counted in hours, 2012.99…).
+    const exact = { targets: { critical: { ...targets, final_response: 2013 }, high: { ...targets, final_response: 2013 }, medium: { ...targets, final_response: 2013 }, low: { ...targets, final_response: 2013 } }, businessHours: { start: '09:00', end: '13:04', days: [1], utcOffsetMinutes: 0 }, holidays: mondays2036.slice(0, 27) };
+    expect(E.isRight(validateSlaPolicy(exact))).toBe(true);
   });
 
   const record = (sla: ReturnType<typeof slaDeadlines> | undefined, slaProgress = {}, slaBreaches: ReadonlyArray<{ step: SlaStep; deadline: string }> = [], slaRenewedAt?: string) => ({

@@ -130,15 +130,15 @@ export const reopenedDeadlines = (policy: SlaPolicy, version: number, before: De
 };
 
 /**
- * The business hours any ten years hold, whatever day they start (the span
+ * The business minutes any ten years hold, whatever day they start (the span
  * addServiceHours searches): 522 whole weeks, less every holiday that falls on
- * a working day. A policy with at least this much for its longest target
- * computes every deadline.
+ * a working day (all of them, wherever they fall: a bound, not the exact
+ * figure). A policy with at least this much for its longest target computes
+ * every deadline.
  */
-const leastWorkingHours = (business: NonNullable<SlaPolicy['businessHours']>, holidays: readonly string[]): number => {
-  const hoursADay = (minutesOf(business.end) - minutesOf(business.start)) / 60;
+const leastWorkingMinutes = (business: NonNullable<SlaPolicy['businessHours']>, holidays: readonly string[]): number => {
   const onWorkingDays = new Set(holidays.filter((day) => isWorkingDay(business.days, new Set(), Date.parse(`${day}T00:00:00Z`)))).size;
-  return (522 * business.days.length - onWorkingDays) * hoursADay;
+  return (522 * business.days.length - onWorkingDays) * (minutesOf(business.end) - minutesOf(business.start));
 };
 
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -170,8 +170,9 @@ export const validateSlaPolicy = (policy: SlaPolicy): E.Either<string[], SlaPoli
   if (problems.length === 0 && business) {
     // Too little working time would make deadlines fail to compute, and every intake with them: from any start.
     const longest = Math.max(...Object.values(policy.targets).map((targets) => targets.final_response));
-    const least = leastWorkingHours(business, policy.holidays ?? []);
-    if (least < longest) problems.push(`businessHours and holidays leave ${Math.floor(least)} working hours in the worst ten years, too few to reach ${longest} hours`);
+    // In whole minutes: hours as a fraction could miss an exact fit by a rounding.
+    const least = leastWorkingMinutes(business, policy.holidays ?? []);
+    if (least < longest * 60) problems.push(`businessHours and holidays leave ${Math.floor(least / 60)} working hours in the worst ten years, too few to reach ${longest} hours`);
   }
   return problems.length === 0 ? E.right(policy) : E.left(problems);
 };
