@@ -277,4 +277,32 @@ describe('appraisal of hand-built cases (figures worked out by hand)', () => {
       }),
     );
   });
+
+  it('never counts one breach or escalation against a subject in two periods', () => {
+    const months = ['09', '10', '11'].map((month, i) => ({ label: `2026-${month}`, from: Date.parse(`2026-${month}-01T00:00:00Z`), to: Date.parse(`2026-${['10', '11', '12'][i] as string}-01T00:00:00Z`), utcOffsetMinutes: 0 }));
+    const step = fc.constantFrom('h-1', 'h-2', 'breached', 'escalated', 'close');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(step, fc.integer({ min: 1, max: 6 * DAY })), { maxLength: 25 }), (steps) => {
+        // A case received on 09-01, taken by h-1, then each step some time after the one before; `close` closes or reopens.
+        let at = Date.parse('2026-09-01T00:00:00Z');
+        const marks: unknown[][] = [[at, 'received'], [at, 'acknowledged'], [at, 'classified', 'billing', 'low', 'finance', true], [at, 'assigned', 'h-1', null]];
+        let open = true;
+        for (const [what, after] of steps) {
+          at += after * 1000;
+          if (what === 'close') marks.push(open ? [at, 'closed', 'resolved'] : [at, 'reopened']);
+          else marks.push(what.startsWith('h-') ? [at, 'assigned', what, null] : [at, what]);
+          if (what === 'close') open = !open;
+        }
+        const trails = [{ id: 'X', marks: marks.map((mark, revision) => [revision, ...mark] as unknown as Mark) }];
+        for (const [kind, who] of [['staff', 'h-1'], ['staff', 'h-2'], ['department', 'finance']] as const) {
+          const counted = months.flatMap((month) => {
+            const found = tally(trails, month, kind, DEFAULT_WEIGHTING_POLICY).bySubject.get(who);
+            return found ? breakdown(found).closed.flatMap((c) => c.events.filter((e) => e.kind === 'breached' || e.kind === 'escalated').map((e) => e.revision)) : [];
+          });
+          expect(counted).toEqual([...new Set(counted)]);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
