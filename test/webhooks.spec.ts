@@ -13,6 +13,7 @@ interface Received {
   readonly position: number;
   readonly streamName: string;
   readonly type: string;
+  readonly subject: unknown;
   readonly verified: boolean;
 }
 
@@ -37,8 +38,8 @@ const receiver = () => {
         response.writeHead(503).end();
         return;
       }
-      const event = JSON.parse(body) as { id: string; position: number; streamName: string; type: string };
-      received.push({ eventId: String(request.headers['x-redress-event-id']), position: event.position, streamName: event.streamName, type: event.type, verified: verify(request, body) && event.id === request.headers['x-redress-event-id'] });
+      const event = JSON.parse(body) as { id: string; position: number; streamName: string; type: string; data: { subject?: unknown } };
+      received.push({ eventId: String(request.headers['x-redress-event-id']), position: event.position, streamName: event.streamName, type: event.type, subject: event.data.subject, verified: verify(request, body) && event.id === request.headers['x-redress-event-id'] });
       response.writeHead(204).end();
     });
   });
@@ -171,6 +172,18 @@ describe('webhooks', () => {
     expect((await admin.get(`/subscriptions/${id}`)).body).toMatchObject({ status: 'active', lagEvents: 0 });
     await write(2);
     await eventually(() => allArrived(TYPES));
+  });
+
+  it('sends an event retried after its complainant was erased as erased, not as first read', async () => {
+    const status = async () => (await admin.get(`/subscriptions/${id}`)).body;
+    hook.set('hang');
+    const { body } = await api.as('intake').post('/complaints', { channel: 'web', complainant: { id: 'cust-hooked', name: 'Hu Lan' }, subject: 'A private matter', content: 'c' });
+    // The first attempt, read before the erasure, got no answer.
+    await eventually(async () => ((await status()).lastError?.eventId !== undefined && (await status()).failures >= 1 ? true : undefined));
+    expect((await admin.post('/complainants/cust-hooked/erase', { reason: 'asked' })).status).toBe(200);
+    hook.set('ok');
+    await eventually(() => allArrived(TYPES));
+    expect(hook.received.filter((r) => r.streamName === `complaint-${body.id as string}` && r.type === 'ComplaintReceived').map((r) => r.subject)).toEqual(['[erased]']);
   });
 
   it('is for admins; refuses what it cannot deliver; deletes', async () => {

@@ -159,7 +159,7 @@ export const renderCatalogue = (types: readonly PublishedEventType[]): string =>
     '',
     'Every event has `id`, `streamName`, `revision`, `position`, `type`, `recordedAt`, `data` and `metadata`',
     '(`actor {user, role}`, `occurredAt`, `correlationId`, `causationId`, `schemaVersion`, `prevHash`, `hash`).',
-    'Events stored in an older schema version are served upcast to the current one; `?raw=true` on `GET /events` gives them as stored.',
+    'Events stored in an older schema version are served upcast to the current one; `?raw=true` on `GET /events` gives them in their stored version (personal data opened or `[erased]` either way).',
     '',
   ];
   let stream = '';

@@ -143,9 +143,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       state = next;
       return this.documents.commit([{ collection: SUBSCRIPTIONS, upsert: next }], [{ collection: SUBSCRIPTIONS, id: next._id, field: 'epoch', equals: next.epoch }, lease.fence()]);
     };
-    const deliverEvent = async (event: RecordedEvent): Promise<boolean> => {
-      const body = JSON.stringify(feedEvent(event, 'upcast'));
+    const deliverEvent = async (read: RecordedEvent): Promise<boolean> => {
+      let event = read;
       for (;;) {
+        const body = JSON.stringify(feedEvent(event, 'upcast'));
         // A subscription made before WEBHOOK_ALLOWED_HOSTS left its host out is not sent to: it fails, and pauses.
         const outcome: DeliveryOutcome = targetAllowed(state.url, this.config.webhookAllowedHosts)
           ? await deliver(state.url, state.secret, state._id, event, body, this.policy.timeoutMs, this.clock.now(), stopping.signal)
@@ -169,6 +170,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         // A lease lost during the wait (a pause, the store unreachable) may already be another process's, which has
         // delivered past this event since: sending it again now would reach the receiver out of order.
         if (stopping.signal.aborted || !lease.held()) return false;
+        // Read again for the next attempt: what an erasure made [erased] meanwhile is not sent in the clear.
+        event = (await this.store.readStream(event.streamName, { fromRevision: event.revision, maxCount: 1 }))[0] ?? event;
       }
     };
     let ended = false;
