@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,9 +72,10 @@ describe('npm run cli -- verify', () => {
     expect(output).toContain(`BROKEN stream ${where}`);
   });
 
-  it('fails when the last event of a stream is deleted', async () => {
+  it('fails when the last event of a stream is deleted, also when that stream alone is verified', async () => {
     tamper(`DELETE FROM events WHERE position = 5`);
     expect(await run(dataDir, 'verify')).toEqual({ code: 1, output: 'BROKEN log: positions 1..7 hold 6 events: 1 missing' });
+    expect(await run(dataDir, 'verify', '--stream', 'complaint-b')).toEqual({ code: 1, output: 'BROKEN log: positions 1..7 hold 6 events: 1 missing' });
   });
 
   it('fails when the last events of the log are deleted', async () => {
@@ -102,6 +103,11 @@ describe('npm run cli -- verify', () => {
     expect((await run(dataDir, 'frobnicate')).output).toContain('unknown command "frobnicate"');
     const missing = join(dataDir, 'typo');
     expect(await run(missing, 'verify')).toEqual({ code: 2, output: `no event store at ${join(missing, 'events.db')} (check DATA_DIR)` });
+    // An empty file is no log to pass: refused, and left as it was (opening a store on it would have written a schema).
+    writeFileSync(join(dataDir, 'events.db'), '');
+    rmSync(join(dataDir, 'events.db-wal'), { force: true });
+    expect(await run(dataDir, 'verify')).toEqual({ code: 2, output: `${join(dataDir, 'events.db')} holds no event log: it is empty or not Redress's (check DATA_DIR)` });
+    expect(statSync(join(dataDir, 'events.db')).size).toBe(0);
   });
 
   it('exits non-zero from the real command line', async () => {

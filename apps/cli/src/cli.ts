@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { EventStore } from '@redress/event-store';
+import { holdsEventLog, type EventStore } from '@redress/event-store';
 import { loadConfig, openDocumentStore, openEventLog, openEventStore, systemClock, type Config, type Env } from '@redress/platform';
 import type { DocumentStore } from '@redress/projections';
 import { publishedCatalogue, renderCatalogue } from '@redress/contracts';
@@ -54,17 +54,27 @@ const parse = <O extends NonNullable<ParseArgsConfig['options']>>(args: readonly
   return parsed;
 };
 
-/** An embedded store configured where no log exists (a mistyped DATA_DIR, or nothing written yet). */
-const noLogAt = (config: Config): boolean => config.eventStore.kind === 'sqlite' && !existsSync(join(config.dataDir, 'events.db'));
+/**
+ * Why there is no embedded log where the configuration puts it: no file (a
+ * mistyped DATA_DIR, or nothing written yet), or one that holds none (empty,
+ * or another's). Undefined when there is one, or the store is not embedded.
+ */
+const noLogAt = (config: Config): string | undefined => {
+  if (config.eventStore.kind !== 'sqlite') return undefined;
+  const file = join(config.dataDir, 'events.db');
+  if (!existsSync(file)) return `no event store at ${file} (check DATA_DIR)`;
+  return holdsEventLog(file) ? undefined : `${file} holds no event log: it is empty or not Redress's (check DATA_DIR)`;
+};
 
 /**
- * Refuses to run on an embedded log that is not there: opening a missing
- * SQLite file would create an empty one, and the command would then report on
- * (or build read models from) nothing, as if that were the store.
+ * Refuses to run where noLogAt finds no log: opening the file would create
+ * the schema, and the command would then report on (or build read models
+ * from) nothing, as if that were the store.
  */
 const missingLog = (config: Config, io: CliIo): ExitCode | undefined => {
-  if (!noLogAt(config)) return undefined;
-  io.err(`no event store at ${join(config.dataDir, 'events.db')} (check DATA_DIR)`);
+  const why = noLogAt(config);
+  if (why === undefined) return undefined;
+  io.err(why);
   return 2;
 };
 
@@ -142,7 +152,7 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         if (values.file === undefined || values.mapping === undefined) throw new CommandLineError('import needs --file and --mapping');
         const config = loadConfig(env);
         // A dry run writes nothing: where there is no log yet it checks against an empty one of its own, not one made at DATA_DIR.
-        const scratch = values['dry-run'] === true && noLogAt(config) ? mkdtempSync(join(tmpdir(), 'redress-dry-run-')) : undefined;
+        const scratch = values['dry-run'] === true && noLogAt(config) !== undefined ? mkdtempSync(join(tmpdir(), 'redress-dry-run-')) : undefined;
         const store = openEventStore(scratch === undefined ? config : { ...config, dataDir: scratch }, { bulk: true });
         try {
           return await importComplaints(store, { ...values, file: values.file, mapping: values.mapping }, systemClock, io, process.stderr.isTTY ? terminalProgress(process.stderr) : plainProgress(io));

@@ -2,7 +2,7 @@ export * from './event-store';
 export * from './errors';
 export * from './hash-chain';
 export { checkExpectedRevision } from './expected-revision';
-export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export { SqliteEventStore, holdsEventLog, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { isSqliteFileFault } from './sqlite/file-fault';
 export { truncateWal } from './sqlite/wal';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';

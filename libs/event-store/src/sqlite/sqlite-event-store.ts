@@ -125,6 +125,20 @@ const settle = (batch: readonly Waiter[], outcome: BatchOutcome): boolean => {
  * each fsync carries. An append is acknowledged only after its commit is
  * durable.
  */
+/**
+ * Whether the file holds an embedded log (its `events` table), looked at
+ * read-only: opening a store on an empty or foreign file would create the
+ * schema in it. A file that is not SQLite at all throws, as opening it would.
+ */
+export const holdsEventLog = (file: string): boolean => {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'`).get() !== undefined;
+  } finally {
+    db.close();
+  }
+};
+
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly writer: WriterHost;
