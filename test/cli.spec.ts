@@ -40,6 +40,9 @@ describe('cli', () => {
     expect(await refusal('token', '--user', 'a', '--role', 'admin', '--role', 'intake')).toContain('--role is given twice');
     for (const hours of ['0x10', '1e2', ' 8', '0.0001', '0', '721']) expect(await refusal('token', '--user', 'a', '--role', 'admin', '--hours', hours)).toContain('--hours must be');
     for (const department of ['', '   ', 'd'.repeat(201)]) expect(await refusal('token', '--user', 'a', '--role', 'admin', '--department', department)).toContain('--department must be');
+    // A department's token acts for its department: without one, everything it asked for would be refused.
+    expect(await refusal('token', '--user', 'a', '--role', 'department')).toContain('--role department needs --department');
+    for (const department of ['', '   ', 'd'.repeat(201)]) expect(await refusal('appraisal', '--period', '2026-10', '--department', department)).toContain('--department must be');
     expect(await refusal('appraisal', '--period', '2026-13')).toContain('--period "2026-13" is not a period');
     expect(await refusal('appraisal', '--period', '2999-Q4')).toContain('has not begun');
     // A refused value gets its reason, not the whole usage under it; a command line that is not one gets the usage.

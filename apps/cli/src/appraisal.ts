@@ -3,7 +3,7 @@ import { Appraiser, PERIOD_FORMS, STAFF_TABLE_COLUMNS, parsePeriod } from '@redr
 import { utcOffsetMinutes } from '@redress/domain';
 import type { EventStore } from '@redress/event-store';
 import { PROJECTIONS, ProjectionCatalog, type DocumentStore } from '@redress/projections';
-import { VersionedPolicies, WEIGHTING_POLICY, type Clock } from '@redress/platform';
+import { Department, VersionedPolicies, WEIGHTING_POLICY, type Clock } from '@redress/platform';
 import { CommandLineError, UsageError, type CliIo, type ExitCode } from './cli-io';
 
 export interface AppraisalOptions {
@@ -31,6 +31,9 @@ export const appraisal = async (events: EventStore, documents: DocumentStore, op
   if (offset === undefined) throw new UsageError(`--utc-offset is an offset like +08:00 or --utc-offset=-05:00, not ${JSON.stringify(options['utc-offset'])}`);
   const period = parsePeriod(options.period, offset);
   if (!period) throw new UsageError(`--period ${JSON.stringify(options.period)} is not a period: ${PERIOD_FORMS}`);
+  // As the api takes it (textParam): 1–200 characters, not only spaces, trimmed.
+  if (options.department !== undefined && E.isLeft(Department.decode(options.department))) throw new UsageError('--department must be 1–200 characters, not only spaces');
+  const department = options.department?.trim();
   const asked = options['policy-version'];
   if (asked !== undefined && !/^[1-9]\d{0,5}$/.test(asked)) throw new UsageError('--policy-version is a version number');
   const active = await new ProjectionCatalog(events, documents, PROJECTIONS).active('appraisal');
@@ -39,7 +42,7 @@ export const appraisal = async (events: EventStore, documents: DocumentStore, op
     return 1;
   }
   const policies = new VersionedPolicies(WEIGHTING_POLICY, events, clock);
-  const table = await new Appraiser(() => policies.versions(), () => events.headPosition()).staffTable(active, period, options.department, asked === undefined ? undefined : Number(asked), clock.now());
+  const table = await new Appraiser(() => policies.versions(), () => events.headPosition()).staffTable(active, period, department, asked === undefined ? undefined : Number(asked), clock.now());
   if (E.isLeft(table)) {
     // A period not yet begun, a policy version or department that is not there: what was asked for, not a failed check.
     io.err(table.left.message);
@@ -47,7 +50,7 @@ export const appraisal = async (events: EventStore, documents: DocumentStore, op
   }
   const { policy, rows } = table.right;
   const head = await events.headPosition();
-  io.out(`Staff appraisal ${period.label} (UTC${table.right.period.utcOffset})${options.department ? `, department ${options.department}` : ''}: ${table.right.period.from} to ${table.right.period.to}, as of ${table.right.asOf}${table.right.final ? ', final' : ', not final yet'}`);
+  io.out(`Staff appraisal ${period.label} (UTC${table.right.period.utcOffset})${department === undefined ? '' : `, department ${department}`}: ${table.right.period.from} to ${table.right.period.to}, as of ${table.right.asOf}${table.right.final ? ', final' : ', not final yet'}`);
   io.out(`Weighting policy version ${policy.version} (effective from ${policy.effectiveFrom})${policy.whatIf ? ', a what-if: not the version in effect for the period' : ''}`);
   if (active.position < head) io.out(`The read model is at log position ${active.position} of ${head}: the api catches it up.`);
   if (rows.length === 0) {

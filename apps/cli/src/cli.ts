@@ -19,7 +19,8 @@ export const USAGE = `usage: npm run cli -- <command> [options]
 commands:
   token --user ID --role ROLE [--department D] [--hours H]
                            print a bearer token (last line of stdout); roles: intake, handler,
-                           supervisor, department, analysis, auditor, analyst, admin
+                           supervisor, department (with --department), analysis, auditor,
+                           analyst, admin, integration
   replay COMPLAINT_ID      print the case's timeline and the state after each event
   verify [--stream NAME]   re-compute the hash chains of every stream (or one);
                            prints "OK <n> events" or the first broken stream/revision,

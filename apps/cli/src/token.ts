@@ -23,6 +23,8 @@ export const token = (request: TokenRequest, config: Config, clock: Clock, io: C
   if (request.department !== undefined && E.isLeft(Department.decode(request.department))) {
     throw new UsageError('--department must be 1–200 characters, not only spaces');
   }
+  // A department's staff act only on their department's work: without one, every command of theirs is refused.
+  if (role.right === 'department' && request.department === undefined) throw new UsageError('--role department needs --department: the department the token acts for');
   const claims = { sub: request.user, role: role.right, ...(request.department === undefined ? {} : { department: request.department }) };
   // The secret first: a store whose secret is unusable says so before anything is announced.
   const secret = resolveJwtSecret(config);
