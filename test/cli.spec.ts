@@ -71,6 +71,11 @@ describe('cli', () => {
     expect(verifyToken(out[out.length - 1] as string, secret, new Date())).toEqual(E.right(expect.objectContaining({ sub: 'u', role: 'auditor' })));
     writeFileSync(join(dataDir, 'jwt-secret'), '\n');
     await expect(run({ DATA_DIR: dataDir }, 'token', '--user', 'u', '--role', 'auditor')).rejects.toThrow(/no usable secret/);
+    // A mistyped DATA_DIR is not given a secret of its own, which would sign tokens the api refuses.
+    const typo = join(dataDir, 'typo');
+    const refused = await run({ DATA_DIR: typo }, 'token', '--user', 'u', '--role', 'auditor');
+    expect({ code: refused.code, err: refused.err.join('\n') }).toEqual({ code: 2, err: expect.stringContaining(`no data directory at ${typo}`) });
+    expect(existsSync(typo)).toBe(false);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

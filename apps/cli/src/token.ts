@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as E from 'fp-ts/Either';
 import { ROLES, Role } from '@redress/contracts';
 import { Department, resolveJwtSecret, signToken, type Clock, type Config } from '@redress/platform';
@@ -25,6 +26,10 @@ export const token = (request: TokenRequest, config: Config, clock: Clock, io: C
   }
   // A department's staff act only on their department's work: without one, every command of theirs is refused.
   if (role.right === 'department' && request.department === undefined) throw new UsageError('--role department needs --department: the department the token acts for');
+  // A secret made in a directory the api does not use (a mistyped DATA_DIR) would sign tokens it answers with 401.
+  if (config.jwtSecret === undefined && !existsSync(config.dataDir)) {
+    throw new UsageError(`no data directory at ${config.dataDir}: the api makes it, and the signing secret in it, when it first starts (check DATA_DIR, or set JWT_SECRET)`);
+  }
   const claims = { sub: request.user, role: role.right, ...(request.department === undefined ? {} : { department: request.department }) };
   // The secret first: a store whose secret is unusable says so before anything is announced.
   const secret = resolveJwtSecret(config);
