@@ -175,6 +175,10 @@ describe('webhooks', () => {
   });
 
   it('sends an event retried after its complainant was erased as erased, not as first read', async () => {
+    // Patient enough that the subscription is still retrying when the erasure is done, however slow the machine.
+    await api.stop();
+    api = await startApi({ dataDir, webhooks: { ...POLICY, maxFailures: 1000 } });
+    admin = api.as('admin');
     const status = async () => (await admin.get(`/subscriptions/${id}`)).body;
     hook.set('hang');
     const { body } = await api.as('intake').post('/complaints', { channel: 'web', complainant: { id: 'cust-hooked', name: 'Hu Lan' }, subject: 'A private matter', content: 'c' });
@@ -184,6 +188,9 @@ describe('webhooks', () => {
     hook.set('ok');
     await eventually(() => allArrived(TYPES));
     expect(hook.received.filter((r) => r.streamName === `complaint-${body.id as string}` && r.type === 'ComplaintReceived').map((r) => r.subject)).toEqual(['[erased]']);
+    await api.stop();
+    api = await startApi({ dataDir, webhooks: POLICY });
+    admin = api.as('admin');
   });
 
   it('is for admins; refuses what it cannot deliver; deletes', async () => {

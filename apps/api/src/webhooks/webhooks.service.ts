@@ -167,11 +167,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           const timer = setTimeout(() => (stopping.signal.removeEventListener('abort', stopped), resolve()), retryDelay(this.policy, failures));
           stopping.signal.addEventListener('abort', stopped, { once: true });
         });
-        // A lease lost during the wait (a pause, the store unreachable) may already be another process's, which has
+        // Read again for the next attempt: what an erasure made [erased] meanwhile is not sent in the clear. Only that
+        // event, at the position the log gave it (a stream read need not carry the log's position).
+        const [again] = await this.store.readStream(read.streamName, { fromRevision: read.revision, maxCount: 1 });
+        if (again?.id === read.id) event = { ...again, position: read.position };
+        // A lease lost meanwhile (a pause, the store unreachable) may already be another process's, which has
         // delivered past this event since: sending it again now would reach the receiver out of order.
         if (stopping.signal.aborted || !lease.held()) return false;
-        // Read again for the next attempt: what an erasure made [erased] meanwhile is not sent in the clear.
-        event = (await this.store.readStream(event.streamName, { fromRevision: event.revision, maxCount: 1 }))[0] ?? event;
       }
     };
     let ended = false;

@@ -115,17 +115,6 @@ const settle = (batch: readonly Waiter[], outcome: BatchOutcome): boolean => {
 };
 
 /**
- * The embedded event store: one SQLite file in WAL mode, one table with a
- * global autoincrement position and a unique (stream, revision).
- *
- * Reads run on the caller's thread; appends go to the writer (SqliteWriter),
- * which owns the write connection, on this thread or its own. One batch is in
- * flight at a time (two with a writer thread, see maxInFlight): appends that
- * arrive meanwhile make up the next batch, so the busier the store, the more
- * each fsync carries. An append is acknowledged only after its commit is
- * durable.
- */
-/**
  * Whether the file holds an embedded log (its `events` table), looked at
  * read-only: opening a store on an empty or foreign file would create the
  * schema in it. A file that is not SQLite at all throws, as opening it would.
@@ -139,6 +128,17 @@ export const holdsEventLog = (file: string): boolean => {
   }
 };
 
+/**
+ * The embedded event store: one SQLite file in WAL mode, one table with a
+ * global autoincrement position and a unique (stream, revision).
+ *
+ * Reads run on the caller's thread; appends go to the writer (SqliteWriter),
+ * which owns the write connection, on this thread or its own. One batch is in
+ * flight at a time (two with a writer thread, see maxInFlight): appends that
+ * arrive meanwhile make up the next batch, so the busier the store, the more
+ * each fsync carries. An append is acknowledged only after its commit is
+ * durable.
+ */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly writer: WriterHost;
