@@ -140,6 +140,22 @@ describe('the event feed', () => {
     reading.close();
   });
 
+  it('sends a stalled consumer an event erased while it waited for the socket as erased, not as first read', async () => {
+    const from = (await feed.get('/events?limit=1')).body.headPosition as number;
+    const stalled = await openStream(`${api.url}/events?from=${from}&types=ComplaintReceived`, feed.token, 'application/x-ndjson');
+    // Stalled: more than its socket buffers hold (~10 MB), so what comes next waits in the api's queue for it.
+    for (let i = 0; i < 500; i += 1) {
+      const filler = await intake.post('/complaints', { channel: 'web', complainant: { name: 'Zhao' }, subject: `Filler ${i}`, content: 'x'.repeat(20_000) });
+      expect(filler.status).toBe(201);
+    }
+    const target = (await intake.post('/complaints', { channel: 'web', complainant: { id: 'cust-streamed', name: 'Wen Li' }, subject: 'Queued and private', content: 'c' })).body as { id: string };
+    expect((await api.as('admin').post('/complainants/cust-streamed/erase', { reason: 'asked' })).status).toBe(200);
+    const frames = await stalled.until((all) => all.some((f) => f.includes(target.id)), 30_000);
+    const received = frames.filter((f) => f.includes(target.id)).map((f) => JSON.parse(f) as { data: { subject: string } });
+    expect(received.map((event) => event.data.subject)).toEqual(['[erased]']);
+    stalled.close();
+  });
+
   it('is for consumers only, and refuses what it cannot mean', async () => {
     expect((await api.as('handler').get('/events')).body).toMatchObject({ statusCode: 403, code: 'ROLE_FORBIDDEN' });
     expect((await feed.get('/events?from=-1')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });

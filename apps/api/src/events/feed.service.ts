@@ -63,6 +63,9 @@ const PAGE = 1000;
 /** A live stream this far behind goes back to reading the store, so a slow consumer costs memory for no more than this. */
 const MAX_QUEUED = 10_000;
 
+/** Written once an erasure has deleted its keys: every event of theirs read from then on reads [erased]. */
+const erases = (event: RecordedEvent): boolean => event.type === 'PersonalDataErased';
+
 /**
  * The global log for downstream services: pages, and streams that catch up
  * from a position and then follow live. A stream catches up by reading the
@@ -191,8 +194,9 @@ export class FeedService implements BeforeApplicationShutdown {
       events: (events: readonly RecordedEvent[]) => {
         if (offLive) return;
         if (following && !blocked && queued.length === 0) send(liveFrames(events));
-        else if (queued.push(...events) > MAX_QUEUED) {
-          // Too far behind to follow live: the store has it all, and costs no memory.
+        else if (queued.push(...events) > MAX_QUEUED || events.some(erases)) {
+          // Too far behind to follow live, or an erasure made what waits here stale (opened before the keys were
+          // deleted): the store has it all, as it reads now, and costs no memory.
           offLive = true;
           queued.length = 0;
           unlisten?.();
