@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import type { EventStore, RecordedEvent } from '@redress/event-store';
+import { SealedEventStore, type EventStore, type RecordedEvent } from '@redress/event-store';
 import type { Clock } from '@redress/platform';
 import { CLOCK, EVENT_STORE } from '../tokens';
 import { FEED_FORMS, feedEvent, matches, type FeedEvent, type FeedForm, type FeedQuery } from './feed';
@@ -63,7 +63,7 @@ const PAGE = 1000;
 /** A live stream this far behind goes back to reading the store, so a slow consumer costs memory for no more than this. */
 const MAX_QUEUED = 10_000;
 
-/** Written once an erasure has deleted its keys: every event of theirs read from then on reads [erased]. */
+/** Written once an erasure has deleted its keys (in whichever process): every event of theirs read from then on reads [erased]. */
 const erases = (event: RecordedEvent): boolean => event.type === 'PersonalDataErased';
 
 /**
@@ -85,6 +85,11 @@ export class FeedService implements BeforeApplicationShutdown {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.live = new LiveLog(store);
+  }
+
+  /** Erasures this process has done (SealedEventStore.erasuresDone); none over a log without sealing. */
+  private erasuresDone(): number {
+    return this.store instanceof SealedEventStore ? this.store.erasuresDone : 0;
   }
 
   async page(query: FeedQuery, limit: number): Promise<FeedPage> {
@@ -190,16 +195,22 @@ export class FeedService implements BeforeApplicationShutdown {
         await new Promise(setImmediate);
       }
     };
+    /** Back to reading the store, which has it all, as it reads now, and costs no memory. */
+    const leaveLive = (): void => {
+      offLive = true;
+      queued.length = 0;
+      unlisten?.();
+    };
+    /** Erasures done in this process when the oldest event still queued was queued. */
+    let erasuresWhenQueued = 0;
     const listener = {
       events: (events: readonly RecordedEvent[]) => {
         if (offLive) return;
         if (following && !blocked && queued.length === 0) send(liveFrames(events));
-        else if (queued.push(...events) > MAX_QUEUED || events.some(erases)) {
-          // Too far behind to follow live, or an erasure made what waits here stale (opened before the keys were
-          // deleted): the store has it all, as it reads now, and costs no memory.
-          offLive = true;
-          queued.length = 0;
-          unlisten?.();
+        else {
+          if (queued.length === 0) erasuresWhenQueued = this.erasuresDone();
+          // Too far behind to follow live, or an erasure (written in any process) made what waits here stale.
+          if (queued.push(...events) > MAX_QUEUED || events.some(erases)) leaveLive();
         }
         wake?.();
       },
@@ -222,6 +233,8 @@ export class FeedService implements BeforeApplicationShutdown {
         while (!closed && !offLive) {
           if (blocked || queued.length === 0) await woken();
           wake = undefined;
+          // What waits was opened before an erasure this process has done since: it may hold what was erased.
+          if (!blocked && !offLive && queued.length > 0 && this.erasuresDone() !== erasuresWhenQueued) leaveLive();
           if (!blocked && !offLive) send(liveFrames(queued.splice(0)));
         }
         unlisten();

@@ -68,6 +68,8 @@ export class SealedEventStore implements EventStore {
   private readonly keys = new Map<string, { readonly key: DataKey | undefined; readonly until: number }>();
   /** Erasures made here: a key lookup that an erasure overtook is not cached. */
   private erasures = 0;
+  /** Erasures made here that have deleted their keys (see erasuresDone). */
+  private keysDeleted = 0;
   private readonly keyCacheMs: number;
   private readonly keyCacheSize: number;
 
@@ -118,7 +120,17 @@ export class SealedEventStore implements EventStore {
     this.erasures += 1;
     const erased = await this.keyStore.erase(subject, erasure);
     for (const [id, cached] of this.keys) if (cached.key?.subject === subject) this.keys.delete(id);
+    this.keysDeleted += 1;
     return erased;
+  }
+
+  /**
+   * How many erasures have deleted their keys through this store: an event
+   * opened before one may hold what it erased, so whoever keeps opened events
+   * (a feed's queue) reads them again when this moves.
+   */
+  get erasuresDone(): number {
+    return this.keysDeleted;
   }
 
   endErasure(subject: string, erasure: string): Promise<void> {
