@@ -25,7 +25,7 @@ export interface Projection<D extends Document = Document, F = D> {
   /** The id of the document this event changes; undefined when the event is not for this projection. */
   keyOf(event: RecordedEvent): string | undefined;
   // Method syntax: a projection of a specific document type still counts as a projection of documents.
-  /** The stored document as the fold's state: without `_position`, which the runner writes after render's fields. */
+  /** The stored document as the fold's state: without `_position`, which the runner writes (a stale one in render's output would win over it). */
   load(document: D & Projected): F;
   evolve(current: F | undefined, event: RecordedEvent): F;
   /** The document but for its `_id`, which the runner writes first (a document folded as stored keeps its own, the same). */
