@@ -55,6 +55,8 @@ export const overdueFilter = (overdue: boolean, now: string): Filter => {
 export const trackingRow = (no: number, item: RectificationDocument, now: string) => {
   const dispatchedAt = item.dispatch?.dispatchedAt ?? null;
   const end = item.stepDates.confirmed ?? now;
+  // The step it is in (当前步骤), not the item's `step`, which is the last one completed.
+  const step = currentStep(item.status);
   return {
     no,
     id: item._id,
@@ -71,9 +73,8 @@ export const trackingRow = (no: number, item: RectificationDocument, now: string
     resolved: item.feedback?.resolved ?? null,
     reviewOpinion: item.review ? `${item.review.decision}: ${item.review.opinion}` : null,
     confirmation: item.confirmation ? `${item.confirmation.effective ? 'effective' : 'not effective'}${item.confirmation.note ? `: ${item.confirmation.note}` : ''}` : null,
-    // The step it is in (当前步骤), not the item's `step`, which is the last one completed.
-    step: currentStep(item.status),
-    stepName: STEP_NAMES[currentStep(item.status)],
+    step,
+    stepName: STEP_NAMES[step],
     status: item.status,
     overdue: item.overdue || isOverdueNow(item, now),
     daysOpen: dispatchedAt === null ? 0 : Math.max(0, Math.floor((Date.parse(end) - Date.parse(dispatchedAt)) / DAY_MS)),
