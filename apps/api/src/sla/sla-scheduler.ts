@@ -26,10 +26,10 @@ const slaWatch = (state: Complaint): Complaint => ({
   ...initialState,
   status: state.status,
   acknowledged: state.acknowledged,
-  ...(state.sla ? { sla: state.sla } : {}),
+  sla: state.sla,
   slaProgress: state.slaProgress,
   slaBreaches: state.slaBreaches,
-  ...(state.slaRenewedAt ? { slaRenewedAt: state.slaRenewedAt } : {}),
+  slaRenewedAt: state.slaRenewedAt,
 });
 
 /**
