@@ -354,6 +354,24 @@ describe('complaints api', () => {
         firstBreak: { streamName: `complaint-${id}`, revision: 1, position: expect.any(Number), reason: 'hash does not match the event content' },
       });
     });
+
+    it("reports a case whose complainant's data key is gone without an erasure, and leaves the others alone", async () => {
+      // Without a customer id, each intake names a complainant of its own.
+      const id = await receive();
+      const other = await receive();
+      const db = new Database(join(api.config.dataDir, 'events.db'));
+      const [sealed] = db.prepare(`SELECT json_extract(data, '$._sealed') AS envelope, json_extract(data, '$.complainantId') AS complainant FROM events WHERE stream = ?`).all(`complaint-${id}`) as Array<{ envelope: string; complainant: string }>;
+      const keyId = sealed?.envelope.split(':')[2];
+      db.prepare('DELETE FROM data_keys WHERE id = ?').run(keyId);
+      db.close();
+      expect((await auditor.get(`/complaints/${id}/verify`)).body).toEqual({
+        id,
+        ok: false,
+        verifiedEvents: 1,
+        firstUnreadable: { streamName: `complaint-${id}`, revision: 0, position: expect.any(Number), reason: `its data key ${keyId} is gone, and no erasure of ${sealed?.complainant} is recorded` },
+      });
+      expect((await auditor.get(`/complaints/${other}/verify`)).body).toMatchObject({ ok: true });
+    });
   });
 
   it('publishes an OpenAPI document generated from the codecs', async () => {

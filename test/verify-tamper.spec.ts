@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SqliteEventStore } from '@redress/event-store';
+import { loadConfig, openEventStore } from '@redress/platform';
 import { runCli } from '../apps/cli/src/cli';
 
 const run = async (dataDir: string, ...args: string[]) => {
@@ -44,8 +45,8 @@ describe('npm run cli -- verify', () => {
   };
 
   it('prints OK with the count for an untouched log, and for one stream', async () => {
-    expect(await run(dataDir, 'verify')).toEqual({ code: 0, output: 'OK 7 events in 3 streams' });
-    expect(await run(dataDir, 'verify', '--stream', 'complaint-a')).toEqual({ code: 0, output: 'OK 4 events in stream complaint-a' });
+    expect(await run(dataDir, 'verify')).toEqual({ code: 0, output: 'OK 7 events in 3 streams; 0 sealed open with their keys, 0 erased' });
+    expect(await run(dataDir, 'verify', '--stream', 'complaint-a')).toEqual({ code: 0, output: 'OK 4 events in stream complaint-a; 0 sealed open with their keys, 0 erased' });
   });
 
   it.each([
@@ -116,5 +117,70 @@ describe('npm run cli -- verify', () => {
       env: { ...process.env, DATA_DIR: dataDir },
     });
     await expect(cli).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('BROKEN stream complaint-c revision 0') });
+  });
+});
+
+describe('npm run cli -- verify, of sealed personal data', () => {
+  let dataDir: string;
+  const received = (complainantId: string) => ({
+    id: randomUUID(),
+    type: 'ComplaintReceived',
+    data: { complainantId, complainant: { name: `${complainantId}'s name`, contact: '555', customerType: 'individual' }, subject: 'Late', content: 'Very late' },
+    metadata: {},
+  });
+  const keys = (sql: string) => {
+    const db = new Database(join(dataDir, 'events.db'));
+    db.exec(sql);
+    db.close();
+  };
+  const keyOf = (stream: string): string => {
+    const db = new Database(join(dataDir, 'events.db'), { readonly: true });
+    const envelope = db.prepare(`SELECT json_extract(data, '$._sealed') FROM events WHERE stream = ?`).pluck().get(stream) as string;
+    db.close();
+    return envelope.split(':')[2] as string;
+  };
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'redress-verify-sealed-'));
+    const store = openEventStore(loadConfig({ DATA_DIR: dataDir }));
+    await store.appendToStream('complaint-a', [received('cust-1')]);
+    await store.appendToStream('complaint-b', [received('cust-2')]);
+    await store.close();
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('passes data that opens with its keys', async () => {
+    expect(await run(dataDir, 'verify')).toEqual({ code: 0, output: 'OK 2 events in 2 streams; 2 sealed open with their keys, 0 erased' });
+  });
+
+  it('fails when a data key is gone but nobody erased its complainant: a reader would take it for an erasure', async () => {
+    const keyId = keyOf('complaint-a');
+    keys(`DELETE FROM data_keys WHERE subject = 'cust-1'`);
+    const unreadable = `UNREADABLE stream complaint-a revision 0 (position 1): its data key ${keyId} is gone, and no erasure of cust-1 is recorded`;
+    expect(await run(dataDir, 'verify')).toEqual({ code: 1, output: unreadable });
+    expect(await run(dataDir, 'verify', '--stream', 'complaint-a')).toEqual({ code: 1, output: unreadable });
+    expect(await run(dataDir, 'verify', '--stream', 'complaint-b')).toEqual({ code: 0, output: 'OK 1 events in stream complaint-b; 1 sealed open with their keys, 0 erased' });
+  });
+
+  it('counts every unreadable event', async () => {
+    keys(`DELETE FROM data_keys`);
+    expect(await run(dataDir, 'verify')).toMatchObject({ code: 1, output: expect.stringMatching(/^UNREADABLE stream complaint-a .* \(2 sealed events in all\)$/) });
+  });
+
+  it('names a key that no longer opens what it sealed (altered, or put in from elsewhere)', async () => {
+    keys(`UPDATE data_keys SET key = randomblob(32) WHERE subject = 'cust-2'`);
+    expect(await run(dataDir, 'verify')).toEqual({
+      code: 1,
+      output: `UNREADABLE stream complaint-b revision 0 (position 2): its personal data does not open with its data key ${keyOf('complaint-b')}`,
+    });
+  });
+
+  it('passes an erased complainant, whose erasure the log records, on the whole log and on one stream', async () => {
+    const store = openEventStore(loadConfig({ DATA_DIR: dataDir }));
+    await store.appendToStream('complainant-cust-1', [{ id: randomUUID(), type: 'ComplainantDataErased', data: { complainantId: 'cust-1', reason: 'asked', complaints: [] }, metadata: {} }]);
+    await store.erase('cust-1', 'e-1');
+    await store.close();
+    expect(await run(dataDir, 'verify')).toEqual({ code: 0, output: 'OK 3 events in 3 streams; 1 sealed open with their keys, 1 erased' });
+    expect(await run(dataDir, 'verify', '--stream', 'complaint-a')).toEqual({ code: 0, output: 'OK 1 events in stream complaint-a; 0 sealed open with their keys, 1 erased' });
   });
 });

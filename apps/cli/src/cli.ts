@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { holdsEventLog, type EventStore } from '@redress/event-store';
-import { loadConfig, openDocumentStore, openEventLog, openEventStore, systemClock, type Config, type Env } from '@redress/platform';
+import { loadConfig, openDocumentStore, openEventStore, systemClock, type Config, type Env } from '@redress/platform';
 import type { DocumentStore } from '@redress/projections';
 import { publishedCatalogue, renderCatalogue } from '@redress/contracts';
 import { appraisal } from './appraisal';
@@ -22,8 +22,9 @@ commands:
                            supervisor, department (with --department), analysis, auditor,
                            analyst, admin, integration
   replay COMPLAINT_ID      print the case's timeline and the state after each event
-  verify [--stream NAME]   re-compute the hash chains of every stream (or one);
-                           prints "OK <n> events" or the first broken stream/revision,
+  verify [--stream NAME]   re-compute the hash chains of every stream (or one), and check
+                           that sealed personal data opens unless it was erased; prints
+                           "OK <n> events …" or the first broken or unreadable event,
                            and exits 1 on any alteration
   rebuild [PROJECTION]     replay the log into fresh read models and swap them in
                            (blue/green; safe while the api runs); projections: cases,
@@ -110,8 +111,7 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         const config = loadConfig(env);
         const missing = missingLog(config, io);
         if (missing !== undefined) return missing;
-        // The log as written: the chains cover personal data as sealed.
-        const store = openEventLog(config);
+        const store = openEventStore(config);
         try {
           return await verify(store, values.stream, io);
         } finally {

@@ -6,10 +6,11 @@ export { SqliteEventStore, holdsEventLog, type SqliteEventStoreOptions } from '.
 export { isSqliteFileFault } from './sqlite/file-fault';
 export { truncateWal } from './sqlite/wal';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
-export { verifyLog, type VerifyOptions } from './verify';
+export { verifyLog, type VerifyOptions, type VerifyReport } from './verify';
 export { uuidv5, uuidv7 } from './ids';
 export type { DataKey, DataKeyStore } from './sealing/data-keys';
 export { UNREADABLE } from './sealing/seal';
+export type { SealAudit, SealReport, UnreadableSeal } from './sealing/seal-audit';
 export { SealedEventStore, type PersonalData, type PersonalDataPolicy, type SealedEventStoreOptions } from './sealing/sealed-event-store';
 export { SqliteDataKeyStore } from './sealing/sqlite-data-key-store';
 export { MongoDataKeyStore } from './sealing/mongo-data-key-store';

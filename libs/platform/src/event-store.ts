@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERASED, personalDataOf } from '@redress/contracts';
+import { ERASED, erasureOf, personalDataOf } from '@redress/contracts';
+import { complainantStream } from '@redress/domain';
 import { EventStoreDbEventStore, MongoDataKeyStore, SealedEventStore, SqliteDataKeyStore, SqliteEventStore, type DataKeyStore, type EventStore } from '@redress/event-store';
 import type { Config } from './config';
 
@@ -18,8 +19,8 @@ export const BULK_BATCH = 128;
 
 type StoreConfig = Pick<Config, 'dataDir' | 'eventStore' | 'readModelStore'>;
 
-/** The log as written, personal data sealed (for verification): the configured adapter behind the EventStore port. */
-export const openEventLog = (config: StoreConfig, { bulk = false }: { readonly bulk?: boolean } = {}): EventStore => {
+/** The log as written, personal data sealed: the configured adapter behind the EventStore port. */
+const openEventLog = (config: StoreConfig, { bulk = false }: { readonly bulk?: boolean } = {}): EventStore => {
   if (config.eventStore.kind === 'eventstoredb') return EventStoreDbEventStore.fromConnectionString(config.eventStore.connectionString);
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteEventStore({ file: join(config.dataDir, 'events.db'), ...(bulk ? { walAutocheckpointPages: BULK_WAL_PAGES, writerThread: true, maxBatch: BULK_BATCH } : {}) });
@@ -47,7 +48,7 @@ const openKeyStore = (config: StoreConfig, log: EventStore): DataKeyStore => {
 export const openEventStore = (config: StoreConfig, usage: { readonly bulk?: boolean } = {}): SealedEventStore => {
   const log = openEventLog(config, usage);
   try {
-    return new SealedEventStore(log, openKeyStore(config, log), { of: personalDataOf, erased: ERASED });
+    return new SealedEventStore(log, openKeyStore(config, log), { of: personalDataOf, erased: ERASED, erasureOf, erasuresStream: complainantStream });
   } catch (error) {
     void log.close();
     throw error;

@@ -94,7 +94,7 @@ export class GetComplaintStateAtHandler implements IQueryHandler<GetComplaintSta
   }
 }
 
-/** The hash-chain check of one case. */
+/** The hash-chain check of one case, and that its sealed personal data still opens unless the complainant was erased. */
 export class VerifyComplaint {
   constructor(readonly id: string) {}
 }
@@ -103,9 +103,10 @@ export class VerifyComplaintHandler implements IQueryHandler<VerifyComplaint> {
   constructor(@Inject(EVENT_STORE) private readonly store: SealedEventStore) {}
   async execute({ id }: VerifyComplaint) {
     // The chain covers the events as written, personal data sealed.
-    const report = await verifyLog(this.store.asStored, { streamName: complaintStream(id) });
-    if (report.events === 0 && !report.firstBreak) throw notFound(id);
-    return report.firstBreak ? { id, ok: false, verifiedEvents: report.events, firstBreak: report.firstBreak } : { id, ok: true, verifiedEvents: report.events };
+    const { events, firstBreak, seals } = await verifyLog(this.store.asStored, { streamName: complaintStream(id), seals: this.store.sealAudit() });
+    if (events === 0 && !firstBreak) throw notFound(id);
+    const firstUnreadable = seals?.firstUnreadable;
+    return { id, ok: !firstBreak && !firstUnreadable, verifiedEvents: events, ...(firstBreak ? { firstBreak } : {}), ...(firstUnreadable ? { firstUnreadable } : {}) };
   }
 }
 

@@ -218,6 +218,6 @@ export const openApiDocument = () => ({
         },
       },
     },
-    '/complaints/{id}/verify': { get: { summary: 'Hash-chain check of the case', parameters: [idParameter], responses: { 200: { description: '{ok, verifiedEvents, firstBreak?}' }, 404: error('COMPLAINT_NOT_FOUND') } } },
+    '/complaints/{id}/verify': { get: { summary: 'Hash-chain check of the case, and of its sealed personal data', parameters: [idParameter], responses: { 200: { description: '{ok, verifiedEvents, firstBreak?, firstUnreadable?}' }, 404: error('COMPLAINT_NOT_FOUND') } } },
   },
 });

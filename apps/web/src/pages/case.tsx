@@ -29,6 +29,7 @@ const text = messages(
     dispatch: 'Dispatch a rectification from this complaint',
     verified: 'Hash chain verified: {n} events',
     broken: 'Hash chain broken at revision {revision}: {reason}',
+    unreadable: 'Personal data unreadable at revision {revision}: {reason}',
     asOf: 'State as of',
     recordedAt: 'Recorded at',
     show: 'Show',
@@ -65,6 +66,7 @@ const text = messages(
     dispatch: '据此投诉分派整改',
     verified: '哈希链校验通过：{n} 个事件',
     broken: '哈希链在版本 {revision} 处断裂：{reason}',
+    unreadable: '个人信息在版本 {revision} 处无法读取：{reason}',
     asOf: '查看某时刻的状态',
     recordedAt: '记录时间',
     show: '查看',
@@ -146,8 +148,23 @@ interface HistoryEvent {
 interface Verification {
   readonly ok: boolean;
   readonly verifiedEvents: number;
-  readonly firstBreak?: { readonly revision: number; readonly reason: string };
+  readonly firstBreak?: Fault;
+  /** Sealed personal data that no longer opens, though the complainant was not erased (a lost or altered key). */
+  readonly firstUnreadable?: Fault;
 }
+
+interface Fault {
+  readonly revision: number;
+  readonly reason: string;
+}
+
+/** What the verification badge says: the chain's break first, as `verify` reports it. */
+const verdict = (t: (key: keyof (typeof text)['en'], vars: Readonly<Record<string, string | number>>) => string, { ok, verifiedEvents, firstBreak, firstUnreadable }: Verification) =>
+  ok
+    ? t('verified', { n: verifiedEvents })
+    : firstBreak
+      ? t('broken', { revision: firstBreak.revision, reason: firstBreak.reason })
+      : t('unreadable', { revision: firstUnreadable?.revision ?? '?', reason: firstUnreadable?.reason ?? '' });
 
 /** The actions that usually come next from each status, offered first; the rest stay one click away (the domain decides). */
 const NEXT: Readonly<Record<string, readonly string[]>> = {
@@ -351,7 +368,7 @@ export const CasePage = () => {
           <Tag value={data.status} /> {data.slaBreaches.length > 0 ? <BreachBadge /> : null}{' '}
           {verification.data ? (
             <span className={`verified tag ${verification.data.ok ? 'tag-ok' : 'tag-danger'}`} data-testid="verification">
-              {verification.data.ok ? t('verified', { n: verification.data.verifiedEvents }) : t('broken', { revision: verification.data.firstBreak?.revision ?? '?', reason: verification.data.firstBreak?.reason ?? '' })}
+              {verdict(t, verification.data)}
             </span>
           ) : null}
         </span>

@@ -17,3 +17,7 @@ export const personalDataOf = (type: string, data: { readonly [key: string]: unk
   const paths = PERSONAL_FIELDS[type];
   return paths && typeof data.complainantId === 'string' ? { subject: data.complainantId, paths } : undefined;
 };
+
+/** The complainant whose erasure the event records (ComplainantDataErased, written before their keys are deleted); undefined for any other event. */
+export const erasureOf = (type: string, data: { readonly [key: string]: unknown }): string | undefined =>
+  type === 'ComplainantDataErased' && typeof data.complainantId === 'string' ? data.complainantId : undefined;

@@ -5,6 +5,9 @@ import type { DataKey } from './data-keys';
 /** What a reader gets for a sealed value that does not open with its key (altered; `verify` says where). */
 export const UNREADABLE = '[unreadable]';
 
+/** Where an event's sealed envelope is kept in its data. */
+export const SEALED = '_sealed';
+
 const PREFIX = 'sealed:v1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -31,8 +34,8 @@ export const seal = (key: DataKey, values: SealedValues, context: string): strin
 export interface Envelope {
   readonly keyId: string;
   readonly paths: readonly string[];
-  /** The values, or `unreadable` for each path when they do not authenticate. */
-  open(key: Buffer, context: string, unreadable: string): SealedValues;
+  /** The values; undefined when they do not authenticate with this key and context (altered, or another's key). */
+  decrypt(key: Buffer, context: string): SealedValues | undefined;
 }
 
 /** An envelope's parts; undefined for anything else. */
@@ -40,11 +43,10 @@ export const envelope = (text: unknown): Envelope | undefined => {
   if (typeof text !== 'string' || !text.startsWith(PREFIX)) return undefined;
   const [keyId, paths, iv, body] = text.slice(PREFIX.length).split(':');
   if (keyId === undefined || paths === undefined || iv === undefined || body === undefined) return undefined;
-  const names = paths.split(',');
   return {
     keyId,
-    paths: names,
-    open: (key, context, unreadable) => {
+    paths: paths.split(','),
+    decrypt: (key, context) => {
       const nonce = Buffer.from(iv, 'base64url');
       const sealed = Buffer.from(body, 'base64url');
       try {
@@ -54,7 +56,7 @@ export const envelope = (text: unknown): Envelope | undefined => {
         const json = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString('utf8');
         return JSON.parse(json) as SealedValues;
       } catch {
-        return Object.fromEntries(names.map((name) => [name, unreadable]));
+        return undefined;
       }
     },
   };

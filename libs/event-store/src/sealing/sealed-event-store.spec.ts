@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { event } from '../contract/event-store.contract';
 import { EventStoreUnavailableError } from '../errors';
@@ -11,10 +12,12 @@ import { UNREADABLE } from './seal';
 import { SealedEventStore, type PersonalDataPolicy } from './sealed-event-store';
 import { SqliteDataKeyStore } from './sqlite-data-key-store';
 
-/** A policy like the contracts': `Said` events hold their `who`'s `words` and `contact.phone`. */
+/** A policy like the contracts': `Said` events hold their `who`'s `words` and `contact.phone`; `Forgotten` in `person-<who>` records an erasure. */
 const POLICY: PersonalDataPolicy = {
   of: (type, data) => (type === 'Said' && typeof data.who === 'string' ? { subject: data.who, paths: [['words'], ['contact', 'phone']] } : undefined),
   erased: '[gone]',
+  erasureOf: (type, data) => (type === 'Forgotten' && typeof data.who === 'string' ? data.who : undefined),
+  erasuresStream: (who) => `person-${who}`,
 };
 const said = (who: string, words: string) => event('Said', { who, words, contact: { phone: `${who}-phone`, kind: 'mobile' }, count: 3 });
 const dataOf = (events: RecordedEvent[]) => events.map((e) => e.data);
@@ -90,5 +93,50 @@ describe('SealedEventStore', () => {
     const sealedOnly = new SealedEventStore(log, refusing, POLICY);
     await expect(sealedOnly.appendToStream('s-1', [event('Other'), said('ann', 'x')])).rejects.toBeInstanceOf(EventStoreUnavailableError);
     expect(await log.readAll()).toEqual([]);
+  });
+
+  describe('sealAudit (verifyLog with seals)', () => {
+    const audit = async (streamName?: string) => (await verifyLog(log, { seals: store.sealAudit(), ...(streamName ? { streamName } : {}) })).seals;
+    const keys = (sql: string, ...values: string[]) => {
+      const db = new Database(join(dir, 'keys.db'));
+      db.prepare(sql).run(...values);
+      db.close();
+    };
+    beforeEach(async () => {
+      await store.appendToStream('s-1', [said('ann', 'first'), event('Other')]);
+      await store.appendToStream('s-2', [said('bob', 'second'), said('bob', 'third')]);
+    });
+
+    it('passes sealed events that open with their keys', async () => {
+      expect(await audit()).toEqual({ sealed: 3, erased: 0, unreadable: 0 });
+      expect(await audit('s-2')).toEqual({ sealed: 2, erased: 0, unreadable: 0 });
+    });
+
+    it('reports a key gone without an erasure, and accepts it once the erasure is recorded, wherever it falls', async () => {
+      keys('DELETE FROM data_keys WHERE subject = ?', 'ann');
+      const [first] = await log.readStream('s-1');
+      const keyId = String(first?.data._sealed).split(':')[2];
+      const missing = { streamName: 's-1', revision: 0, position: first?.position, reason: `its data key ${keyId} is gone, and no erasure of ann is recorded` };
+      expect(await audit()).toEqual({ sealed: 3, erased: 0, unreadable: 1, firstUnreadable: missing });
+      expect(await audit('s-1')).toEqual({ sealed: 1, erased: 0, unreadable: 1, firstUnreadable: missing });
+      // After the event it excuses: a key given out just before an erasure can seal an event committed after it.
+      await log.appendToStream('person-ann', [event('Forgotten', { who: 'ann' })]);
+      expect(await audit()).toEqual({ sealed: 3, erased: 1, unreadable: 0 });
+      expect(await audit('s-1')).toEqual({ sealed: 1, erased: 1, unreadable: 0 });
+      expect(await audit('s-2')).toEqual({ sealed: 2, erased: 0, unreadable: 0 });
+    });
+
+    it("reports a key altered, or one swapped for another subject's", async () => {
+      keys(`UPDATE data_keys SET key = randomblob(32) WHERE subject = ?`, 'ann');
+      expect(await audit()).toMatchObject({ sealed: 3, unreadable: 1, firstUnreadable: { streamName: 's-1', revision: 0, reason: expect.stringMatching(/^its personal data does not open with its data key /) } });
+      keys(`UPDATE data_keys SET subject = 'ann' WHERE subject = ?`, 'bob');
+      expect(await audit('s-2')).toMatchObject({ unreadable: 2, firstUnreadable: { streamName: 's-2', revision: 0 } });
+    });
+
+    it('reports an envelope copied into another event', async () => {
+      const [sealed] = await log.readStream('s-1');
+      await log.appendToStream('copy', [event('Said', { who: 'ann', _sealed: sealed?.data._sealed as string })]);
+      expect(await audit()).toMatchObject({ sealed: 4, unreadable: 1, firstUnreadable: { streamName: 'copy', reason: expect.stringMatching(/does not open/) } });
+    });
   });
 });

@@ -13,7 +13,8 @@ import type {
   Subscription,
 } from '../event-store';
 import type { DataKey, DataKeyStore } from './data-keys';
-import { UNREADABLE, envelope, seal } from './seal';
+import { SealAudit } from './seal-audit';
+import { SEALED, UNREADABLE, envelope, seal } from './seal';
 
 /** Where an event holds a data subject's personal data. */
 export interface PersonalData {
@@ -22,10 +23,14 @@ export interface PersonalData {
   /** The fields, as paths into the event's data. */
   readonly paths: ReadonlyArray<readonly string[]>;
 }
-/** Which events hold personal data, and what erased data reads as (the contracts say both). */
+/** Which events hold personal data, what erased data reads as, and where erasures are recorded (the contracts say all three). */
 export interface PersonalDataPolicy {
   readonly of: (type: string, data: JsonObject) => PersonalData | undefined;
   readonly erased: string;
+  /** The subject an event records the erasure of: written before their keys are deleted. */
+  readonly erasureOf: (type: string, data: JsonObject) => string | undefined;
+  /** The stream a subject's erasures are recorded in. */
+  readonly erasuresStream: (subject: string) => string;
 }
 
 const valueAt = (data: JsonObject, path: readonly string[]): Json | undefined =>
@@ -42,9 +47,6 @@ const withValueAt = (data: JsonObject, [name, ...rest]: readonly string[], value
   const { [name]: _replaced, ...others } = data;
   return value === undefined ? others : { [name]: value, ...others };
 };
-
-/** Where an event's sealed envelope is kept in its data. */
-const SEALED = '_sealed';
 
 export interface SealedEventStoreOptions {
   /** How long a key read from the key store is used without asking again: the most another process may go on opening a subject's data after it was erased. */
@@ -133,6 +135,11 @@ export class SealedEventStore implements EventStore {
     return this.keysDeleted;
   }
 
+  /** A check of the log as stored (verifyLog's `seals`): every sealed event opens with its key, unless its subject was erased. */
+  sealAudit(): SealAudit {
+    return new SealAudit((id) => this.keyStore.find(id), this.personalData);
+  }
+
   endErasure(subject: string, erasure: string): Promise<void> {
     return this.keyStore.endErasure(subject, erasure);
   }
@@ -165,7 +172,8 @@ export class SealedEventStore implements EventStore {
     const sealed = envelope(event.data[SEALED]);
     if (!sealed) return event;
     const key = await this.key(sealed.keyId);
-    const values = key ? sealed.open(key.key, event.id, UNREADABLE) : Object.fromEntries(sealed.paths.map((path) => [path, this.personalData.erased]));
+    const fill = (text: string) => Object.fromEntries(sealed.paths.map((path) => [path, text]));
+    const values = key ? (sealed.decrypt(key.key, event.id) ?? fill(UNREADABLE)) : fill(this.personalData.erased);
     const { [SEALED]: _envelope, ...data } = event.data;
     return { ...event, data: Object.entries(values).reduce((opened, [path, value]) => withValueAt(opened, path.split('.'), value), data as JsonObject) };
   }
