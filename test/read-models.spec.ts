@@ -287,6 +287,10 @@ describe('read models: case search, analysis, rebuild', () => {
       expect(row.drillDown.href).toContain(`receivedFrom=${encodeURIComponent(new Date(Date.parse(`${row.period}T00:00:00-05:00`)).toISOString())}`);
       expect((await all(analyst, row.drillDown.href)).length).toBe(row.drillDown.count);
     }
+    // A date in `from` is a local midnight too: a case received early on that UTC day, the day before in New York, is not counted.
+    const day = cases.find((c) => localDay(c.receivedAt) !== c.receivedAt.slice(0, 10))?.receivedAt.slice(0, 10) as string;
+    const since = await analyst.get(`/analytics/complaints?period=day&utcOffset=-05:00&metrics=received&from=${day}`);
+    expect(since.body.rows.map((row: { period: string; received: number }) => [row.period, row.received])).toEqual([...byDay].filter(([d]) => d >= day).sort(([a], [b]) => (a < b ? -1 : 1)));
     for (const bad of ['8', '+8:00', '+15:00', 'Z']) {
       expect((await analyst.get(`/analytics/complaints?utcOffset=${encodeURIComponent(bad)}`)).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY' });
     }

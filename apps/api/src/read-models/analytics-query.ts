@@ -13,8 +13,10 @@ export const parseAnalyticsQuery = (params: QueryParams): AnalyticsQuery => {
   const period = listParam(params, 'period', { allowed: PERIODS });
   if (period && period.length !== 1) throw invalidQuery(`period is one of ${PERIODS.join(', ')}`);
   const metrics = (listParam(params, 'metrics', { allowed: METRICS }) ?? [...METRICS]) as Metric[];
-  const from = instantParam(params, 'from');
-  const to = instantParam(params, 'to');
+  const offsetMinutes = utcOffsetParam(params);
+  // A date is the office's own midnight, as its periods are.
+  const from = instantParam(params, 'from', offsetMinutes);
+  const to = instantParam(params, 'to', offsetMinutes);
   if (from && to && from >= to) throw invalidQuery('from must be before to');
   const filters = Object.fromEntries(DIMENSIONS.flatMap((dimension) => {
     // A word outside a closed vocabulary (`category=Billing`) is refused, as /cases refuses it, not answered with nothing.
@@ -22,6 +24,5 @@ export const parseAnalyticsQuery = (params: QueryParams): AnalyticsQuery => {
     const values = listParam(params, dimension, { ...(vocabulary ? { allowed: vocabulary } : {}), missing: true });
     return values ? [[dimension, values]] : [];
   }));
-  const offsetMinutes = utcOffsetParam(params);
   return { groupBy, metrics, filters, ...(period ? { period: period[0] as Period } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(offsetMinutes ? { offsetMinutes } : {}) };
 };

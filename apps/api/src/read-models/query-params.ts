@@ -50,13 +50,14 @@ export const listParam = (params: QueryParams, name: string, rules: ListRules = 
 };
 
 /** A date ("2026-11-01", midnight UTC) or an instant with a zone, as the ISO-8601 UTC string the read models store. */
-export const instantParam = (params: QueryParams, name: string): string | undefined => {
+/** A time with a zone, or a date: its midnight in the zone `offsetMinutes` east of UTC (UTC by default). */
+export const instantParam = (params: QueryParams, name: string, offsetMinutes = 0): string | undefined => {
   const value = single(params, name);
   if (value === undefined) return undefined;
   // The body codecs' rules: Date.parse would roll 2026-02-30 over to 2 March and filter by that.
   const at = instant.decode(day.is(value) ? `${value}T00:00:00Z` : value);
   if (E.isLeft(at)) throw invalidQuery(`${name} must be a date (2026-11-01) or an ISO-8601 time with a zone (2026-11-01T08:00:00Z)`);
-  return at.right;
+  return day.is(value) && offsetMinutes !== 0 ? new Date(Date.parse(at.right) - offsetMinutes * 60_000).toISOString() : at.right;
 };
 
 export const booleanParam = (params: QueryParams, name: string): boolean | undefined => {
