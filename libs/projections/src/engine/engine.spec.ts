@@ -219,7 +219,7 @@ describe('projection engine', () => {
     await sleep(50);
     expect(new Set(seen)).toEqual(new Set([1]));
     expect(rebuilt).toMatchObject({ projection: 'tally', generation: 2, events: 60 });
-    expect((await readRegistry(documents, 'tally'))?.generation).toBe(2);
+    expect(await readRegistry(documents, 'tally')).toMatchObject({ generation: 2, building: null, retiring: null });
     // The old generation is gone; the live runner carries on in the new one.
     expect(await documents.collection(generationCollection('tally', 1)).count()).toBe(0);
     await write(25);
@@ -293,6 +293,72 @@ describe('projection engine', () => {
     await sleep(150);
     expect(await readRegistry(documents, 'tally')).toMatchObject({ version: 2, building: 7 });
     await newer.stop();
+  });
+
+  it('a runner of an older version gives the lease up, so the newer version, which built the read model, follows the log', async () => {
+    await write(10);
+    await rebuildProjection(events, documents, tally(2));
+    const lease = (holder: string) => new Lease(documents, 'projection:tally', holder, { ttlMs: 3000 });
+    const older = runner(tally(1), { retryMs: 20, lease: lease('old') });
+    await older.start();
+    await until(async () => (await documents.collection<LeaseRecord>(LEASES).get('projection:tally'))?.holder === 'old');
+    const newer = runner(tally(2), { retryMs: 20, lease: lease('new') });
+    await newer.start();
+    await write(10);
+    // Before, the older runner kept the lease renewed while it stood aside, and the newer one stood by for good.
+    expect(await new ProjectionCatalog(events, documents, [tally(2)]).reached('tally', await events.headPosition(), 5000)).toBeDefined();
+    expect(await actual(1)).toEqual(await expected());
+  });
+
+  it("a rebuild's claim made from the registry as it was before another rebuild swapped is refused, not put back in front of queries", async () => {
+    await write(20);
+    await rebuildProjection(events, documents, tally());
+    const commit = documents.commit.bind(documents);
+    let overtaken = false;
+    const slow = Object.create(documents) as SqliteDocumentStore;
+    // The claim of the slow rebuild is held up until a whole rebuild has claimed, swapped and retired in between.
+    slow.commit = async (writes, fences) => {
+      if (!overtaken && writes.some((w) => w.collection === 'projections' && 'upsert' in w && w.upsert.building !== null)) {
+        overtaken = true;
+        await rebuildProjection(events, documents, tally(), { retireAfterMs: 0 });
+      }
+      return commit(writes, fences);
+    };
+    await expect(rebuildProjection(events, slow, tally(), { retireAfterMs: 0 })).rejects.toMatchObject({ name: 'RebuildSupersededError' });
+    expect(await readRegistry(documents, 'tally')).toMatchObject({ generation: 2, building: null });
+    expect(await actual(2)).toEqual(await expected());
+  });
+
+  it('drops a replaced generation that a rebuild killed after its swap left behind, once its queries are long done', async () => {
+    await write(20);
+    await rebuildProjection(events, documents, tally());
+    await rebuildProjection(events, documents, tally());
+    // As a rebuild killed in the seconds after its swap leaves it: generation 1 replaced, still there, still marked.
+    const leave = async (minutesAgo: number) => {
+      await documents.commit([
+        { collection: 'tally_g1', upsert: { _id: 't-0', count: 1, sum: 0, types: 'E' } },
+        { collection: 'projections', upsert: { ...(await readRegistry(documents, 'tally'))!, retiring: 1, rebuiltAt: new Date(Date.now() - minutesAgo * 60_000).toISOString() } },
+      ]);
+    };
+    await leave(0);
+    const live = runner(tally(), { retryMs: 20 });
+    await live.start();
+    await write(5);
+    expect(await new ProjectionCatalog(events, documents, [tally()]).reached('tally', await events.headPosition(), 5000)).toBeDefined();
+    // Just swapped: a query may still be reading it.
+    expect(await everything(1)).toHaveLength(1);
+    await live.stop();
+
+    await leave(2);
+    await runner(tally(), { retryMs: 20 }).start();
+    await until(async () => (await readRegistry(documents, 'tally'))?.retiring === null);
+    expect(await everything(1)).toEqual([]);
+
+    // A rebuild's claim clears one too.
+    await leave(2);
+    await rebuildProjection(events, documents, tally(), { retireAfterMs: 0 });
+    expect(await everything(1)).toEqual([]);
+    expect(await readRegistry(documents, 'tally')).toMatchObject({ generation: 3, retiring: null });
   });
 
   it('a superseded rebuild gives way to the newer one', async () => {

@@ -3,7 +3,7 @@ import type { EventStore } from '@redress/event-store';
 import type { DocumentStore } from '../document-store';
 import { foldBatch } from './fold-batch';
 import type { AnyProjection } from './projection';
-import { CHECKPOINTS, REGISTRY, checkpointId, generationCollection, readRegistry, whileBuilding, type RegistryEntry } from './registry';
+import { CHECKPOINTS, REGISTRY, asRead, checkpointId, generationCollection, readRegistry, whileBuilding, type RegistryEntry } from './registry';
 
 export interface RebuildOptions {
   readonly batchSize?: number;
@@ -29,33 +29,67 @@ export class RebuildSupersededError extends Error {
   override readonly name = 'RebuildSupersededError';
 }
 
-/** Drops a replaced generation and its checkpoint. */
-const retire = async (documents: DocumentStore, projection: AnyProjection, generation: number): Promise<void> => {
+/**
+ * A replaced generation still there this long after its swap was left by a
+ * rebuild that died before dropping it (killed in the seconds after the swap).
+ */
+export const RETIRED_LEFTOVER_MS = 60_000;
+
+/** Drops a generation and its checkpoint. */
+const drop = async (documents: DocumentStore, projection: AnyProjection, generation: number): Promise<void> => {
   await documents.drop(generationCollection(projection.collection, generation));
   await documents.commit([{ collection: CHECKPOINTS, delete: checkpointId(projection.name, generation) }]);
 };
 
+/** Drops the generation a swap replaced, and then its mark in the registry (unless the entry moved on meanwhile). */
+const retire = async (documents: DocumentStore, projection: AnyProjection, generation: number): Promise<void> => {
+  await drop(documents, projection, generation);
+  const registry = await readRegistry(documents, projection.name);
+  if (registry?.retiring === generation) await documents.commit([{ collection: REGISTRY, upsert: { ...registry, retiring: null } }], asRead(projection.name, registry));
+};
+
+/**
+ * Drops a replaced generation that a rebuild which died after its swap left
+ * behind: it would otherwise stay for good, with whatever personal data it
+ * held, since an erasure scrubs only the active generation.
+ */
+export const dropRetired = async (documents: DocumentStore, projection: AnyProjection, now: Date): Promise<void> => {
+  const registry = await readRegistry(documents, projection.name);
+  if (typeof registry?.retiring === 'number' && now.getTime() - Date.parse(registry.rebuiltAt) >= RETIRED_LEFTOVER_MS) {
+    await retire(documents, projection, registry.retiring);
+  }
+};
+
 /** Claims the next generation of a projection and clears what a rebuild that died half-way may have left there. */
 const claim = async (documents: DocumentStore, projection: AnyProjection, now: Date): Promise<{ generation: number; previous: RegistryEntry | undefined }> => {
+  await dropRetired(documents, projection, now);
   const registry = await readRegistry(documents, projection.name);
   const generation = Math.max(registry?.generation ?? 0, registry?.building ?? 0) + 1;
+  // rebuiltAt: now, so a runner judging whether this rebuild is alive (before its first checkpoint) sees it fresh.
   const entry: RegistryEntry = registry
-    ? { ...registry, building: generation }
+    ? { ...registry, building: generation, rebuiltAt: now.toISOString() }
     : // Generation 0: nothing for queries to read until the first build is complete.
-      { _id: projection.name, generation: 0, version: projection.version, building: generation, rebuiltAt: now.toISOString() };
-  const claimed = await documents.commit([{ collection: REGISTRY, upsert: entry }], [{ collection: REGISTRY, id: projection.name, field: 'building', equals: registry?.building ?? null }]);
+      { _id: projection.name, generation: 0, version: projection.version, building: generation, retiring: null, rebuiltAt: now.toISOString() };
+  // Fenced on the whole entry as read, not only on `building`: that is null again once a rebuild has swapped, and
+  // a claim made from an entry read before that swap would put the generation it replaced back in front of queries.
+  const claimed = await documents.commit([{ collection: REGISTRY, upsert: entry }], asRead(projection.name, registry));
   if (!claimed) throw new RebuildSupersededError(`another rebuild of ${projection.name} started at the same moment`);
   // What a superseded or dead rebuild left behind, and anything already at the new number.
-  if (registry?.building) await retire(documents, projection, registry.building);
-  await retire(documents, projection, generation);
+  if (registry?.building) await drop(documents, projection, registry.building);
+  await drop(documents, projection, generation);
   return { generation, previous: registry };
 };
 
-/** Indexes the new generation and swaps it in with one fenced write. */
+/** Indexes the new generation and swaps it in with one fenced write, marking the generation it replaces for retirement. */
 const swapIn = async (documents: DocumentStore, projection: AnyProjection, generation: number, now: Date): Promise<void> => {
   // Indexes last: building them once over the loaded documents beats maintaining them per insert.
   for (const fields of projection.indexes) await documents.ensureIndex(generationCollection(projection.collection, generation), fields);
-  const swapped: RegistryEntry = { _id: projection.name, generation, version: projection.version, building: null, rebuiltAt: now.toISOString() };
+  const registry = await readRegistry(documents, projection.name);
+  if (registry?.building !== generation) throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
+  // One mark at a time: one still set belongs to a swap long enough ago for its queries to be done.
+  if (typeof registry.retiring === 'number') await retire(documents, projection, registry.retiring);
+  const replaced = registry.generation > 0 ? registry.generation : null;
+  const swapped: RegistryEntry = { _id: projection.name, generation, version: projection.version, building: null, retiring: replaced, rebuiltAt: now.toISOString() };
   if (!(await documents.commit([{ collection: REGISTRY, upsert: swapped }], [whileBuilding(projection.name, generation)]))) {
     throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
   }

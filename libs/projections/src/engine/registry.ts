@@ -16,6 +16,13 @@ export interface RegistryEntry extends Document {
   readonly version: number;
   /** The generation a rebuild is filling, if one is. */
   readonly building: number | null;
+  /**
+   * The generation the last swap replaced, until it is dropped (RETIRE_AFTER_MS
+   * after the swap): set, and older than that, it was left by a rebuild that
+   * died (see dropRetired). Absent in entries written before it existed.
+   */
+  readonly retiring?: number | null;
+  /** When the last rebuild was claimed or swapped in. */
   readonly rebuiltAt: string;
 }
 
@@ -37,6 +44,10 @@ export const readRegistry = (documents: DocumentStore, projection: string): Prom
 
 export const readCheckpoint = (documents: DocumentStore, projection: string, generation: number): Promise<Checkpoint | undefined> =>
   documents.collection<Checkpoint>(CHECKPOINTS).get(checkpointId(projection, generation));
+
+/** Commit only while the entry is as it was read: no rebuild has claimed, swapped or retired since. */
+export const asRead = (projection: string, entry: RegistryEntry | undefined): Precondition[] =>
+  (['generation', 'building', 'retiring'] as const).map((field) => ({ collection: REGISTRY, id: projection, field, equals: entry?.[field] ?? null }));
 
 /** Commit only while this generation is the one queries read: a replaced writer can no longer write. */
 export const whileActive = (projection: string, generation: number): Precondition => ({ collection: REGISTRY, id: projection, field: 'generation', equals: generation });

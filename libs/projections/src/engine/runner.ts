@@ -6,7 +6,7 @@ import { foldBatch } from './fold-batch';
 import type { Lease } from './lease';
 import type { AnyProjection } from './projection';
 import { CHECKPOINTS, checkpointId, readCheckpoint, readRegistry, whileActive, type Checkpoint, type RegistryEntry } from './registry';
-import { rebuildProjection } from './rebuild';
+import { RETIRED_LEFTOVER_MS, dropRetired, rebuildProjection } from './rebuild';
 
 /** The little of a logger the runner needs (pino's shape). */
 export interface RunnerLog {
@@ -47,6 +47,7 @@ export class ProjectionRunner {
   private readonly now: () => Date;
   private readonly log: RunnerLog;
   private readonly lease: Lease | undefined;
+  private retiredCheckedAt = 0;
 
   constructor(
     private readonly events: EventStore,
@@ -129,10 +130,13 @@ export class ProjectionRunner {
           continue;
         }
         if (registry.version > this.projection.version) {
+          // Newer code built it (a rollout under way): its runner needs the lease, which held here would starve it.
           this.log.info({ projection: this.projection.name, stored: registry.version, mine: this.projection.version }, 'read model built by a newer version; not writing to it');
+          await this.lease?.release();
           await sleep(this.retryMs * 10);
           continue;
         }
+        await this.dropRetired();
         generation = registry.generation;
         const position = (await readCheckpoint(this.documents, this.projection.name, generation))?.position ?? 0;
         if (position > (await this.events.headPosition())) {
@@ -157,6 +161,7 @@ export class ProjectionRunner {
     try {
       for await (const batch of batched(subscription, this.batchSize)) {
         if (this.lease && !this.lease.held()) return;
+        if (performance.now() - this.retiredCheckedAt > RETIRED_LEFTOVER_MS) await this.dropRetired();
         const writes = await foldBatch(this.documents, this.projection, generation, batch, this.now());
         if (!(await this.documents.commit(writes, this.fences(generation)))) {
           // Refused: the generation was replaced, or another process took the lease (renew() finds out which at once).
@@ -169,6 +174,12 @@ export class ProjectionRunner {
     } finally {
       await subscription.close();
     }
+  }
+
+  /** Drops a generation a rebuild left behind when it died after its swap (see dropRetired); looked for now and then while following. */
+  private async dropRetired(): Promise<void> {
+    this.retiredCheckedAt = performance.now();
+    await dropRetired(this.documents, this.projection, this.now());
   }
 
   /** Marks the checkpoint of the generation that failed (fenced: a generation replaced meanwhile is left alone). */
