@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventStore, RecordedEvent } from '@redress/event-store';
+import { SqliteEventStore, type EventStore, type RecordedEvent } from '@redress/event-store';
+import { SqliteDocumentStore } from '@redress/projections';
 import { runCli } from '../apps/cli/src/cli';
+import { rebuild } from '../apps/cli/src/rebuild';
 import { SlaScheduler } from '../apps/api/src/sla/sla-scheduler';
 import { EVENT_STORE } from '../apps/api/src/tokens';
 import { startApi, TEST_JWT_SECRET, type RunningApi, type StaffClient } from './support/api';
@@ -428,6 +430,29 @@ describe('read models: case search, analysis, rebuild', () => {
     expect(await snapshot()).toEqual(before);
     expect(await runCli(['rebuild', 'nonsense'], env, { out: () => undefined, err: (line) => out.push(line) })).toBe(2);
   }, 60_000);
+
+  it('a cli rebuild stopped by Ctrl-C gives its claims up: the read models stay as they were, and nothing looks like a rebuild still running', async () => {
+    const before = (await analyst.get('/projections')).body.projections;
+    const listeners = process.listenerCount('SIGINT');
+    const events = new SqliteEventStore({ file: join(api.config.dataDir, 'events.db') });
+    const documents = new SqliteDocumentStore(join(api.config.dataDir, 'read-models.db'));
+    const commit = documents.commit.bind(documents);
+    // Ctrl-C arrives while the first batch is being written.
+    documents.commit = async (writes, fences) => {
+      if (writes.some((write) => /_g\d+$/.test(write.collection))) process.emit('SIGINT', 'SIGINT');
+      return commit(writes, fences);
+    };
+    const err: string[] = [];
+    try {
+      expect(await rebuild(events, documents, undefined, { out: () => undefined, err: (line) => err.push(line) })).toBe(1);
+    } finally {
+      await events.close();
+      await documents.close();
+    }
+    expect(err).toEqual([expect.stringMatching(/^the rebuild of cases, rectifications, appraisal was stopped at position \d+; the read models are as they were$/)]);
+    expect((await analyst.get('/projections')).body.projections).toEqual(before);
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
+  });
 
   it('counts summary resolutions by the policy each case was classified under: a later policy recounts nothing', async () => {
     const cases = rawCases(log);

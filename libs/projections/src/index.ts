@@ -4,7 +4,7 @@ export { MongoDocumentStore } from './mongodb/mongo-document-store';
 export * from './engine/projection';
 export * from './engine/registry';
 export { ProjectionRunner, type RunnerOptions, type RunnerLog } from './engine/runner';
-export { rebuildProjection, rebuildProjections, RebuildSupersededError, type RebuildOptions, type RebuildReport } from './engine/rebuild';
+export { rebuildProjection, rebuildProjections, RebuildStoppedError, RebuildSupersededError, type RebuildOptions, type RebuildReport } from './engine/rebuild';
 export { ScanCache } from './engine/scan-cache';
 export { Lease, LEASES, DEFAULT_LEASE_TTL_MS, processHolder, type LeaseOptions, type LeaseRecord } from './engine/lease';
 export { ProjectionCatalog, LAG_COUNT_LIMIT, type ActiveGeneration, type ProjectionState, type ProjectionStatus } from './engine/catalog';

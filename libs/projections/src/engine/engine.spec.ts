@@ -361,6 +361,25 @@ describe('projection engine', () => {
     expect(await readRegistry(documents, 'tally')).toMatchObject({ generation: 3, retiring: null });
   });
 
+  it('a runner stopped during a rebuild gives its claim up at the next batch, rather than hold the stop until the rebuild ends', async () => {
+    await write(2500);
+    await rebuildProjection(events, documents, tally(1));
+    // A slow store: each commit of a rebuild's 1,000 events takes 300 ms.
+    const slow = Object.create(documents) as SqliteDocumentStore;
+    slow.commit = async (writes, fences) => {
+      await sleep(300);
+      return documents.commit(writes, fences);
+    };
+    const upgraded = runner(tally(2), { batchSize: 5, retryMs: 20 }, slow);
+    await upgraded.start();
+    await until(async () => (await readRegistry(documents, 'tally'))?.building === 2 && (await documents.collection(CHECKPOINTS).get(checkpointId('tally', 2))) !== undefined);
+    await upgraded.stop();
+    // Stopped before it finished: the old generation serves on; no claim is left to look alive, and nothing of the half-built one.
+    expect(await readRegistry(documents, 'tally')).toMatchObject({ generation: 1, version: 1, building: null });
+    expect(await everything(2)).toEqual([]);
+    expect(await documents.collection(CHECKPOINTS).get(checkpointId('tally', 2))).toBeUndefined();
+  });
+
   it('a superseded rebuild gives way to the newer one', async () => {
     await write(30);
     let superseded: Promise<unknown> | undefined;

@@ -15,6 +15,8 @@ export interface RebuildOptions {
   readonly retireAfterMs?: number;
   /** Told after each batch: how far the rebuild has come. */
   readonly onProgress?: (position: number, events: number) => void;
+  /** Aborted: the rebuild gives its generations up at the next batch and throws RebuildStoppedError. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RebuildReport {
@@ -27,6 +29,10 @@ export interface RebuildReport {
 
 export class RebuildSupersededError extends Error {
   override readonly name = 'RebuildSupersededError';
+}
+
+export class RebuildStoppedError extends Error {
+  override readonly name = 'RebuildStoppedError';
 }
 
 /**
@@ -80,6 +86,18 @@ const claim = async (documents: DocumentStore, projection: AnyProjection, now: D
   return { generation, previous: registry };
 };
 
+/**
+ * Gives a claimed generation up: a process stopping mid-rebuild (a rolling
+ * restart during a version's rebuild) leaves no claim that looks alive for
+ * REBUILD_STALE_MS, so its successor starts over at once.
+ */
+const giveUp = async (documents: DocumentStore, projection: AnyProjection, generation: number): Promise<void> => {
+  const registry = await readRegistry(documents, projection.name);
+  if (registry?.building !== generation) return;
+  await documents.commit([{ collection: REGISTRY, upsert: { ...registry, building: null } }], asRead(projection.name, registry));
+  await drop(documents, projection, generation);
+};
+
 /** Indexes the new generation and swaps it in with one fenced write, marking the generation it replaces for retirement. */
 const swapIn = async (documents: DocumentStore, projection: AnyProjection, generation: number, now: Date): Promise<void> => {
   // Indexes last: building them once over the loaded documents beats maintaining them per insert.
@@ -113,6 +131,10 @@ export const rebuildProjections = async (events: EventStore, documents: Document
   let position = 0;
   let count = 0;
   for (;;) {
+    if (options.signal?.aborted) {
+      for (const { projection, generation } of claims) await giveUp(documents, projection, generation);
+      throw new RebuildStoppedError(`the rebuild of ${claims.map(({ projection }) => projection.name).join(', ')} was stopped at position ${position}`);
+    }
     const page = await events.readAll({ after: position, maxCount: batchSize });
     if (page.length === 0) break;
     for (const { projection, generation } of claims) {

@@ -48,6 +48,8 @@ export class ProjectionRunner {
   private readonly log: RunnerLog;
   private readonly lease: Lease | undefined;
   private retiredCheckedAt = 0;
+  /** Aborted by stop(): a rebuild under way gives up at its next batch rather than hold the stop for minutes. */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly events: EventStore,
@@ -71,6 +73,7 @@ export class ProjectionRunner {
         if (!(await this.leased()) || (registry && (await this.rebuildingElsewhere(registry)))) await sleep(this.retryMs);
         else await this.rebuild('first build');
       } catch (error) {
+        if (this.stopping) break;
         // The read-model store may be down a while: keep trying rather than fail the process's start.
         this.log.error({ projection: this.projection.name, err: error }, 'first build did not finish; trying again');
         await sleep(this.retryMs);
@@ -81,6 +84,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     await this.subscription?.close();
     await this.loop;
     await this.lease?.release();
@@ -98,7 +102,7 @@ export class ProjectionRunner {
 
   private async rebuild(reason: string): Promise<void> {
     this.log.info({ projection: this.projection.name, reason }, 'projection rebuild started');
-    const report = await rebuildProjection(this.events, this.documents, this.projection, { now: this.now });
+    const report = await rebuildProjection(this.events, this.documents, this.projection, { now: this.now, signal: this.stopped.signal });
     this.log.info({ ...report, reason }, 'projection rebuilt');
   }
 
@@ -147,6 +151,7 @@ export class ProjectionRunner {
         }
         await this.followGeneration(generation, position);
       } catch (error) {
+        if (this.stopping) break;
         await this.recordFailure(error, generation);
         await sleep(this.retryMs);
       }
