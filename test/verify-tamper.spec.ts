@@ -109,6 +109,10 @@ describe('npm run cli -- verify', () => {
     rmSync(join(dataDir, 'events.db-wal'), { force: true });
     expect(await run(dataDir, 'verify')).toEqual({ code: 2, output: `${join(dataDir, 'events.db')} holds no event log: it is empty or not Redress's (check DATA_DIR)` });
     expect(statSync(join(dataDir, 'events.db')).size).toBe(0);
+    // Nor is a file that is not SQLite's, and the message names it.
+    writeFileSync(join(dataDir, 'events.db'), 'x'.repeat(4096));
+    expect(await run(dataDir, 'verify')).toEqual({ code: 2, output: `${join(dataDir, 'events.db')} holds no event log: it is empty or not Redress's (check DATA_DIR)` });
+    expect(() => new SqliteEventStore({ file: join(dataDir, 'events.db') })).toThrow(`${join(dataDir, 'events.db')}: file is not a database`);
   });
 
   it('exits non-zero from the real command line', async () => {

@@ -123,9 +123,19 @@ export const holdsEventLog = (file: string): boolean => {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'`).get() !== undefined;
+  } catch (error) {
+    // Not an SQLite file at all: no log either.
+    if ((error as { code?: unknown }).code === 'SQLITE_NOTADB') return false;
+    throw error;
   } finally {
     db.close();
   }
+};
+
+/** SQLite's errors do not say which file they are about; the operator needs to know. (Its class and code stay.) */
+const naming = (file: string, error: unknown): unknown => {
+  if (error instanceof Error && !error.message.includes(file)) error.message = `${file}: ${error.message}`;
+  return error;
 };
 
 /**
@@ -169,7 +179,11 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(options: SqliteEventStoreOptions) {
-    this.db = new Database(options.file);
+    try {
+      this.db = new Database(options.file);
+    } catch (error) {
+      throw naming(options.file, error);
+    }
     try {
       const mode = this.db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new Error(`${options.file}: SQLite refused WAL mode (got ${String(mode)})`);
@@ -177,9 +191,9 @@ export class SqliteEventStore implements EventStore {
       this.db.exec(SCHEMA);
       this.db.exec(DATA_KEYS_SCHEMA);
     } catch (error) {
-      // A store that cannot start (a full disk refuses the WAL) leaves no connection open behind it.
+      // A store that cannot start (a full disk refuses the WAL, a file that is not a database) leaves no connection open behind it.
       this.db.close();
-      throw error;
+      throw naming(options.file, error);
     }
     this.maxBatch = options.maxBatch ?? 512;
     this.maxInFlight = options.writerThread ? 2 : 1;
