@@ -120,6 +120,36 @@ describe('rectification tracking table', () => {
     expect(lines[3]).toBe('');
   });
 
+  it('shows no feedback on a row whose feedback review returned, until the department submits new feedback', async () => {
+    const source = (await api.as('intake').post('/complaints', { channel: 'app', complainant: { name: 'E' }, subject: 'Overcharged', content: 'Twice' })).body.id;
+    const id = (await analysis.post('/rectifications', { problem: 'Refunds', sourceComplaintIds: [source], department: 'refunds', suggestion: 's', deadline: '2027-01-01T00:00:00Z' })).body.id as string;
+    const refunds = staffClient(api.url, signToken({ sub: 'rui', role: 'department', department: 'refunds' }, TEST_JWT_SECRET, clock.now(), 3600 * 24 * 365));
+    const act = async (who: StaffClient, action: string, body: unknown) => {
+      const reply = await who.post(`/rectifications/${id}/${action}`, body);
+      expect({ action, status: reply.status }).toEqual({ action, status: 200 });
+      return String(reply.body.position);
+    };
+    const row = async (position: string) => (await reader.get('/rectifications?department=refunds', { 'x-min-position': position })).body.items[0];
+    const csvCells = async () => {
+      const response = await fetch(`${api.url}/rectifications?department=refunds`, { headers: { authorization: `Bearer ${reader.token}`, accept: 'text/csv' } });
+      const [, line] = (await response.text()).split('\r\n');
+      // 解决情况反馈 Feedback and 是否解决 Resolved
+      return line?.split(',').slice(10, 12);
+    };
+    const acceptance = { measures: 'Refund checks', responsiblePerson: 'Rui', plannedCompletion: '2026-12-01T00:00:00Z' };
+    await act(refunds, 'accept', acceptance);
+    expect(await row(await act(refunds, 'feedback', { resolved: true, result: 'Checks in place' }))).toMatchObject({ feedback: 'Checks in place', resolved: true });
+    const returned = await act(analysis, 'review', { decision: 'returned', opinion: 'Show the figures' });
+    expect(await row(returned)).toMatchObject({ status: 'returned', step: 2, feedback: null, resolved: null, reviewOpinion: 'returned: Show the figures', returns: 1 });
+    expect(await csvCells()).toEqual(['', '']);
+    // The item itself keeps what was sent back.
+    expect((await reader.get(`/rectifications/${id}`)).body.feedback).toEqual({ resolved: true, result: 'Checks in place' });
+    expect(await row(await act(refunds, 'accept', acceptance))).toMatchObject({ status: 'accepted', feedback: null, resolved: null });
+    const resubmitted = await act(refunds, 'feedback', { resolved: false, result: 'Half done', reasonUnresolved: 'Vendor late' });
+    expect(await row(resubmitted)).toMatchObject({ status: 'feedback_submitted', feedback: 'Half done — Vendor late', resolved: false });
+    expect(await csvCells()).toEqual(['Half done — Vendor late', 'false']);
+  });
+
   it('shows a new item at once with X-Min-Position', async () => {
     const source = (await api.as('intake').post('/complaints', { channel: 'app', complainant: { name: 'D' }, subject: 'x', content: 'y' })).body.id;
     const dispatched = await analysis.post('/rectifications', { problem: 'New', sourceComplaintIds: [source], department: 'it', suggestion: 's', deadline: '2027-01-01T00:00:00Z' });

@@ -57,6 +57,9 @@ export const trackingRow = (no: number, item: RectificationDocument, now: string
   const end = item.stepDates.confirmed ?? now;
   // The step it is in (当前步骤), not the item's `step`, which is the last one completed.
   const step = currentStep(item.status);
+  // The feedback that stands: none while the department owes it, also after a return (review sent the old one back),
+  // so counting the 是否解决 column never counts a resolution review rejected. The item's own resource keeps the old one.
+  const feedback = AWAITING_FEEDBACK.includes(item.status) ? undefined : item.feedback;
   return {
     no,
     id: item._id,
@@ -69,8 +72,8 @@ export const trackingRow = (no: number, item: RectificationDocument, now: string
     measures: item.acceptance?.measures ?? null,
     responsiblePerson: item.acceptance?.responsiblePerson ?? null,
     plannedCompletion: item.acceptance?.plannedCompletion ?? null,
-    feedback: item.feedback ? (item.feedback.resolved ? item.feedback.result : `${item.feedback.result}${item.feedback.reasonUnresolved ? ` — ${item.feedback.reasonUnresolved}` : ''}`) : null,
-    resolved: item.feedback?.resolved ?? null,
+    feedback: feedback ? (feedback.resolved ? feedback.result : `${feedback.result}${feedback.reasonUnresolved ? ` — ${feedback.reasonUnresolved}` : ''}`) : null,
+    resolved: feedback?.resolved ?? null,
     reviewOpinion: item.review ? `${item.review.decision}: ${item.review.opinion}` : null,
     confirmation: item.confirmation ? `${item.confirmation.effective ? 'effective' : 'not effective'}${item.confirmation.note ? `: ${item.confirmation.note}` : ''}` : null,
     step,
