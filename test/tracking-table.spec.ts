@@ -1,4 +1,7 @@
 import { signToken } from '@redress/platform';
+import type { EventStore } from '@redress/event-store';
+import { generationCollection, rebuildProjection, rectificationsProjection, type ActiveGeneration, type DocumentStore, type ProjectionCatalog, type RectificationDocument } from '@redress/projections';
+import { DOCUMENT_STORE, EVENT_STORE, PROJECTION_CATALOG } from '../apps/api/src/tokens';
 import { startApi, staffClient, TEST_JWT_SECRET, type RunningApi, type StaffClient } from './support/api';
 import { FakeClock } from './support/clock';
 
@@ -157,5 +160,71 @@ describe('rectification tracking table', () => {
     expect(rows.body.items.map((row: { id: string }) => row.id)).toEqual([dispatched.body.id]);
     const view = await reader.get(`/cases/${source}`, { 'x-min-position': String(dispatched.body.position) });
     expect(view.body.rectifications).toEqual([dispatched.body.id]);
+  });
+
+  describe('the CSV export while the table changes under it', () => {
+    let documents: DocumentStore;
+    let active: ActiveGeneration;
+    const csv = (query: string) => fetch(`${api.url}/rectifications?${query}`, { headers: { authorization: `Bearer ${reader.token}`, accept: 'text/csv' } });
+    /** Runs `meanwhile` once, after the export has read its first page of the bulk rows (not at the runner's reads). */
+    const afterFirstPage = (meanwhile: () => Promise<unknown>) => {
+      const open = documents.collection.bind(documents);
+      let pages = 0;
+      return jest.spyOn(documents, 'collection').mockImplementation(((name: string) => {
+        const collection = open(name);
+        if (name !== generationCollection(rectificationsProjection.collection, active.generation)) return collection;
+        const find = collection.find.bind(collection);
+        collection.find = async (...args) => {
+          const page = await find(...args);
+          if (JSON.stringify(args[0]).includes('"bulk"') && (pages += 1) === 1) await meanwhile();
+          return page;
+        };
+        return collection;
+      }) as typeof documents.collection);
+    };
+
+    beforeAll(async () => {
+      documents = api.app.get<symbol, DocumentStore>(DOCUMENT_STORE);
+      active = (await api.app.get<symbol, ProjectionCatalog>(PROJECTION_CATALOG).active('rectifications')) as ActiveGeneration;
+      // More rows than a page of the export (1,000): read-model documents as the projection writes them, not in the log.
+      const template = (await active.collection<RectificationDocument>().get(items.late as string)) as RectificationDocument;
+      const minutes = (i: number) => new Date(Date.parse('2026-11-01T00:00:00Z') + i * 60_000).toISOString();
+      const bulk = Array.from({ length: 1200 }, (_, i) => ({ ...template, _id: `bulk-${String(i).padStart(4, '0')}`, dispatch: { ...template.dispatch!, department: 'bulk', dispatchedAt: minutes(i) }, updatedAt: minutes(i) }));
+      await documents.commit(bulk.map((upsert) => ({ collection: generationCollection(rectificationsProjection.collection, active.generation), upsert })));
+    });
+
+    it('lists each row once, numbered in order, when sorted by a field an update moves between its pages', async () => {
+      const collection = generationCollection(rectificationsProjection.collection, active.generation);
+      const first = (await active.collection<RectificationDocument>().get('bulk-0000')) as RectificationDocument;
+      // The first row listed becomes the last by updatedAt once the export has passed it.
+      const spy = afterFirstPage(() => documents.commit([{ collection, upsert: { ...first, updatedAt: '2026-12-31T00:00:00.000Z' } }]));
+      try {
+        const response = await csv('department=bulk&sort=updatedAt');
+        expect(response.status).toBe(200);
+        const rows = (await response.text()).split('\r\n').slice(1, -1).map((line) => line.split(','));
+        expect(rows.map((cells) => cells[0])).toEqual(Array.from({ length: 1200 }, (_, i) => String(i + 1)));
+        expect(new Set(rows.map((cells) => cells.at(-1))).size).toBe(1200);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('answers 503 PROJECTION_NOT_READY, not a table cut short, when a rebuild swaps the read model while it reads', async () => {
+      // The rebuild replays the log alone: the bulk rows go with the generation it replaces, dropped at once here.
+      const spy = afterFirstPage(() => rebuildProjection(api.app.get<symbol, EventStore>(EVENT_STORE), documents, rectificationsProjection, { retireAfterMs: 0 }));
+      try {
+        const response = await csv('department=bulk');
+        // Before, it answered 200 with the first page's 1,000 of the 1,200 rows: the pages after the drop read nothing.
+        expect([response.status, response.headers.get('retry-after')]).toEqual([503, '1']);
+        expect(JSON.parse(await response.text())).toMatchObject({ code: 'PROJECTION_NOT_READY' });
+      } finally {
+        spy.mockRestore();
+      }
+      // Asked again, it reads the new generation: every item of the log, and only those.
+      const again = await csv('');
+      expect(again.status).toBe(200);
+      expect((await again.text()).split('\r\n').slice(1, -1)).toHaveLength((await reader.get('/rectifications?limit=500')).body.items.length);
+      expect((await reader.get('/rectifications?department=bulk')).body.items).toEqual([]);
+    });
   });
 });

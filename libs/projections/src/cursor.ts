@@ -50,6 +50,17 @@ const decodeCursor = (cursor: string, sort: Sort): CursorPosition => {
  */
 export const totalOrder = (sort: Sort): Sort => [...sort, ['_id', sort[sort.length - 1]?.[1] ?? 1]];
 
+const compareScalars = (a: Scalar, b: Scalar): number => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+
+/**
+ * The total order as a comparison, for documents sorted in memory as a find
+ * would list them: nulls first ascending and last descending, ties by `_id`.
+ * For fields holding one type each (strings compare by UTF-16 code unit,
+ * which for ISO times and ids is the stores' byte order).
+ */
+export const inTotalOrder = (sort: Sort) => (a: Document, b: Document): number =>
+  totalOrder(sort).reduce((order, [field, direction]) => order || compareScalars(fieldValue(a, field), fieldValue(b, field)) * direction, 0);
+
 /** Validates a field path before it reaches a query language. */
 export const assertFieldPath = (path: string): void => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(path)) throw new TypeError(`invalid field path ${JSON.stringify(path)}`);

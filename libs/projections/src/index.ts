@@ -1,4 +1,5 @@
 export * from './document-store';
+export { inTotalOrder } from './cursor';
 export { SqliteDocumentStore } from './sqlite/sqlite-document-store';
 export { MongoDocumentStore } from './mongodb/mongo-document-store';
 export * from './engine/projection';

@@ -139,7 +139,11 @@ export const openApiDocument = () => ({
       get: {
         summary: `The tracking table (投诉问题整改跟踪表), one row per item in the columns of DOMAIN.md section 2; Accept: text/csv gives every matching row as UTF-8 CSV with a BOM; a row's feedback and resolved are the feedback that stands (null while the department owes it, also after review returned it). Filters: step 1..5 (the step an item is in: 2 after dispatch or a return, 3 accepted, 4 with feedback, 5 approved or confirmed), overdue true|false (as of now), dispatchedFrom/To; sort dispatchedAt | deadline | updatedAt. ${roles(READERS)}`,
         parameters: [...queryParameters(TRACKING_PARAMETERS), minPosition],
-        responses: { 200: { description: '{items, nextCursor?} or text/csv' }, ...READ_ERRORS },
+        responses: {
+          200: { description: '{items, nextCursor?} or text/csv' },
+          ...READ_ERRORS,
+          503: error('PROJECTION_BEHIND (X-Min-Position not reached in time), PROJECTION_NOT_READY (never built, or rebuilt while the CSV export read it: ask again); with Retry-After'),
+        },
       },
       post: {
         summary: `Dispatch a rectification item (投诉整改五步法, step 1 问题分派) from existing complaints. ${roles(DISPATCHERS)}`,

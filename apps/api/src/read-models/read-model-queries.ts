@@ -1,4 +1,4 @@
-import { Inject, NotFoundException } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, NotFoundException } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   FACT_FIELDS,
@@ -8,7 +8,9 @@ import {
   countsSummaries,
   type SummaryDeadline,
   feedbackDueBy,
+  inTotalOrder,
   trackingRow,
+  type ActiveGeneration,
   type AnalyticsQuery,
   type AnalyticsResult,
   type CaseDocument,
@@ -123,19 +125,45 @@ export class ListTrackingRowsHandler implements IQueryHandler<ListTrackingRows> 
   async execute({ query, minPosition }: ListTrackingRows): Promise<AtPosition<TrackingPage>> {
     const active = await readable(this.catalog, 'rectifications', minPosition);
     const now = this.clock.now().toISOString();
-    const collection = active.collection<RectificationDocument>();
     const filter = query.filter(now);
-    const { limit, cursor, offset } = query.page === 'all' ? { limit: 1000, cursor: undefined, offset: 0 } : query.page;
-    const rows: TrackingRow[] = [];
-    let next = cursor;
-    do {
-      const page = await collection.find(filter, { sort: query.sort, limit, ...(next ? { cursor: next } : {}) });
-      rows.push(...page.items.map((item, i) => trackingRow(offset + rows.length + i + 1, item, now)));
-      next = page.nextCursor;
-    } while (query.page === 'all' && next);
-    return { position: active.position, result: { rows, offset: offset + rows.length, ...(next ? { nextCursor: next } : {}) } };
+    if (query.page === 'all') {
+      const rows = (await everyItem(this.catalog, active, filter, query.sort)).map((item, i) => trackingRow(i + 1, item, now));
+      return { position: active.position, result: { rows, offset: rows.length } };
+    }
+    const { limit, cursor, offset } = query.page;
+    const page = await active.collection<RectificationDocument>().find(filter, { sort: query.sort, limit, ...(cursor ? { cursor } : {}) });
+    const rows = page.items.map((item, i) => trackingRow(offset + i + 1, item, now));
+    return { position: active.position, result: { rows, offset: offset + rows.length, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
   }
 }
+
+/** What the export pages by: dispatch time (then id), which no event changes. */
+const BY_DISPATCH: Sort = [['dispatch.dispatchedAt', 1]];
+const EXPORT_PAGE = 1000;
+
+/**
+ * Every matching item once, in `sort`'s order (the CSV export). Paged by
+ * dispatch time, an item updated meanwhile keeps its place, where paging by
+ * `updatedAt` would list it twice or not at all; then sorted here as a find
+ * would (an item per rectification, held whole for the CSV anyway). A rebuild
+ * swapping generations drops the one read here 2 s later and its pages come
+ * back empty: if it is no longer the active one at the end, 503, not a table
+ * cut short.
+ */
+const everyItem = async (catalog: ProjectionCatalog, active: ActiveGeneration, filter: Filter, sort: Sort): Promise<RectificationDocument[]> => {
+  const collection = active.collection<RectificationDocument>();
+  const items: RectificationDocument[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await collection.find(filter, { sort: BY_DISPATCH, limit: EXPORT_PAGE, ...(cursor ? { cursor } : {}) });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  if ((await catalog.active('rectifications'))?.generation !== active.generation) {
+    throw new HttpException({ code: 'PROJECTION_NOT_READY', message: 'the rectifications read model was rebuilt while the export read it; ask again' }, HttpStatus.SERVICE_UNAVAILABLE);
+  }
+  return items.sort(inTotalOrder(sort));
+};
 
 export interface AtRisk {
   readonly kind: 'complaint' | 'rectification';

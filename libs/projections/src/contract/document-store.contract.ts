@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Document, DocumentStore, Filter, Sort } from '../document-store';
 import { InvalidCursorError } from '../document-store';
+import { inTotalOrder } from '../cursor';
 
 /** The behaviour every DocumentStore adapter must have; each test uses a fresh collection. */
 export interface DocumentStoreTarget {
@@ -129,6 +130,12 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
       expect(await find({}, [['severity', 1], ['amount', -1]])).toEqual(['c01', 'c04', 'c03', 'c02', 'c06', 'c05']);
       expect(await find({}, [['severity', -1]])).toEqual(['c06', 'c05', 'c02', 'c04', 'c03', 'c01']);
       expect(await find({}, [['amount', 1]])).toEqual(['c03', 'c05', 'c01', 'c02', 'c06', 'c04']);
+    });
+
+    it('sorts in memory (inTotalOrder) exactly as a find lists', async () => {
+      for (const sort of [[['severity', 1], ['amount', -1]], [['severity', -1]], [['amount', 1]], [['sla.deadline', -1]], [['receivedAt', 1]]] as Sort[]) {
+        expect({ sort, order: ids([...cases].reverse().sort(inTotalOrder(sort))) }).toEqual({ sort, order: await find({}, sort) });
+      }
     });
 
     it('pages through every document exactly once, in order, whatever the sort', async () => {
