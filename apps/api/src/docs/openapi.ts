@@ -75,7 +75,7 @@ export const openApiDocument = () => ({
   paths: {
     '/cases': {
       get: {
-        summary: `Case search over the case view (read model). List filters take comma-separated values, "(none)" for a missing one; q searches subject, content and closing summary; sort=-receivedAt (default), receivedAt, lastEventAt, closedAt, firstResponseSeconds, resolutionSeconds, revision; limit 1..200; {items, nextCursor}. ${roles(READERS)}`,
+        summary: `Case search over the case view (read model). List filters take comma-separated values, "(none)" for a missing one; q searches subject, content and closing summary; sort=-receivedAt (default), receivedAt, lastEventAt, closedAt, firstResponseSeconds, resolutionSeconds, revision; limit 1..200; {items, nextCursor}. Keyset pages: a row whose sort field changes between pages can repeat or be missed, so list everything by receivedAt, which never changes. ${roles(READERS)}`,
         parameters: [...queryParameters(CASE_SEARCH_PARAMETERS), minPosition],
         responses: { 200: { description: '{items, nextCursor?}; X-Projection-Position header' }, ...READ_ERRORS },
       },
@@ -137,7 +137,7 @@ export const openApiDocument = () => ({
     ...actionPaths('complaints', COMPLAINT_ACTIONS),
     '/rectifications': {
       get: {
-        summary: `The tracking table (投诉问题整改跟踪表), one row per item in the columns of DOMAIN.md section 2; Accept: text/csv gives every matching row as UTF-8 CSV with a BOM; a row's feedback and resolved are the feedback that stands (null while the department owes it, also after review returned it). Filters: step 1..5 (the step an item is in: 2 after dispatch or a return, 3 accepted, 4 with feedback, 5 approved or confirmed), overdue true|false (as of now), dispatchedFrom/To; sort dispatchedAt | deadline | updatedAt. ${roles(READERS)}`,
+        summary: `The tracking table (投诉问题整改跟踪表), one row per item in the columns of DOMAIN.md section 2; Accept: text/csv gives every matching row as UTF-8 CSV with a BOM; a row's feedback and resolved are the feedback that stands (null while the department owes it, also after review returned it). Filters: step 1..5 (the step an item is in: 2 after dispatch or a return, 3 accepted, 4 with feedback, 5 approved or confirmed), overdue true|false (as of now), dispatchedFrom/To; sort dispatchedAt | deadline | updatedAt (keyset pages: a row updated between pages can repeat or be missed under updatedAt, so list everything by dispatchedAt or deadline). ${roles(READERS)}`,
         parameters: [...queryParameters(TRACKING_PARAMETERS), minPosition],
         responses: {
           200: { description: '{items, nextCursor?} or text/csv' },
