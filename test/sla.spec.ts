@@ -202,6 +202,28 @@ describe('SLA policy, deadlines and the scheduler', () => {
     expect(links).toHaveLength(1);
   });
 
+  it('writes a link a crash left unwritten also when the item is confirmed before the next tick', async () => {
+    const rectificationId = '0190a5f0-0000-7000-8000-0000000000c2';
+    const metadata = { actor: { user: 'ana', role: 'analysis' }, occurredAt: hoursAfterT0(76), correlationId: 'c', causationId: 'c', schemaVersion: 1 };
+    // Dispatched, then the process died before linking it into its source complaint.
+    await api.app.get<symbol, EventStore>(EVENT_STORE).appendToStream(`rectification-${rectificationId}`, [
+      { id: uuidv7(), type: 'RectificationDispatched', data: { rectificationId, problem: 'Confirmed unlinked', sourceComplaintIds: [second], department: 'finance', suggestion: 's', deadline: hoursAfterT0(2000), dispatchedAt: hoursAfterT0(76) }, metadata },
+    ]);
+    const finance = staffClient(api.url, signToken({ sub: 'fay', role: 'department', department: 'finance' }, TEST_JWT_SECRET, clock.now(), 3600 * 24 * 365));
+    const steps: Array<[typeof finance, string, unknown]> = [
+      [finance, 'accept', { measures: 'm', responsiblePerson: 'Fay', plannedCompletion: hoursAfterT0(1000) }],
+      [finance, 'feedback', { resolved: true, result: 'Done' }],
+      [api.as('analysis'), 'review', { decision: 'approved', opinion: 'Good' }],
+      [api.as('analysis'), 'confirm', { effective: true }],
+    ];
+    for (const [who, action, body] of steps) expect((await who.post(`/rectifications/${rectificationId}/${action}`, body)).status).toBe(200);
+    await tick();
+    const links = async () => (await events(`/complaints/${second}`)).filter((e) => e.type === 'RectificationLinked' && e.data.rectificationId === rectificationId);
+    expect(await links()).toHaveLength(1);
+    await tick();
+    expect(await links()).toHaveLength(1);
+  });
+
   it('says when it cannot record what is due, and records it at the next tick', async () => {
     const logs = captureLogs();
     const dir = mkdtempSync(join(tmpdir(), 'redress-sla-fault-'));

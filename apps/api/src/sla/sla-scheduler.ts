@@ -45,6 +45,17 @@ const settled = (state: Complaint): boolean =>
   ((isFinished(state.status) || SLA_STEPS.every((step) => step in state.slaProgress)) &&
     dueBreaches(state, '9999-12-31T00:00:00.000Z').length === 0);
 
+/** How the scheduler remembers that a source complaint's history links the item. */
+const linkKey = (complaintId: string, rectificationId: string): string => `${complaintId} ${rectificationId}`;
+
+/** The source complaints whose history does not link the item yet (a crash after its dispatch). */
+const unlinkedSources = (rectificationId: string, item: Rectification, links: ReadonlySet<string>): string[] =>
+  (item.dispatch?.sourceComplaintIds ?? []).filter((complaintId) => !links.has(linkKey(complaintId, rectificationId)));
+
+/** Nothing is left to do for an item: confirmed (nothing more can be late), and linked into every source complaint. */
+const itemSettled = (rectificationId: string, item: Rectification, links: ReadonlySet<string>): boolean =>
+  item.status === 'confirmed' && unlinkedSources(rectificationId, item, links).length === 0;
+
 /**
  * Acts when time passes (DOMAIN.md section 3): follows the log from the
  * start, keeps the deadlines of every case and rectification still open, and
@@ -52,7 +63,8 @@ const settled = (state: Complaint): boolean =>
  * for what is due. The deciders refuse a second record, so each is written
  * exactly once, also after a restart and for deadlines that passed while it
  * was down. It also links dispatched rectifications into source complaints
- * whose link a crash left unwritten.
+ * whose link a crash left unwritten, keeping an item, confirmed or not, until
+ * every link is in the log.
  *
  * It runs in the processes doing the background work (the api in embedded
  * mode, projectors), and of those only the holder of the `sla-scheduler`
@@ -64,7 +76,7 @@ const settled = (state: Complaint): boolean =>
 export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly complaints = new Map<string, Complaint>();
   private readonly rectifications = new Map<string, Rectification>();
-  /** `complaintId rectificationId` of every link the log holds. */
+  /** `complaintId rectificationId` (linkKey) of every link the log holds. */
   private readonly links = new Set<string>();
   private position: Position = START;
   private subscription?: Subscription;
@@ -157,17 +169,25 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     const rectificationId = rectificationIdOf(event.streamName);
     const rectification = rectificationEvent(event);
     if (complaintId !== undefined && complaint) {
-      if (complaint.type === 'RectificationLinked') this.links.add(`${complaintId} ${complaint.data.rectificationId}`);
+      if (complaint.type === 'RectificationLinked') this.linked(complaintId, complaint.data.rectificationId);
       // Only cases with something still due are kept: memory follows the open work, not the archive.
       const state = evolve(this.complaints.get(complaintId) ?? initialState, complaint);
       if (settled(state)) this.complaints.delete(complaintId);
       else this.complaints.set(complaintId, slaWatch(state));
     } else if (rectificationId !== undefined && rectification) {
       const item = evolveRectification(this.rectifications.get(rectificationId) ?? initialRectification, rectification);
-      if (item.status === 'confirmed') this.rectifications.delete(rectificationId);
+      // A confirmed item is kept while a link is missing: the next tick writes it.
+      if (itemSettled(rectificationId, item, this.links)) this.rectifications.delete(rectificationId);
       else this.rectifications.set(rectificationId, item);
     }
     this.position = event.position;
+  }
+
+  /** A link the log holds; the last one a confirmed item waited for settles it. */
+  private linked(complaintId: string, rectificationId: string): void {
+    this.links.add(linkKey(complaintId, rectificationId));
+    const item = this.rectifications.get(rectificationId);
+    if (item && itemSettled(rectificationId, item, this.links)) this.rectifications.delete(rectificationId);
   }
 
   private async recordDue(): Promise<void> {
@@ -186,8 +206,7 @@ export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     for (const [id, item] of this.rectifications) {
       if (!goOn()) return;
       if (isOverdueNow(item, iso)) await this.run(new HandleRectificationCommand(id, { type: 'MarkRectificationOverdue' }, SLA_SCHEDULER, correlationId));
-      for (const complaintId of item.dispatch?.sourceComplaintIds ?? []) {
-        if (this.links.has(`${complaintId} ${id}`)) continue;
+      for (const complaintId of unlinkedSources(id, item, this.links)) {
         const link = { type: 'LinkRectification' as const, body: { rectificationId: id, problem: item.dispatch?.problem as string } };
         await this.run(new HandleComplaintCommand(complaintId, link, SLA_SCHEDULER, correlationId));
       }
