@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import type * as io from 'io-ts';
 import type { RectificationDispatched } from '@redress/contracts';
 import type { Rectification } from '@redress/domain';
+import { awaitingFeedback } from '../../../../libs/domain/src/rectification/rectification';
 import { command } from '../api';
 import { useResource } from '../resource';
 import { messages, useFormat, useMessages, useVocabulary } from '../i18n';
@@ -88,9 +89,6 @@ interface HistoryEvent {
   readonly data: Readonly<Record<string, unknown>>;
   readonly metadata: { readonly actor: { readonly user: string; readonly role: string }; readonly occurredAt?: string };
 }
-
-/** The item still waits for the department's feedback, the only step with a deadline. */
-const awaitingFeedback = (status: Status): boolean => status === 'dispatched' || status === 'accepted' || status === 'returned';
 
 /**
  * Overdue now: the api's item view says so only once the scheduler has

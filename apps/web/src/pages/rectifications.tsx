@@ -9,6 +9,7 @@ import { useStaff } from '../session';
 import { DISPATCHERS, may } from '../roles';
 import { Empty, ErrorNotice, ExportButton, Loading, Section, Tag } from '../components/common';
 import { SchemaForm } from '../components/schema-form';
+import { currentStep } from '../../../../libs/domain/src/rectification/rectification';
 
 /** The five steps' names (投诉整改五步法), shared with the item page. */
 export const stepText = messages(
@@ -22,19 +23,19 @@ export type StepState = 'done' | 'current' | 'todo';
 export type Status = TrackingRow['status'];
 
 /**
- * The step each status waits for. A return (审核退回) sends the item back to
- * the department, which takes it up again from step 2, so the steps after it
- * are to be done again; confirmed waits for nothing.
+ * The step a status waits for: the domain's current step (a return sends the
+ * item back to step 2, so the steps after it are to be done again), except
+ * that a confirmed item waits for nothing (the domain keeps it in step 5).
  */
-const NEXT_STEP: Readonly<Record<Status, number>> = { none: 1, dispatched: 2, accepted: 3, feedback_submitted: 4, returned: 2, approved: 5, confirmed: 6 };
+const waitsFor = (status: Status): number => (status === 'confirmed' ? STEPS.length + 1 : currentStep(status));
 
 export const stepState = (step: StepNumber, status: Status): StepState => {
-  const next = NEXT_STEP[status];
+  const next = waitsFor(status);
   return step < next ? 'done' : step === next ? 'current' : 'todo';
 };
 
 /** The step the item waits for; none once confirmed. */
-export const nextStep = (status: Status): StepNumber | undefined => STEPS.find((step) => step === NEXT_STEP[status]);
+export const nextStep = (status: Status): StepNumber | undefined => STEPS.find((step) => step === waitsFor(status));
 
 export const statusTone = (status: string): 'ok' | 'warning' | 'muted' => (status === 'approved' || status === 'confirmed' ? 'ok' : status === 'returned' ? 'warning' : 'muted');
 

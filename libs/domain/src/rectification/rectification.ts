@@ -81,12 +81,13 @@ type Decision = E.Either<RectificationError, RectificationEvent[]>;
 const events = (...happened: RectificationEvent[]): Decision => E.right(happened);
 const refuse = (code: RectificationErrorCode, message: string): Decision => E.left({ code, message });
 
-/** An item waits for feedback until the department gives it, and again after a return. */
-const awaitingFeedback = (state: Rectification): boolean => state.status === 'dispatched' || state.status === 'accepted' || state.status === 'returned';
+/** The statuses in which an item waits for the department's feedback (the step with a deadline): until it is given, and again after a return. */
+export const AWAITING_FEEDBACK: readonly RectificationStatus[] = ['dispatched', 'accepted', 'returned'];
+export const awaitingFeedback = (status: RectificationStatus | 'none'): boolean => (AWAITING_FEEDBACK as readonly string[]).includes(status);
 
 /** Past its deadline still waiting for feedback, and not yet marked. */
 export const isOverdueNow = (state: Rectification, now: string): boolean =>
-  !state.overdue && awaitingFeedback(state) && state.dispatch !== undefined && Date.parse(now) > Date.parse(state.dispatch.deadline);
+  !state.overdue && awaitingFeedback(state.status) && state.dispatch !== undefined && Date.parse(now) > Date.parse(state.dispatch.deadline);
 
 /** Department staff act only on their own department's items. */
 const ownDepartment = (state: Rectification, actor: DecidingStaff): boolean =>

@@ -1,4 +1,4 @@
-import { DAY_MS, currentStep, evolveRectification, initialRectification, isOverdueNow, occurredAt, rectificationEvent, rectificationIdOf, type Rectification } from '@redress/domain';
+import { AWAITING_FEEDBACK, DAY_MS, awaitingFeedback, currentStep, evolveRectification, initialRectification, isOverdueNow, occurredAt, rectificationEvent, rectificationIdOf, type Rectification } from '@redress/domain';
 import type { Document, Filter } from '../document-store';
 import { asStored, type Projection } from '../engine/projection';
 
@@ -37,7 +37,6 @@ export const rectificationsProjection: Projection<RectificationDocument> = {
 };
 
 const STEP_NAMES = ['', '问题分派 dispatch', '问题解决 resolve', '解决情况反馈 feedback', '审核 review', '确认 confirm'] as const;
-const AWAITING_FEEDBACK = ['dispatched', 'accepted', 'returned'];
 
 /** Still waiting for the department's feedback, with its deadline by `horizon` (the SLA board). */
 export const feedbackDueBy = (horizon: string): Filter => ({ status: { $in: AWAITING_FEEDBACK }, 'dispatch.deadline': { $lte: horizon } });
@@ -59,7 +58,7 @@ export const trackingRow = (no: number, item: RectificationDocument, now: string
   const step = currentStep(item.status);
   // The feedback that stands: none while the department owes it, also after a return (review sent the old one back),
   // so counting the 是否解决 column never counts a resolution review rejected. The item's own resource keeps the old one.
-  const feedback = AWAITING_FEEDBACK.includes(item.status) ? undefined : item.feedback;
+  const feedback = awaitingFeedback(item.status) ? undefined : item.feedback;
   return {
     no,
     id: item._id,
