@@ -227,4 +227,33 @@ describe('rectification tracking table', () => {
       expect((await reader.get('/rectifications?department=bulk')).body.items).toEqual([]);
     });
   });
+
+  it("a return once the deadline has passed sets a new one, by which the item is then judged overdue; a new feedback's row shows no stale review", async () => {
+    const source = (await api.as('intake').post('/complaints', { channel: 'app', complainant: { name: 'F' }, subject: 'Late', content: 'Again' })).body.id;
+    const deadline = new Date(clock.now().getTime() + 2 * 86_400_000).toISOString();
+    const id = (await analysis.post('/rectifications', { problem: 'Late vans', sourceComplaintIds: [source], department: 'fleet', suggestion: 's', deadline })).body.id as string;
+    const fleet = staffClient(api.url, signToken({ sub: 'fay', role: 'department', department: 'fleet' }, TEST_JWT_SECRET, clock.now(), 3600 * 24 * 365));
+    const act = async (who: StaffClient, action: string, body: unknown) => (await who.post(`/rectifications/${id}/${action}`, body)).body;
+    await act(fleet, 'accept', { measures: 'New routes', responsiblePerson: 'Fay', plannedCompletion: deadline });
+    await act(fleet, 'feedback', { resolved: true, result: 'Routes changed' });
+    // The feedback came in time; review takes three days.
+    clock.advanceHours(72);
+    const before = (await reader.get(`/rectifications/${id}`)).body.revision;
+    expect(await act(analysis, 'review', { decision: 'returned', opinion: 'Show the timings' })).toMatchObject({ statusCode: 422, code: 'DEADLINE_REQUIRED' });
+    expect((await reader.get(`/rectifications/${id}`)).body.revision).toBe(before);
+    const again = new Date(clock.now().getTime() + 5 * 86_400_000).toISOString();
+    const returned = await act(analysis, 'review', { decision: 'returned', opinion: 'Show the timings', deadline: again });
+    const row = async (position: number) => (await reader.get('/rectifications?department=fleet', { 'x-min-position': String(position) })).body.items[0];
+    // Before, a return after the deadline made the item overdue at once, for the review's delay.
+    expect(await row(returned.position)).toMatchObject({ status: 'returned', deadline: again, overdue: false, reviewOpinion: 'returned: Show the timings' });
+    expect((await reader.get(`/rectifications/${id}`)).body).toMatchObject({ deadline: again, overdue: false });
+    expect((await reader.get('/rectifications?department=fleet&overdue=true')).body.items).toEqual([]);
+    const resubmitted = await act(fleet, 'feedback', { resolved: true, result: 'Timings attached' });
+    // The return's opinion was about the feedback before: this one awaits its review.
+    expect(await row(resubmitted.position)).toMatchObject({ status: 'feedback_submitted', feedback: 'Timings attached', reviewOpinion: null });
+    expect(await act(analysis, 'review', { decision: 'approved', opinion: 'Good', deadline: again })).toMatchObject({ statusCode: 422, code: 'DEADLINE_ONLY_ON_RETURN' });
+    const late = await act(analysis, 'review', { decision: 'returned', opinion: 'Once more', deadline: new Date(clock.now().getTime() + 86_400_000).toISOString() });
+    clock.advanceHours(25);
+    expect(await row(late.position)).toMatchObject({ status: 'returned', overdue: true });
+  });
 });

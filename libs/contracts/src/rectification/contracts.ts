@@ -20,7 +20,8 @@ export const DispatchRectificationBody = struct('DispatchRectificationBody', {
 });
 export const AcceptRectificationBody = struct('AcceptRectificationBody', { measures: note, responsiblePerson: text(200, 'Person'), plannedCompletion: instant });
 export const RectificationFeedbackBody = struct('RectificationFeedbackBody', { resolved: bool, result: note }, { reasonUnresolved: note });
-export const ReviewRectificationBody = struct('ReviewRectificationBody', { decision: ReviewDecision, opinion: note });
+/** A return may set when the department's new feedback is due (`deadline`); it must, once the deadline has passed. */
+export const ReviewRectificationBody = struct('ReviewRectificationBody', { decision: ReviewDecision, opinion: note }, { deadline: instant });
 export const ConfirmRectificationBody = struct('ConfirmRectificationBody', { effective: bool }, { note });
 
 export const RectificationDispatched = struct('RectificationDispatched', {
@@ -38,7 +39,11 @@ export const RectificationEventCodecs = {
   RectificationDispatched: { version: 1, data: RectificationDispatched, description: 'Step 1 (问题分派): a recurring problem dispatched to the responsible department with a deadline.' },
   RectificationAccepted: { version: 1, data: AcceptRectificationBody, description: 'Step 2 (问题解决): the department confirmed measures, owner and planned completion.' },
   RectificationFeedbackSubmitted: { version: 1, data: RectificationFeedbackBody, description: 'Step 3 (解决情况反馈): the result, or why it is not resolved.' },
-  RectificationReviewed: { version: 1, data: ReviewRectificationBody, description: 'Step 4 (审核): complaint analysis approved it, or returned it with opinions.' },
+  RectificationReviewed: {
+    version: 1,
+    data: ReviewRectificationBody,
+    description: "Step 4 (审核): complaint analysis approved it, or returned it with opinions; a return's `deadline`, when it has one, replaces the item's deadline for the new feedback.",
+  },
   RectificationConfirmed: { version: 1, data: ConfirmRectificationBody, description: 'Step 5 (确认): the effect confirmed; the item is closed.' },
   RectificationOverdue: { version: 1, data: RectificationOverdue, description: 'The deadline passed without feedback (recorded by the system, once).' },
 } as const;

@@ -56,6 +56,26 @@ describe('rectification decider (投诉整改五步法)', () => {
     it('returns with opinions', () =>
       by(ANALYSIS)(fedBack).when(cmd({ type: 'ReviewRectification', body: { decision: 'returned', opinion: 'Show evidence' } })).then([{ type: 'RectificationReviewed', data: { decision: 'returned', opinion: 'Show evidence' } }]));
     it('refuses without feedback', () => by(ANALYSIS)(accepted).when(cmd({ type: 'ReviewRectification', body: { decision: 'approved', opinion: 'x' } })).thenFails('NO_FEEDBACK_TO_REVIEW'));
+
+    describe("a return's deadline", () => {
+      const late = '2026-12-26T00:00:00.000Z';
+      const review = (body: { decision: 'approved' | 'returned'; opinion: string; deadline?: string }) => cmd({ type: 'ReviewRectification', body });
+      it('may set when the new feedback is due, which then counts for overdue', () => {
+        const again = { decision: 'returned' as const, opinion: 'Show evidence', deadline: '2027-01-10T00:00:00.000Z' };
+        by(ANALYSIS)(fedBack).when(review(again)).then([{ type: 'RectificationReviewed', data: again }]);
+        const history: RectificationEvent[] = [...fedBack, { type: 'RectificationReviewed', data: again }];
+        expect(foldRectification(history).deadline).toBe('2027-01-10T00:00:00.000Z');
+        by({ user: 'system', role: 'system' }, late)(history).when(cmd({ type: 'MarkRectificationOverdue' })).thenFails('NOT_OVERDUE');
+        by({ user: 'system', role: 'system' }, '2027-01-10T00:00:00.001Z')(history).when(cmd({ type: 'MarkRectificationOverdue' })).then([{ type: 'RectificationOverdue', data: { deadline: '2027-01-10T00:00:00.000Z' } }]);
+      });
+      it('must set one once the deadline has passed: the department gave feedback in time, and is not late for the review', () =>
+        by(ANALYSIS, late)(fedBack).when(review({ decision: 'returned', opinion: 'Show evidence' })).thenFails('DEADLINE_REQUIRED'));
+      it('keeps the deadline when it sets none before it passes', () => expect(foldRectification(returned).deadline).toBe(dispatchBody.deadline));
+      it('refuses one in the past, or with an approval', () => {
+        by(ANALYSIS, late)(fedBack).when(review({ decision: 'returned', opinion: 'x', deadline: late })).thenFails('DEADLINE_IN_PAST');
+        by(ANALYSIS)(fedBack).when(review({ decision: 'approved', opinion: 'x', deadline: '2027-01-10T00:00:00.000Z' })).thenFails('DEADLINE_ONLY_ON_RETURN');
+      });
+    });
   });
 
   describe('5 confirm', () => {
