@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { signToken } from '@redress/platform';
+import { externalRefComplaintId, signToken } from '@redress/platform';
 import { startApi, staffClient, TEST_JWT_SECRET, type RunningApi, type StaffClient } from './support/api';
 
 const intakeBody = (overrides: Record<string, unknown> = {}) => ({
@@ -237,6 +237,14 @@ describe('complaints api', () => {
         { path: 'remedies.0.currency', message: 'must be an ISO 4217 code such as CNY or EUR' },
       ]);
       expect(await history(id)).toEqual(before);
+    });
+
+    it('400: a receivedAt outside the years 1970–9999 in UTC, which stored would not compare with other times as text', async () => {
+      for (const receivedAt of ['9999-12-31T23:59:00-14:00', '0001-01-01T00:00:00Z']) {
+        const reply = await intake.post('/complaints', intakeBody({ receivedAt, externalRef: `CRM-YEAR-${receivedAt}` }));
+        expect(reply.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', details: [{ path: 'receivedAt', message: expect.stringContaining('1970 to 9999') }] });
+        expect((await auditor.get(`/complaints/${externalRefComplaintId(`CRM-YEAR-${receivedAt}`)}`)).status).toBe(404);
+      }
     });
 
     it('401: no token, a forged token, an expired token, alg none', async () => {

@@ -323,6 +323,9 @@ describe('read models: case search, analysis, rebuild', () => {
       // A word /cases would refuse: before, analysis answered it with nothing, and its drill-down link with a 400.
       ['category=Billing', 'category'],
       ['status=open', 'status'],
+      // The years an instant may have (1970–9999 in UTC), as in a body.
+      ['from=0001-01-01T00:00:00Z', 'from 1970 to 9999 in UTC'],
+      ['to=9999-12-31T23:59:00-14:00', 'from 1970 to 9999 in UTC'],
     ]) {
       const bad = await analyst.get(`/analytics/complaints?${query}`);
       expect({ query, status: bad.status, code: bad.body.code }).toEqual({ query, status: 400, code: 'INVALID_QUERY' });

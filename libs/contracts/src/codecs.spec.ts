@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import * as fc from 'fast-check';
-import { instant } from './codecs';
+import { day, instant } from './codecs';
 
 describe('instant', () => {
   it('normalises an ISO-8601 time with a zone to UTC, offsets up to 14 hours either way', () => {
@@ -16,7 +16,18 @@ describe('instant', () => {
     }
   });
 
-  it('never throws: whatever it accepts is a real instant', () => {
+  it('refuses an instant whose UTC year is outside 1970–9999, so that every instant it gives compares as text', () => {
+    for (const text of ['9999-12-31T23:59:00-14:00', '0001-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '1970-01-01T00:30:00+01:00']) {
+      expect(instant.is(text)).toBe(false);
+      expect(instant.decode(text)).toMatchObject(E.left([{ message: expect.stringContaining('1970 to 9999') }]));
+    }
+    expect(instant.decode('1970-01-01T01:00:00+01:00')).toEqual(E.right('1970-01-01T00:00:00.000Z'));
+    expect(instant.decode('9999-12-31T23:59:59.999Z')).toEqual(E.right('9999-12-31T23:59:59.999Z'));
+    expect(day.is('1969-12-31')).toBe(false);
+    expect(day.is('9999-12-31')).toBe(true);
+  });
+
+  it('never throws: whatever it accepts is a real instant, written with a four-digit year', () => {
     const part = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
     const text = fc
       .tuple(fc.integer({ min: 0, max: 9999 }), part(13), part(32), part(24), part(60), part(60), fc.constantFrom('Z', '+', '-'), part(99), part(99))
@@ -24,7 +35,10 @@ describe('instant', () => {
     fc.assert(
       fc.property(fc.oneof(text, fc.string()), (candidate) => {
         const decoded = instant.decode(candidate);
-        if (E.isRight(decoded)) expect(decoded.right).toBe(new Date(candidate).toISOString());
+        if (E.isLeft(decoded)) return;
+        expect(decoded.right).toBe(new Date(candidate).toISOString());
+        // Four digits of year: text order is time order.
+        expect(decoded.right).toMatch(/^\d{4}-/);
       }),
     );
   });

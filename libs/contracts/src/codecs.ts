@@ -107,33 +107,43 @@ export const currency = described(
 
 /** An offset is at most 14 hours either way (real ones run from -12:00 to +14:00): Date.parse refuses +24:00 or +00:60, and decoding one would throw. */
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
+/**
+ * Instants are compared as text (the read models' filters and sorts, the scheduler's deadlines), which orders them in
+ * time only while each is written `YYYY-…Z` with four digits: toISOString writes 9999-12-31T23:59-14:00 as
+ * +010000-01-01T13:59:00.000Z, which sorts before 2026. Before 1970 no complaint came to a system like this one, and
+ * the calendar code's Date.UTC reads a year below 100 as 19xx: the same bound as appraisal's periods. Only input
+ * (bodies, queries, imported rows) is decoded with this codec; stored events are read as they were written.
+ */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const PAST_LATEST = Date.UTC(10_000, 0, 1);
 /** Date.parse rolls 2026-02-31 over to March; a real instant names a day its month has. */
 const isInstant = (u: unknown): u is string => {
   const match = typeof u === 'string' ? INSTANT.exec(u) : null;
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate() && Number.isFinite(Date.parse(u as string));
+  const at = Date.parse(u as string);
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate() && at >= EARLIEST && at < PAST_LATEST;
 };
 
-/** An ISO-8601 instant with a time zone, normalised to UTC `...Z`. */
+/** An ISO-8601 instant with a time zone whose UTC year is 1970–9999, normalised to UTC `...Z`. */
 export const instant = described(
   new t.Type<string, string, unknown>(
     'Instant',
     isInstant,
-    (u, c) => (isInstant(u) ? t.success(new Date(u).toISOString()) : t.failure(u, c, 'must be an ISO-8601 time with a zone, e.g. 2026-11-25T09:30:00Z')),
+    (u, c) => (isInstant(u) ? t.success(new Date(u).toISOString()) : t.failure(u, c, 'must be an ISO-8601 time with a zone, in the years 1970 to 9999 in UTC, e.g. 2026-11-25T09:30:00Z')),
     t.identity,
   ),
   { type: 'string', format: 'date-time' },
 );
 
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** A calendar day, "2026-12-01", that exists (no 2026-02-31). */
+/** A calendar day, "2026-12-01", that exists (no 2026-02-31), in the years an instant may have. */
 const isDay = (u: unknown): u is string => {
   const match = typeof u === 'string' ? DAY_PATTERN.exec(u) : null;
   return match !== null && isInstant(`${u as string}T00:00:00Z`);
 };
 export const day = described(
-  new t.Type<string, string, unknown>('Day', isDay, (u, c) => (isDay(u) ? t.success(u) : t.failure(u, c, 'must be a date like 2026-12-01')), t.identity),
+  new t.Type<string, string, unknown>('Day', isDay, (u, c) => (isDay(u) ? t.success(u) : t.failure(u, c, 'must be a date like 2026-12-01, from 1970 to 9999')), t.identity),
   { type: 'string', format: 'date' },
 );
 

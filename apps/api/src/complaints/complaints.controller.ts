@@ -102,7 +102,7 @@ export class ComplaintsController {
     }
     if (asOf !== undefined) {
       const time = instant.decode(asOf);
-      if (E.isLeft(time)) throw new BadRequestException({ code: 'INVALID_AS_OF', message: 'asOf must be an ISO-8601 time with a zone, e.g. 2026-11-25T09:30:00Z' });
+      if (E.isLeft(time)) throw new BadRequestException({ code: 'INVALID_AS_OF', message: 'asOf must be an ISO-8601 time with a zone, from 1970 to 9999 in UTC, e.g. 2026-11-25T09:30:00Z' });
       return this.queries.execute(new GetComplaintStateAt(parseId('COMPLAINT', id), { asOf: time.right }));
     }
     if (!/^\d{1,15}$/.test(atRevision as string)) throw new BadRequestException({ code: 'INVALID_AT_REVISION', message: 'atRevision must be a whole number ≥ 0' });

@@ -56,7 +56,7 @@ export const instantParam = (params: QueryParams, name: string, offsetMinutes = 
   if (value === undefined) return undefined;
   // The body codecs' rules: Date.parse would roll 2026-02-30 over to 2 March and filter by that.
   const at = instant.decode(day.is(value) ? `${value}T00:00:00Z` : value);
-  if (E.isLeft(at)) throw invalidQuery(`${name} must be a date (2026-11-01) or an ISO-8601 time with a zone (2026-11-01T08:00:00Z)`);
+  if (E.isLeft(at)) throw invalidQuery(`${name} must be a date (2026-11-01) or an ISO-8601 time with a zone (2026-11-01T08:00:00Z), from 1970 to 9999 in UTC`);
   return day.is(value) && offsetMinutes !== 0 ? new Date(Date.parse(at.right) - offsetMinutes * 60_000).toISOString() : at.right;
 };
 

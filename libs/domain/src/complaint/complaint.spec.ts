@@ -126,6 +126,8 @@ describe('complaint decider', () => {
 
     it('refuses a second receive of the same case', () => given(received).when({ type: 'ReceiveComplaint', complaintId: ID, body }).thenFails('COMPLAINT_ALREADY_EXISTS'));
     it('refuses a complaint received later than now', () => given([]).when({ type: 'ReceiveComplaint', complaintId: ID, body: { ...body, receivedAt: '2026-11-25T10:00:00.001Z' } }).thenFails('RECEIVED_IN_FUTURE'));
+    it('compares receivedAt with now as times, not as text: a year past 9999 is later too', () =>
+      given([]).when({ type: 'ReceiveComplaint', complaintId: ID, body: { ...body, receivedAt: '+010000-01-01T13:59:00.000Z' } }).thenFails('RECEIVED_IN_FUTURE'));
   });
 
   describe('acknowledge', () => {

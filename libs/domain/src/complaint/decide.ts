@@ -124,7 +124,8 @@ export const decide = (command: ComplaintCommand, state: Complaint, ctx: Decisio
     if (state.status !== 'none') return refuse('COMPLAINT_ALREADY_EXISTS', 'this complaint has already been received');
     const { complainant, receivedAt, ...rest } = command.body;
     // Intake may record a complaint that arrived earlier (a letter, a call taken on paper), never one still to come.
-    if (receivedAt !== undefined && receivedAt > ctx.now) return refuse('RECEIVED_IN_FUTURE', `receivedAt ${receivedAt} is later than now (${ctx.now})`);
+    // Compared as times: as text, a year past 9999 (+010000-…) would sort before now.
+    if (receivedAt !== undefined && Date.parse(receivedAt) > Date.parse(ctx.now)) return refuse('RECEIVED_IN_FUTURE', `receivedAt ${receivedAt} is later than now (${ctx.now})`);
     const { id: givenId, anonymous, ...details } = complainant;
     // An anonymous complaint must not be linkable to a customer record either.
     const complainantId = anonymous === true ? undefined : givenId;

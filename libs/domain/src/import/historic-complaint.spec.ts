@@ -150,6 +150,9 @@ describe('historicComplaint (one row as a complaint history)', () => {
     expect(problems(row({ Result: '', Note: '' }))).toEqual(['outcome (column "Result"): missing, and the row has a closing date']);
     // An offset no clock has once stopped the whole import (decoding threw): it is a bad date like any other.
     expect(problems(row({ Opened: '2024-03-01T09:15:00+24:00', Result: '', Closed: '' }))).toEqual([expect.stringMatching(/^receivedAt \(column "Opened"\): "2024-03-01T09:15:00\+24:00" is not a date/)]);
+    // Before 1970 is no time an instant may have (a time outside 1970–9999 would not compare with the others as text).
+    expect(problems(row({ Opened: '1969-12-31T23:00:00Z', Result: '', Closed: '' }))).toEqual([expect.stringMatching(/^receivedAt \(column "Opened"\): "1969-12-31T23:00:00Z" is not a date/)]);
+    expect(problems(row({ Opened: '1969-12-31 09:15', Result: '', Closed: '' }))).toEqual([expect.stringMatching(/^receivedAt \(column "Opened"\): .*1970 to 9999/)]);
   });
 
   it('takes a closing written as a day only, on the day of receipt, as closed at receipt', () => {
