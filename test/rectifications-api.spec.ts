@@ -75,6 +75,22 @@ describe('rectifications api (投诉整改五步法)', () => {
     }
   });
 
+  it('answers a dispatch, and its repeat, with a position past every link it wrote: read-your-writes shows each case linked', async () => {
+    const body = dispatchBody();
+    const dispatched = await analysis.post('/rectifications', body, { 'idempotency-key': 'links-read-back' });
+    expect(dispatched.status).toBe(201);
+    for (const complaintId of complaints) {
+      const events = (await auditor.get(`/complaints/${complaintId}/history`)).body.events as Array<{ type: string; position: number; data: { rectificationId?: string } }>;
+      const link = events.find((e) => e.type === 'RectificationLinked' && e.data.rectificationId === dispatched.body.id);
+      expect(link?.position).toBeLessThanOrEqual(dispatched.body.position);
+      const view = await auditor.get(`/cases/${complaintId}`, { 'x-min-position': String(dispatched.body.position) });
+      expect(view.body.rectifications).toContain(dispatched.body.id);
+    }
+    const again = await analysis.post('/rectifications', body, { 'idempotency-key': 'links-read-back' });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(dispatched.body);
+  });
+
   it('starts only from complaints that exist, and refuses bad input with nothing written', async () => {
     const unknown = await analysis.post('/rectifications', { ...dispatchBody(), sourceComplaintIds: [complaints[0], '0190a5f0-0000-7000-8000-00000000f00d'] });
     expect(unknown.status).toBe(422);

@@ -67,11 +67,15 @@ export class RectificationCommandHandler implements ICommandHandler<HandleRectif
       },
       { staff, correlationId, ...(expectedRevision === undefined ? {} : { expectedRevision }) },
     );
-    if (command.type === 'DispatchRectification' && outcome.created) {
-      const [dispatched] = await this.store.readStream(rectificationStream(rectificationId), { maxCount: 1 });
-      for (const complaintId of command.body.sourceComplaintIds) {
-        // The item exists whatever happens here; a link not written now is written by the SLA scheduler's next tick.
-        await this.commands.execute(
+    if (command.type !== 'DispatchRectification') return outcome;
+    const [dispatched] = await this.store.readStream(rectificationStream(rectificationId), { maxCount: 1 });
+    // The answer's position covers every link (X-Min-Position with it shows each case linked), a repeat's too: linking
+    // again changes nothing and answers the case's position, and a link a crash left unwritten is written now.
+    let { position } = outcome;
+    for (const complaintId of command.body.sourceComplaintIds) {
+      // The item exists whatever happens here; a link not written now is written by the SLA scheduler's next tick.
+      const linked = await this.commands
+        .execute<HandleComplaintCommand, CommandOutcome>(
           new HandleComplaintCommand(
             complaintId,
             { type: 'LinkRectification', body: { rectificationId, problem: command.body.problem } },
@@ -81,10 +85,11 @@ export class RectificationCommandHandler implements ICommandHandler<HandleRectif
             undefined,
             dispatched?.id,
           ),
-        ).catch((error: unknown) => this.logger.warn({ err: error, complaintId, rectificationId }, 'rectification link deferred to the scheduler'));
-      }
+        )
+        .catch((error: unknown) => this.logger.warn({ err: error, complaintId, rectificationId }, 'rectification link deferred to the scheduler'));
+      if (linked) position = Math.max(position, linked.position);
     }
-    return outcome;
+    return { ...outcome, position };
   }
 
   private async sourcesExist(complaintIds: readonly string[]): Promise<void> {
