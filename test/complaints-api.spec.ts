@@ -170,6 +170,12 @@ describe('complaints api', () => {
     const unknown = await supervisor.post(`/complaints/${copy}/reject`, { reason: 'duplicate', explanation: 'same parcel', duplicateOf: '0190a5f0-0000-7000-8000-0000000f00d0' });
     expect(unknown.status).toBe(422);
     expect(unknown.body.code).toBe('DUPLICATE_OF_UNKNOWN');
+    // Every other refusal comes first: the case itself missing, a stale If-Match, a reason that takes no duplicateOf.
+    const nowhere = '0190a5f0-0000-7000-8000-0000000f00d1';
+    const duplicate = { reason: 'duplicate', explanation: 'same parcel', duplicateOf: '0190a5f0-0000-7000-8000-0000000f00d0' };
+    expect((await supervisor.post(`/complaints/${nowhere}/reject`, duplicate)).body).toMatchObject({ statusCode: 404, code: 'COMPLAINT_NOT_FOUND' });
+    expect((await supervisor.post(`/complaints/${copy}/reject`, duplicate, { 'if-match': '7' })).body).toMatchObject({ statusCode: 409, code: 'REVISION_CONFLICT', currentRevision: 0 });
+    expect((await supervisor.post(`/complaints/${copy}/reject`, { ...duplicate, reason: 'abusive' })).body).toMatchObject({ statusCode: 422, code: 'DUPLICATE_OF_WITHOUT_DUPLICATE' });
     expect((await supervisor.post(`/complaints/${copy}/reject`, { reason: 'duplicate', explanation: 'same parcel', duplicateOf: original })).status).toBe(200);
     expect((await auditor.get(`/complaints/${copy}`)).body).toMatchObject({ status: 'rejected', rejection: { reason: 'duplicate', duplicateOf: original } });
   });

@@ -1,7 +1,8 @@
 import { HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ComplaintEventCodecs, type SlaPolicy } from '@redress/contracts';
-import { DEFAULT_COMPLAINT_POLICY, complaintEvents, complaintStream, decide, foldComplaint, heldSlaPolicyVersion, type Complaint, type ComplaintCommand, type ComplaintError } from '@redress/domain';
+import * as E from 'fp-ts/Either';
+import { DEFAULT_COMPLAINT_POLICY, complaintError, complaintEvents, complaintStream, decide, foldComplaint, heldSlaPolicyVersion, type Complaint, type ComplaintCommand, type ComplaintError } from '@redress/domain';
 import { uuidv7, type EventStore, type JsonObject } from '@redress/event-store';
 import type { Clock, PolicyVersion, VersionedPolicies } from '@redress/platform';
 import type { StaffMember } from '../auth/actor';
@@ -37,8 +38,7 @@ const STATUS_OF: Partial<Record<ComplaintError['code'], HttpStatus>> = {
 };
 export const refusal = (error: ComplaintError): HttpException => new HttpException(error, STATUS_OF[error.code] ?? HttpStatus.UNPROCESSABLE_ENTITY);
 
-/** Refusals the api adds to the domain's: they need I/O the decider does not do. */
-const refusalOf = (code: 'DUPLICATE_OF_UNKNOWN', message: string) => new HttpException({ code, message }, HttpStatus.UNPROCESSABLE_ENTITY);
+type Decision = ReturnType<typeof decide>;
 
 /**
  * An intake with neither an external reference nor an Idempotency-Key got a
@@ -57,7 +57,6 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
   ) {}
 
   async execute({ complaintId, command, staff, correlationId, expectedRevision, requestFingerprint, causationId }: HandleComplaintCommand): Promise<CommandOutcome> {
-    if (command.type === 'RejectComplaint' && command.body.duplicateOf !== undefined) await this.mustExist(command.body.duplicateOf);
     return decideAndAppend(
       this.store,
       this.clock,
@@ -68,7 +67,8 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
         fold: (recorded) => foldComplaint(complaintEvents(recorded)),
         decide: async (state, now) => {
           const sla = await this.slaPolicy(command, state);
-          return decide(command, state, { now, actor: staff, newId: () => uuidv7(), policy: DEFAULT_COMPLAINT_POLICY, ...(sla ? { sla } : {}) });
+          const decided = decide(command, state, { now, actor: staff, newId: () => uuidv7(), policy: DEFAULT_COMPLAINT_POLICY, ...(sla ? { sla } : {}) });
+          return E.isRight(decided) ? this.duplicateOfKnown(command, decided) : decided;
         },
         refusal,
         notFound: () => refusal({ code: 'COMPLAINT_NOT_FOUND', message: `there is no complaint ${complaintId}` }),
@@ -98,8 +98,14 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
     return kept ?? (await this.slaPolicies.current());
   }
 
-  private async mustExist(complaintId: string): Promise<void> {
-    const [first] = await this.store.readStream(complaintStream(complaintId), { maxCount: 1 });
-    if (!first) throw refusalOf('DUPLICATE_OF_UNKNOWN', `duplicateOf names no existing complaint (${complaintId})`);
+  /**
+   * The one rule the decider cannot check, as it needs another stream: a rejection as a duplicate names a case that
+   * exists. Asked only once every other rule allows the rejection, so a missing case, a stale If-Match or a reason
+   * that takes no duplicateOf each get their own refusal.
+   */
+  private async duplicateOfKnown(command: ComplaintCommand, decided: Decision): Promise<Decision> {
+    if (command.type !== 'RejectComplaint' || command.body.duplicateOf === undefined) return decided;
+    const [first] = await this.store.readStream(complaintStream(command.body.duplicateOf), { maxCount: 1 });
+    return first ? decided : E.left(complaintError('DUPLICATE_OF_UNKNOWN', `duplicateOf names no existing complaint (${command.body.duplicateOf})`));
   }
 }
