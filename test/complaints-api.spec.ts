@@ -253,6 +253,13 @@ describe('complaints api', () => {
       }
     });
 
+    it('400: a language that is not a BCP 47 tag', async () => {
+      const reply = await intake.post('/complaints', intakeBody({ language: '=not a tag!', externalRef: 'CRM-LANGUAGE-1' }));
+      expect(reply.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', details: [{ path: 'language', message: expect.stringContaining('BCP 47') }] });
+      expect((await auditor.get(`/complaints/${externalRefComplaintId('CRM-LANGUAGE-1')}`)).status).toBe(404);
+      expect((await intake.post('/complaints', intakeBody({ language: 'zh-Hans-CN' }))).status).toBe(201);
+    });
+
     it('401: no token, a forged token, an expired token, alg none', async () => {
       const anonymous = await fetch(`${api.url}/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(intakeBody()) });
       expect(anonymous.status).toBe(401);

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import * as fc from 'fast-check';
-import { day, instant } from './codecs';
+import { day, instant, languageTag } from './codecs';
 
 describe('instant', () => {
   it('normalises an ISO-8601 time with a zone to UTC, offsets up to 14 hours either way', () => {
@@ -41,5 +41,16 @@ describe('instant', () => {
         expect(decoded.right).toMatch(/^\d{4}-/);
       }),
     );
+  });
+});
+
+describe('languageTag', () => {
+  it('takes a well-formed BCP 47 tag, und included, and refuses anything else', () => {
+    for (const tag of ['und', 'en', 'zh-CN', 'zh-Hans-CN', 'en-US-u-ca-gregory']) expect(languageTag.decode(tag)).toEqual(E.right(tag));
+    expect(languageTag.decode(' zh ')).toEqual(E.right('zh'));
+    for (const text of ['=not a tag!', 'en_US', 'e', 'en-', '', ' ', `en-${'a'.repeat(40)}`, 42]) {
+      expect(languageTag.is(text)).toBe(false);
+      expect(languageTag.decode(text)).toMatchObject(E.left([{ message: expect.stringContaining('BCP 47') }]));
+    }
   });
 });

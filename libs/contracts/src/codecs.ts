@@ -105,6 +105,28 @@ export const currency = described(
   { type: 'string', pattern: '^[A-Z]{3}$' },
 );
 
+/** Intl throws a RangeError on what is not a well-formed BCP 47 tag: `und`, `zh-CN` and `zh-Hans-CN` are, `en_US` is not. */
+const isWellFormedTag = (text: string): boolean => {
+  try {
+    Intl.getCanonicalLocales(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const isLanguageTag = (u: unknown): u is string => typeof u === 'string' && u.trim().length <= 35 && isWellFormedTag(u.trim());
+
+/** A BCP 47 language tag (at most 35 characters), trimmed. */
+export const languageTag = described(
+  new t.Type<string, string, unknown>(
+    'Language',
+    isLanguageTag,
+    (u, c) => (isLanguageTag(u) ? t.success(u.trim()) : t.failure(u, c, 'must be a BCP 47 language tag of at most 35 characters, such as zh-CN, en or und')),
+    t.identity,
+  ),
+  { type: 'string', minLength: 1, maxLength: 35 },
+);
+
 /** An offset is at most 14 hours either way (real ones run from -12:00 to +14:00): Date.parse refuses +24:00 or +00:60, and decoding one would throw. */
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
 /**

@@ -1,5 +1,5 @@
 import type * as t from 'io-ts';
-import { amount, bool, currency, instant, integer, list, struct, text, uuid } from '../codecs';
+import { amount, bool, currency, instant, integer, languageTag, list, struct, text, uuid } from '../codecs';
 import {
   Category,
   Channel,
@@ -22,7 +22,7 @@ const name = text(200, 'Name');
 const note = text(4000, 'Note');
 const summary = text(4000, 'Summary');
 /** The language the complaint was made in, as a BCP 47 tag (zh-CN, en); `und` when nobody said. */
-export const Language = text(35, 'Language');
+export const Language = languageTag;
 
 export const Complainant = struct('Complainant', {}, { id, name, contact: text(200, 'Contact'), customerType: CustomerType, anonymous: bool });
 
