@@ -212,6 +212,10 @@ describe('appraisal over HTTP', () => {
     const zonedCsv = await fetch(`${api.url}/appraisal/staff?period=2026-10&utcOffset=%2B08:00`, { headers: { authorization: `Bearer ${analyst.token}`, accept: 'text/csv' } });
     expect(zonedCsv.headers.get('content-disposition')).toBe('attachment; filename="appraisal-2026-10-UTC+0800-v1.csv"');
     expect((await zonedCsv.text()).split('\r\n')[1]).toContain(',2026-10,UTC+08:00,2026-10-31T16:00:00.000Z,');
+    // Named but weighed below JSON, CSV is not what the client prefers.
+    const json = await fetch(`${api.url}/appraisal/staff?period=2026-10`, { headers: { authorization: `Bearer ${analyst.token}`, accept: 'application/json, text/csv;q=0.1' } });
+    expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(((await json.json()) as { rows: unknown[] }).rows).toHaveLength(2);
   });
 
   it('refuses a weighting policy that makes no sense, naming every problem, and stores nothing', async () => {

@@ -153,6 +153,15 @@ describe('rectification tracking table', () => {
     expect(await csvCells()).toEqual(['Half done — Vendor late', 'false']);
   });
 
+  it('answers in CSV only when the client prefers it to JSON, by the weights in Accept', async () => {
+    const typeFor = async (accept: string) =>
+      (await fetch(`${api.url}/rectifications?department=delivery`, { headers: { authorization: `Bearer ${reader.token}`, accept } })).headers.get('content-type');
+    for (const accept of ['text/csv', 'text/csv, application/json', 'application/json;q=0.5, text/csv', 'text/csv, */*;q=0.8', 'TEXT/CSV']) expect({ accept, type: await typeFor(accept) }).toEqual({ accept, type: 'text/csv; charset=utf-8' });
+    for (const accept of ['application/json, text/csv;q=0.1', 'text/csv;q=0.5, */*', 'text/csv;q=0, application/json', '*/*', 'text/*', 'text/csv;q=x']) {
+      expect({ accept, type: await typeFor(accept) }).toEqual({ accept, type: 'application/json; charset=utf-8' });
+    }
+  });
+
   it('shows a new item at once with X-Min-Position', async () => {
     const source = (await api.as('intake').post('/complaints', { channel: 'app', complainant: { name: 'D' }, subject: 'x', content: 'y' })).body.id;
     const dispatched = await analysis.post('/rectifications', { problem: 'New', sourceComplaintIds: [source], department: 'it', suggestion: 's', deadline: '2027-01-01T00:00:00Z' });
