@@ -146,6 +146,10 @@ describe('SLA policy, deadlines and the scheduler', () => {
     expect(items.some((i) => i.step === 'acknowledge')).toBe(false);
     expect((await api.as('analyst').get('/sla/at-risk?within=P1W')).body.items).toEqual(items);
     expect((await api.as('analyst').get('/sla/at-risk?within=tomorrow')).body).toMatchObject({ statusCode: 400, code: 'INVALID_WITHIN' });
+    // As every read: an unknown parameter is refused, and the answer says the log position it reflects (the head, at least).
+    expect((await api.as('analyst').get('/sla/at-risk?within=PT1H&foo=1')).body).toMatchObject({ statusCode: 400, code: 'INVALID_QUERY', message: expect.stringContaining('foo') });
+    const head = (await api.as('analyst').get('/health')).body.position as number;
+    expect(Number(board.headers.get('x-projection-position'))).toBeGreaterThanOrEqual(head);
   });
 
   it('holds a case nobody answers to provisional deadlines from receipt', async () => {

@@ -195,7 +195,7 @@ export const openApiDocument = () => ({
       get: {
         summary: 'Open complaint steps and rectifications due within the window, or past due; from the read models, as of the log head (waits up to 5 s, then 503)',
         parameters: [{ name: 'within', in: 'query', schema: { type: 'string', default: 'PT24H' }, description: 'ISO-8601 duration of weeks, days, hours and minutes: PT24H, P2D, P1DT12H, P1W' }],
-        responses: { 200: { description: '{within, items: [{kind, id, step, deadline, breached}]}' }, 400: error('INVALID_WITHIN'), 503: error('PROJECTION_BEHIND') },
+        responses: { 200: { description: '{within, items: [{kind, id, step, deadline, breached}]}; X-Projection-Position header' }, 400: error('INVALID_WITHIN, INVALID_QUERY (unknown parameter)'), 503: error('PROJECTION_BEHIND') },
       },
     },
     '/rectifications/{id}': { get: { summary: `The item: step 1..5 (the last completed; the tracking table's step is the one it is in), status, overdue, what each step recorded. ${roles(READERS)}`, parameters: [idParameter], responses: { 200: { description: 'the item' }, 404: error('RECTIFICATION_NOT_FOUND') } } },

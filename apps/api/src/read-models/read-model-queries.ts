@@ -185,7 +185,7 @@ export class ListSlaAtRiskHandler implements IQueryHandler<ListSlaAtRisk> {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
   /** As of the log's head: it waits (up to 5 s, then 503) for both read models to hold everything written. */
-  async execute({ withinMs }: ListSlaAtRisk): Promise<AtRisk[]> {
+  async execute({ withinMs }: ListSlaAtRisk): Promise<AtPosition<AtRisk[]>> {
     const head = await this.events.headPosition();
     const [cases, rectifications] = await Promise.all([readable(this.catalog, 'cases', head), readable(this.catalog, 'rectifications', head)]);
     const now = this.clock.now();
@@ -201,7 +201,8 @@ export class ListSlaAtRiskHandler implements IQueryHandler<ListSlaAtRisk> {
       ),
     );
     const feedback = (await rectifications.collection().scan(feedbackDueBy(horizon), ['_id', 'deadline'])).map(due('rectification', 'feedback'));
-    return [...steps.flat(), ...feedback].sort((a, b) => a.deadline.localeCompare(b.deadline));
+    // Both read models hold at least the lower of their positions.
+    return { position: Math.min(cases.position, rectifications.position), result: [...steps.flat(), ...feedback].sort((a, b) => a.deadline.localeCompare(b.deadline)) };
   }
 }
 
