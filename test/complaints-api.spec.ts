@@ -307,7 +307,12 @@ describe('complaints api', () => {
       expect(await history(id)).toHaveLength(2);
       const fresh = await handler.post(`/complaints/${id}/contacts`, { channel: 'email', direction: 'inbound', summary: 'Chased' }, { 'if-match': '"1"' });
       expect(fresh.body.revision).toBe(2);
-      expect((await handler.post(`/complaints/${id}/contacts`, {}, { 'if-match': 'yesterday' })).body).toMatchObject({ code: 'INVALID_IF_MATCH' });
+      // Only a revision, bare or as the strong ETag the api sends: a weak tag never matches (RFC 9110), and * is no revision.
+      for (const header of ['yesterday', 'W/"2"', 'w/"2"', '"2', '*']) {
+        const refused = await handler.post(`/complaints/${id}/contacts`, { channel: 'email', direction: 'inbound', summary: 'Chased' }, { 'if-match': header });
+        expect({ header, status: refused.status, code: refused.body.code }).toEqual({ header, status: 400, code: 'INVALID_IF_MATCH' });
+      }
+      expect(await history(id)).toHaveLength(3);
       const nowhere = await handler.post('/complaints/0190a5f0-0000-7000-8000-00000000dead/contacts', { channel: 'email', direction: 'inbound', summary: 'x' }, { 'if-match': '0' });
       expect(nowhere.body).toMatchObject({ statusCode: 404, code: 'COMPLAINT_NOT_FOUND' });
     });

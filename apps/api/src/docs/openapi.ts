@@ -38,7 +38,7 @@ const actionPaths = (resource: string, actions: Readonly<Record<string, Complain
       {
         post: {
           summary: `${action.summary}. ${roles(action.roles)}`,
-          parameters: [idParameter, { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the revision decided on; a stale one gives 409' }],
+          parameters: [idParameter, { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the revision decided on, bare (3) or as the ETag ("3"); a stale one gives 409; a weak tag (W/"3") or * gives 400 INVALID_IF_MATCH' }],
           requestBody: { required: false, content: { 'application/json': { schema: toJsonSchema(action.body) } } },
           responses: {
             200: outcome('the events were appended'),

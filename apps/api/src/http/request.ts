@@ -19,12 +19,16 @@ export const parseId = (kind: 'COMPLAINT' | 'RECTIFICATION' | 'SUBSCRIPTION', id
   return decoded.right;
 };
 
-/** If-Match carries the revision the client decided on, bare or as an ETag ("3"). */
+/**
+ * If-Match carries the revision the client decided on, bare or as the ETag the api sent ("3"). A weak tag (W/"3") is
+ * refused rather than taken for a revision: If-Match compares strongly, so a weak one never matches (RFC 9110 13.1.1).
+ * `*` is refused too: it says only that the item exists, which every action needs anyway.
+ */
 export const parseIfMatch = (header: string | undefined): number | undefined => {
   if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!match) throw new BadRequestException({ code: 'INVALID_IF_MATCH', message: 'If-Match must be a revision number, e.g. If-Match: 3' });
-  return Number(match[1]);
+  const match = /^\s*(?:(\d{1,15})|"(\d{1,15})")\s*$/.exec(header);
+  if (!match) throw new BadRequestException({ code: 'INVALID_IF_MATCH', message: 'If-Match must be a revision, bare or as the ETag the api sent: If-Match: 3 or If-Match: "3" (a weak tag, W/"3", never matches)' });
+  return Number(match[1] ?? match[2]);
 };
 
 /** Location and ETag (the revision, for If-Match) of what a request wrote or read. */
