@@ -219,6 +219,13 @@ describe('complaints api', () => {
       expect(again.body.id).toBe(first.body.id);
       expect((await auditor.get(`/complaints/${first.body.id}`)).body.externalRef).toBe('CRM-2026-0001');
     });
+
+    it('refuses a malformed Idempotency-Key with an externalRef too, storing nothing', async () => {
+      for (const body of [intakeBody(), intakeBody({ externalRef: 'CRM-2026-0002' })]) {
+        expect((await intake.post('/complaints', body, { 'idempotency-key': 'has spaces' })).body).toMatchObject({ statusCode: 400, code: 'INVALID_IDEMPOTENCY_KEY' });
+      }
+      expect((await auditor.get(`/complaints/${externalRefComplaintId('CRM-2026-0002')}`)).status).toBe(404);
+    });
   });
 
   describe('errors, and nothing stored when a command fails', () => {

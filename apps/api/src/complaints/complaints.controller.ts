@@ -13,7 +13,7 @@ import type { CommandOutcome } from '../commands/decide-and-append';
 import { decodeBody, parseId, parseIfMatch, tagged } from '../http/request';
 import { HandleComplaintCommand } from './complaint-command';
 import { GetComplaint, GetComplaintHistory, GetComplaintStateAt, VerifyComplaint } from './complaint-queries';
-import { idempotency } from '../http/idempotency';
+import { idempotency, parseIdempotencyKey } from '../http/idempotency';
 import { actionFor } from '../http/actions';
 import { RateLimiter } from '../http/rate-limit';
 import { CLOCK, CONFIG } from '../tokens';
@@ -42,8 +42,9 @@ export class ComplaintsController {
     requireRole(staff, RECEIVERS, 'receiving a complaint');
     this.intake.take(staff.user, this.clock.now(), 'receiving complaints');
     const received = decodeBody(ReceiveComplaintBody, body);
+    const key = parseIdempotencyKey(idempotencyKey);
     // The external reference identifies the complaint itself; otherwise the caller's key identifies the request.
-    const keyed = received.externalRef === undefined ? idempotency('complaint', idempotencyKey, staff.user, received) : undefined;
+    const keyed = received.externalRef === undefined ? idempotency('complaint', key, staff.user, received) : undefined;
     const id = received.externalRef !== undefined ? externalRefComplaintId(received.externalRef) : (keyed?.id ?? uuidv7());
     const command: ComplaintCommand = { type: 'ReceiveComplaint', complaintId: id, body: received };
     const outcome: CommandOutcome = await this.commands.execute(new HandleComplaintCommand(id, command, staff, correlationId, undefined, keyed?.fingerprint));

@@ -14,14 +14,19 @@ export interface Idempotency {
   readonly fingerprint: string;
 }
 
-export const idempotency = (kind: string, header: string | undefined, user: string, body: unknown): Idempotency | undefined => {
-  if (header === undefined) return undefined;
-  if (!/^[\w.:-]{1,200}$/.test(header)) throw new BadRequestException({ code: 'INVALID_IDEMPOTENCY_KEY', message: 'Idempotency-Key must be 1–200 letters, digits or . _ : -' });
-  return {
-    id: uuidv5(REDRESS_NAMESPACE, `${kind}-idempotency-key:${user}:${header}`),
-    fingerprint: createHash('sha256').update(canonicalJson(body as Json)).digest('hex'),
-  };
+/** The Idempotency-Key header, checked wherever it is sent, also where something else makes the request repeatable. */
+export const parseIdempotencyKey = (header: string | undefined): string | undefined => {
+  if (header !== undefined && !/^[\w.:-]{1,200}$/.test(header)) throw new BadRequestException({ code: 'INVALID_IDEMPOTENCY_KEY', message: 'Idempotency-Key must be 1–200 letters, digits or . _ : -' });
+  return header;
 };
+
+export const idempotency = (kind: string, key: string | undefined, user: string, body: unknown): Idempotency | undefined =>
+  key === undefined
+    ? undefined
+    : {
+        id: uuidv5(REDRESS_NAMESPACE, `${kind}-idempotency-key:${user}:${key}`),
+        fingerprint: createHash('sha256').update(canonicalJson(body as Json)).digest('hex'),
+      };
 
 /** The repeat of a keyed creation: the same body finds the first stream; another body is refused. */
 export const repeatOf = (recorded: readonly RecordedEvent[], fingerprint: string | undefined): RecordedEvent => {

@@ -8,7 +8,7 @@ import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import type { CommandOutcome } from '../commands/decide-and-append';
 import { READERS } from '../complaints/complaint-actions';
-import { idempotency } from '../http/idempotency';
+import { idempotency, parseIdempotencyKey } from '../http/idempotency';
 import { actionFor } from '../http/actions';
 import { decodeBody, parseId, parseIfMatch, tagged } from '../http/request';
 import { DISPATCHERS, RECTIFICATION_ACTIONS } from './rectification-actions';
@@ -33,7 +33,7 @@ export class RectificationsController {
   ) {
     requireRole(staff, DISPATCHERS, 'dispatching a rectification');
     const dispatched = decodeBody(DispatchRectificationBody, body);
-    const keyed = idempotency('rectification', idempotencyKey, staff.user, dispatched);
+    const keyed = idempotency('rectification', parseIdempotencyKey(idempotencyKey), staff.user, dispatched);
     const id = keyed?.id ?? uuidv7();
     const command: RectificationCommand = { type: 'DispatchRectification', rectificationId: id, body: dispatched };
     const outcome: CommandOutcome = await this.commands.execute(new HandleRectificationCommand(id, command, staff, correlationId, undefined, keyed?.fingerprint));
