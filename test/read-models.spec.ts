@@ -369,6 +369,8 @@ describe('read models: case search, analysis, rebuild', () => {
       expect({ query, status: bad.status, code: bad.body.code }).toEqual({ query, status: 400, code: 'INVALID_QUERY' });
     }
     expect((await analyst.get('/cases?cursor=garbage')).body).toMatchObject({ statusCode: 400, code: 'INVALID_CURSOR' });
+    const valueless = Buffer.from(JSON.stringify({ values: [], id: 'x', sort: '-receivedAt' })).toString('base64url');
+    expect((await analyst.get(`/cases?cursor=${valueless}`)).body).toMatchObject({ statusCode: 400, code: 'INVALID_CURSOR' });
     expect((await analyst.get('/cases', { 'x-min-position': 'soon' })).body).toMatchObject({ statusCode: 400, code: 'INVALID_MIN_POSITION' });
   });
 

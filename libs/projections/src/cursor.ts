@@ -35,8 +35,17 @@ const encodeCursor = (document: Document, sort: Sort): string =>
 const decodeCursor = (cursor: string, sort: Sort): CursorPosition => {
   try {
     const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPosition;
-    // Values become filter operands: anything but scalars (an operator object) is refused here.
-    if (typeof position.id !== 'string' || !Array.isArray(position.values) || !position.values.every(isScalar) || position.sort !== signature(sort)) throw new Error('shape');
+    // Values become filter operands: anything but scalars (an operator object) is refused here, and so is any number of
+    // them but one per sort field (a missing one would compare with undefined, and the page start over).
+    if (
+      typeof position.id !== 'string' ||
+      !Array.isArray(position.values) ||
+      position.values.length !== sort.length ||
+      !position.values.every(isScalar) ||
+      position.sort !== signature(sort)
+    ) {
+      throw new Error('shape');
+    }
     return position;
   } catch {
     throw new InvalidCursorError('the cursor does not belong to this query; start again without it');

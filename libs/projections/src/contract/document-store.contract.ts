@@ -188,6 +188,11 @@ export const describeDocumentStoreContract = (adapter: string, target: DocumentS
       await expect(collection.find({}, { sort: [['amount', -1]], cursor: nextCursor as string })).rejects.toThrow(InvalidCursorError);
       const crafted = Buffer.from(JSON.stringify({ values: [{ $regex: '(a+)+$' }], id: 'c01', sort: 'amount' })).toString('base64url');
       await expect(collection.find({}, { sort: [['amount', 1]], cursor: crafted })).rejects.toThrow(InvalidCursorError);
+      // One value per sort field: with none or more the page would start anywhere (with none, at the first page again).
+      for (const values of [[], [1, 2]]) {
+        const miscounted = Buffer.from(JSON.stringify({ values, id: 'c01', sort: 'amount' })).toString('base64url');
+        await expect(collection.find({}, { sort: [['amount', 1]], cursor: miscounted })).rejects.toThrow(InvalidCursorError);
+      }
       await expect(collection.find({ 'a;drop': 1 })).rejects.toThrow(TypeError);
     });
 
