@@ -55,7 +55,7 @@ const actionPaths = (resource: string, actions: Readonly<Record<string, Complain
 /** The OpenAPI document, built from the route tables and the request codecs: no schema is written twice. */
 export const openApiDocument = () => ({
   openapi: '3.1.0',
-  info: { title: 'Redress', version: '0.1.0', description: 'Event-sourced complaint handling. Every route but /health and /docs needs `Authorization: Bearer <token>`.' },
+  info: { title: 'Redress', version: '0.1.0', description: 'Event-sourced complaint handling. Every route but /health, /docs, /events/catalogue and the web console at / needs `Authorization: Bearer <token>`.' },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     schemas: {
@@ -129,8 +129,10 @@ export const openApiDocument = () => ({
           201: outcome('created; Location names the case'),
           200: outcome('a repeat: the existing case'),
           ...COMMON_ERRORS,
+          400: error('VALIDATION_FAILED (with details[].path), INVALID_JSON, INVALID_IDEMPOTENCY_KEY'),
           409: error('COMPLAINANT_ERASURE_IN_PROGRESS: the complainant is being erased; nothing written, try again (Retry-After)'),
-          422: error('IDEMPOTENCY_KEY_REUSED'),
+          422: error('RECEIVED_IN_FUTURE (a receivedAt later than now), IDEMPOTENCY_KEY_REUSED'),
+          429: error('RATE_LIMITED: past INTAKE_RATE_LIMIT for this user; with retryAfterSeconds and Retry-After'),
         },
       },
     },
@@ -148,7 +150,7 @@ export const openApiDocument = () => ({
       post: {
         summary: `Dispatch a rectification item (投诉整改五步法, step 1 问题分派) from existing complaints. ${roles(DISPATCHERS)}`,
         requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(DispatchRectificationBody) } } },
-        responses: { 201: outcome('dispatched; each source complaint records RectificationLinked'), ...COMMON_ERRORS, 422: error('SOURCE_COMPLAINT_UNKNOWN, DUPLICATE_SOURCE_COMPLAINT, DEADLINE_IN_PAST') },
+        responses: { 201: outcome('dispatched; each source complaint records RectificationLinked, and position is past every link'), ...COMMON_ERRORS, 422: error('SOURCE_COMPLAINT_UNKNOWN, DUPLICATE_SOURCE_COMPLAINT, DEADLINE_IN_PAST') },
       },
     },
     ...actionPaths('rectifications', RECTIFICATION_ACTIONS),
