@@ -132,9 +132,13 @@ export const holdsEventLog = (file: string): boolean => {
   }
 };
 
-/** SQLite's errors do not say which file they are about; the operator needs to know. (Its class and code stay.) */
+/**
+ * SQLite's errors do not say which file they are about; the operator needs to know. (Its class and code stay; by
+ * shape, not `instanceof Error`: under jest better-sqlite3's errors may come from another test file's realm.)
+ */
 const naming = (file: string, error: unknown): unknown => {
-  if (error instanceof Error && !error.message.includes(file)) error.message = `${file}: ${error.message}`;
+  const { message } = (error ?? {}) as { message?: unknown };
+  if (typeof message === 'string' && !message.includes(file)) (error as { message: string }).message = `${file}: ${message}`;
   return error;
 };
 
