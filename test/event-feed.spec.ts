@@ -114,6 +114,19 @@ describe('the event feed', () => {
     resumed.close();
   });
 
+  it('streams only when the client prefers a stream to JSON, by the weights in Accept', async () => {
+    const typeFor = async (accept: string) => {
+      const controller = new AbortController();
+      const response = await fetch(`${api.url}/events?limit=1`, { headers: { authorization: `Bearer ${feed.token}`, accept }, signal: controller.signal });
+      controller.abort();
+      return response.headers.get('content-type');
+    };
+    expect(await typeFor('text/event-stream;q=0.9, application/x-ndjson')).toBe('application/x-ndjson; charset=utf-8');
+    expect(await typeFor('application/json;q=0.5, text/event-stream')).toBe('text/event-stream; charset=utf-8');
+    // Before, naming a stream at all was enough.
+    for (const accept of ['application/json, text/event-stream;q=0.1', 'application/x-ndjson;q=0', '*/*']) expect({ accept, type: await typeFor(accept) }).toEqual({ accept, type: 'application/json; charset=utf-8' });
+  });
+
   it('streams NDJSON with heartbeats while idle', async () => {
     const stream = await openStream(`${api.url}/events?heartbeatSeconds=1&from=${(await feed.get('/events?limit=1')).body.headPosition}`, feed.token, 'application/x-ndjson');
     expect(stream.response.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');

@@ -4,7 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { STAFF_TABLE_BASIS_COLUMNS, STAFF_TABLE_COLUMNS, staffTableFileName, type StaffTable } from '@redress/appraisal';
 import { CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
-import { prefersCsv, toCsv } from '../read-models/csv';
+import { toCsv } from '../read-models/csv';
+import { preferredOverJson } from '../http/accept';
 import { textParam, type QueryParams } from '../read-models/query-params';
 import type { AtPosition } from '../read-models/read-model-queries';
 import { ANALYSTS } from '../read-models/analysts';
@@ -33,7 +34,7 @@ export class AppraisalController {
     requireRole(staff, ANALYSTS, 'reading the staff appraisal table');
     const query = parseAppraisalQuery(params, ['department']);
     const table = answer(reply, (await this.queries.execute(new Appraise({ staffTable: true, department: textParam(params, 'department', 200) }, query, parseMinPosition(minPosition)))) as AtPosition<StaffTable>);
-    if (!prefersCsv(accept)) return table;
+    if (preferredOverJson(accept, ['text/csv']) === undefined) return table;
     void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${staffTableFileName(table)}"`);
     const basis = STAFF_TABLE_BASIS_COLUMNS.map(({ value }) => value(table));
     return toCsv(

@@ -8,6 +8,11 @@ import { READERS } from '../complaints/complaint-actions';
 import { exemptFromDraining } from '../http/draining';
 import { parseFeedRequest, type FeedRequest } from './feed-query';
 import { FeedService, NDJSON, SSE } from './feed.service';
+import { preferredOverJson } from '../http/accept';
+
+/** What a client asks for by Accept to follow the log live; anything else gets a page of JSON. */
+const STREAM_FORMATS = { 'text/event-stream': SSE, 'application/x-ndjson': NDJSON } as const;
+const STREAMED = Object.keys(STREAM_FORMATS) as Array<keyof typeof STREAM_FORMATS>;
 
 /** Downstream services, and the auditors and admins who look at what they see. */
 export const FEED_READERS: readonly StaffMember['role'][] = ['integration', 'auditor', 'admin'];
@@ -67,7 +72,8 @@ export class EventsController {
     if (request.from > head) {
       throw new HttpException({ code: 'POSITION_AHEAD', message: `position ${request.from} is past the end of the log (${head}): was the store restored from an older backup?` }, HttpStatus.UNPROCESSABLE_ENTITY);
     }
-    const format = /\btext\/event-stream\b/.test(accept ?? '') ? SSE : /\bapplication\/x-ndjson\b/.test(accept ?? '') ? NDJSON : undefined;
+    const streamed = preferredOverJson(accept, STREAMED);
+    const format = streamed === undefined ? undefined : STREAM_FORMATS[streamed];
     if (!format) {
       await reply.send(await this.feed.page(request, request.limit));
       return;

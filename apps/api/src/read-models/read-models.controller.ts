@@ -8,7 +8,8 @@ import { requireRole } from '../auth/auth.guard';
 import { READERS } from '../complaints/complaint-actions';
 import { parseId } from '../http/request';
 import { parseCaseSearch } from './case-search';
-import { prefersCsv, toCsv } from './csv';
+import { toCsv } from './csv';
+import { preferredOverJson } from '../http/accept';
 import { parseAnalyticsQuery } from './analytics-query';
 import type { QueryParams } from './query-params';
 import { AnalyseComplaints, GetCaseView, GetProjectionStatus, ListTrackingRows, SearchCases, type AtPosition, type TrackingPage } from './read-model-queries';
@@ -54,7 +55,7 @@ export class ReadModelsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     requireRole(staff, READERS, 'reading the rectification tracking table');
-    const csv = prefersCsv(accept);
+    const csv = preferredOverJson(accept, ['text/csv']) !== undefined;
     const query = parseTrackingQuery(params, csv);
     const listed: AtPosition<TrackingPage> = await this.queries.execute(new ListTrackingRows(query, parseMinPosition(minPosition)));
     const { rows, nextCursor, offset } = answer(reply, listed);
