@@ -24,10 +24,13 @@ const READ_ERRORS = {
   422: error('POSITION_AHEAD (X-Min-Position past the end of the log)'),
   503: error('PROJECTION_BEHIND (X-Min-Position not reached in time), PROJECTION_NOT_READY; with Retry-After'),
 };
+/** What any request with a JSON body may be refused for. */
 const COMMON_ERRORS = {
-  400: error('VALIDATION_FAILED (with details[].path), INVALID_JSON, INVALID_COMPLAINT_ID, INVALID_IF_MATCH'),
+  400: error('VALIDATION_FAILED (with details[].path), INVALID_JSON, JSON_TOO_DEEP, INVALID_COMPLAINT_ID, INVALID_IF_MATCH'),
   401: error('AUTHENTICATION_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED'),
   403: error('ROLE_FORBIDDEN, NOT_CASE_OWNER, NOT_CASE_DEPARTMENT, NOT_RECTIFICATION_DEPARTMENT'),
+  413: error('PAYLOAD_TOO_LARGE (a body over 1 MiB)'),
+  415: error('UNSUPPORTED_MEDIA_TYPE (a body that is not application/json)'),
 };
 
 /** `POST /<resource>/{id}/<action>` for every row of a route table. */
@@ -129,7 +132,7 @@ export const openApiDocument = () => ({
           201: outcome('created; Location names the case'),
           200: outcome('a repeat: the existing case'),
           ...COMMON_ERRORS,
-          400: error('VALIDATION_FAILED (with details[].path), INVALID_JSON, INVALID_IDEMPOTENCY_KEY'),
+          400: error('VALIDATION_FAILED (with details[].path), INVALID_JSON, JSON_TOO_DEEP, INVALID_IDEMPOTENCY_KEY'),
           409: error('COMPLAINANT_ERASURE_IN_PROGRESS: the complainant is being erased; nothing written, try again (Retry-After)'),
           422: error('RECEIVED_IN_FUTURE (a receivedAt later than now), IDEMPOTENCY_KEY_REUSED'),
           429: error('RATE_LIMITED: past INTAKE_RATE_LIMIT for this user; with retryAfterSeconds and Retry-After'),
@@ -150,7 +153,12 @@ export const openApiDocument = () => ({
       post: {
         summary: `Dispatch a rectification item (投诉整改五步法, step 1 问题分派) from existing complaints. ${roles(DISPATCHERS)}`,
         requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(DispatchRectificationBody) } } },
-        responses: { 201: outcome('dispatched; each source complaint records RectificationLinked, and position is past every link'), ...COMMON_ERRORS, 422: error('SOURCE_COMPLAINT_UNKNOWN, DUPLICATE_SOURCE_COMPLAINT, DEADLINE_IN_PAST') },
+        responses: {
+          201: outcome('dispatched; each source complaint records RectificationLinked, and position is past every link'),
+          ...COMMON_ERRORS,
+          400: error('VALIDATION_FAILED (with details[].path), INVALID_JSON, JSON_TOO_DEEP, INVALID_IDEMPOTENCY_KEY'),
+          422: error('SOURCE_COMPLAINT_UNKNOWN, DUPLICATE_SOURCE_COMPLAINT, DEADLINE_IN_PAST, IDEMPOTENCY_KEY_REUSED (the key with another body)'),
+        },
       },
     },
     ...actionPaths('rectifications', RECTIFICATION_ACTIONS),
