@@ -64,7 +64,7 @@ describe('bulk import of historic complaints', () => {
     const rejected = readFileSync(rejects, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { row: number; reasons: string[]; record: Record<string, string> });
     expect(rejected.map(({ row, reasons }) => [row, reasons])).toEqual([
       [11, ['channel (column "Source"): "Fax" is not a known channel (map it under values.channel, or use one of phone, email, web, chat, social, in_store, app, letter, referral)']],
-      [12, ['receivedAt (column "Opened"): "2023-02-30 10:00" is not a date in ISO 8601 or YYYY-MM-DD HH:mm or DD/MM/YYYY']],
+      [12, ['receivedAt (column "Opened"): "2023-02-30 10:00" is not a date in ISO 8601 or YYYY-MM-DD HH:mm or DD/MM/YYYY from 1970 to 9999']],
       [13, ['subject (column "Title"): missing']],
       [14, ['closedAt (column "Closed"): 2023-03-19T02:00:00.000Z is before the complaint was received (2023-03-20T07:00:00.000Z)']],
       // A reused ticket number: the first row is the case, the second is said, not dropped.

@@ -176,7 +176,7 @@ export const historicComplaint = (plan: ImportPlan, record: SourceRecord, now: s
     const value = raw(field);
     if (value === undefined) return undefined;
     const parsed = parseDate(plan, value);
-    if (parsed === undefined) problems.push(`${named(field)}: ${JSON.stringify(value)} is not a date in ${['ISO 8601', ...(plan.mapping.dates?.formats ?? [])].join(' or ')}`);
+    if (parsed === undefined) problems.push(`${named(field)}: ${JSON.stringify(value)} is not a date in ${['ISO 8601', ...(plan.mapping.dates?.formats ?? [])].join(' or ')} from 1970 to 9999`);
     else if (parsed.iso > now) problems.push(`${named(field)}: ${parsed.iso} is in the future`);
     return parsed;
   };
