@@ -329,4 +329,19 @@ describe('SLA policy, deadlines and the scheduler', () => {
     ]);
   });
 
+  it('classifies a case under the version it was received under: a stricter version defined in between does not make a step done in time late', async () => {
+    const intake = api.as('intake');
+    const { body } = await intake.post('/complaints', { channel: 'phone', complainant: { name: 'C' }, subject: 'received under 2', content: 'c' });
+    const { receivedAt } = (await api.as('auditor').get(`/complaints/${body.id}`)).body;
+    clock.advanceHours(3);
+    await intake.post(`/complaints/${body.id}/acknowledge`, {});
+    // Version 3 wants high cases acknowledged within an hour: this one, acknowledged after three, was in time under 2 (four hours).
+    const current = (await api.as('admin').get('/policies/sla')).body.policy;
+    expect((await api.as('admin').put('/policies/sla', { ...current, targets: { ...current.targets, high: { ...current.targets.high, acknowledge: 1 } } })).body.version).toBe(3);
+    expect((await api.as('handler').post(`/complaints/${body.id}/classify`, { category: 'billing', severity: 'high', urgency: 'normal', department: 'finance' })).status).toBe(200);
+    // Before, the classification counted under version 3, and the scheduler then recorded the acknowledgement as late.
+    expect((await api.as('auditor').get(`/complaints/${body.id}`)).body.sla).toMatchObject({ policyVersion: 2, acknowledge: new Date(Date.parse(receivedAt) + 4 * 3_600_000).toISOString() });
+    await tick();
+    expect(await breaches(body.id)).toEqual([]);
+  });
 });

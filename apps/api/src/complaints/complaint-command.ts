@@ -85,7 +85,7 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
 
   /**
    * Receipt, classification and a reopen turn the SLA policy into deadlines: under the version in force, but for a
-   * reclassification, which keeps the case's own (heldSlaPolicyVersion). One the log no longer has (a policy stream
+   * classification, which keeps the case's own (heldSlaPolicyVersion). One the log no longer has (a policy stream
    * restored from an older copy) gives way to the version in force, and says so.
    */
   private async slaPolicy(command: ComplaintCommand, state: Complaint): Promise<PolicyVersion<SlaPolicy> | undefined> {
@@ -93,7 +93,7 @@ export class ComplaintCommandHandler implements ICommandHandler<HandleComplaintC
     const held = heldSlaPolicyVersion(command, state);
     const kept = held === undefined ? undefined : await this.slaPolicies.version(held);
     if (held !== undefined && kept === undefined) {
-      this.logger.warn({ complaintId: state.id, policyVersion: held }, 'sla: the case is held to a policy version the log does not have; reclassified under the version in force');
+      this.logger.warn({ complaintId: state.id, policyVersion: held }, 'sla: the case is held to a policy version the log does not have; classified under the version in force');
     }
     return kept ?? (await this.slaPolicies.current());
   }

@@ -36,7 +36,7 @@ export type SlaStep = t.TypeOf<typeof SlaStep>;
 
 export const SlaPolicyDefined = struct('SlaPolicyDefined', { version: integer(1, 1_000_000, 'PolicyVersion'), policy: SlaPolicy });
 export const SlaPolicyEventCodecs = {
-  SlaPolicyDefined: { version: 1, data: SlaPolicyDefined, description: 'A new version of the SLA policy: cases received, classified for the first time or reopened from now on get its deadlines (a reclassification keeps its case’s version).' },
+  SlaPolicyDefined: { version: 1, data: SlaPolicyDefined, description: 'A new version of the SLA policy: cases received or reopened from now on get its deadlines; a classification keeps the version its case was received or reopened under (one without deadlines, such as an imported case, gets this one).' },
 } as const;
 
 /** Deadlines as stored on classification, with the policy version that gave them. */

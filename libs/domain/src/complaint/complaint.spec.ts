@@ -164,11 +164,12 @@ describe('complaint decider', () => {
     it('reclassifies during investigation', () => given(investigated).when(command('ClassifyComplaint', body)).then([{ type: 'ComplaintClassified', data: { ...body, sla: criticalDeadlines } }]));
     it('refuses before acknowledgement', () => given(received).when(command('ClassifyComplaint', body)).thenFails('NOT_ACKNOWLEDGED'));
     it('refuses once a resolution is proposed', () => given(proposedWithin).when(command('ClassifyComplaint', body)).thenFails('RESOLUTION_PENDING'));
-    it('counts a reclassification under the policy version the case is held to; the rest under the one in force', () => {
+    it('counts a classification under the policy version the case is held to; the rest under the one in force', () => {
       const held = (history: ComplaintEvent[], type: 'ClassifyComplaint' | 'ReopenComplaint' = 'ClassifyComplaint') =>
         heldSlaPolicyVersion(type === 'ClassifyComplaint' ? command(type, body) : command(type, { reason: 'x' }), foldComplaint(history));
-      // A first classification, of a case received here (provisional deadlines) or imported without any: the version in force.
-      expect([held(acknowledgedHere), held(acknowledged)]).toEqual([undefined, undefined]);
+      // A first classification of a case received here: its receipt's version (the provisional deadlines'); of one imported without any: the version in force.
+      expect([held(acknowledgedHere), held(acknowledged)]).toEqual([foldComplaint(acknowledgedHere).sla?.policyVersion, undefined]);
+      expect(foldComplaint(acknowledgedHere).sla?.policyVersion).toEqual(expect.any(Number));
       // A reclassification: the version of its deadlines (3), also after a reopen set them under another (5).
       const reopenedUnder5 = [...investigated, { type: 'ComplaintReopened', data: { reason: 'x', sla: { ...mediumDeadlines, policyVersion: 5 } } } as ComplaintEvent];
       expect([held(investigated), held(reopenedUnder5)]).toEqual([3, 5]);

@@ -103,13 +103,17 @@ const classifiedDeadlines = (sla: NonNullable<DecisionContext['sla']>, state: Co
 
 /**
  * The SLA policy version a command's deadlines count under when it is not the
- * one in force: a reclassification keeps the version the case is held to, so
- * a policy defined since never rewrites the deadlines of its steps already
- * done (DOMAIN.md section 3). Receipt, a first classification and a reopen set
- * deadlines afresh, under the version in force.
+ * one in force: a classification, the first one too, keeps the version the
+ * case is held to — its receipt's (the provisional deadlines were counted
+ * under it), a reopen's, or an earlier classification's — so a policy
+ * defined since never rewrites the deadline of a step already done or due
+ * (DOMAIN.md section 3: a stricter acknowledge target would make an
+ * acknowledgement made in time late). A case with no deadlines (imported, or
+ * received before provisional deadlines existed) takes the version in force,
+ * as receipt and a reopen do.
  */
 export const heldSlaPolicyVersion = (command: ComplaintCommand, state: Complaint): number | undefined =>
-  command.type === 'ClassifyComplaint' && state.classification !== undefined ? state.sla?.policyVersion : undefined;
+  command.type === 'ClassifyComplaint' ? state.sla?.policyVersion : undefined;
 
 /** Deadlines the case has missed and nobody has recorded yet, recorded before its deadlines change (system events). */
 const breachesDue = (state: Complaint, now: string): ComplaintEvent[] => dueBreaches(state, now).map((data) => ({ type: 'SlaBreached', data }));
