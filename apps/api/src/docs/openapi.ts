@@ -30,7 +30,7 @@ const COMMON_ERRORS = {
   401: error('AUTHENTICATION_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED'),
   403: error('ROLE_FORBIDDEN, NOT_CASE_OWNER, NOT_CASE_DEPARTMENT, NOT_RECTIFICATION_DEPARTMENT'),
   413: error('PAYLOAD_TOO_LARGE (a body over 1 MiB)'),
-  415: error('UNSUPPORTED_MEDIA_TYPE (a body that is not application/json)'),
+  415: error('UNSUPPORTED_MEDIA_TYPE (a body of a type the api does not read, such as a form or XML)'),
 };
 
 /** `POST /<resource>/{id}/<action>` for every row of a route table. */
@@ -142,7 +142,7 @@ export const openApiDocument = () => ({
     ...actionPaths('complaints', COMPLAINT_ACTIONS),
     '/rectifications': {
       get: {
-        summary: `The tracking table (投诉问题整改跟踪表), one row per item in the columns of DOMAIN.md section 2; Accept: text/csv gives every matching row as UTF-8 CSV with a BOM; a row's feedback and resolved are the feedback that stands (null while the department owes it, also after review returned it). Filters: step 1..5 (the step an item is in: 2 after dispatch or a return, 3 accepted, 4 with feedback, 5 approved or confirmed), overdue true|false (as of now), dispatchedFrom/To; sort dispatchedAt | deadline | updatedAt (keyset pages: a row updated between pages can repeat or be missed under updatedAt, so list everything by dispatchedAt or deadline). ${roles(READERS)}`,
+        summary: `The tracking table (投诉问题整改跟踪表), one row per item in the columns of DOMAIN.md section 2; Accept: text/csv gives every matching row as UTF-8 CSV with a BOM; a row's feedback and resolved are the feedback that stands (null while the department owes it, also after review returned it). Filters: step 1..5 (the step an item is in: 2 after dispatch or a return, 3 accepted, 4 with feedback, 5 approved or confirmed), overdue true|false (as of now), dispatchedFrom/To; sort dispatchedAt | deadline | updatedAt (keyset pages: a row updated between pages can repeat or be missed under updatedAt or deadline, which a return may move, so list everything by dispatchedAt). ${roles(READERS)}`,
         parameters: [...queryParameters(TRACKING_PARAMETERS), minPosition],
         responses: {
           200: { description: '{items, nextCursor?} or text/csv' },

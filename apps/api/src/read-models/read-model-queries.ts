@@ -200,7 +200,7 @@ export class ListSlaAtRiskHandler implements IQueryHandler<ListSlaAtRisk> {
         (await cases.collection().scan({ open: true, [`sla.${step}`]: { $lte: horizon }, [`slaProgress.${step}`]: { $exists: false } }, ['_id', `sla.${step}`])).map(due('complaint', step)),
       ),
     );
-    const feedback = (await rectifications.collection().scan(feedbackDueBy(horizon), ['_id', 'deadline'])).map(due('rectification', 'feedback'));
+    const feedback = (await rectifications.collection().scan(feedbackDueBy(horizon), ['_id', 'dispatch.deadline'])).map(due('rectification', 'feedback'));
     // Both read models hold at least the lower of their positions.
     return { position: Math.min(cases.position, rectifications.position), result: [...steps.flat(), ...feedback].sort((a, b) => a.deadline.localeCompare(b.deadline)) };
   }

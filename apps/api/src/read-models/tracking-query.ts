@@ -5,7 +5,7 @@ import { booleanParam, inFilter, instantParam, integerParam, invalidQuery, listP
 import type { TrackingQuery } from './read-model-queries';
 
 export const TRACKING_PARAMETERS = ['department', 'step', 'status', 'overdue', 'dispatchedFrom', 'dispatchedTo', 'sort', 'limit', 'cursor'];
-const TRACKING_SORTS: Record<string, string> = { dispatchedAt: 'dispatch.dispatchedAt', deadline: 'deadline', updatedAt: 'updatedAt' };
+const TRACKING_SORTS: Record<string, string> = { dispatchedAt: 'dispatch.dispatchedAt', deadline: 'dispatch.deadline', updatedAt: 'updatedAt' };
 
 /** The table's cursor carries the row number to continue from, so 序号 runs on across pages. */
 export const encodeTrackingCursor = (cursor: string, offset: number): string => Buffer.from(JSON.stringify({ c: cursor, n: offset })).toString('base64url');

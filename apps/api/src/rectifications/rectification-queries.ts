@@ -11,15 +11,11 @@ const readItem = async (store: EventStore, id: string): Promise<RecordedEvent[]>
   return recorded;
 };
 
-/**
- * The item as the api shows it: its id, revision, step and status, then what
- * each step recorded; `deadline` is the one feedback is due by now (a
- * return's, if it set one), not the dispatch's, which its history keeps.
- */
+/** The item as the api shows it: its id, revision, step and status, then what each step recorded. */
 export const rectificationView = (id: string, revision: number, state: Rectification) => {
-  const { dispatch, status, deadline, ...rest } = state;
-  const { rectificationId: _id, deadline: _dispatched, ...dispatched } = dispatch ?? { rectificationId: id, deadline };
-  return { id, revision, status, deadline, ...rest, ...dispatched };
+  const { dispatch, status, ...rest } = state;
+  const { rectificationId: _id, ...dispatched } = dispatch ?? { rectificationId: id };
+  return { id, revision, status, ...rest, ...dispatched };
 };
 
 export class GetRectification {

@@ -40,9 +40,12 @@ export const RectificationEventCodecs = {
   RectificationAccepted: { version: 1, data: AcceptRectificationBody, description: 'Step 2 (问题解决): the department confirmed measures, owner and planned completion.' },
   RectificationFeedbackSubmitted: { version: 1, data: RectificationFeedbackBody, description: 'Step 3 (解决情况反馈): the result, or why it is not resolved.' },
   RectificationReviewed: {
-    version: 1,
+    version: 2,
     data: ReviewRectificationBody,
-    description: "Step 4 (审核): complaint analysis approved it, or returned it with opinions; a return's `deadline`, when it has one, replaces the item's deadline for the new feedback.",
+    description:
+      "Step 4 (审核): complaint analysis approved it, or returned it with opinions. Version 2 added `deadline`, which only a return has: when given, it replaces the item's deadline for the new feedback.",
+    // A version 1 review set no deadline: it reads as it is.
+    upcasters: { 1: (data: Record<string, unknown>) => data },
   },
   RectificationConfirmed: { version: 1, data: ConfirmRectificationBody, description: 'Step 5 (确认): the effect confirmed; the item is closed.' },
   RectificationOverdue: { version: 1, data: RectificationOverdue, description: 'The deadline passed without feedback (recorded by the system, once).' },

@@ -64,13 +64,13 @@ describe('rectification decider (投诉整改五步法)', () => {
         const again = { decision: 'returned' as const, opinion: 'Show evidence', deadline: '2027-01-10T00:00:00.000Z' };
         by(ANALYSIS)(fedBack).when(review(again)).then([{ type: 'RectificationReviewed', data: again }]);
         const history: RectificationEvent[] = [...fedBack, { type: 'RectificationReviewed', data: again }];
-        expect(foldRectification(history).deadline).toBe('2027-01-10T00:00:00.000Z');
+        expect(foldRectification(history).dispatch?.deadline).toBe('2027-01-10T00:00:00.000Z');
         by({ user: 'system', role: 'system' }, late)(history).when(cmd({ type: 'MarkRectificationOverdue' })).thenFails('NOT_OVERDUE');
         by({ user: 'system', role: 'system' }, '2027-01-10T00:00:00.001Z')(history).when(cmd({ type: 'MarkRectificationOverdue' })).then([{ type: 'RectificationOverdue', data: { deadline: '2027-01-10T00:00:00.000Z' } }]);
       });
       it('must set one once the deadline has passed: the department gave feedback in time, and is not late for the review', () =>
         by(ANALYSIS, late)(fedBack).when(review({ decision: 'returned', opinion: 'Show evidence' })).thenFails('DEADLINE_REQUIRED'));
-      it('keeps the deadline when it sets none before it passes', () => expect(foldRectification(returned).deadline).toBe(dispatchBody.deadline));
+      it('keeps the deadline when it sets none before it passes', () => expect(foldRectification(returned).dispatch?.deadline).toBe(dispatchBody.deadline));
       it('refuses one in the past, or with an approval', () => {
         by(ANALYSIS, late)(fedBack).when(review({ decision: 'returned', opinion: 'x', deadline: late })).thenFails('DEADLINE_IN_PAST');
         by(ANALYSIS)(fedBack).when(review({ decision: 'approved', opinion: 'x', deadline: '2027-01-10T00:00:00.000Z' })).thenFails('DEADLINE_ONLY_ON_RETURN');

@@ -20,13 +20,12 @@ export interface Rectification {
   readonly status: RectificationStatus | 'none';
   /** The last of the five steps completed (1 dispatch … 5 confirm); 0 before dispatch. */
   readonly step: 0 | 1 | 2 | 3 | 4 | 5;
+  /** What was dispatched, with the deadline as it stands: a return may set a new one (the history keeps the first). */
   readonly dispatch?: Of<typeof C.RectificationDispatched>;
   readonly acceptance?: Of<typeof C.AcceptRectificationBody>;
   readonly feedback?: Of<typeof C.RectificationFeedbackBody>;
   readonly review?: Of<typeof C.ReviewRectificationBody>;
   readonly confirmation?: Of<typeof C.ConfirmRectificationBody>;
-  /** When the department's feedback is due: the dispatch's deadline, or the one the last return set. */
-  readonly deadline?: string;
   /** It was once past its deadline without feedback (recorded; it stays so). */
   readonly overdue: boolean;
   readonly returns: number;
@@ -92,7 +91,7 @@ export const awaitingFeedback = (status: RectificationStatus | 'none'): boolean 
 
 /** Past its deadline still waiting for feedback, and not yet marked. */
 export const isOverdueNow = (state: Rectification, now: string): boolean =>
-  !state.overdue && awaitingFeedback(state.status) && state.deadline !== undefined && Date.parse(now) > Date.parse(state.deadline);
+  !state.overdue && awaitingFeedback(state.status) && state.dispatch !== undefined && Date.parse(now) > Date.parse(state.dispatch.deadline);
 
 /** Department staff act only on their own department's items. */
 const ownDepartment = (state: Rectification, actor: DecidingStaff): boolean =>
@@ -128,7 +127,7 @@ export const decideRectification = (command: RectificationCommand, state: Rectif
       if (!command.body.resolved && command.body.reasonUnresolved === undefined) return refuse('REASON_UNRESOLVED_REQUIRED', 'say why it is not resolved (reasonUnresolved)');
       // Feedback after the deadline: the item was overdue, whether or not the scheduler noticed in time.
       return isOverdueNow(state, ctx.now)
-        ? events({ type: 'RectificationOverdue', data: { deadline: state.deadline as string } }, { type: 'RectificationFeedbackSubmitted', data: command.body })
+        ? events({ type: 'RectificationOverdue', data: { deadline: state.dispatch?.deadline as string } }, { type: 'RectificationFeedbackSubmitted', data: command.body })
         : events({ type: 'RectificationFeedbackSubmitted', data: command.body });
     case 'ReviewRectification': {
       if (state.status !== 'feedback_submitted') return refuse('NO_FEEDBACK_TO_REVIEW', 'there is no feedback awaiting review');
@@ -136,8 +135,9 @@ export const decideRectification = (command: RectificationCommand, state: Rectif
       if (deadline !== undefined && decision !== 'returned') return refuse('DEADLINE_ONLY_ON_RETURN', 'only a return sets a new deadline');
       if (deadline !== undefined && Date.parse(deadline) <= Date.parse(ctx.now)) return refuse('DEADLINE_IN_PAST', 'the deadline must be in the future');
       // A return after the deadline would make the item overdue at once, for a review's delay rather than the department's.
-      if (decision === 'returned' && deadline === undefined && Date.parse(ctx.now) >= Date.parse(state.deadline as string)) {
-        return refuse('DEADLINE_REQUIRED', `the deadline (${state.deadline as string}) has passed: a return sets when the new feedback is due (deadline)`);
+      const current = state.dispatch?.deadline as string;
+      if (decision === 'returned' && deadline === undefined && Date.parse(ctx.now) >= Date.parse(current)) {
+        return refuse('DEADLINE_REQUIRED', `the deadline (${current}) has passed: a return sets when the new feedback is due (deadline)`);
       }
       return events({ type: 'RectificationReviewed', data: command.body });
     }
@@ -146,14 +146,18 @@ export const decideRectification = (command: RectificationCommand, state: Rectif
       return events({ type: 'RectificationConfirmed', data: command.body });
     case 'MarkRectificationOverdue':
       if (!isOverdueNow(state, ctx.now)) return refuse('NOT_OVERDUE', 'the item is not overdue');
-      return events({ type: 'RectificationOverdue', data: { deadline: state.deadline as string } });
+      return events({ type: 'RectificationOverdue', data: { deadline: state.dispatch?.deadline as string } });
   }
 };
+
+/** The dispatch with the deadline a return set, if it set one. */
+const withDeadline = (dispatch: Rectification['dispatch'], deadline: string | undefined): Rectification['dispatch'] =>
+  dispatch && deadline !== undefined ? { ...dispatch, deadline } : dispatch;
 
 export const evolveRectification = (state: Rectification, event: RectificationEvent): Rectification => {
   switch (event.type) {
     case 'RectificationDispatched':
-      return { ...state, status: 'dispatched', step: 1, dispatch: event.data, deadline: event.data.deadline };
+      return { ...state, status: 'dispatched', step: 1, dispatch: event.data };
     case 'RectificationAccepted':
       return { ...state, status: 'accepted', step: 2, acceptance: event.data };
     case 'RectificationFeedbackSubmitted':
@@ -161,7 +165,7 @@ export const evolveRectification = (state: Rectification, event: RectificationEv
     case 'RectificationReviewed':
       return event.data.decision === 'approved'
         ? { ...state, status: 'approved', step: 4, review: event.data }
-        : { ...state, status: 'returned', step: 4, review: event.data, returns: state.returns + 1, deadline: event.data.deadline ?? state.deadline };
+        : { ...state, status: 'returned', step: 4, review: event.data, returns: state.returns + 1, dispatch: withDeadline(state.dispatch, event.data.deadline) };
     case 'RectificationConfirmed':
       return { ...state, status: 'confirmed', step: 5, confirmation: event.data };
     case 'RectificationOverdue':

@@ -19,8 +19,7 @@ const STEP_DATE = {
 
 export const rectificationsProjection: Projection<RectificationDocument> = {
   name: 'rectifications',
-  // 2: documents carry `deadline`, the one feedback is due by (a return may set a new one), which filters and sorts read.
-  version: 2,
+  version: 1,
   collection: 'rectifications',
   indexes: [['dispatch.dispatchedAt'], ['dispatch.department', 'dispatch.dispatchedAt'], ['status', 'dispatch.dispatchedAt']],
   ...asStored,
@@ -40,12 +39,12 @@ export const rectificationsProjection: Projection<RectificationDocument> = {
 const STEP_NAMES = ['', '问题分派 dispatch', '问题解决 resolve', '解决情况反馈 feedback', '审核 review', '确认 confirm'] as const;
 
 /** Still waiting for the department's feedback, with its deadline by `horizon` (the SLA board). */
-export const feedbackDueBy = (horizon: string): Filter => ({ status: { $in: AWAITING_FEEDBACK }, 'deadline': { $lte: horizon } });
+export const feedbackDueBy = (horizon: string): Filter => ({ status: { $in: AWAITING_FEEDBACK }, 'dispatch.deadline': { $lte: horizon } });
 
 /** Overdue at `now`: marked by the scheduler, or past its deadline still waiting for feedback and not marked yet. */
 export const overdueFilter = (overdue: boolean, now: string): Filter => {
-  const isOverdue: Filter = { $or: [{ overdue: true }, { status: { $in: AWAITING_FEEDBACK }, 'deadline': { $lt: now } }] };
-  return overdue ? isOverdue : { overdue: { $ne: true }, $or: [{ status: { $nin: AWAITING_FEEDBACK } }, { 'deadline': { $gte: now } }] };
+  const isOverdue: Filter = { $or: [{ overdue: true }, { status: { $in: AWAITING_FEEDBACK }, 'dispatch.deadline': { $lt: now } }] };
+  return overdue ? isOverdue : { overdue: { $ne: true }, $or: [{ status: { $nin: AWAITING_FEEDBACK } }, { 'dispatch.deadline': { $gte: now } }] };
 };
 
 /**
@@ -68,7 +67,7 @@ export const trackingRow = (no: number, item: RectificationDocument, now: string
     department: item.dispatch?.department ?? null,
     dispatchedAt,
     suggestion: item.dispatch?.suggestion ?? null,
-    deadline: item.deadline ?? null,
+    deadline: item.dispatch?.deadline ?? null,
     measures: item.acceptance?.measures ?? null,
     responsiblePerson: item.acceptance?.responsiblePerson ?? null,
     plannedCompletion: item.acceptance?.plannedCompletion ?? null,
