@@ -77,9 +77,9 @@ const ALL_PAGE = 500;
  */
 const REFUSED_STATUSES: ReadonlySet<unknown> = new Set([3, 5, 6, 7, 8, 9, 11, 12, 16]);
 
-/** The server could not be reached or did not answer in time: the same 503 as a full disk on SQLite. */
+/** The server could not be reached, did not answer in time, or ended the call (a shutdown): the same 503 as a full disk on SQLite. */
 const unavailable = (error: unknown): unknown =>
-  error instanceof UnavailableError || error instanceof DeadlineExceededError || error instanceof TimeoutError || error instanceof NotLeaderError
+  error instanceof UnavailableError || error instanceof DeadlineExceededError || error instanceof TimeoutError || error instanceof NotLeaderError || error instanceof CancelledError
     ? new EventStoreUnavailableError(`EventStoreDB is unavailable: ${(error as Error).message}`, { cause: error })
     : error;
 
@@ -126,7 +126,10 @@ export class EventStoreDbEventStore implements EventStore {
           // append waiting on it with whatever ended the stream (a cancel on either side among them). A retry of `any`
           // would write a second copy, so the caller must read the stream first.
           const unknown = error instanceof UnknownError && !REFUSED_STATUSES.has((error as { code?: unknown }).code);
-          if (error instanceof DeadlineExceededError || error instanceof UnavailableError || error instanceof TimeoutError || error instanceof CancelledError || unknown) {
+          // NotLeader too: the batch stream fails every append waiting on it with what ended it, and a leader that lost
+          // its place in an election may already have written some of them.
+          const lost = error instanceof DeadlineExceededError || error instanceof UnavailableError || error instanceof TimeoutError || error instanceof CancelledError || error instanceof NotLeaderError;
+          if (lost || unknown) {
             throw new AppendOutcomeUnknownError(`EventStoreDB did not confirm the append to ${streamName}: ${error.message}; read the stream before retrying`, { cause: error });
           }
           throw error;
@@ -171,13 +174,14 @@ export class EventStoreDbEventStore implements EventStore {
     const recorded: RecordedEvent[] = [];
     // $all also holds system events, which the port does not show: read pages until maxCount user events or the end.
     for (let after = options.after ?? START; recorded.length < maxCount; ) {
-      const page = await this.readAllPage(after, 'forwards');
-      // A forward read includes the event at its start, which ended the page before: after, not at.
+      // One more than is still wanted: a forward read includes the event at its start, which ended the page before.
+      const size = Math.min(ALL_PAGE, maxCount - recorded.length + 1);
+      const page = await this.readAllPage(after, 'forwards', size);
       for (const event of page) {
         if (recorded.length < maxCount && !isSystem(event) && toPosition(event) > after) recorded.push(toRecorded(event));
       }
       const last = page[page.length - 1];
-      if (page.length < ALL_PAGE || !last) break;
+      if (page.length < size || !last) break;
       after = toPosition(last);
     }
     return recorded;
@@ -195,6 +199,9 @@ export class EventStoreDbEventStore implements EventStore {
       } catch (error) {
         // A server gone mid-subscription is the port's unavailability, as for every other call.
         throw unavailable(error);
+      } finally {
+        // Only unsubscribe cancels the server's side: a consumer that leaves its loop without close() would leave it open.
+        await subscription.unsubscribe();
       }
     }
     const iterator = events();
@@ -207,23 +214,24 @@ export class EventStoreDbEventStore implements EventStore {
     };
   }
 
+  /** The last user event's position: read backwards in pages that grow from one event, since system events are few. */
   async headPosition(): Promise<Position> {
-    for (let before: Position | undefined; ; ) {
-      const page = await this.readAllPage(before, 'backwards');
+    for (let before: Position | undefined, size = 1; ; size = Math.min(size * 8, ALL_PAGE)) {
+      const page = await this.readAllPage(before, 'backwards', size);
       const user = page.find((event) => !isSystem(event));
       if (user) return toPosition(user);
       const last = page[page.length - 1];
-      if (page.length < ALL_PAGE || !last) return START;
+      if (page.length < size || !last) return START;
       before = toPosition(last);
     }
   }
 
   /** One bounded page of raw $all, read to its end. Forwards: after `from`; backwards: from `from` (or the end). */
-  private async readAllPage(from: Position | undefined, direction: 'forwards' | 'backwards'): Promise<EsdbRecorded[]> {
+  private async readAllPage(from: Position | undefined, direction: 'forwards' | 'backwards', size: number): Promise<EsdbRecorded[]> {
     const fromPosition = direction === 'forwards' ? readPositionAfter(from ?? START) : from === undefined ? END : { commit: BigInt(from), prepare: BigInt(from) };
     const page: EsdbRecorded[] = [];
     try {
-      for await (const resolved of this.client.readAll({ fromPosition, direction: direction === 'forwards' ? FORWARDS : BACKWARDS, maxCount: ALL_PAGE }) as AsyncIterable<AllStreamResolvedEvent>) {
+      for await (const resolved of this.client.readAll({ fromPosition, direction: direction === 'forwards' ? FORWARDS : BACKWARDS, maxCount: size }) as AsyncIterable<AllStreamResolvedEvent>) {
         if (resolved.event) page.push(resolved.event);
       }
     } catch (error) {
@@ -236,8 +244,22 @@ export class EventStoreDbEventStore implements EventStore {
     await this.client.dispose();
   }
 
+  /**
+   * The stream's last event, read on the leader: the append expects its exact revision, and a follower's view
+   * (nodePreference=follower) may lag, which would turn every loose append into a lost race.
+   */
   private async streamHead(streamName: string): Promise<StreamHead | undefined> {
-    const [last] = await this.readStream(streamName, { direction: 'backwards', maxCount: 1 });
-    return last ? { revision: last.revision, hash: last.metadata.hash } : undefined;
+    let head: StreamHead | undefined;
+    try {
+      // Read to its end (one event), as every read here is, so no server-side read is left open.
+      for await (const resolved of this.client.readStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true })) {
+        const last = resolved.event && toRecorded(resolved.event);
+        if (last) head = { revision: last.revision, hash: last.metadata.hash };
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return undefined;
+      throw unavailable(error);
+    }
+    return head;
   }
 }
