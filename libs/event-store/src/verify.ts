@@ -31,8 +31,6 @@ export const verifyLog = async (store: EventStore, options: VerifyOptions = {}):
   };
   if (options.streamName !== undefined) {
     for (let from = 0; await checked(await store.readStream(options.streamName, { fromRevision: from, maxCount: pageSize })); from += pageSize);
-    // A missing key is excused by an erasure of its subject, recorded in a stream of the subject's own.
-    if (seals) for (const stream of seals.erasureStreams()) for (const event of await store.readStream(stream)) await seals.accept(event);
   } else {
     for (let after = 0; ; ) {
       const page = await store.readAll({ after, maxCount: pageSize });
@@ -40,5 +38,8 @@ export const verifyLog = async (store: EventStore, options: VerifyOptions = {}):
       after = (page[page.length - 1] as { position: number }).position;
     }
   }
+  // A missing key is excused by an erasure of its subject, recorded in a stream of the subject's own: one stream's
+  // check has not read it, and the whole log's may have ended just before an erasure that deleted a key it then read.
+  if (seals) for (const stream of seals.erasureStreams()) for (const event of await store.readStream(stream)) await seals.accept(event);
   return { ...verifier.report(), ...(seals ? { seals: seals.report() } : {}) };
 };

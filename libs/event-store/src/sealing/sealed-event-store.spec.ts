@@ -126,6 +126,20 @@ describe('SealedEventStore', () => {
       expect(await audit('s-2')).toEqual({ sealed: 2, erased: 0, unreadable: 0 });
     });
 
+    it('accepts an erasure made while the whole log was being read, after the page that held its events', async () => {
+      // The last page is read, then the erasure records itself and deletes the key before the audit opens that page.
+      const racing = Object.create(log) as SqliteEventStore;
+      racing.readAll = async (options) => {
+        const page = await log.readAll(options);
+        if (page.length > 0) {
+          await log.appendToStream('person-ann', [event('Forgotten', { who: 'ann' })]);
+          keys('DELETE FROM data_keys WHERE subject = ?', 'ann');
+        }
+        return page;
+      };
+      expect((await verifyLog(racing, { seals: store.sealAudit() })).seals).toEqual({ sealed: 3, erased: 1, unreadable: 0 });
+    });
+
     it("reports a key altered, or one swapped for another subject's", async () => {
       keys(`UPDATE data_keys SET key = randomblob(32) WHERE subject = ?`, 'ann');
       expect(await audit()).toMatchObject({ sealed: 3, unreadable: 1, firstUnreadable: { streamName: 's-1', revision: 0, reason: expect.stringMatching(/^its personal data does not open with its data key /) } });
