@@ -10,10 +10,16 @@ import { UsageError, type CliIo, type ExitCode } from './cli-io';
 export const rebuild = async (events: EventStore, documents: DocumentStore, name: string | undefined, io: CliIo): Promise<ExitCode> => {
   const chosen = name === undefined ? PROJECTIONS : PROJECTIONS.filter((projection) => projection.name === name);
   if (chosen.length === 0) throw new UsageError(`no projection named ${JSON.stringify(name)}; projections: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
-  // Ctrl-C gives the claimed generations up: the read models stay as they were, and no claim is left looking alive to
-  // the api's runners, which would wait minutes before a rebuild of their own. (`on`, not `once`: npm passes Ctrl-C twice.)
+  // Ctrl-C gives the claimed generations up at the next batch: the read models stay as they were, and no claim is left
+  // looking alive to the api's runners, which would wait minutes before a rebuild of their own. npm passes one Ctrl-C
+  // to node twice; a third signal ends a rebuild that does not get to its next batch (a stalled read) at once.
   const stop = new AbortController();
-  const abort = () => stop.abort();
+  let signals = 0;
+  const abort = () => {
+    signals += 1;
+    if (signals > 2) process.exit(130);
+    stop.abort();
+  };
   process.on('SIGINT', abort).on('SIGTERM', abort);
   try {
     // One pass over the log feeds every chosen projection.

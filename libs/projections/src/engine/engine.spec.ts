@@ -219,7 +219,7 @@ describe('projection engine', () => {
     await sleep(50);
     expect(new Set(seen)).toEqual(new Set([1]));
     expect(rebuilt).toMatchObject({ projection: 'tally', generation: 2, events: 60 });
-    expect(await readRegistry(documents, 'tally')).toMatchObject({ generation: 2, building: null, retiring: null });
+    expect(await readRegistry(documents, 'tally')).toMatchObject({ generation: 2, building: null, retiring: null, retiringSince: null });
     // The old generation is gone; the live runner carries on in the new one.
     expect(await documents.collection(generationCollection('tally', 1)).count()).toBe(0);
     await write(25);
@@ -337,7 +337,7 @@ describe('projection engine', () => {
     const leave = async (minutesAgo: number) => {
       await documents.commit([
         { collection: 'tally_g1', upsert: { _id: 't-0', count: 1, sum: 0, types: 'E' } },
-        { collection: 'projections', upsert: { ...(await readRegistry(documents, 'tally'))!, retiring: 1, rebuiltAt: new Date(Date.now() - minutesAgo * 60_000).toISOString() } },
+        { collection: 'projections', upsert: { ...(await readRegistry(documents, 'tally'))!, retiring: 1, retiringSince: new Date(Date.now() - minutesAgo * 60_000).toISOString() } },
       ]);
     };
     await leave(0);
@@ -378,6 +378,28 @@ describe('projection engine', () => {
     expect(await readRegistry(documents, 'tally')).toMatchObject({ generation: 1, version: 1, building: null });
     expect(await everything(2)).toEqual([]);
     expect(await documents.collection(CHECKPOINTS).get(checkpointId('tally', 2))).toBeUndefined();
+  });
+
+  it("a rebuild swapping soon after another drops the generation that one replaced only once that one's queries had their time", async () => {
+    await write(20);
+    await rebuildProjection(events, documents, tally());
+    await rebuildProjection(events, documents, tally(), { retireAfterMs: 0 });
+    // As another rebuild leaves it in its 2 s: generation 1 replaced just now, marked, not yet dropped.
+    const since = Date.now();
+    await documents.commit([
+      { collection: 'tally_g1', upsert: { _id: 't-0', count: 1, sum: 0, types: 'E' } },
+      { collection: 'projections', upsert: { ...(await readRegistry(documents, 'tally'))!, retiring: 1, retiringSince: new Date(since).toISOString() } },
+    ]);
+    const dropped: Record<string, number> = {};
+    const watched = Object.create(documents) as SqliteDocumentStore;
+    watched.drop = async (collection) => {
+      dropped[collection] = Date.now();
+      return documents.drop(collection);
+    };
+    await rebuildProjection(events, watched, tally(), { retireAfterMs: 300 });
+    // Before, it was dropped at once, under queries that had chosen it a moment before.
+    expect(dropped.tally_g1).toBeGreaterThanOrEqual(since + 300);
+    expect(await readRegistry(documents, 'tally')).toMatchObject({ generation: 3, retiring: null, retiringSince: null });
   });
 
   it('a superseded rebuild gives way to the newer one', async () => {

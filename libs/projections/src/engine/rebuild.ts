@@ -51,7 +51,7 @@ const drop = async (documents: DocumentStore, projection: AnyProjection, generat
 const retire = async (documents: DocumentStore, projection: AnyProjection, generation: number): Promise<void> => {
   await drop(documents, projection, generation);
   const registry = await readRegistry(documents, projection.name);
-  if (registry?.retiring === generation) await documents.commit([{ collection: REGISTRY, upsert: { ...registry, retiring: null } }], asRead(projection.name, registry));
+  if (registry?.retiring === generation) await documents.commit([{ collection: REGISTRY, upsert: { ...registry, retiring: null, retiringSince: null } }], asRead(projection.name, registry));
 };
 
 /**
@@ -61,7 +61,7 @@ const retire = async (documents: DocumentStore, projection: AnyProjection, gener
  */
 export const dropRetired = async (documents: DocumentStore, projection: AnyProjection, now: Date): Promise<void> => {
   const registry = await readRegistry(documents, projection.name);
-  if (typeof registry?.retiring === 'number' && now.getTime() - Date.parse(registry.rebuiltAt) >= RETIRED_LEFTOVER_MS) {
+  if (typeof registry?.retiring === 'number' && now.getTime() - Date.parse(registry.retiringSince as string) >= RETIRED_LEFTOVER_MS) {
     await retire(documents, projection, registry.retiring);
   }
 };
@@ -75,7 +75,7 @@ const claim = async (documents: DocumentStore, projection: AnyProjection, now: D
   const entry: RegistryEntry = registry
     ? { ...registry, building: generation, rebuiltAt: now.toISOString() }
     : // Generation 0: nothing for queries to read until the first build is complete.
-      { _id: projection.name, generation: 0, version: projection.version, building: generation, retiring: null, rebuiltAt: now.toISOString() };
+      { _id: projection.name, generation: 0, version: projection.version, building: generation, retiring: null, retiringSince: null, rebuiltAt: now.toISOString() };
   // Fenced on the whole entry as read, not only on `building`: that is null again once a rebuild has swapped, and
   // a claim made from an entry read before that swap would put the generation it replaced back in front of queries.
   const claimed = await documents.commit([{ collection: REGISTRY, upsert: entry }], asRead(projection.name, registry));
@@ -99,15 +99,19 @@ const giveUp = async (documents: DocumentStore, projection: AnyProjection, gener
 };
 
 /** Indexes the new generation and swaps it in with one fenced write, marking the generation it replaces for retirement. */
-const swapIn = async (documents: DocumentStore, projection: AnyProjection, generation: number, now: Date): Promise<void> => {
+const swapIn = async (documents: DocumentStore, projection: AnyProjection, generation: number, now: () => Date, retireAfterMs: number): Promise<void> => {
   // Indexes last: building them once over the loaded documents beats maintaining them per insert.
   for (const fields of projection.indexes) await documents.ensureIndex(generationCollection(projection.collection, generation), fields);
   const registry = await readRegistry(documents, projection.name);
   if (registry?.building !== generation) throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
-  // One mark at a time: one still set belongs to a swap long enough ago for its queries to be done.
-  if (typeof registry.retiring === 'number') await retire(documents, projection, registry.retiring);
+  // One mark at a time: an earlier swap's is dropped first, once the queries that chose its generation are done.
+  if (typeof registry.retiring === 'number') {
+    await sleep(Math.max(0, Date.parse(registry.retiringSince as string) + retireAfterMs - now().getTime()));
+    await retire(documents, projection, registry.retiring);
+  }
   const replaced = registry.generation > 0 ? registry.generation : null;
-  const swapped: RegistryEntry = { _id: projection.name, generation, version: projection.version, building: null, retiring: replaced, rebuiltAt: now.toISOString() };
+  const at = now().toISOString();
+  const swapped: RegistryEntry = { _id: projection.name, generation, version: projection.version, building: null, retiring: replaced, retiringSince: replaced === null ? null : at, rebuiltAt: at };
   if (!(await documents.commit([{ collection: REGISTRY, upsert: swapped }], [whileBuilding(projection.name, generation)]))) {
     throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
   }
@@ -130,11 +134,14 @@ export const rebuildProjections = async (events: EventStore, documents: Document
   for (const projection of projections) claims.push({ projection, ...(await claim(documents, projection, now())) });
   let position = 0;
   let count = 0;
+  /** Between batches, and before the swaps: a stop gives every claim up. */
+  const stopIfAsked = async (): Promise<void> => {
+    if (!options.signal?.aborted) return;
+    for (const { projection, generation } of claims) await giveUp(documents, projection, generation);
+    throw new RebuildStoppedError(`the rebuild of ${claims.map(({ projection }) => projection.name).join(', ')} was stopped at position ${position}`);
+  };
   for (;;) {
-    if (options.signal?.aborted) {
-      for (const { projection, generation } of claims) await giveUp(documents, projection, generation);
-      throw new RebuildStoppedError(`the rebuild of ${claims.map(({ projection }) => projection.name).join(', ')} was stopped at position ${position}`);
-    }
+    await stopIfAsked();
     const page = await events.readAll({ after: position, maxCount: batchSize });
     if (page.length === 0) break;
     for (const { projection, generation } of claims) {
@@ -145,14 +152,16 @@ export const rebuildProjections = async (events: EventStore, documents: Document
     count += page.length;
     options.onProgress?.(position, count);
   }
+  await stopIfAsked();
+  const retireAfterMs = options.retireAfterMs ?? 2000;
   const reports: RebuildReport[] = [];
   for (const { projection, generation } of claims) {
     if (count === 0) await documents.commit([{ collection: CHECKPOINTS, upsert: { _id: checkpointId(projection.name, generation), position: 0, lastEventAt: null, updatedAt: now().toISOString() } }]);
-    await swapIn(documents, projection, generation, now());
+    await swapIn(documents, projection, generation, now, retireAfterMs);
     reports.push({ projection: projection.name, generation, events: count, position, seconds: (performance.now() - started) / 1000 });
   }
   const replaced = claims.filter(({ previous }) => previous !== undefined && previous.generation > 0);
-  if (replaced.length > 0) await sleep(options.retireAfterMs ?? 2000);
+  if (replaced.length > 0) await sleep(retireAfterMs);
   for (const { projection, previous } of replaced) await retire(documents, projection, (previous as RegistryEntry).generation);
   return reports;
 };

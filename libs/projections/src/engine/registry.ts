@@ -22,6 +22,8 @@ export interface RegistryEntry extends Document {
    * died (see dropRetired). Absent in entries written before it existed.
    */
   readonly retiring?: number | null;
+  /** When the swap that marked `retiring` happened; set and cleared with it. */
+  readonly retiringSince?: string | null;
   /** When the last rebuild was claimed or swapped in. */
   readonly rebuiltAt: string;
 }
