@@ -344,4 +344,16 @@ describe('SLA policy, deadlines and the scheduler', () => {
     await tick();
     expect(await breaches(body.id)).toEqual([]);
   });
+
+  it('refuses a version based on one that is no longer current, so one admin cannot undo another unawares', async () => {
+    const read = await api.as('admin').get('/policies/sla');
+    expect(read.headers.get('etag') as string).toBe(`"${read.body.version}"`);
+    // Another admin defines a version meanwhile.
+    const b = await api.as('admin', 'admin-2').put('/policies/sla', read.body.policy, { 'if-match': read.headers.get('etag') as string });
+    expect(b.body.version).toBe(read.body.version + 1);
+    const stale = await api.as('admin').put('/policies/sla', read.body.policy, { 'if-match': read.headers.get('etag') as string });
+    expect(stale.body).toMatchObject({ statusCode: 409, code: 'REVISION_CONFLICT', currentVersion: read.body.version + 1 });
+    expect((await api.as('auditor').get('/policies/sla/versions')).body.versions).toHaveLength(read.body.version + 1);
+    expect((await api.as('admin').put('/policies/sla', read.body.policy, { 'if-match': 'W/"2"' })).body).toMatchObject({ statusCode: 400, code: 'INVALID_IF_MATCH' });
+  });
 });

@@ -28,7 +28,7 @@ export interface Reply {
 export interface StaffClient {
   readonly token: string;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
-  put(path: string, body: unknown): Promise<Reply>;
+  put(path: string, body: unknown, headers?: Record<string, string>): Promise<Reply>;
   get(path: string, headers?: Record<string, string>): Promise<Reply>;
 }
 
@@ -48,8 +48,8 @@ export const staffClient = (baseUrl: string, token: string): StaffClient => ({
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }),
-  put: (path, body) =>
-    request(`${baseUrl}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  put: (path, body, headers = {}) =>
+    request(`${baseUrl}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }),
   get: (path, headers = {}) => request(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } }),
 });
 

@@ -37,7 +37,7 @@ describe('versioned policies', () => {
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(refused?.reason).toBeInstanceOf(PolicyConflictError);
-    expect(refused?.reason).toMatchObject({ currentRevision: 1 });
+    expect(refused?.reason).toMatchObject({ currentVersion: 2 });
     expect((await policies.versions()).map((v) => [v.version, v.policy.effectiveFrom])).toEqual([[1, '1970-01-01'], [2, '2026-12-01']]);
   });
 
@@ -61,5 +61,13 @@ describe('versioned policies', () => {
     expect(await policies.version(4)).toBeUndefined();
     await policies.define({ ...DEFAULT_WEIGHTING_POLICY, effectiveFrom: '2027-02-01' }, author, 'c-5');
     expect((await policies.version(4))?.policy.effectiveFrom).toBe('2027-02-01');
+  });
+
+  it('refuses a version based on one that is no longer current (If-Match), and writes nothing', async () => {
+    const read = (await policies.versions()).length;
+    const next = { ...DEFAULT_WEIGHTING_POLICY, effectiveFrom: '2026-12-01' };
+    await policies.define(next, author, 'c-4', read);
+    await expect(policies.define({ ...next, effectiveFrom: '2026-12-02' }, author, 'c-5', read)).rejects.toMatchObject({ currentVersion: read + 1 });
+    expect(await policies.versions()).toHaveLength(read + 1);
   });
 });

@@ -44,9 +44,10 @@ export class InvalidPolicyError extends Error {
 }
 
 /** Another version was defined at the same time; `currentRevision` is the policy stream's head now. */
+/** Another version was defined since the one the change was based on (If-Match), or at the same moment. */
 export class PolicyConflictError extends Error {
-  constructor(readonly currentRevision: number | null) {
-    super('another version was defined at the same time; read it and try again');
+  constructor(readonly currentVersion: number) {
+    super(`version ${currentVersion} is the current one now; read it and decide again`);
   }
 }
 
@@ -131,14 +132,21 @@ export class VersionedPolicies<P> {
     return versions.length > 0 ? versions : [this.unwritten()];
   }
 
-  /** Appends the next version; InvalidPolicyError with every problem when it does not make sense. */
-  async define(policy: P, author: PolicyAuthor, correlationId: string): Promise<PolicyVersion<P>> {
+  /**
+   * Appends the next version; InvalidPolicyError with every problem when it
+   * does not make sense. `basedOn`: the version its author read and changed
+   * (If-Match), so one admin cannot silently undo another's version defined
+   * meanwhile (PolicyConflictError).
+   */
+  async define(policy: P, author: PolicyAuthor, correlationId: string, basedOn?: number): Promise<PolicyVersion<P>> {
     const valid = this.kind.validate(policy, this.clock.now());
     if (E.isLeft(valid)) throw new InvalidPolicyError(this.kind.invalidCode, valid.left);
     // Decided on the stored head, never on a reused read: the append's expected revision must be exact.
     const { version } = await this.readCurrent();
+    if (basedOn !== undefined && basedOn !== version) throw new PolicyConflictError(version);
     await this.append(valid.right, version + 1, author, correlationId).catch((error: unknown) => {
-      throw error instanceof WrongExpectedRevisionError ? new PolicyConflictError(error.actual === 'no_stream' ? null : error.actual) : error;
+      // Version n is the stream's event n - 1.
+      throw error instanceof WrongExpectedRevisionError ? new PolicyConflictError(error.actual === 'no_stream' ? 1 : error.actual + 1) : error;
     });
     // After the append: a read taken meanwhile may hold the old version, and must not be reused.
     this.latest = undefined;

@@ -19,6 +19,13 @@ const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 's
 const roles = (allowed: readonly string[]) => `Roles: ${allowed.join(', ')}.`;
 const queryParameters = (names: readonly string[]) => names.map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }));
 const minPosition = { name: 'X-Min-Position', in: 'header', required: false, schema: { type: 'integer' }, description: 'wait (up to 5 s) until the read model has applied this log position: read-your-writes' };
+const POLICY_IF_MATCH = {
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  schema: { type: 'string' },
+  description: 'the version the change was based on (the ETag of GET): a version defined since gives 409 REVISION_CONFLICT, so one admin cannot undo another unawares',
+};
 const READ_ERRORS = {
   400: error('INVALID_QUERY (unknown parameter or value), INVALID_CURSOR, INVALID_MIN_POSITION'),
   422: error('POSITION_AHEAD (X-Min-Position past the end of the log)'),
@@ -163,20 +170,22 @@ export const openApiDocument = () => ({
     },
     ...actionPaths('rectifications', RECTIFICATION_ACTIONS),
     '/policies/sla': {
-      get: { summary: `The SLA policy in force, with its version. ${roles(READERS)}`, responses: { 200: { description: '{version, definedAt, definedBy, policy}' } } },
+      get: { summary: `The SLA policy in force, with its version (also as the ETag). ${roles(READERS)}`, responses: { 200: { description: '{version, definedAt, definedBy, policy}' } } },
       put: {
-        summary: 'Define the next version (admin). Cases classified from now on get its deadlines; earlier ones keep theirs.',
+        summary: 'Define the next version (admin). Cases received or reopened from now on get its deadlines; a classification keeps the version its case was received under.',
+        parameters: [POLICY_IF_MATCH],
         requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(SlaPolicy) } } },
-        responses: { 200: { description: 'the new version' }, ...COMMON_ERRORS, 409: error('REVISION_CONFLICT'), 422: error('INVALID_SLA_POLICY with details') },
+        responses: { 200: { description: 'the new version' }, ...COMMON_ERRORS, 409: error('REVISION_CONFLICT with currentVersion'), 422: error('INVALID_SLA_POLICY with details') },
       },
     },
     '/policies/sla/versions': { get: { summary: 'Every version, oldest first', responses: { 200: { description: '{versions}' } } } },
     '/policies/weighting': {
-      get: { summary: `The complaint-weighting policy for appraisal (DOMAIN.md section 5), latest version. ${roles(READERS)}`, responses: { 200: { description: '{version, definedAt, definedBy, policy}' } } },
+      get: { summary: `The complaint-weighting policy for appraisal (DOMAIN.md section 5), latest version (also as the ETag). ${roles(READERS)}`, responses: { 200: { description: '{version, definedAt, definedBy, policy}' } } },
       put: {
         summary: 'Define the next version (analysis, admin), effective from a later day (effectiveFrom): periods that have begun keep the version they were appraised under.',
+        parameters: [POLICY_IF_MATCH],
         requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(WeightingPolicy) } } },
-        responses: { 200: { description: 'the new version' }, ...COMMON_ERRORS, 409: error('REVISION_CONFLICT'), 422: error('INVALID_WEIGHTING_POLICY with details') },
+        responses: { 200: { description: 'the new version' }, ...COMMON_ERRORS, 409: error('REVISION_CONFLICT with currentVersion'), 422: error('INVALID_WEIGHTING_POLICY with details') },
       },
     },
     '/policies/weighting/versions': { get: { summary: 'Every version, oldest first', responses: { 200: { description: '{versions}' } } } },

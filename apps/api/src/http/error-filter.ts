@@ -46,7 +46,7 @@ export const toErrorBody = (error: unknown): ErrorBody => {
   }
   if (error instanceof InvalidCursorError) return { statusCode: HttpStatus.BAD_REQUEST, code: 'INVALID_CURSOR', message: error.message };
   if (error instanceof InvalidPolicyError) return { statusCode: HttpStatus.UNPROCESSABLE_ENTITY, code: error.code, message: error.message, details: error.problems };
-  if (error instanceof PolicyConflictError) return { statusCode: HttpStatus.CONFLICT, code: 'REVISION_CONFLICT', message: error.message, currentRevision: error.currentRevision };
+  if (error instanceof PolicyConflictError) return { statusCode: HttpStatus.CONFLICT, code: 'REVISION_CONFLICT', message: error.message, currentVersion: error.currentVersion };
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();

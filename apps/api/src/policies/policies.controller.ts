@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Inject, Put, type Type } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Inject, Put, Res, type Type } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type * as t from 'io-ts';
 import { SlaPolicy, WeightingPolicy } from '@redress/contracts';
 import type { VersionedPolicies } from '@redress/platform';
 import { CorrelationId, CurrentStaff, type StaffMember } from '../auth/actor';
 import { requireRole } from '../auth/auth.guard';
 import { READERS } from '../complaints/complaint-actions';
-import { decodeBody } from '../http/request';
+import { decodeBody, parseIfMatch } from '../http/request';
 import { SLA_POLICIES, WEIGHTING_POLICIES } from '../tokens';
 
 /**
@@ -17,10 +18,13 @@ const policyController = <P>(path: string, token: symbol, codec: t.Type<P, unkno
   class PolicyController {
     constructor(@Inject(token) private readonly policies: VersionedPolicies<P>) {}
 
+    /** With the version as its ETag, for the If-Match of a change to it. */
     @Get()
-    current(@CurrentStaff() staff: StaffMember) {
+    async current(@CurrentStaff() staff: StaffMember, @Res({ passthrough: true }) reply: FastifyReply) {
       requireRole(staff, READERS, `reading the ${what}`);
-      return this.policies.current();
+      const current = await this.policies.current();
+      void reply.header('etag', `"${current.version}"`);
+      return current;
     }
 
     @Get('versions')
@@ -30,9 +34,9 @@ const policyController = <P>(path: string, token: symbol, codec: t.Type<P, unkno
     }
 
     @Put()
-    define(@Body() body: unknown, @CurrentStaff() staff: StaffMember, @CorrelationId() correlationId: string) {
+    define(@Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentStaff() staff: StaffMember, @CorrelationId() correlationId: string) {
       requireRole(staff, writers, `changing the ${what}`);
-      return this.policies.define(decodeBody(codec, body), staff, correlationId);
+      return this.policies.define(decodeBody(codec, body), staff, correlationId, parseIfMatch(ifMatch));
     }
   }
   return PolicyController;
