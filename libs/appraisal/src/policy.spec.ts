@@ -34,6 +34,13 @@ describe('weighting policy', () => {
     );
   });
 
+  it('bounds factors and counts, so no product overflows to Infinity and, times a 0, to NaN', () => {
+    const huge = { ...DEFAULT_WEIGHTING_POLICY, categoryWeights: { ...DEFAULT_WEIGHTING_POLICY.categoryWeights, billing: 1e200 }, severityMultipliers: { ...DEFAULT_WEIGHTING_POLICY.severityMultipliers, high: 1e200 }, normalisePer: 1e7 };
+    expect(validateWeightingPolicy(huge)).toEqual(
+      E.left(['categoryWeights.billing must be at most 1000 (is 1e+200)', 'severityMultipliers.high must be at most 1000 (is 1e+200)', 'normalisePer must be at most 1000000 (is 10000000)']),
+    );
+  });
+
   it('a period is appraised by the newest version in effect on its first day', () => {
     const version = (n: number, effectiveFrom: string) => ({ version: n, policy: { effectiveFrom } });
     const versions = [version(1, '1970-01-01'), version(2, '2026-12-01'), version(3, '2026-11-15')];

@@ -29,6 +29,16 @@ const atLeast = (problems: string[], path: string, value: number, bound: number,
 const positive = (problems: string[], path: string, value: number) => {
   if (value <= 0) problems.push(`${path} must be more than 0 (is ${value})`);
 };
+/**
+ * Factors multiply (a weight by a multiplier by the breach one) and counts
+ * divide: bounded, no product overflows to Infinity, which a multiplier of 0
+ * would then turn into NaN, and a person would drop out of the ranking unsaid.
+ */
+const MAX_FACTOR = 1000;
+const MAX_COUNT = 1_000_000;
+const atMost = (problems: string[], path: string, value: number, bound: number) => {
+  if (value > bound) problems.push(`${path} must be at most ${bound} (is ${value})`);
+};
 
 /**
  * Every problem with a policy, or the policy. `today` (UTC, "2026-11-26") is
@@ -37,20 +47,33 @@ const positive = (problems: string[], path: string, value: number) => {
  */
 export const validateWeightingPolicy = (policy: WeightingPolicy, today?: string): E.Either<string[], WeightingPolicy> => {
   const problems: string[] = [];
-  for (const [category, weight] of Object.entries(policy.categoryWeights)) atLeast(problems, `categoryWeights.${category}`, weight, 0);
-  for (const [severity, multiplier] of Object.entries(policy.severityMultipliers)) atLeast(problems, `severityMultipliers.${severity}`, multiplier, 0);
+  for (const [category, weight] of Object.entries(policy.categoryWeights)) {
+    atLeast(problems, `categoryWeights.${category}`, weight, 0);
+    atMost(problems, `categoryWeights.${category}`, weight, MAX_FACTOR);
+  }
+  for (const [severity, multiplier] of Object.entries(policy.severityMultipliers)) {
+    atLeast(problems, `severityMultipliers.${severity}`, multiplier, 0);
+    atMost(problems, `severityMultipliers.${severity}`, multiplier, MAX_FACTOR);
+  }
   for (const outcome of policy.countedOutcomes) {
     if (Object.hasOwn(NEVER_COUNTED, outcome)) problems.push(`countedOutcomes: ${NEVER_COUNTED[outcome]}`);
     else if (!Outcome.is(outcome)) problems.push(`countedOutcomes: ${JSON.stringify(outcome)} is not a closing outcome (${Outcome.values.join(', ')})`);
   }
   if (new Set(policy.countedOutcomes).size !== policy.countedOutcomes.length) problems.push('countedOutcomes names each outcome once');
   atLeast(problems, 'slaBreachMultiplier', policy.slaBreachMultiplier, 1, 'at least 1 (a breach never lightens a complaint)');
+  atMost(problems, 'slaBreachMultiplier', policy.slaBreachMultiplier, MAX_FACTOR);
   const { multiplier } = policy.satisfactionAdjustment;
   if (multiplier < 0 || multiplier > 1) problems.push(`satisfactionAdjustment.multiplier must be from 0 to 1 (is ${multiplier})`);
-  positive(problems, 'normalisePer', policy.normalisePer);
-  positive(problems, 'caps.perComplaint', policy.caps.perComplaint);
-  positive(problems, 'caps.normalisedScore', policy.caps.normalisedScore);
-  positive(problems, 'workloadTarget.casesPer30Days', policy.workloadTarget.casesPer30Days);
+  const counts: Array<[string, number]> = [
+    ['normalisePer', policy.normalisePer],
+    ['caps.perComplaint', policy.caps.perComplaint],
+    ['caps.normalisedScore', policy.caps.normalisedScore],
+    ['workloadTarget.casesPer30Days', policy.workloadTarget.casesPer30Days],
+  ];
+  for (const [path, value] of counts) {
+    positive(problems, path, value);
+    atMost(problems, path, value, MAX_COUNT);
+  }
   const components = Object.entries(policy.composite);
   for (const [component, weight] of components) atLeast(problems, `composite.${component}`, weight, 0);
   const sum = components.reduce((total, [, weight]) => total + weight, 0);
