@@ -350,7 +350,7 @@ describe('SLA policy, deadlines and the scheduler', () => {
     expect(read.headers.get('etag') as string).toBe(`"${read.body.version}"`);
     // Another admin defines a version meanwhile.
     const b = await api.as('admin', 'admin-2').put('/policies/sla', read.body.policy, { 'if-match': read.headers.get('etag') as string });
-    expect(b.body.version).toBe(read.body.version + 1);
+    expect([b.body.version, b.headers.get('etag')]).toEqual([read.body.version + 1, `"${read.body.version + 1}"`]);
     const stale = await api.as('admin').put('/policies/sla', read.body.policy, { 'if-match': read.headers.get('etag') as string });
     expect(stale.body).toMatchObject({ statusCode: 409, code: 'REVISION_CONFLICT', currentVersion: read.body.version + 1 });
     expect((await api.as('auditor').get('/policies/sla/versions')).body.versions).toHaveLength(read.body.version + 1);

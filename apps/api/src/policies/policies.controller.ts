@@ -34,9 +34,17 @@ const policyController = <P>(path: string, token: symbol, codec: t.Type<P, unkno
     }
 
     @Put()
-    define(@Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @CurrentStaff() staff: StaffMember, @CorrelationId() correlationId: string) {
+    async define(
+      @Body() body: unknown,
+      @Headers('if-match') ifMatch: string | undefined,
+      @CurrentStaff() staff: StaffMember,
+      @CorrelationId() correlationId: string,
+      @Res({ passthrough: true }) reply: FastifyReply,
+    ) {
       requireRole(staff, writers, `changing the ${what}`);
-      return this.policies.define(decodeBody(codec, body), staff, correlationId, parseIfMatch(ifMatch));
+      const defined = await this.policies.define(decodeBody(codec, body), staff, correlationId, parseIfMatch(ifMatch));
+      void reply.header('etag', `"${defined.version}"`);
+      return defined;
     }
   }
   return PolicyController;

@@ -68,6 +68,7 @@ const toRecorded = (event: EsdbRecorded): RecordedEvent => ({
 const MAX_CHAIN_RETRIES = 20;
 /** $all is read in bounded pages that are always read to their end, so no server-side read is left open. */
 const ALL_PAGE = 500;
+const MIN_PAGE = 64;
 
 /**
  * gRPC statuses that refuse an append for certain (INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED,
@@ -110,7 +111,11 @@ export class EventStoreDbEventStore implements EventStore {
 
   private async appendChained(streamName: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     for (let attempt = 0; ; attempt += 1) {
-      const head = await this.streamHead(streamName);
+      const head = await this.streamHead(streamName).catch((error: unknown) => {
+        // Connected to a follower (nodePreference): the client has just reconnected to the leader; nothing was written.
+        if (error instanceof EventStoreUnavailableError && error.cause instanceof NotLeaderError) return this.streamHead(streamName);
+        throw error;
+      });
       const conflict = checkExpectedRevision(streamName, expected, head?.revision);
       if (conflict) throw conflict;
       const chained = chainEvents(streamName, head, events);
@@ -174,8 +179,9 @@ export class EventStoreDbEventStore implements EventStore {
     const recorded: RecordedEvent[] = [];
     // $all also holds system events, which the port does not show: read pages until maxCount user events or the end.
     for (let after = options.after ?? START; recorded.length < maxCount; ) {
-      // One more than is still wanted: a forward read includes the event at its start, which ended the page before.
-      const size = Math.min(ALL_PAGE, maxCount - recorded.length + 1);
+      // One more than is still wanted (a forward read includes the event at its start, which ended the page before),
+      // but not so few that a run of system events costs a round trip each.
+      const size = Math.min(ALL_PAGE, Math.max(MIN_PAGE, maxCount - recorded.length + 1));
       const page = await this.readAllPage(after, 'forwards', size);
       for (const event of page) {
         if (recorded.length < maxCount && !isSystem(event) && toPosition(event) > after) recorded.push(toRecorded(event));
@@ -201,7 +207,8 @@ export class EventStoreDbEventStore implements EventStore {
         throw unavailable(error);
       } finally {
         // Only unsubscribe cancels the server's side: a consumer that leaves its loop without close() would leave it open.
-        await subscription.unsubscribe();
+        // (A call never opened rejects here with what the loop already reported.)
+        await subscription.unsubscribe().catch(() => undefined);
       }
     }
     const iterator = events();

@@ -398,7 +398,8 @@ describe('projection engine', () => {
     };
     await rebuildProjection(events, watched, tally(), { retireAfterMs: 300 });
     // Before, it was dropped at once, under queries that had chosen it a moment before.
-    expect(dropped.tally_g1).toBeGreaterThanOrEqual(since + 300);
+    // (Less a few ms: timers and Date.now() round differently.)
+    expect(dropped.tally_g1).toBeGreaterThanOrEqual(since + 290);
     expect(await readRegistry(documents, 'tally')).toMatchObject({ generation: 3, retiring: null, retiringSince: null });
   });
 

@@ -106,7 +106,8 @@ const swapIn = async (documents: DocumentStore, projection: AnyProjection, gener
   if (registry?.building !== generation) throw new RebuildSupersededError(`a newer rebuild of ${projection.name} took over`);
   // One mark at a time: an earlier swap's is dropped first, once the queries that chose its generation are done.
   if (typeof registry.retiring === 'number') {
-    await sleep(Math.max(0, Date.parse(registry.retiringSince as string) + retireAfterMs - now().getTime()));
+    // At most retireAfterMs: the mark's time is another process's clock.
+    await sleep(Math.min(retireAfterMs, Math.max(0, Date.parse(registry.retiringSince as string) + retireAfterMs - now().getTime())));
     await retire(documents, projection, registry.retiring);
   }
   const replaced = registry.generation > 0 ? registry.generation : null;
