@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,5 +94,16 @@ describe('cli', () => {
     expect(out[4]).toMatch(/^#2 \S+ hao \(handler\) ComplaintClassified category=logistics severity=high urgency=normal department=delivery$/);
     expect(out[5]).toBe('    → status=classified severity=high');
     expect((await run(env, 'replay', '0190a5f0-0000-7000-8000-00000000beef')).code).toBe(2);
+  });
+
+  it('finishes quietly when whoever reads its output goes away (| head)', async () => {
+    // The reader is gone before the first line: every write meets a closed pipe.
+    const cli = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'catalogue'], { env: { ...process.env, ...env } });
+    cli.stdout.destroy();
+    let stderr = '';
+    cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => cli.on('exit', resolve));
+    // Before, Node's unhandled EPIPE ended it with exit 1 and a stack trace.
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 });

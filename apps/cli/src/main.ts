@@ -17,8 +17,22 @@ const expected = (error: unknown): boolean => {
   return name === 'SqliteError' || (typeof code === 'string' && /^E[A-Z]+$/.test(code));
 };
 
+/**
+ * A reader that went away (`| head`): what is left to print is dropped, and
+ * the command finishes its work (an import piped to head still imports).
+ * Node reports the closed pipe as an 'error' on stdout, which unhandled
+ * would end the process with a stack trace.
+ */
+let readerGone = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  readerGone = true;
+});
+
 runCli(process.argv.slice(2), process.env, {
-  out: (line) => process.stdout.write(`${line}\n`),
+  out: (line) => {
+    if (!readerGone) process.stdout.write(`${line}\n`);
+  },
   err: (line) => process.stderr.write(`${line}\n`),
 })
   .then((code) => {

@@ -72,6 +72,14 @@ describe('SLA deadlines', () => {
     );
     const oneMinuteAWeek = { ...DEFAULT_SLA_POLICY, businessHours: { start: '09:00', end: '09:01', days: [1], utcOffsetMinutes: 0 } };
     expect(validateSlaPolicy(oneMinuteAWeek)).toEqual(E.left(['businessHours and holidays leave 8 working hours in the worst ten years, too few to reach 1344 hours']));
+    // Also beside a problem with the targets: every problem at once, the longest target whichever step it is.
+    const outOfOrder = { ...oneMinuteAWeek, targets: { ...DEFAULT_SLA_POLICY.targets, low: { ...DEFAULT_SLA_POLICY.targets.low, acknowledge: 5000 } } };
+    expect(validateSlaPolicy(outOfOrder)).toEqual(
+      E.left([
+        "targets.low: each step's target must be at least the one before (acknowledge ≤ classify ≤ resolution_proposed ≤ final_response)",
+        'businessHours and holidays leave 8 working hours in the worst ten years, too few to reach 5000 hours',
+      ]),
+    );
   });
 
   it('refuses a policy whose holidays would leave too little working time for a case received later, not only now', () => {

@@ -160,6 +160,8 @@ export const validateSlaPolicy = (policy: SlaPolicy): E.Either<string[], SlaPoli
     }
   }
   const business = policy.businessHours;
+  // The calendar's own problems: the working-time bound below needs a calendar to count in, not valid targets.
+  const targetProblems = problems.length;
   if (business) {
     if (!CLOCK.test(business.start) || !CLOCK.test(business.end)) problems.push('businessHours.start and .end are times like "09:00"');
     else if (minutesOf(business.start) >= minutesOf(business.end)) problems.push('businessHours.start must be before businessHours.end');
@@ -167,9 +169,10 @@ export const validateSlaPolicy = (policy: SlaPolicy): E.Either<string[], SlaPoli
   }
   const realDate = (day: string) => DATE.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
   for (const day of policy.holidays ?? []) if (!realDate(day)) problems.push(`holidays: ${JSON.stringify(day)} is not a date like 2026-10-01`);
-  if (problems.length === 0 && business) {
+  if (problems.length === targetProblems && business) {
     // Too little working time would make deadlines fail to compute, and every intake with them: from any start.
-    const longest = Math.max(...Object.values(policy.targets).map((targets) => targets.final_response));
+    // Of every step's target, not only the final response's: the targets' order may be one of the problems.
+    const longest = Math.max(...Object.values(policy.targets).flatMap((targets) => SLA_STEPS.map((step) => targets[step])));
     // In whole minutes: hours as a fraction could miss an exact fit by a rounding.
     const least = leastWorkingMinutes(business, policy.holidays ?? []);
     if (least < longest * 60) problems.push(`businessHours and holidays leave ${Math.floor(least / 60)} working hours in the worst ten years, too few to reach ${longest} hours`);
