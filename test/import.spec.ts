@@ -127,6 +127,26 @@ describe('bulk import of historic complaints', () => {
     expect(await cases()).toHaveLength(10);
   });
 
+  it('rejects a row whose reference names a case of another complaint (another source, or a counter that restarted), naming the case', async () => {
+    const rows = readFileSync('examples/legacy-complaints.csv', 'utf8').split('\n');
+    // The first ticket again, received a year later: the old system's counter restarted.
+    const nextYear = join(work, 'next-year.csv');
+    writeFileSync(nextYear, `${rows[0]}\n${(rows[1] as string).replace('2023-03-01 09:15', '2024-03-01 09:15').replace('2023-03-06 17:00', '2024-03-06 17:00')}\n`);
+    const otherRejects = join(work, 'next-year-rejects.ndjson');
+    const before = await head();
+    const { code, out } = await run(env, 'import', '--file', nextYear, '--mapping', 'examples/legacy-mapping.json', '--rejects', otherRejects);
+    expect(code).toBe(0);
+    // Before, it was counted "already present" and never written, without a trace.
+    expect(out.slice(1, 4)).toEqual(['  imported: 0 complaints (0 events)', '  already present: 0 (imported before, or received with the same external reference)', `  rejected: 1 (reasons in ${otherRejects})`]);
+    const [rejected] = readFileSync(otherRejects, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { row: number; reasons: string[] });
+    expect(rejected).toEqual({
+      row: 2,
+      reasons: [`external reference "HD-2023-0001" is already case ${externalRefComplaintId('HD-2023-0001')} (imported from "legacy-helpdesk", received 2023-03-01T01:15:00.000Z), another complaint than this row's: give this row a reference of its own`],
+      record: expect.objectContaining({ 'Ticket No': 'HD-2023-0001' }),
+    });
+    expect(await head()).toBe(before);
+  });
+
   it('intake of the same external reference finds the imported case instead of opening another', async () => {
     const reply = await api.as('intake').post('/complaints', { channel: 'phone', complainant: { name: 'Huang Lei' }, subject: 'Again', content: 'c', externalRef: 'HD-2023-0007' });
     expect(reply.status).toBe(200);

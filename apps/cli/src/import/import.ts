@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import * as E from 'fp-ts/Either';
 import { ImportMapping, eventTypeEntry, fieldErrors, type EventMetadata } from '@redress/contracts';
 import { complaintStream, historicComplaint, planImport, type HistoricComplaint, type ImportPlan, type SourceRecord } from '@redress/domain';
-import { WrongExpectedRevisionError, uuidv7, type EventStore } from '@redress/event-store';
+import { WrongExpectedRevisionError, uuidv7, type EventStore, type JsonObject, type RecordedEvent } from '@redress/event-store';
 import { BULK_BATCH, externalRefComplaintId, type Clock } from '@redress/platform';
 import { UsageError, type CliIo, type ExitCode } from '../cli-io';
 import { SourceFileError, csvHeader, formatOf, sourceRows, type SourceFormat } from './records';
@@ -129,16 +129,33 @@ class Rejects {
   }
 }
 
+/** What an existing case under a row's external reference is to that row. */
+type Existing = 'present' | { readonly repeats: unknown } | { readonly other: string };
+
+const importOf = (event: RecordedEvent): JsonObject | undefined => {
+  const from = event.metadata.import;
+  return typeof from === 'object' && from !== null && !Array.isArray(from) ? from : undefined;
+};
+
 /**
- * The row of this very run that wrote a case, if one did: a later row of the
- * file with the same external reference repeats it. (Not a row of an earlier
- * run: a mended or re-exported file numbers its rows differently, and its rows
- * are then present, not repeats.)
+ * The case already written under the row's external reference, as far as the row goes:
+ * - a row of this very run wrote it: this row repeats that one (a reused ticket);
+ * - the same complaint, imported before (an earlier run, or a mended or
+ *   re-exported file, whose rows are numbered differently): present;
+ * - another complaint under the same reference (another source system, or a
+ *   ticket number the old system restarted each year): this row would vanish
+ *   as "present", so it is refused, naming the case.
+ * "The same" is the same source and the same receipt time.
  */
-const writtenByThisRun = async (store: EventStore, stream: string, runId: string): Promise<unknown> => {
+const existingCase = async (store: EventStore, stream: string, history: HistoricComplaint, source: string, runId: string): Promise<Existing> => {
   const [first] = await store.readStream(stream, { maxCount: 1 });
-  const from = first?.metadata.import;
-  return first?.metadata.correlationId === runId && typeof from === 'object' && from !== null && !Array.isArray(from) ? from.row : undefined;
+  const from = first && importOf(first);
+  if (first?.metadata.correlationId === runId) return { repeats: from?.row };
+  const receivedAt = history.events[0]?.data.receivedAt;
+  const theirs = first?.data.receivedAt;
+  if (from?.source === source && theirs === receivedAt) return 'present';
+  const origin = from === undefined ? 'made in Redress' : `imported from ${JSON.stringify(from.source)}`;
+  return { other: `${origin}, received ${String(theirs)}` };
 };
 
 /**
@@ -190,16 +207,14 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
     const earlier = inFlight.get(complaintId);
     if (earlier) await earlier;
     const stream = complaintStream(complaintId);
-    // Written (or, in a dry run, would be); already there; or already imported from another row of this source:
-    // a reused ticket number, whose second row would otherwise vanish without a trace.
-    const fate: Promise<'written' | 'present' | { repeats: unknown }> = dryRun
-      ? store.readStream(stream, { maxCount: 1 }).then((existing) => (existing.length === 0 ? 'written' : 'present'))
+    // Written (or, in a dry run, would be), or what the case already under its reference is to it (see existingCase).
+    const fate: Promise<'written' | Existing> = dryRun
+      ? store.readStream(stream, { maxCount: 1 }).then((existing): Promise<'written' | Existing> | 'written' => (existing.length === 0 ? 'written' : existingCase(store, stream, history, source, runId)))
       : store.appendToStream(stream, toAppend(history, source, row, runId), 'no_stream').then(
           () => 'written' as const,
           async (error: unknown) => {
             if (!(error instanceof WrongExpectedRevisionError)) throw error;
-            const repeated = await writtenByThisRun(store, stream, runId);
-            return repeated === undefined ? ('present' as const) : { repeats: repeated };
+            return existingCase(store, stream, history, source, runId);
           },
         );
     const written = fate.then(
@@ -210,7 +225,11 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
           summary.events += eventCount;
         } else {
           summary.rejected += 1;
-          await rejects.add(row, [`external reference ${JSON.stringify(externalRef)} was imported from row ${String(outcome.repeats)} of this file: this row is not written`], record);
+          const reason =
+            'repeats' in outcome
+              ? `external reference ${JSON.stringify(externalRef)} was imported from row ${String(outcome.repeats)} of this file: this row is not written`
+              : `external reference ${JSON.stringify(externalRef)} is already case ${complaintId} (${outcome.other}), another complaint than this row's: give this row a reference of its own`;
+          await rejects.add(row, [reason], record);
         }
       },
     ).catch((error: unknown) => {
