@@ -217,6 +217,18 @@ describe('bulk import of historic complaints', () => {
     expect(alone.err.join('\n')).toMatch(/cannot write the rejects file: .*ENOSPC/);
   });
 
+  it('refuses a file that is not UTF-8, writing nothing, rather than import its text garbled', async () => {
+    const gbk = join(work, 'gbk.csv');
+    const header = readFileSync('examples/legacy-complaints.csv', 'utf8').split('\n')[0] as string;
+    // 王芳 in GBK, as Excel on a Chinese Windows saves a CSV.
+    writeFileSync(gbk, Buffer.concat([Buffer.from(`${header}\nGB-1,2023-03-01 09:15,Phone,`), Buffer.from([0xcd, 0xf5, 0xb7, 0xbc]), Buffer.from(',1,Retail,C-9,Late,x,F,SH,Quality,P2,network,li.na,,,\n')]));
+    const before = await head();
+    const { code, err } = await run(env, 'import', '--file', gbk, '--mapping', 'examples/legacy-mapping.json');
+    expect(code).toBe(2);
+    expect(err.join('\n')).toContain(`${gbk}: the file is not UTF-8`);
+    expect(await head()).toBe(before);
+  });
+
   it('stops at a quote that is never closed, keeping the rows before it and saying why', async () => {
     const file = join(work, 'unterminated.csv');
     const header = readFileSync('examples/legacy-complaints.csv', 'utf8').split('\n')[0] as string;

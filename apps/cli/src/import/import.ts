@@ -123,7 +123,9 @@ class Rejects {
   async close(): Promise<void> {
     const out = this.out;
     // A write fails after write() has returned (the disk is full): the last rejects may be lost even with no reject after them.
-    if (this.broken) throw this.broken;
+    // (`errored`: the stream is destroyed with its error a tick before it emits 'error'.)
+    const failed = this.broken ?? out?.errored;
+    if (failed) throw failed;
     if (!out || out.destroyed) return;
     await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())));
   }

@@ -115,4 +115,16 @@ describe('csvRows (streaming CSV)', () => {
       await expect(rowsOf(file)).rejects.toThrow(SourceFileError);
     });
   });
+
+  it('reads UTF-8 whatever chunk a character is split across, and refuses a file in another encoding rather than import it garbled', async () => {
+    // 质 (three bytes) across the 256 KiB read boundary: one byte before it, two after.
+    const padding = 'x'.repeat(256 * 1024 - 'Ref,Text\nT-1,'.length - 1);
+    await inCsvFile(`Ref,Text\nT-1,${padding}质量\n`, async (file) => {
+      expect(await rowsOf(file)).toEqual([{ row: 2, record: Object.assign(Object.create(null), { Ref: 'T-1', Text: `${padding}质量` }) }]);
+      // 王芳 in GBK, as Excel on a Chinese Windows saves a CSV: before, it read as replacement characters, for good.
+      writeFileSync(file, Buffer.concat([Buffer.from('Ref,Name\nT-1,'), Buffer.from([0xcd, 0xf5, 0xb7, 0xbc]), Buffer.from('\n')]));
+      await expect(rowsOf(file)).rejects.toThrow(/^the file is not UTF-8 \(bytes 0–18 hold a sequence UTF-8 does not have\): save it as UTF-8/);
+      await expect(csvHeader(file)).rejects.toThrow(SourceFileError);
+    });
+  });
 });

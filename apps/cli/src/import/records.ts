@@ -1,4 +1,5 @@
 import { createReadStream, type ReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import type { SourceRecord } from '@redress/domain';
 
@@ -178,11 +179,37 @@ const columnsOf = (fields: readonly string[]): string[] => {
   return columns;
 };
 
+/**
+ * A file's text, decoded strictly: one in another encoding (GBK, as Excel on
+ * a Chinese Windows saves CSV) would otherwise import as mojibake, in events
+ * that cannot be changed, and a run with the file mended would then find
+ * every row present. A byte-order mark is left to the readers, which skip it.
+ */
+async function* utf8Text(stream: ReadStream): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let offset = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
+      throw new SourceFileError(`the file is not UTF-8 (bytes ${offset}–${offset + chunk.length} hold a sequence UTF-8 does not have): save it as UTF-8, e.g. "CSV UTF-8" in Excel, and import it again`);
+    }
+    offset += chunk.length;
+    yield text;
+  }
+  try {
+    yield decoder.decode();
+  } catch {
+    throw new SourceFileError('the file is not UTF-8 (it ends inside a character): save it as UTF-8 and import it again');
+  }
+}
+
 /** The header of a CSV file: its column names, read from the file's start. */
 export const csvHeader = async (file: string): Promise<string[]> => {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 });
+  const stream = createReadStream(file, { highWaterMark: 64 * 1024 });
   try {
-    for await (const { fields } of csvRows(stream)) if (!isEmpty(fields)) return columnsOf(fields);
+    for await (const { fields } of csvRows(utf8Text(stream))) if (!isEmpty(fields)) return columnsOf(fields);
     return [];
   } finally {
     stream.destroy();
@@ -216,9 +243,9 @@ async function* csvRecords(stream: AsyncIterable<string>): AsyncGenerator<Source
 }
 
 /** One JSON object per line; scalar values are read as text, null as missing. */
-async function* ndjsonRecords(stream: ReadStream): AsyncGenerator<SourceRow> {
+async function* ndjsonRecords(text: AsyncIterable<string>): AsyncGenerator<SourceRow> {
   let row = 0;
-  for await (const read of createInterface({ input: stream, crlfDelay: Infinity })) {
+  for await (const read of createInterface({ input: Readable.from(text), crlfDelay: Infinity })) {
     row += 1;
     const line = row === 1 && read.charCodeAt(0) === 0xfeff ? read.slice(1) : read;
     if (line.trim() === '') continue;
@@ -251,6 +278,7 @@ async function* ndjsonRecords(stream: ReadStream): AsyncGenerator<SourceRow> {
 
 /** The rows of a source file, streamed; `bytesRead` says how far it has got (for progress). */
 export const sourceRows = (file: string, format: SourceFormat): { rows: AsyncGenerator<SourceRow>; bytesRead: () => number } => {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
-  return { rows: format === 'csv' ? csvRecords(stream) : ndjsonRecords(stream), bytesRead: () => stream.bytesRead };
+  const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+  const text = utf8Text(stream);
+  return { rows: format === 'csv' ? csvRecords(text) : ndjsonRecords(text), bytesRead: () => stream.bytesRead };
 };
