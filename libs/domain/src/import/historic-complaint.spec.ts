@@ -166,7 +166,13 @@ describe('historicComplaint (one row as a complaint history)', () => {
     // 20240312 fits MMDDYYYY as month 20: no date, so YYYYMMDD reads it.
     const result = historicComplaint(planned.right, row({ Opened: '20240312', Result: '', Closed: '' }), NOW, idOf);
     expect(E.isRight(result) && [result.right.events[0]?.occurredAt, result.right.events[0]?.data.channel]).toEqual(['2024-03-12T00:00:00.000Z', 'phone']);
-    expect(planImport({ ...mapping, dates: { formats: ['MM/DD/YYYY', 'DD/MM/YYYY'] } })).toEqual(E.left(['dates.formats: "MM/DD/YYYY" and "DD/MM/YYYY" fit the same dates, read two ways: keep the one the source writes']));
+    const twoWays = 'read the same dates two ways (the day and the month in opposite orders): keep the order the source writes';
+    expect(planImport({ ...mapping, dates: { formats: ['MM/DD/YYYY', 'DD/MM/YYYY'], utcOffset: '+00:00' } })).toEqual(E.left([`dates.formats: "MM/DD/YYYY" and "DD/MM/YYYY" ${twoWays}`]));
+    // With a time and without: 03/04/2023 10:00 would be 4 March and 03/04/2023 3 April. A time and the same order is fine.
+    expect(planImport({ ...mapping, dates: { formats: ['MM/DD/YYYY HH:mm', 'DD/MM/YYYY'], utcOffset: '+00:00' } })).toEqual(E.left([`dates.formats: "MM/DD/YYYY HH:mm" and "DD/MM/YYYY" ${twoWays}`]));
+    expect(E.isRight(planImport({ ...mapping, dates: { formats: ['DD/MM/YYYY HH:mm', 'DD/MM/YYYY', 'YYYY-MM-DD'], utcOffset: '+00:00' } }))).toBe(true);
+    // Formats without the zone their times are in: UTC by default shifted every one of them unsaid.
+    expect(planImport({ ...mapping, dates: { formats: ['DD/MM/YYYY'] } })).toEqual(E.left(['dates.utcOffset: say the zone the formats\' times are in, e.g. "+08:00" ("+00:00" for UTC)']));
     // Before, the row was rejected with no reason at all.
     expect(problems(row({ Via: '' }))).toEqual(['channel (column "Via"): missing, and defaults.channel is not set']);
   });

@@ -30,6 +30,10 @@ export interface HistoricComplaint {
   readonly events: readonly ImportedEvent[];
 }
 
+/** A format's date without its time, the day and the month alike ("MM/DD/YYYY HH:mm" → "NN/NN/YYYY"): what a date with or without a time is read by. */
+const dateShape = (format: string): string => format.replace(/[^A-Za-z]*HH.*$/, '').replace(/MM|DD/g, 'NN');
+const dayFirst = (format: string): boolean => format.indexOf('DD') < format.indexOf('MM');
+
 /** A date pattern compiled once: which capture group holds which part. */
 interface DatePattern {
   readonly regex: RegExp;
@@ -92,18 +96,23 @@ export const planImport = (mapping: ImportMapping): E.Either<string[], ImportPla
   }
   const patterns: DatePattern[] = [];
   const formatOfShape = new Map<string, string>();
-  for (const format of mapping.dates?.formats ?? []) {
+  const formats = mapping.dates?.formats ?? [];
+  for (const format of formats) {
     const pattern = compilePattern(format);
     if (!pattern) {
       problems.push(`dates.formats: ${JSON.stringify(format)} needs YYYY, MM and DD once each (and may have HH, mm, ss)`);
       continue;
     }
-    // MM/DD/YYYY and DD/MM/YYYY would read 03/04 one way and 25/03 the other, in the same file, without a word.
-    const same = formatOfShape.get(pattern.regex.source);
-    if (same !== undefined) problems.push(`dates.formats: ${JSON.stringify(same)} and ${JSON.stringify(format)} fit the same dates, read two ways: keep the one the source writes`);
-    else formatOfShape.set(pattern.regex.source, format);
+    // MM/DD/YYYY and DD/MM/YYYY, with a time or without, would read 03/04 one way and 25/03 the other, in one file.
+    const shape = dateShape(format);
+    const other = formatOfShape.get(shape);
+    if (other !== undefined && dayFirst(other) !== dayFirst(format)) {
+      problems.push(`dates.formats: ${JSON.stringify(other)} and ${JSON.stringify(format)} read the same dates two ways (the day and the month in opposite orders): keep the order the source writes`);
+    } else formatOfShape.set(shape, format);
     patterns.push(pattern);
   }
+  // The formats' times have no zone of their own: UTC by default would shift every one of them unsaid.
+  if (formats.length > 0 && mapping.dates?.utcOffset === undefined) problems.push('dates.utcOffset: say the zone the formats\' times are in, e.g. "+08:00" ("+00:00" for UTC)');
   const offsetMinutes = utcOffsetMinutes(mapping.dates?.utcOffset ?? '+00:00');
   if (offsetMinutes === undefined) problems.push(`dates.utcOffset: ${JSON.stringify(mapping.dates?.utcOffset)} is not an offset like +08:00`);
   return problems.length > 0 ? E.left(problems) : E.right({ mapping, columns, patterns, offsetMinutes: offsetMinutes ?? 0 });
