@@ -188,6 +188,10 @@ describe('bulk import of historic complaints', () => {
     expect((await run(env, 'import', '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('import needs --file and --mapping');
     expect((await run(env, 'import', '--file', join(work, 'missing.csv'), '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('no file');
     expect((await run(env, 'import', '--file', 'README.md', '--mapping', 'examples/legacy-mapping.json')).err[0]).toContain('must end in .csv, .ndjson or .jsonl');
+    // Refused before the store is opened, which would create it in a DATA_DIR that has none.
+    const fresh = join(work, 'fresh-data');
+    expect((await run({ ...env, DATA_DIR: fresh }, 'import', '--file', 'examples/legacy-complaints.csv', '--mapping', mapping)).code).toBe(2);
+    expect(existsSync(fresh)).toBe(false);
     // A column the mapping names but the file lacks would leave its field empty in every row: refused, naming it.
     const renamed = join(work, 'renamed.csv');
     writeFileSync(renamed, readFileSync('examples/legacy-complaints.csv', 'utf8').replace('Closed,', 'Closed Date,'));

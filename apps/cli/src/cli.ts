@@ -7,7 +7,7 @@ import { loadConfig, openDocumentStore, openEventStore, systemClock, type Config
 import type { DocumentStore } from '@redress/projections';
 import { publishedCatalogue, renderCatalogue } from '@redress/contracts';
 import { appraisal } from './appraisal';
-import { importComplaints, plainProgress, terminalProgress } from './import/import';
+import { checkImport, importComplaints, plainProgress, terminalProgress } from './import/import';
 import { CommandLineError, UsageError, type CliIo, type ExitCode } from './cli-io';
 import { rebuild } from './rebuild';
 import { replay } from './replay';
@@ -151,12 +151,13 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         const { values } = parse(rest, { file: { type: 'string' }, mapping: { type: 'string' }, 'dry-run': { type: 'boolean' }, rejects: { type: 'string' } });
         // The import may create the store, but not for a command it refuses.
         if (values.file === undefined || values.mapping === undefined) throw new CommandLineError('import needs --file and --mapping');
+        const checked = await checkImport({ ...values, file: values.file, mapping: values.mapping });
         const config = loadConfig(env);
         // A dry run writes nothing: where there is no log yet it checks against an empty one of its own, not one made at DATA_DIR.
         const scratch = values['dry-run'] === true && noLogAt(config) !== undefined ? mkdtempSync(join(tmpdir(), 'redress-dry-run-')) : undefined;
         const store = openEventStore(scratch === undefined ? config : { ...config, dataDir: scratch }, { bulk: true });
         try {
-          return await importComplaints(store, { ...values, file: values.file, mapping: values.mapping }, systemClock, io, process.stderr.isTTY ? terminalProgress(process.stderr) : plainProgress(io));
+          return await importComplaints(store, checked, systemClock, io, process.stderr.isTTY ? terminalProgress(process.stderr) : plainProgress(io));
         } finally {
           await store.close();
           if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });

@@ -160,15 +160,15 @@ const existingCase = async (store: EventStore, stream: string, history: Historic
   return { other: `${origin}, received ${String(theirs)}` };
 };
 
-/**
- * `import --file F --mapping M [--dry-run] [--rejects R]`: writes each row of
- * a CSV or NDJSON export as a complaint history. Streams (one row in memory
- * per append in flight), so any size of file takes the same memory. The
- * external reference fixes the case's id and the stream must not exist yet,
- * so running the same import again writes nothing twice. Bad rows go to the
- * rejects file and the import goes on.
- */
-export const importComplaints = async (store: EventStore, options: ImportOptions, clock: Clock, io: CliIo, progress: ImportProgress): Promise<ExitCode> => {
+/** An import whose file, mapping and options were checked: what importComplaints runs. */
+export interface CheckedImport {
+  readonly options: ImportOptions;
+  readonly format: SourceFormat;
+  readonly plan: ImportPlan;
+}
+
+/** Refuses (UsageError) a file, mapping or option the import cannot take: before the store is opened, which creates it. */
+export const checkImport = async (options: ImportOptions): Promise<CheckedImport> => {
   if (!existsSync(options.file)) throw new UsageError(`no file ${options.file}`);
   const format: SourceFormat | undefined = formatOf(options.file);
   if (format === undefined) throw new UsageError(`${options.file}: the file name must end in .csv, .ndjson or .jsonl`);
@@ -178,6 +178,18 @@ export const importComplaints = async (store: EventStore, options: ImportOptions
   }
   const plan = readMapping(options.mapping);
   if (format === 'csv') await checkHeader(options.file, plan);
+  return { options, format, plan };
+};
+
+/**
+ * `import --file F --mapping M [--dry-run] [--rejects R]`: writes each row of
+ * a CSV or NDJSON export as a complaint history. Streams (one row in memory
+ * per append in flight), so any size of file takes the same memory. The
+ * external reference fixes the case's id and the stream must not exist yet,
+ * so running the same import again writes nothing twice. Bad rows go to the
+ * rejects file and the import goes on.
+ */
+export const importComplaints = async (store: EventStore, { options, format, plan }: CheckedImport, clock: Clock, io: CliIo, progress: ImportProgress): Promise<ExitCode> => {
   const dryRun = options['dry-run'] === true;
   const source = plan.mapping.source;
   const runId = `import-${uuidv7()}`;
