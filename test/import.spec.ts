@@ -204,6 +204,8 @@ describe('bulk import of historic complaints', () => {
     const unwritable = await run(env, 'import', ...example, '--rejects', join(work, 'no-such-dir', 'rejects.ndjson'));
     expect(unwritable.code).toBe(2);
     expect(unwritable.err[0]).toContain('cannot write the rejects file');
+    expect((await run({ ...env, DATA_DIR: fresh }, ...['import', ...example, '--rejects', join(work, 'no-such-dir', 'rejects.ndjson')])).code).toBe(2);
+    expect(existsSync(fresh)).toBe(false);
     expect(await head()).toBe(before);
   });
 
@@ -242,5 +244,15 @@ describe('bulk import of historic complaints', () => {
     expect(out[1]).toBe('  imported: 1 complaints (1 events)');
     expect(err.join('\n')).toContain('the file ends inside a quoted field: a quote opened in the row starting on line 3 is never closed. Rows written so far stay; mend the file, then run the same import again');
     expect(await imported('HD-2025-0001')).toMatchObject({ subject: 'Title' });
+  });
+
+  it('counts a row present whose reference intake has already used: the same complaint, taken in during a cut-over', async () => {
+    const taken = await api.as('intake').post('/complaints', { channel: 'phone', complainant: { name: 'Sun Li' }, subject: 'Taken in first', content: 'c', externalRef: 'HD-CUT-0001' });
+    expect(taken.status).toBe(201);
+    const rows = readFileSync('examples/legacy-complaints.csv', 'utf8').split('\n');
+    const cutOver = join(work, 'cut-over.csv');
+    writeFileSync(cutOver, `${rows[0]}\n${(rows[1] as string).replace('HD-2023-0001', 'HD-CUT-0001')}\n`);
+    const { out } = await run(env, 'import', '--file', cutOver, '--mapping', 'examples/legacy-mapping.json');
+    expect(out.slice(1, 4)).toEqual(['  imported: 0 complaints (0 events)', '  already present: 1 (imported before, or received with the same external reference)', '  rejected: 0']);
   });
 });

@@ -151,7 +151,7 @@ export const runCli = async (argv: readonly string[], env: Env, io: CliIo): Prom
         const { values } = parse(rest, { file: { type: 'string' }, mapping: { type: 'string' }, 'dry-run': { type: 'boolean' }, rejects: { type: 'string' } });
         // The import may create the store, but not for a command it refuses.
         if (values.file === undefined || values.mapping === undefined) throw new CommandLineError('import needs --file and --mapping');
-        const checked = await checkImport({ ...values, file: values.file, mapping: values.mapping });
+        const checked = await checkImport({ ...values, file: values.file, mapping: values.mapping }, io);
         const config = loadConfig(env);
         // A dry run writes nothing: where there is no log yet it checks against an empty one of its own, not one made at DATA_DIR.
         const scratch = values['dry-run'] === true && noLogAt(config) !== undefined ? mkdtempSync(join(tmpdir(), 'redress-dry-run-')) : undefined;

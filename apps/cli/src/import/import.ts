@@ -143,32 +143,35 @@ const importOf = (event: RecordedEvent): JsonObject | undefined => {
  * The case already written under the row's external reference, as far as the row goes:
  * - a row of this very run wrote it: this row repeats that one (a reused ticket);
  * - the same complaint, imported before (an earlier run, or a mended or
- *   re-exported file, whose rows are numbered differently): present;
+ *   re-exported file, whose rows are numbered differently), or received by
+ *   intake with that reference: present;
  * - another complaint under the same reference (another source system, or a
  *   ticket number the old system restarted each year): this row would vanish
  *   as "present", so it is refused, naming the case.
- * "The same" is the same source and the same receipt time.
+ * "The same", for an imported case, is the same source and the same receipt time.
  */
 const existingCase = async (store: EventStore, stream: string, history: HistoricComplaint, source: string, runId: string): Promise<Existing> => {
   const [first] = await store.readStream(stream, { maxCount: 1 });
   const from = first && importOf(first);
   if (first?.metadata.correlationId === runId) return { repeats: from?.row };
+  // Received by intake under the same reference (a cut-over): the same complaint, whatever time intake gave it.
+  if (from === undefined) return 'present';
   const receivedAt = history.events[0]?.data.receivedAt;
   const theirs = first?.data.receivedAt;
-  if (from?.source === source && theirs === receivedAt) return 'present';
-  const origin = from === undefined ? 'made in Redress' : `imported from ${JSON.stringify(from.source)}`;
-  return { other: `${origin}, received ${String(theirs)}` };
+  if (from.source === source && theirs === receivedAt) return 'present';
+  return { other: `imported from ${JSON.stringify(from.source)}, received ${String(theirs)}` };
 };
 
-/** An import whose file, mapping and options were checked: what importComplaints runs. */
+/** An import whose file, mapping and options were checked, its rejects file open: what importComplaints runs. */
 export interface CheckedImport {
   readonly options: ImportOptions;
   readonly format: SourceFormat;
   readonly plan: ImportPlan;
+  readonly rejects: Rejects;
 }
 
 /** Refuses (UsageError) a file, mapping or option the import cannot take: before the store is opened, which creates it. */
-export const checkImport = async (options: ImportOptions): Promise<CheckedImport> => {
+export const checkImport = async (options: ImportOptions, io: CliIo): Promise<CheckedImport> => {
   if (!existsSync(options.file)) throw new UsageError(`no file ${options.file}`);
   const format: SourceFormat | undefined = formatOf(options.file);
   if (format === undefined) throw new UsageError(`${options.file}: the file name must end in .csv, .ndjson or .jsonl`);
@@ -178,7 +181,8 @@ export const checkImport = async (options: ImportOptions): Promise<CheckedImport
   }
   const plan = readMapping(options.mapping);
   if (format === 'csv') await checkHeader(options.file, plan);
-  return { options, format, plan };
+  // Last: a path that cannot be written is refused before anything else is made.
+  return { options, format, plan, rejects: await Rejects.open(options.rejects, io) };
 };
 
 /**
@@ -189,13 +193,12 @@ export const checkImport = async (options: ImportOptions): Promise<CheckedImport
  * so running the same import again writes nothing twice. Bad rows go to the
  * rejects file and the import goes on.
  */
-export const importComplaints = async (store: EventStore, { options, format, plan }: CheckedImport, clock: Clock, io: CliIo, progress: ImportProgress): Promise<ExitCode> => {
+export const importComplaints = async (store: EventStore, { options, format, plan, rejects }: CheckedImport, clock: Clock, io: CliIo, progress: ImportProgress): Promise<ExitCode> => {
   const dryRun = options['dry-run'] === true;
   const source = plan.mapping.source;
   const runId = `import-${uuidv7()}`;
   const size = Math.max(statSync(options.file).size, 1);
   const { rows, bytesRead } = sourceRows(options.file, format);
-  const rejects = await Rejects.open(options.rejects, io);
   const summary: ImportSummary = { rows: 0, imported: 0, events: 0, present: 0, rejected: 0 };
   /** Histories being written, by case id: a repeat of one waits for it, so the file's first row of a ticket is the one kept. */
   const inFlight = new Map<string, Promise<void>>();

@@ -172,7 +172,13 @@ describe('historicComplaint (one row as a complaint history)', () => {
     expect(planImport({ ...mapping, dates: { formats: ['MM/DD/YYYY HH:mm', 'DD/MM/YYYY'], utcOffset: '+00:00' } })).toEqual(E.left([`dates.formats: "MM/DD/YYYY HH:mm" and "DD/MM/YYYY" ${twoWays}`]));
     expect(E.isRight(planImport({ ...mapping, dates: { formats: ['DD/MM/YYYY HH:mm', 'DD/MM/YYYY', 'YYYY-MM-DD'], utcOffset: '+00:00' } }))).toBe(true);
     // Formats without the zone their times are in: UTC by default shifted every one of them unsaid.
-    expect(planImport({ ...mapping, dates: { formats: ['DD/MM/YYYY'] } })).toEqual(E.left(['dates.utcOffset: say the zone the formats\' times are in, e.g. "+08:00" ("+00:00" for UTC)']));
+    expect(planImport({ ...mapping, dates: { formats: ['DD/MM/YYYY'] } })).toEqual(
+      E.left(['dates.utcOffset: say the zone the formats\' times are in, e.g. "+08:00" (an import begun without it read them as UTC: "+00:00" carries it on)']),
+    );
+    // The time first, or after a T: the date is what is compared.
+    expect(planImport({ ...mapping, dates: { formats: ['HH:mm DD/MM/YYYY', 'MM/DD/YYYY'], utcOffset: '+00:00' } })).toEqual(E.left([`dates.formats: "HH:mm DD/MM/YYYY" and "MM/DD/YYYY" ${twoWays}`]));
+    expect(planImport({ ...mapping, dates: { formats: ['DD/MM/YYYYTHH:mm', 'MM/DD/YYYY'], utcOffset: '+00:00' } })).toEqual(E.left([`dates.formats: "DD/MM/YYYYTHH:mm" and "MM/DD/YYYY" ${twoWays}`]));
+    expect(E.isRight(planImport({ ...mapping, dates: { formats: ['HH:mm DD/MM/YYYY', 'HH:mm YYYY-MM-DD'], utcOffset: '+00:00' } }))).toBe(true);
     // Before, the row was rejected with no reason at all.
     expect(problems(row({ Via: '' }))).toEqual(['channel (column "Via"): missing, and defaults.channel is not set']);
   });

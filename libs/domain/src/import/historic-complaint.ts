@@ -30,8 +30,17 @@ export interface HistoricComplaint {
   readonly events: readonly ImportedEvent[];
 }
 
-/** A format's date without its time, the day and the month alike ("MM/DD/YYYY HH:mm" → "NN/NN/YYYY"): what a date with or without a time is read by. */
-const dateShape = (format: string): string => format.replace(/[^A-Za-z]*HH.*$/, '').replace(/MM|DD/g, 'NN');
+/**
+ * A format's date without its time, the day and the month alike
+ * ("MM/DD/YYYY HH:mm" and "HH:mm MM/DD/YYYY" → "NN/NN/YYYY"): the span from
+ * its first date part to its last, which a date with or without a time is read by.
+ */
+const dateShape = (format: string): string => {
+  const parts = [...format.matchAll(/YYYY|MM|DD/g)];
+  const first = parts[0]?.index ?? 0;
+  const last = parts.at(-1);
+  return format.slice(first, last === undefined ? first : (last.index ?? 0) + last[0].length).replace(/MM|DD/g, 'NN');
+};
 const dayFirst = (format: string): boolean => format.indexOf('DD') < format.indexOf('MM');
 
 /** A date pattern compiled once: which capture group holds which part. */
@@ -112,7 +121,9 @@ export const planImport = (mapping: ImportMapping): E.Either<string[], ImportPla
     patterns.push(pattern);
   }
   // The formats' times have no zone of their own: UTC by default would shift every one of them unsaid.
-  if (formats.length > 0 && mapping.dates?.utcOffset === undefined) problems.push('dates.utcOffset: say the zone the formats\' times are in, e.g. "+08:00" ("+00:00" for UTC)');
+  if (formats.length > 0 && mapping.dates?.utcOffset === undefined) {
+    problems.push('dates.utcOffset: say the zone the formats\' times are in, e.g. "+08:00" (an import begun without it read them as UTC: "+00:00" carries it on)');
+  }
   const offsetMinutes = utcOffsetMinutes(mapping.dates?.utcOffset ?? '+00:00');
   if (offsetMinutes === undefined) problems.push(`dates.utcOffset: ${JSON.stringify(mapping.dates?.utcOffset)} is not an offset like +08:00`);
   return problems.length > 0 ? E.left(problems) : E.right({ mapping, columns, patterns, offsetMinutes: offsetMinutes ?? 0 });
