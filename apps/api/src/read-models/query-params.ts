@@ -49,8 +49,10 @@ export const listParam = (params: QueryParams, name: string, rules: ListRules = 
   return values;
 };
 
-/** A date ("2026-11-01", midnight UTC) or an instant with a zone, as the ISO-8601 UTC string the read models store. */
-/** A time with a zone, or a date: its midnight in the zone `offsetMinutes` east of UTC (UTC by default). */
+/**
+ * An instant with a zone, or a date ("2026-11-01": its midnight in the zone `offsetMinutes` east of UTC, UTC by
+ * default), as the ISO-8601 UTC string the read models store.
+ */
 export const instantParam = (params: QueryParams, name: string, offsetMinutes = 0): string | undefined => {
   const value = single(params, name);
   if (value === undefined) return undefined;

@@ -155,6 +155,11 @@ export class EventStoreDbEventStore implements EventStore {
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     assertReadable(options);
+    return this.read(streamName, options, false);
+  }
+
+  /** A stream's events, read to their end; `onLeader` for what an append is decided on (see streamHead). */
+  private async read(streamName: string, options: ReadStreamOptions, onLeader: boolean): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     const fromRevision = options.fromRevision === undefined ? (backwards ? END : ESDB_START) : BigInt(options.fromRevision);
     const recorded: RecordedEvent[] = [];
@@ -163,6 +168,7 @@ export class EventStoreDbEventStore implements EventStore {
         direction: backwards ? BACKWARDS : FORWARDS,
         fromRevision,
         ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+        ...(onLeader ? { requiresLeader: true } : {}),
       })) {
         if (resolved.event) recorded.push(toRecorded(resolved.event));
       }
@@ -256,17 +262,7 @@ export class EventStoreDbEventStore implements EventStore {
    * (nodePreference=follower) may lag, which would turn every loose append into a lost race.
    */
   private async streamHead(streamName: string): Promise<StreamHead | undefined> {
-    let head: StreamHead | undefined;
-    try {
-      // Read to its end (one event), as every read here is, so no server-side read is left open.
-      for await (const resolved of this.client.readStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true })) {
-        const last = resolved.event && toRecorded(resolved.event);
-        if (last) head = { revision: last.revision, hash: last.metadata.hash };
-      }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return undefined;
-      throw unavailable(error);
-    }
-    return head;
+    const [last] = await this.read(streamName, { direction: 'backwards', maxCount: 1 }, true);
+    return last ? { revision: last.revision, hash: last.metadata.hash } : undefined;
   }
 }
