@@ -43,7 +43,6 @@ export class InvalidPolicyError extends Error {
   }
 }
 
-/** Another version was defined at the same time; `currentRevision` is the policy stream's head now. */
 /** Another version was defined since the one the change was based on (If-Match), or at the same moment. */
 export class PolicyConflictError extends Error {
   constructor(readonly currentVersion: number) {

@@ -67,7 +67,7 @@ export class SealAudit {
     }
   }
 
-  /** The streams that would say whether the subjects with missing keys were erased: for an audit of one stream, which cannot have seen them. */
+  /** The streams that would say whether the subjects with missing keys still unexplained were erased (see verifyLog). */
   erasureStreams(): string[] {
     return [...this.keyless.keys()].filter((subject) => !this.erased.has(subject)).map(this.policy.erasuresStream);
   }

@@ -117,7 +117,7 @@ const settle = (batch: readonly Waiter[], outcome: BatchOutcome): boolean => {
 /**
  * Whether the file holds an embedded log (its `events` table), looked at
  * read-only: opening a store on an empty or foreign file would create the
- * schema in it. A file that is not SQLite at all throws, as opening it would.
+ * schema in it. A file that is not SQLite at all holds none either.
  */
 export const holdsEventLog = (file: string): boolean => {
   const db = new Database(file, { readonly: true, fileMustExist: true });
