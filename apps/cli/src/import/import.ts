@@ -140,7 +140,7 @@ const importOf = (event: RecordedEvent): JsonObject | undefined => {
 };
 
 /**
- * The case already written under the row's external reference, as far as the row goes:
+ * What the case already under the row's external reference (its first event) is to the row:
  * - a row of this very run wrote it: this row repeats that one (a reused ticket);
  * - the same complaint, imported before (an earlier run, or a mended or
  *   re-exported file, whose rows are numbered differently), or received by
@@ -150,14 +150,13 @@ const importOf = (event: RecordedEvent): JsonObject | undefined => {
  *   as "present", so it is refused, naming the case.
  * "The same", for an imported case, is the same source and the same receipt time.
  */
-const existingCase = async (store: EventStore, stream: string, history: HistoricComplaint, source: string, runId: string): Promise<Existing> => {
-  const [first] = await store.readStream(stream, { maxCount: 1 });
-  const from = first && importOf(first);
-  if (first?.metadata.correlationId === runId) return { repeats: from?.row };
+const existingCase = (first: RecordedEvent, history: HistoricComplaint, source: string, runId: string): Existing => {
+  const from = importOf(first);
+  if (first.metadata.correlationId === runId) return { repeats: from?.row };
   // Received by intake under the same reference (a cut-over): the same complaint, whatever time intake gave it.
   if (from === undefined) return 'present';
   const receivedAt = history.events[0]?.data.receivedAt;
-  const theirs = first?.data.receivedAt;
+  const theirs = first.data.receivedAt;
   if (from.source === source && theirs === receivedAt) return 'present';
   return { other: `imported from ${JSON.stringify(from.source)}, received ${String(theirs)}` };
 };
@@ -226,12 +225,13 @@ export const importComplaints = async (store: EventStore, { options, format, pla
     const stream = complaintStream(complaintId);
     // Written (or, in a dry run, would be), or what the case already under its reference is to it (see existingCase).
     const fate: Promise<'written' | Existing> = dryRun
-      ? store.readStream(stream, { maxCount: 1 }).then((existing): Promise<'written' | Existing> | 'written' => (existing.length === 0 ? 'written' : existingCase(store, stream, history, source, runId)))
+      ? store.readStream(stream, { maxCount: 1 }).then(([first]) => (first === undefined ? 'written' : existingCase(first, history, source, runId)))
       : store.appendToStream(stream, toAppend(history, source, row, runId), 'no_stream').then(
           () => 'written' as const,
           async (error: unknown) => {
             if (!(error instanceof WrongExpectedRevisionError)) throw error;
-            return existingCase(store, stream, history, source, runId);
+            const [first] = await store.readStream(stream, { maxCount: 1 });
+            return existingCase(first as RecordedEvent, history, source, runId);
           },
         );
     const written = fate.then(
